@@ -1,0 +1,281 @@
+/**
+ * The client: the public API over the pipeline. Calls are prepared (validated, enriched, serialized)
+ * synchronously, queued, and handed to the dispatcher, which batches, sends and retries them.
+ */
+import { base64Utf8 } from './bytes.js';
+import { nowIso } from './clock.js';
+import { Dispatcher, type RetryInfo } from './dispatcher.js';
+import { Emitter } from './emitter.js';
+import { ClosedError, ConfigError, DeliveryError, DroppedError, type DropReason } from './errors.js';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
+import { MemoryQueue, type EventQueue, type QueuedEvent } from './queue.js';
+import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
+
+/** Counters since the client was created. `accepted = delivered + failed + dropped + queued + inFlight`. */
+export interface Stats {
+  /** Calls that passed validation. */
+  accepted: number;
+  /** Waiting for a batch. */
+  queued: number;
+  /** In a request, or waiting to be retried. */
+  inFlight: number;
+  /** Accepted by the data plane (2xx). */
+  delivered: number;
+  /** Retry attempts made (requests, not events). */
+  retried: number;
+  /** Finally not delivered: refused by the data plane, or retries used up. */
+  failed: number;
+  /** Dropped by the overflow policy or by `close()` running out of time. */
+  dropped: number;
+}
+
+/** Payload of `'delivered'`. */
+export interface DeliveredInfo {
+  messageIds: string[];
+  status: number;
+  attempts: number;
+}
+
+/** The events a client emits, and their payloads. */
+export interface ClientEvents {
+  [name: string]: unknown;
+  /** Events finally not delivered. */
+  error: DeliveryError;
+  /** A batch accepted by the data plane. */
+  delivered: DeliveredInfo;
+  /** A batch will be tried again. */
+  retry: RetryInfo;
+  /** Events dropped (queue full, or closed before delivery). */
+  dropped: DroppedError;
+}
+
+/** Options of `RudderAnalytics.load`, plus the storage seam. */
+export interface LoadOptions extends ClientOptions {
+  /** Where accepted events wait. Default: in memory. See `rudderanalytics/node` for a crash-safe file store. */
+  storage?: EventQueue;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+export class RudderAnalytics {
+  private readonly options: ResolvedOptions;
+  private readonly queue: EventQueue;
+  private readonly dispatcher: Dispatcher;
+  private readonly emitter: Emitter<ClientEvents>;
+  private readonly env: PrepareEnv;
+  private readonly counters = { accepted: 0, delivered: 0, retried: 0, failed: 0, dropped: 0 };
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private lastDropLog = 0;
+  private readonly onBeforeExit?: () => void;
+
+  /**
+   * Creates a client that delivers to `{dataPlaneUrl}/v1/batch` with `writeKey`.
+   * Throws ConfigError for an empty write key, a URL that is not http(s), or an out-of-range option.
+   */
+  static load(writeKey: string, dataPlaneUrl: string, options?: LoadOptions): RudderAnalytics {
+    return new RudderAnalytics(writeKey, dataPlaneUrl, options);
+  }
+
+  protected constructor(writeKey: string, dataPlaneUrl: string, options: LoadOptions = {}) {
+    if (typeof writeKey !== 'string' || writeKey.trim() === '') throw new ConfigError('writeKey must be a non-empty string');
+    const url = parseDataPlaneUrl(dataPlaneUrl);
+    this.options = resolveOptions(options);
+    const log = this.options.logger;
+    if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+      log.warn?.(`the data plane URL uses plain http:// to ${url.hostname}: the write key crosses the network unencrypted; use https://`);
+    }
+    this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
+    this.env = { now: nowIso, uuid: () => crypto.randomUUID(), maxMessageBytes: this.options.maxMessageBytes };
+    this.queue = options.storage ?? new MemoryQueue();
+    this.dispatcher = new Dispatcher(
+      `${url.href.replace(/\/+$/, '')}/v1/batch`,
+      `Basic ${base64Utf8(`${writeKey}:`)}`,
+      this.options,
+      this.queue,
+      {
+        delivered: (events, status, attempts) => {
+          this.counters.delivered += events.length;
+          if (this.emitter.has('delivered')) this.emitter.emit('delivered', { messageIds: events.map((e) => e.messageId), status, attempts });
+        },
+        failed: (events, error) => {
+          this.counters.failed += events.length;
+          if (this.emitter.has('error')) this.emitter.emit('error', error);
+          else log.error?.(error.message);
+        },
+        dropped: (events, error) => this.reportDropped(events.length, error),
+        retrying: (_events, info) => {
+          this.counters.retried++;
+          this.emitter.emit('retry', info);
+          log.debug?.(`retrying a batch in ${info.delayMs} ms (attempt ${info.attempt} ${info.status ?? 'failed'})`);
+        },
+        warn: (message) => log.warn?.(message),
+      },
+    );
+    if (this.options.flushOnExit && this.options.enable) {
+      const proc = (globalThis as { process?: { on?: Function; off?: Function } }).process;
+      if (typeof proc?.on === 'function') {
+        this.onBeforeExit = () => {
+          if (this.queue.length > 0) void this.flush();
+        };
+        proc.on('beforeExit', this.onBeforeExit);
+      }
+    }
+  }
+
+  /**
+   * Sends one call or a batch. Resolves when the data plane accepted every event (2xx); rejects with a
+   * ValidationError (nothing queued), a DeliveryError (finally not delivered) or a DroppedError.
+   */
+  send(message: Sendable): Promise<void> {
+    let events: QueuedEvent[];
+    try {
+      this.assertOpen();
+      events = prepareSendable(message, this.env);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!this.options.enable) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let pending = events.length;
+      let failure: Error | undefined;
+      const done = (error?: Error) => {
+        failure ??= error;
+        if (--pending === 0) (failure ? reject(failure) : resolve());
+      };
+      for (const event of events) {
+        event.done = done;
+        this.enqueue(event);
+      }
+    });
+  }
+
+  /** Records who a user is. Returns the event's messageId; throws ValidationError for a bad call. */
+  identify(call: IdentifyCall): string {
+    return this.call(call, 'identify');
+  }
+  /** Records an action. Returns the event's messageId; throws ValidationError for a bad call. */
+  track(call: TrackCall): string {
+    return this.call(call, 'track');
+  }
+  /** Records a page view. Returns the event's messageId; throws ValidationError for a bad call. */
+  page(call: PageCall): string {
+    return this.call(call, 'page');
+  }
+  /** Records a screen view. Returns the event's messageId; throws ValidationError for a bad call. */
+  screen(call: ScreenCall): string {
+    return this.call(call, 'screen');
+  }
+  /** Ties a user to a group. Returns the event's messageId; throws ValidationError for a bad call. */
+  group(call: GroupCall): string {
+    return this.call(call, 'group');
+  }
+  /** Merges a previous id into a user. Returns the event's messageId; throws ValidationError for a bad call. */
+  alias(call: AliasCall): string {
+    return this.call(call, 'alias');
+  }
+
+  /** Settles when every event accepted before the call is delivered or finally failed (never rejects). */
+  flush(): Promise<void> {
+    return this.dispatcher.flush();
+  }
+
+  /**
+   * Flushes, then stops: later calls throw ClosedError. Events still undelivered after `timeoutMs`
+   * (default 30,000) are dropped (`'dropped'`, reason `closed`), or kept for the next start by a durable store.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    if (this.onBeforeExit) (globalThis as { process?: { off?: Function } }).process?.off?.('beforeExit', this.onBeforeExit);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    this.closing = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void this.flush().then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }).then(() => this.dispatcher.abandon((events) => new DroppedError('closed', events.map((e) => e.messageId))));
+    return this.closing;
+  }
+
+  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped'`. Returns a function that unsubscribes. */
+  on<K extends 'error' | 'delivered' | 'retry' | 'dropped'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+    return this.emitter.on(name, listener);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<K extends 'error' | 'delivered' | 'retry' | 'dropped'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
+    this.emitter.off(name, listener);
+  }
+
+  /** A snapshot of the counters. */
+  stats(): Stats {
+    return { ...this.counters, queued: this.queue.length, inFlight: this.dispatcher.inFlight };
+  }
+
+  private call(call: unknown, type: EventType): string {
+    this.assertOpen();
+    const event = prepareCall(call, type, this.env);
+    if (this.options.enable) this.enqueue(event);
+    return event.messageId;
+  }
+
+  private enqueue(event: QueuedEvent): void {
+    this.counters.accepted++;
+    if (this.queue.length + this.dispatcher.inFlight >= this.options.maxQueueSize) {
+      switch (this.options.overflow) {
+        case 'drop-oldest':
+          if (this.dispatcher.dropOldest((events) => this.dropError('queue_full', events))) break;
+        // Nothing waiting to drop (all in flight): the new event goes instead.
+        // falls through
+        case 'drop-newest': {
+          const error = this.dropError('queue_full', [event]);
+          event.done?.(error);
+          this.reportDropped(1, error);
+          return;
+        }
+        case 'throw': {
+          const error = this.dropError('queue_full', [event]);
+          this.reportDropped(1, error);
+          throw error;
+        }
+      }
+    }
+    this.dispatcher.accept(event);
+  }
+
+  private dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {
+    return new DroppedError(reason, events.map((e) => e.messageId));
+  }
+
+  private reportDropped(count: number, error: DroppedError): void {
+    this.counters.dropped += count;
+    if (this.emitter.has('dropped')) this.emitter.emit('dropped', error);
+    else if (Date.now() - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      this.lastDropLog = Date.now();
+      this.options.logger.warn?.(`${error.message} (further drops are counted in stats().dropped)`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError();
+  }
+}
+
+function parseDataPlaneUrl(value: unknown): URL {
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError('dataPlaneUrl must be a non-empty string');
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError("dataPlaneUrl is not a valid URL");
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('dataPlaneUrl must start with http:// or https://');
+  if (url.username || url.password) throw new ConfigError('dataPlaneUrl must not contain credentials; pass the write key as the first argument');
+  url.search = '';
+  url.hash = '';
+  return url;
+}

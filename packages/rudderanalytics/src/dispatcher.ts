@@ -1,0 +1,279 @@
+/**
+ * Batching, sending and retrying: takes events from the queue in batches that fit the byte and count
+ * limits, sends them, and follows `decide()` after each attempt. It is the only place that knows which
+ * events are in flight, so it also keeps the promises `flush()` returns.
+ */
+import { gzip } from './compress.js';
+import { batchBody, batchBytes } from './encode.js';
+import { DeliveryError, DroppedError } from './errors.js';
+import { decide, type Outcome } from './retry.js';
+import { backgroundTimeout } from './timers.js';
+import { post } from './transport.js';
+import type { ResolvedOptions } from './options.js';
+import type { EventQueue, QueuedEvent } from './queue.js';
+
+interface Batch {
+  events: QueuedEvent[];
+  attempts: number;
+  firstAttemptAt: number;
+  /** Send this batch as plain JSON: the probe after a gzipped request got 400. */
+  plain: boolean;
+  /** Given up by `abandon()`; a late response must not settle it again. */
+  abandoned: boolean;
+}
+
+/** What a retry looks like to listeners of `'retry'`. */
+export interface RetryInfo {
+  attempt: number;
+  delayMs: number;
+  status?: number;
+  error?: unknown;
+  messageIds: string[];
+}
+
+/** Outcomes the client turns into counters and events. */
+export interface DispatchHooks {
+  delivered(events: readonly QueuedEvent[], status: number, attempts: number): void;
+  failed(events: readonly QueuedEvent[], error: DeliveryError): void;
+  dropped(events: readonly QueuedEvent[], error: DroppedError): void;
+  retrying(events: readonly QueuedEvent[], info: RetryInfo): void;
+  warn(message: string): void;
+}
+
+interface Barrier {
+  target: number;
+  remaining: number;
+  resolve: () => void;
+}
+
+export class Dispatcher {
+  private lastSeq = 0;
+  /** Events up to this seq are sent without waiting for a full batch (interval elapsed or flush called). */
+  private drainUntil = 0;
+  private requests = 0;
+  private takenEvents = 0;
+  private readonly active = new Set<Batch>();
+  private readonly ready: Batch[] = [];
+  private readonly backoffs = new Map<Batch, ReturnType<typeof setTimeout>>();
+  private barriers: Barrier[] = [];
+  private intervalTimer: ReturnType<typeof setTimeout> | undefined;
+  private pumpScheduled = false;
+  private gzip: boolean;
+  private readonly headers: { gzip: Record<string, string>; plain: Record<string, string> };
+
+  constructor(
+    private readonly url: string,
+    authorization: string,
+    private readonly options: ResolvedOptions,
+    private readonly queue: EventQueue,
+    private readonly hooks: DispatchHooks,
+  ) {
+    this.gzip = options.gzip;
+    const plain = { authorization, 'content-type': 'application/json' };
+    this.headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
+  }
+
+  /** Events taken into batches and not yet settled: in flight or waiting to be retried. */
+  get inFlight(): number {
+    return this.takenEvents;
+  }
+
+  /** Queues an accepted event and sends it when its batch is due. */
+  accept(event: QueuedEvent): void {
+    event.seq = ++this.lastSeq;
+    this.queue.push(event);
+    if (this.options.flushInterval === 0) this.drainUntil = this.lastSeq;
+    else if (this.intervalTimer === undefined) this.armInterval();
+    if (!this.pumpScheduled && this.isBatchDue()) {
+      // Deferred so the call that filled the batch returns at once; building and sending happen after it.
+      this.pumpScheduled = true;
+      queueMicrotask(() => this.pump());
+    }
+  }
+
+  /** Settles when every event accepted before the call is delivered or finally failed. */
+  flush(): Promise<void> {
+    const pending = this.queue.length + this.takenEvents;
+    if (pending === 0) return Promise.resolve();
+    this.drainUntil = this.lastSeq;
+    const done = new Promise<void>((resolve) => this.barriers.push({ target: this.lastSeq, remaining: pending, resolve }));
+    this.pump();
+    return done;
+  }
+
+  /** Drops the oldest waiting event (overflow policy); returns it, settled as dropped. */
+  dropOldest(error: (events: QueuedEvent[]) => DroppedError): QueuedEvent | undefined {
+    const event = this.queue.shift();
+    if (event) this.settleDropped([event], error([event]));
+    return event;
+  }
+
+  /**
+   * Stops: cancels retries and gives up on everything unsettled. A durable queue keeps its events for
+   * the next start; the memory queue's are settled as dropped.
+   */
+  abandon(error: (events: QueuedEvent[]) => DroppedError): void {
+    if (this.intervalTimer !== undefined) clearTimeout(this.intervalTimer);
+    for (const timer of this.backoffs.values()) clearTimeout(timer);
+    this.backoffs.clear();
+    this.ready.length = 0;
+    const lost: QueuedEvent[] = [];
+    for (const batch of this.active) {
+      batch.abandoned = true;
+      lost.push(...batch.events);
+    }
+    this.active.clear();
+    this.takenEvents = 0;
+    if (this.queue.durable) {
+      // Still in the store: replayed on the next start, so nothing is dropped; only waiters are told.
+      const closed = error(lost);
+      for (const event of lost) event.done?.(closed);
+    } else {
+      for (let event = this.queue.shift(); event; event = this.queue.shift()) lost.push(event);
+      if (lost.length) this.settleDropped(lost, error(lost));
+    }
+    for (const barrier of this.barriers) barrier.resolve();
+    this.barriers = [];
+  }
+
+  private isBatchDue(): boolean {
+    const { queue, options } = this;
+    if (queue.length === 0) return false;
+    if (queue.length >= options.flushAt || batchBytes(queue.length, queue.bytes) >= options.maxBatchBytes) return true;
+    return queue.peek()!.seq <= this.drainUntil;
+  }
+
+  private armInterval(): void {
+    this.intervalTimer = backgroundTimeout(() => {
+      this.intervalTimer = undefined;
+      this.drainUntil = this.lastSeq;
+      this.pump();
+    }, this.options.flushInterval);
+  }
+
+  private pump(): void {
+    this.pumpScheduled = false;
+    while (this.requests < this.options.maxInFlight) {
+      let batch = this.ready.shift();
+      if (!batch) {
+        if (!this.isBatchDue()) break;
+        const events = this.queue.take(this.options.flushAt, this.options.maxBatchBytes);
+        batch = { events, attempts: 0, firstAttemptAt: 0, plain: false, abandoned: false };
+        this.active.add(batch);
+        this.takenEvents += events.length;
+      }
+      this.requests++;
+      const running = this.attempt(batch)
+        .catch((error: unknown) => this.hooks.warn(`internal error while sending a batch: ${String(error)}`))
+        .finally(() => {
+          this.requests--;
+          this.pump();
+        });
+      this.options.waitUntil?.(running);
+    }
+    if (this.queue.length > 0 && this.intervalTimer === undefined && this.options.flushInterval > 0) this.armInterval();
+  }
+
+  private async attempt(batch: Batch): Promise<void> {
+    batch.attempts++;
+    const started = Date.now();
+    if (batch.attempts === 1) batch.firstAttemptAt = started;
+    const gzipped = this.gzip && !batch.plain;
+    let outcome: Outcome;
+    try {
+      const body = batchBody(batch.events, new Date(started).toISOString());
+      outcome = await post(
+        this.options.fetch,
+        { url: this.url, headers: gzipped ? this.headers.gzip : this.headers.plain, body: gzipped ? await gzip(body) : body },
+        this.options.timeoutMs,
+      );
+    } catch (error) {
+      outcome = { kind: 'error', error };
+    }
+    if (batch.abandoned) return;
+    const decision = decide(
+      outcome,
+      { attempts: batch.attempts, elapsedMs: Date.now() - batch.firstAttemptAt, count: batch.events.length, gzipped },
+      this.options.retry,
+    );
+    const status = outcome.kind === 'response' ? outcome.status : undefined;
+    switch (decision.action) {
+      case 'delivered':
+        if (batch.plain && this.gzip) {
+          this.gzip = false;
+          this.hooks.warn('the data plane rejects gzip (older than rudder-server v1.4); sending plain JSON from now on');
+        }
+        this.settle(batch);
+        this.hooks.delivered(batch.events, status!, batch.attempts);
+        return;
+      case 'plain':
+        batch.plain = true;
+        this.ready.unshift(batch);
+        return;
+      case 'split': {
+        this.active.delete(batch);
+        const half = Math.ceil(batch.events.length / 2);
+        const parts = [batch.events.slice(0, half), batch.events.slice(half)].map(
+          (events): Batch => ({ events, attempts: 0, firstAttemptAt: 0, plain: batch.plain, abandoned: false }),
+        );
+        for (const part of parts) this.active.add(part);
+        this.ready.unshift(...parts);
+        return;
+      }
+      case 'retry': {
+        const timer = setTimeout(() => {
+          this.backoffs.delete(batch);
+          this.ready.push(batch);
+          this.pump();
+        }, decision.delayMs);
+        this.backoffs.set(batch, timer);
+        this.hooks.retrying(batch.events, {
+          attempt: batch.attempts,
+          delayMs: decision.delayMs,
+          ...(status !== undefined ? { status } : { error: outcome.kind === 'error' ? outcome.error : undefined }),
+          messageIds: batch.events.map((e) => e.messageId),
+        });
+        return;
+      }
+      case 'fail': {
+        const error = new DeliveryError({
+          reason: decision.reason,
+          ...(outcome.kind === 'response'
+            ? { status: outcome.status, serverMessage: outcome.body }
+            : { cause: outcome.error }),
+          messageIds: batch.events.map((e) => e.messageId),
+          attempts: batch.attempts,
+        });
+        this.settle(batch, error);
+        this.hooks.failed(batch.events, error);
+        return;
+      }
+    }
+  }
+
+  private settle(batch: Batch, error?: Error): void {
+    this.active.delete(batch);
+    this.takenEvents -= batch.events.length;
+    this.queue.release(batch.events);
+    this.settleEvents(batch.events, error);
+  }
+
+  private settleDropped(events: QueuedEvent[], error: DroppedError): void {
+    this.settleEvents(events, error);
+    this.hooks.dropped(events, error);
+  }
+
+  private settleEvents(events: readonly QueuedEvent[], error?: Error): void {
+    for (const event of events) event.done?.(error);
+    if (this.barriers.length === 0) return;
+    for (const barrier of this.barriers) {
+      for (const event of events) if (event.seq <= barrier.target) barrier.remaining--;
+    }
+    const open: Barrier[] = [];
+    for (const barrier of this.barriers) {
+      if (barrier.remaining <= 0) barrier.resolve();
+      else open.push(barrier);
+    }
+    this.barriers = open;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Serialization, done once per event at the call. A batch body is built by joining those strings, and
+ * `sentAt` is spliced into each at send time, so the queue is never re-serialized and every batch's
+ * size is known to the byte before it is built.
+ */
+import { utf8Length } from './bytes.js';
+
+/** One event, serialized: what the queue holds. */
+export interface EncodedEvent {
+  readonly messageId: string;
+  /** The event's JSON without `sentAt`; always an object, so it ends with `}`. */
+  readonly json: string;
+  /** UTF-8 bytes of `json`. */
+  readonly bytes: number;
+}
+
+/** Bytes that `,"sentAt":"2022-02-01T19:14:18.381Z"` adds to each event. */
+export const SENT_AT_BYTES = ',"sentAt":""'.length + 24;
+const OPEN = '{"batch":[';
+const CLOSE = ']}';
+
+export function encodeEvent(event: Record<string, unknown>): EncodedEvent {
+  const json = JSON.stringify(event);
+  return { messageId: event.messageId as string, json, bytes: utf8Length(json) };
+}
+
+/** Bytes of an event once it is on the wire (with `sentAt`). */
+export function wireBytes(event: EncodedEvent): number {
+  return event.bytes + SENT_AT_BYTES;
+}
+
+/** Exact size of the body `batchBody` would build from `count` events of `eventBytes` total (EncodedEvent.bytes). */
+export function batchBytes(count: number, eventBytes: number): number {
+  return OPEN.length + CLOSE.length + eventBytes + count * SENT_AT_BYTES + Math.max(0, count - 1);
+}
+
+/** The request body for `POST /v1/batch`, every event stamped with the same `sentAt`. */
+export function batchBody(events: readonly EncodedEvent[], sentAt: string): string {
+  const tail = `,"sentAt":"${sentAt}"}`;
+  let body = OPEN;
+  for (let i = 0; i < events.length; i++) {
+    const json = events[i].json;
+    body += (i === 0 ? '' : ',') + json.slice(0, -1) + tail;
+  }
+  return body + CLOSE;
+}

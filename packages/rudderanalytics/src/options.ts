@@ -1,0 +1,143 @@
+/** Client options, their defaults, and the checks that keep them inside what the gateway accepts. */
+import { ConfigError } from './errors.js';
+import { SENT_AT_BYTES, batchBytes } from './encode.js';
+
+/** Where log lines go. Every method is optional; the default logs warnings and errors to the console. */
+export interface Logger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+  error?(message: string): void;
+}
+
+/** What happens to a new event when `maxQueueSize` events are already waiting. */
+export type OverflowPolicy =
+  /** The new event is dropped (`'dropped'` event, `dropped` counter); the call still returns. Default. */
+  | 'drop-newest'
+  /** The oldest waiting event is dropped to make room. */
+  | 'drop-oldest'
+  /** The call throws a DroppedError; nothing already queued is touched. */
+  | 'throw';
+
+export interface RetryOptions {
+  /** Attempts per batch, the first included. Default 10. */
+  maxAttempts?: number;
+  /** First backoff delay in ms; doubles each attempt, with full jitter. Default 100. */
+  minDelayMs?: number;
+  /** Largest backoff delay in ms. Default 30,000. */
+  maxDelayMs?: number;
+  /** A batch is given up after this long since its first attempt, in ms. Default 300,000 (5 minutes). */
+  maxElapsedMs?: number;
+  /** A server's `Retry-After` is honoured up to this many ms. Default 60,000. */
+  maxRetryAfterMs?: number;
+}
+
+export interface ClientOptions {
+  /** Send a batch once this many events are queued. Default 1000. */
+  flushAt?: number;
+  /** Send whatever is queued this long (ms) after the first event arrived. Default 2000. */
+  flushInterval?: number;
+  /** Largest request body in bytes, before compression. Default 500,000; at most the gateway's 4,096,000. */
+  maxBatchBytes?: number;
+  /** Largest single event in bytes, as serialized. Default 32,768 (RudderStack's hosted limit). */
+  maxMessageBytes?: number;
+  /** Most events held waiting for delivery. Default 20,000. */
+  maxQueueSize?: number;
+  /** What happens when the queue is full. Default `'drop-newest'`. */
+  overflow?: OverflowPolicy;
+  /** Most requests in flight at once. Default 2. */
+  maxInFlight?: number;
+  /** Deadline for one request, connection to response body, in ms. Default 10,000. */
+  timeoutMs?: number;
+  /** Retry policy for 429, 5xx, timeouts and network errors. */
+  retry?: RetryOptions;
+  /** Gzip request bodies. Default true; falls back to plain JSON once for a data plane older than v1.4. */
+  gzip?: boolean;
+  /** Where log lines go. Default: warnings and errors to the console. */
+  logger?: Logger;
+  /** The fetch implementation. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** When false, calls are validated and return ids but nothing is queued or sent. Default true. */
+  enable?: boolean;
+  /** On Node, flush what is still queued when the event loop empties (`beforeExit`). Default true. */
+  flushOnExit?: boolean;
+  /**
+   * Edge runtimes: called with the promise of every request, so the platform keeps the invocation
+   * alive until it settles (e.g. `ctx.waitUntil.bind(ctx)` on Cloudflare Workers).
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** The gateway's cap on a decompressed request body (`Gateway.maxReqSizeInKB` = 4000). */
+export const GATEWAY_MAX_BODY_BYTES = 4_096_000;
+
+export interface ResolvedOptions {
+  flushAt: number;
+  flushInterval: number;
+  maxBatchBytes: number;
+  maxMessageBytes: number;
+  maxQueueSize: number;
+  overflow: OverflowPolicy;
+  maxInFlight: number;
+  timeoutMs: number;
+  retry: Required<RetryOptions>;
+  gzip: boolean;
+  logger: Logger;
+  fetch: typeof fetch;
+  enable: boolean;
+  flushOnExit: boolean;
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+const consoleLogger: Logger = {
+  warn: (message) => console.warn(`[rudderanalytics] ${message}`),
+  error: (message) => console.error(`[rudderanalytics] ${message}`),
+};
+
+export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
+  const retry = options.retry ?? {};
+  const resolved: ResolvedOptions = {
+    flushAt: int('flushAt', options.flushAt, 1000, 1),
+    flushInterval: int('flushInterval', options.flushInterval, 2000, 0),
+    maxBatchBytes: int('maxBatchBytes', options.maxBatchBytes, 500_000, 1024, GATEWAY_MAX_BODY_BYTES),
+    maxMessageBytes: int('maxMessageBytes', options.maxMessageBytes, 32_768, 64),
+    maxQueueSize: int('maxQueueSize', options.maxQueueSize, 20_000, 1),
+    overflow: options.overflow ?? 'drop-newest',
+    maxInFlight: int('maxInFlight', options.maxInFlight, 2, 1, 64),
+    timeoutMs: int('timeoutMs', options.timeoutMs, 10_000, 1),
+    retry: {
+      maxAttempts: int('retry.maxAttempts', retry.maxAttempts, 10, 1),
+      minDelayMs: int('retry.minDelayMs', retry.minDelayMs, 100, 0),
+      maxDelayMs: int('retry.maxDelayMs', retry.maxDelayMs, 30_000, 0),
+      maxElapsedMs: int('retry.maxElapsedMs', retry.maxElapsedMs, 300_000, 0),
+      maxRetryAfterMs: int('retry.maxRetryAfterMs', retry.maxRetryAfterMs, 60_000, 0),
+    },
+    gzip: options.gzip ?? true,
+    logger: options.logger ?? consoleLogger,
+    fetch: options.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch),
+    enable: options.enable ?? true,
+    flushOnExit: options.flushOnExit ?? true,
+  };
+  if (options.waitUntil !== undefined) {
+    if (typeof options.waitUntil !== 'function') throw new ConfigError('waitUntil must be a function');
+    resolved.waitUntil = options.waitUntil;
+  }
+  if (!['drop-newest', 'drop-oldest', 'throw'].includes(resolved.overflow)) {
+    throw new ConfigError(`overflow must be 'drop-newest', 'drop-oldest' or 'throw'`);
+  }
+  if (typeof resolved.fetch !== 'function') {
+    throw new ConfigError('no fetch implementation: this runtime has no global fetch, pass options.fetch');
+  }
+  if (batchBytes(1, resolved.maxMessageBytes - SENT_AT_BYTES) > resolved.maxBatchBytes) {
+    throw new ConfigError('maxMessageBytes must leave room for one event in maxBatchBytes');
+  }
+  return resolved;
+}
+
+function int(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}

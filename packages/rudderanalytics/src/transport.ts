@@ -1,0 +1,46 @@
+/**
+ * One HTTP request that settles exactly once, by an absolute deadline, whatever the server does:
+ * a stall before the headers or in the middle of the body ends as a timeout, not a hung promise.
+ * The response body is always read, so the connection is free for the next request.
+ */
+import type { Outcome } from './retry.js';
+
+export interface Request {
+  url: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+}
+
+export class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no complete response within ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+export async function post(fetchFn: typeof fetch, request: Request, timeoutMs: number): Promise<Outcome> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => {
+      const error = new TimeoutError(timeoutMs);
+      controller.abort(error);
+      resolve({ kind: 'error', error });
+    }, timeoutMs);
+  });
+  const attempt = (async (): Promise<Outcome> => {
+    const response = await fetchFn(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body as BodyInit,
+      signal: controller.signal,
+    });
+    const body = await response.text();
+    return { kind: 'response', status: response.status, body: body.trim(), retryAfter: response.headers.get('retry-after') };
+  })().catch((error: unknown): Outcome => ({ kind: 'error', error }));
+  try {
+    return await Promise.race([attempt, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

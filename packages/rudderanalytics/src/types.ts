@@ -1,0 +1,67 @@
+/**
+ * The calls a back end makes, in the wire's own camelCase field names.
+ * The types encode what the compiler can check; everything else is checked at the call (see validate.ts).
+ */
+
+/** A JSON object as the caller gives it (properties, traits, context). */
+export type JsonObject = { [key: string]: unknown };
+
+/** An id as the gateway accepts it: strings, or numbers that it stringifies. */
+export type Id = string | number;
+
+/** Per-destination switches: `All` plus destination names (case-sensitive), each on/off or a settings object. */
+export type Integrations = { All?: boolean } & { [destination: string]: boolean | JsonObject | undefined };
+
+/** Every event needs a `userId`, an `anonymousId`, or both. */
+export type Identity =
+  | { userId: Id; anonymousId?: Id }
+  | { userId?: Id; anonymousId: Id };
+
+/** Fields every call may carry. */
+export interface CommonFields {
+  /** Extra context; `context.library` is set by the SDK and may not be given. */
+  context?: JsonObject;
+  /** Destinations to send to; defaults to `{ All: true }`. */
+  integrations?: Integrations;
+  /** When the call happened; defaults to now. A Date or an ISO 8601 string. */
+  originalTimestamp?: Date | string;
+  /** The event's time when it differs from the call's (e.g. a backfill); sent as given. */
+  timestamp?: Date | string;
+  /** A caller-chosen idempotency key; a UUID v4 is generated otherwise. */
+  messageId?: string;
+}
+
+export type IdentifyCall = CommonFields & Identity & { traits?: JsonObject };
+export type TrackCall = CommonFields & Identity & { event: string; properties?: JsonObject };
+export type PageCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+export type ScreenCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+export type GroupCall = CommonFields & Identity & { groupId: Id; traits?: JsonObject };
+export type AliasCall = CommonFields & { userId: Id; previousId: Id; anonymousId?: Id };
+
+/** The six event types. */
+export type EventType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias';
+
+/** A call tagged with its type: what `send()` takes, and what a batch holds. */
+export type Message =
+  | ({ type: 'identify' } & IdentifyCall)
+  | ({ type: 'track' } & TrackCall)
+  | ({ type: 'page' } & PageCall)
+  | ({ type: 'screen' } & ScreenCall)
+  | ({ type: 'group' } & GroupCall)
+  | ({ type: 'alias' } & AliasCall);
+
+/**
+ * Several calls sent together. Batch-level `context` is merged under each item's (the item wins),
+ * batch-level `integrations` apply to items without their own, and each item keeps its own
+ * `originalTimestamp` (the batch's is the default for items without one).
+ */
+export interface BatchMessage {
+  type: 'batch';
+  batch: Message[];
+  context?: JsonObject;
+  integrations?: Integrations;
+  originalTimestamp?: Date | string;
+}
+
+/** What `send()` takes: one of the six calls, or a batch of them. */
+export type Sendable = Message | BatchMessage;
