@@ -1,0 +1,2 @@
+import { makeFloor } from './floor.mjs';
+export const create = makeFloor(false);

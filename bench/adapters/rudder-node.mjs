@@ -1,0 +1,28 @@
+// @rudderstack/rudder-sdk-node (RudderStack's current Node SDK), defaults except:
+//   dataPlaneUrl = the sink, maxInternalQueueSize = max(20000, N) (default 20000 drops beyond that).
+// It posts gzip'ed {"batch":[…]} to {dataPlaneUrl}/v1/batch, flushAt 20 events / 450 KB.
+// Its flush() sends only one batch (flushAt events), so the drain loops flush() until its internal
+// queue is empty (reads the non-public `queue` array for that).
+import Analytics from '@rudderstack/rudder-sdk-node';
+
+export async function create({ url, n, writeKey }) {
+  const client = new Analytics(writeKey, { dataPlaneUrl: url, maxInternalQueueSize: Math.max(20000, n) });
+  return {
+    track(ev) {
+      client.track(ev);
+    },
+    depth() {
+      return client.queue.length;
+    },
+    async finish() {
+      let flushes = 0;
+      while (client.queue.length > 0 || client.pendingFlush) {
+        const before = client.queue.length;
+        await client.flush();
+        flushes++;
+        if (before === 0 && client.queue.length === 0) break;
+      }
+      return { flushes };
+    },
+  };
+}

@@ -1,0 +1,422 @@
+#!/usr/bin/env node
+// Benchmark harness (issue 6). See BENCHMARKS.md for the method and the latest figures.
+//
+//   npm run bench                 full run (≈15 min), writes BENCHMARKS.md + bench/results/full.json
+//   npm run bench -- --quick      20k events only, 1 repetition (≈2 min), writes bench/results/quick.{md,json}
+//
+// Options: --only=ours,floor-gzip   run only these SDKs
+//          --scenarios=ok-20000,flaky-20000   run only these scenarios (mode-N)
+//          --reps=3                  repetitions (median reported)
+//          --timeout=300             hard per-child timeout, seconds (child is SIGKILLed)
+//          --write / --no-write      force / suppress writing BENCHMARKS.md
+//          --out=path.md             write the report there instead
+//
+// Every measured run is one child process (bench/child.mjs) for one SDK, talking to its own sink
+// process (bench/sink.mjs) on 127.0.0.1; figures are the median over repetitions.
+import { fork, execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+
+// ---------------------------------------------------------------- options
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const a = args.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  if (!a) return def;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : true;
+};
+const quick = !!opt('quick', false);
+const reps = Number(opt('reps', quick ? 1 : 3));
+const timeoutS = Number(opt('timeout', 300));
+const only = opt('only', null)?.split(',');
+const onlyScen = opt('scenarios', null)?.split(',');
+const SLOW_MS = 60_000; // a run slower than this (or a timeout) is not repeated: the median is of fewer reps
+
+const ALL = ['ours', 'floor-gzip', 'floor-raw', 'rudder-node', 'segment', 'posthog'];
+const LABEL = {
+  ours: 'rudderanalytics (ours)',
+  'floor-gzip': 'floor, gzip',
+  'floor-raw': 'floor, no gzip',
+  'rudder-node': '@rudderstack/rudder-sdk-node',
+  segment: '@segment/analytics-node',
+  posthog: 'posthog-node',
+};
+const peerVersion = (name) => {
+  try {
+    return JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+};
+const VERSIONS = {
+  ours: peerVersion('rudderanalytics'),
+  'rudder-node': peerVersion('@rudderstack/rudder-sdk-node'),
+  segment: peerVersion('@segment/analytics-node'),
+  posthog: peerVersion('posthog-node'),
+};
+
+const scenarios = quick
+  ? [
+      { mode: 'ok', n: 20_000, sdks: ALL },
+      { mode: 'flaky', n: 20_000, sdks: ['ours', 'floor-gzip', 'rudder-node', 'segment', 'posthog'] },
+    ]
+  : [
+      { mode: 'ok', n: 20_000, sdks: ALL },
+      { mode: 'ok', n: 100_000, sdks: ALL },
+      { mode: 'ok', n: 1_000_000, sdks: ['ours', 'floor-gzip', 'floor-raw'] },
+      { mode: 'flaky', n: 20_000, sdks: ['ours', 'floor-gzip', 'rudder-node', 'segment', 'posthog'] },
+    ];
+const plan = [];
+for (const sc of scenarios) {
+  if (onlyScen && !onlyScen.includes(`${sc.mode}-${sc.n}`)) continue;
+  for (const sdk of sc.sdks) if (!only || only.includes(sdk)) plan.push({ ...sc, sdk, key: `${sc.mode}|${sc.n}|${sdk}` });
+}
+const writeMain = opt('write', null) === true || (!quick && !only && !onlyScen && opt('no-write', false) !== true);
+const outMd = opt('out', writeMain ? path.join(root, 'BENCHMARKS.md') : path.join(here, 'results', quick ? 'quick.md' : 'partial.md'));
+const outJson = path.join(here, 'results', quick ? 'quick.json' : writeMain ? 'full.json' : 'partial.json');
+
+// ---------------------------------------------------------------- processes
+function startSink(mode) {
+  return new Promise((resolve, reject) => {
+    const p = fork(path.join(here, 'sink.mjs'), [mode], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    p.once('message', (m) => (m.type === 'ready' ? resolve({ proc: p, port: m.port }) : reject(new Error('sink?'))));
+    p.once('error', reject);
+    p.once('exit', (code) => reject(new Error(`sink exited ${code}`)));
+  });
+}
+function ask(p, type) {
+  return new Promise((resolve) => {
+    const on = (m) => {
+      if (m.type === type) {
+        p.off('message', on);
+        resolve(m.stats ?? m);
+      }
+    };
+    p.on('message', on);
+    p.send({ type });
+  });
+}
+
+function runChild(cfg, execArgv = []) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const p = fork(path.join(here, 'child.mjs'), [JSON.stringify(cfg)], {
+      cwd: root,
+      execArgv,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let tail = '';
+    const keep = (d) => {
+      tail = (tail + d.toString()).slice(-4000);
+    };
+    p.stdout.on('data', keep);
+    p.stderr.on('data', keep);
+    let result = null;
+    let timedOut = false;
+    p.on('message', (m) => {
+      if (m.type === 'result') result = m.result;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      p.kill('SIGKILL');
+    }, timeoutS * 1000);
+    p.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const elapsedMs = Date.now() - started;
+      if (result) resolve({ status: 'ok', result, elapsedMs, log: tail });
+      else if (timedOut) resolve({ status: 'timeout', error: `killed after ${timeoutS} s`, elapsedMs, log: tail });
+      else resolve({ status: 'crashed', error: firstError(tail) || `exit ${code ?? signal}`, code, signal, elapsedMs, log: tail });
+    });
+  });
+}
+function firstError(log) {
+  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const i = lines.findIndex((l) => /^(\w*Error|Error)\b|Unhandled|uncaught/i.test(l));
+  return (i >= 0 ? lines.slice(i, i + 2) : lines.slice(-2)).join(' ').slice(0, 240);
+}
+
+export async function measure({ sdk, n, mode }, execArgv = []) {
+  const sink = await startSink(mode);
+  const url = `http://127.0.0.1:${sink.port}`;
+  const r = await runChild({ sdk, n, url }, execArgv);
+  const st = await ask(sink.proc, 'stats');
+  sink.proc.kill();
+  return { ...r, sink: st };
+}
+
+// ---------------------------------------------------------------- stats helpers
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+function summarize(runs) {
+  const ok = runs.filter((r) => r.status === 'ok');
+  const pick = (f) => median(ok.map(f));
+  const bad = runs.filter((r) => r.status !== 'ok');
+  const s = {
+    reps: runs.length,
+    okReps: ok.length,
+    status: bad.length === 0 ? 'ok' : ok.length === 0 ? bad[0].status : `${ok.length}/${runs.length} ok`,
+    error: bad[0]?.error,
+  };
+  if (!ok.length) return s;
+  return Object.assign(s, {
+    wallMs: pick((r) => r.result.wallMs),
+    drainMs: pick((r) => r.result.drainMs),
+    cpuMs: pick((r) => r.result.cpuMs),
+    peakRssMB: pick((r) => r.result.peakRssBytes / 1048576),
+    p50us: pick((r) => r.result.p50us),
+    p99us: pick((r) => r.result.p99us),
+    p999us: pick((r) => r.result.p999us),
+    requests: pick((r) => r.sink.requests),
+    rejected: pick((r) => r.sink.rejected),
+    wireBytes: pick((r) => r.sink.wireBytes),
+    jsonBytes: pick((r) => r.sink.jsonBytes),
+    delivered: pick((r) => r.sink.messages),
+    unique: pick((r) => r.sink.unique),
+    minUnique: Math.min(...ok.map((r) => r.sink.unique)),
+    maxDepth: pick((r) => r.result.maxDepth),
+    encodings: ok[0].sink.encodings,
+    paths: ok[0].sink.paths,
+    extra: ok[ok.length - 1].result.extra,
+  });
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  mkdirSync(path.join(here, 'results'), { recursive: true });
+  if (plan.some((p) => p.sdk === 'ours') && !existsSync(path.join(root, 'node_modules', 'rudderanalytics'))) {
+    console.error('rudderanalytics is not linked in node_modules; run `npm install` and `npm run build -w rudderanalytics`.');
+  }
+  const began = new Date();
+  const load0 = os.loadavg();
+  console.log(`# ${plan.length} runs × ${reps} reps, timeout ${timeoutS} s, ${quick ? 'quick' : 'full'} mode`);
+  const runs = new Map(plan.map((p) => [p.key, []]));
+  const skip = new Set();
+  for (let rep = 0; rep < reps; rep++) {
+    for (const p of plan) {
+      if (skip.has(p.key)) continue;
+      // A run whose smaller-N sibling (same SDK and mode), scaled linearly, would already exceed the
+      // timeout is not started (linear is a lower bound); it is reported as "skipped" with the evidence.
+      const smaller = plan.filter((q) => q.sdk === p.sdk && q.mode === p.mode && q.n < p.n && runs.get(q.key).length);
+      const est = smaller.map((q) => {
+        const r0 = runs.get(q.key)[0];
+        return { q, ms: r0.status === 'timeout' ? Infinity : (r0.elapsedMs * p.n) / q.n, took: r0.elapsedMs };
+      });
+      const hopeless = est.find((e) => e.ms > timeoutS * 1000);
+      if (hopeless) {
+        runs.get(p.key).push({
+          status: 'skipped',
+          error: `not run: at N=${hopeless.q.n} it took ${(hopeless.took / 1000).toFixed(0)} s, so ≥ ${Number.isFinite(hopeless.ms) ? (hopeless.ms / 1000).toFixed(0) + ' s' : '∞'} here (linear extrapolation) > ${timeoutS} s timeout`,
+          elapsedMs: 0,
+          sink: {},
+        });
+        skip.add(p.key);
+        console.log(`[rep ${rep + 1}] ${p.mode.padEnd(5)} ${String(p.n).padStart(7)} ${p.sdk.padEnd(12)} SKIPPED: ${runs.get(p.key)[0].error}`);
+        continue;
+      }
+      const r = await measure(p);
+      runs.get(p.key).push(r);
+      const line =
+        r.status === 'ok'
+          ? `wall ${(r.result.wallMs / 1000).toFixed(2)} s  cpu ${(r.result.cpuMs / 1000).toFixed(2)} s  rss ${(r.result.peakRssBytes / 1048576).toFixed(0)} MB  p50 ${r.result.p50us.toFixed(2)} µs  p99 ${r.result.p99us.toFixed(2)} µs  req ${r.sink.requests}  wire ${(r.sink.wireBytes / 1e6).toFixed(2)} MB  delivered ${r.sink.messages}  unique ${r.sink.unique}`
+          : `${r.status.toUpperCase()}: ${r.error}  (sink saw ${r.sink.messages} msgs, ${r.sink.requests} req)`;
+      console.log(`[rep ${rep + 1}] ${p.mode.padEnd(5)} ${String(p.n).padStart(7)} ${p.sdk.padEnd(12)} ${line}`);
+      if (r.status === 'timeout' || r.elapsedMs > SLOW_MS) skip.add(p.key);
+    }
+  }
+  const ended = new Date();
+  const summary = plan.map((p) => ({ ...p, ...summarize(runs.get(p.key)) }));
+  const raw = {
+    began: began.toISOString(),
+    ended: ended.toISOString(),
+    args,
+    machine: machine(),
+    load: { before: load0, after: os.loadavg() },
+    versions: VERSIONS,
+    summary,
+    runs: plan.map((p) => ({ key: p.key, runs: runs.get(p.key).map(({ log, ...r }) => ({ ...r, logTail: r.status === 'ok' ? undefined : log })) })),
+  };
+  writeFileSync(outJson, JSON.stringify(raw, null, 1));
+  const md = report(raw);
+  writeFileSync(outMd, md);
+  console.log('\n' + table(summary));
+  console.log('\n' + ratiosText(summary));
+  console.log('\n' + targetsTable(summary));
+  console.log(`\nwrote ${path.relative(root, outMd)} and ${path.relative(root, outJson)}`);
+}
+
+function machine() {
+  let cpu = '?';
+  try {
+    cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1];
+  } catch {}
+  let nproc = os.availableParallelism?.() ?? os.cpus().length;
+  try {
+    nproc = Number(execSync('nproc').toString().trim());
+  } catch {}
+  return { nproc, cpu, node: process.version, os: `${os.type()} ${os.release()}`, memGB: +(os.totalmem() / 2 ** 30).toFixed(1) };
+}
+
+// ---------------------------------------------------------------- report
+const f = (x, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '–');
+const fi = (x) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const find = (S, mode, n, sdk) => S.find((s) => s.mode === mode && s.n === n && s.sdk === sdk);
+
+function table(S) {
+  const head =
+    '| scenario | SDK | reps | wall s | CPU s | CPU µs/evt | peak RSS MB | track() p50 µs | p99 µs | requests | wire MB | wire B/evt | JSON B/evt | delivered | unique | status |\n' +
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|';
+  const rows = S.map((s) => {
+    const sc = `${s.mode} ${s.n >= 1e6 ? s.n / 1e6 + 'M' : s.n / 1e3 + 'k'}`;
+    const st = s.status === 'ok' ? 'ok' : `**${s.status}**${s.error ? ': ' + s.error.replace(/\|/g, '/') : ''}`;
+    if (!s.okReps) return `| ${sc} | ${LABEL[s.sdk]} | ${s.reps} | – | – | – | – | – | – | – | – | – | – | – | – | ${st} |`;
+    const lost = s.unique < s.n ? ` (${fi(s.n - s.minUnique)} lost)` : '';
+    return `| ${sc} | ${LABEL[s.sdk]} | ${s.okReps} | ${f(s.wallMs / 1000)} | ${f(s.cpuMs / 1000)} | ${f((s.cpuMs * 1000) / s.n)} | ${f(s.peakRssMB, 0)} | ${f(s.p50us)} | ${f(s.p99us)} | ${fi(s.requests)}${s.rejected ? ` (${fi(s.rejected)}×503)` : ''} | ${f(s.wireBytes / 1e6)} | ${f(s.wireBytes / s.n, 0)} | ${f(s.jsonBytes / Math.max(1, s.delivered), 0)} | ${fi(s.delivered)} | ${fi(s.unique)}${lost} | ${st} |`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+function ratios(S) {
+  const out = [];
+  for (const n of [...new Set(S.map((s) => s.n))]) {
+    const o = find(S, 'ok', n, 'ours');
+    const fl = find(S, 'ok', n, 'floor-gzip');
+    if (!o?.okReps || !fl?.okReps) continue;
+    out.push({ n, cpu: o.cpuMs / fl.cpuMs, wire: o.wireBytes / fl.wireBytes, wall: o.wallMs / fl.wallMs, rss: o.peakRssMB / fl.peakRssMB });
+  }
+  return out;
+}
+function ratiosText(S) {
+  const R = ratios(S);
+  if (!R.length) return '(no ours/floor-gzip pair)';
+  return (
+    '| N | CPU ours/floor-gzip | wire bytes ours/floor-gzip | wall ours/floor-gzip | peak RSS ours/floor-gzip |\n|--:|--:|--:|--:|--:|\n' +
+    R.map((r) => `| ${fi(r.n)} | ${f(r.cpu)}× | ${f(r.wire)}× | ${f(r.wall)}× | ${f(r.rss)}× |`).join('\n')
+  );
+}
+
+function targets(S) {
+  const T = [];
+  const o100 = find(S, 'ok', 100_000, 'ours');
+  const f100 = find(S, 'ok', 100_000, 'floor-gzip');
+  const o1m = find(S, 'ok', 1_000_000, 'ours');
+  const oFl = find(S, 'flaky', 20_000, 'ours');
+  const o20 = find(S, 'ok', 20_000, 'ours');
+  const have = (...xs) => xs.every((x) => x?.okReps);
+  const add = (name, ok, value, bound) => T.push({ name, ok, value, bound });
+  if (have(o100, f100)) {
+    add('100k: CPU ≤ 1.5× floor-gzip', o100.cpuMs / f100.cpuMs <= 1.5, `${f(o100.cpuMs / f100.cpuMs)}× (${f(o100.cpuMs / 1000)} s vs ${f(f100.cpuMs / 1000)} s)`, '≤ 1.5×');
+    add('100k: wire bytes ≤ 1.1× floor-gzip', o100.wireBytes / f100.wireBytes <= 1.1, `${f(o100.wireBytes / f100.wireBytes)}× (${f(o100.wireBytes / 1e6)} MB vs ${f(f100.wireBytes / 1e6)} MB)`, '≤ 1.1×');
+  }
+  if (have(o100)) add('100k: peak RSS ≤ 120 MB', o100.peakRssMB <= 120, `${f(o100.peakRssMB, 0)} MB`, '≤ 120 MB');
+  if (have(o100, o1m)) {
+    const a = o100.cpuMs / o100.n;
+    const b = o1m.cpuMs / o1m.n;
+    add('1M: CPU per event within 20% of 100k', Math.abs(b / a - 1) <= 0.2, `${f(b * 1000)} vs ${f(a * 1000)} µs/evt (${b >= a ? '+' : ''}${f((b / a - 1) * 100, 0)}%)`, '±20%');
+  }
+  if (have(o1m)) add('1M: peak RSS ≤ 150 MB', o1m.peakRssMB <= 150, `${f(o1m.peakRssMB, 0)} MB`, '≤ 150 MB');
+  const ps = [o20, o100, o1m].filter((x) => x?.okReps);
+  if (ps.length) {
+    const worst = Math.max(...ps.map((x) => x.p99us));
+    add('track() p99 ≤ 10 µs (every fault-free N)', worst <= 10, ps.map((x) => `${x.n / 1000}k: ${f(x.p99us)} µs`).join(', '), '≤ 10 µs');
+  }
+  if (have(oFl)) {
+    add('flaky: every event delivered', oFl.minUnique >= oFl.n, `${fi(oFl.minUnique)} / ${fi(oFl.n)} unique (worst rep)`, `= N`);
+    const base = find(S, 'ok', oFl.n, 'ours');
+    if (have(base)) add('flaky: wall ≤ 5× fault-free wall', oFl.wallMs <= 5 * base.wallMs, `${f(oFl.wallMs / 1000)} s vs ${f(base.wallMs / 1000)} s (${f(oFl.wallMs / base.wallMs)}×)`, '≤ 5×');
+  } else if (oFl) add('flaky: every event delivered', false, oFl.status + (oFl.error ? ': ' + oFl.error : ''), '= N');
+  return T;
+}
+function targetsTable(S) {
+  const T = targets(S);
+  if (!T.length) return '(no targets measurable in this run)';
+  return '| target | bound | measured | |\n|---|---|---|---|\n' + T.map((t) => `| ${t.name} | ${t.bound} | ${t.value} | ${t.ok ? '**met**' : '**MISSED**'} |`).join('\n');
+}
+
+function report(raw) {
+  const S = raw.summary;
+  const m = raw.machine;
+  const cmd = 'npm run bench' + (raw.args.length ? ' -- ' + raw.args.join(' ') : '');
+  const notes = [];
+  for (const s of S) {
+    if (s.okReps && s.okReps < reps) notes.push(`${s.mode} ${s.n} ${LABEL[s.sdk]}: median of ${s.okReps} rep(s) (a rep took > ${SLOW_MS / 1000} s or failed, so it was not repeated)`);
+    if (s.okReps && s.extra && (s.extra.errors || s.extra.retries)) notes.push(`${s.mode} ${s.n} ${LABEL[s.sdk]}: ${JSON.stringify(s.extra)}`);
+  }
+  const enc = S.filter((s) => s.okReps && s.mode === 'ok' && s.n === S[0].n).map((s) => `${LABEL[s.sdk]}: ${Object.entries(s.paths || {}).map(([p, c]) => `${p} ×${c}`).join(', ')}; ${Object.keys(s.encodings || {}).join('/')}`);
+  return `# Benchmarks
+
+Generated by \`bench/run.mjs\` — do not edit by hand; re-run \`${cmd}\` to refresh.
+
+- **Date:** ${raw.began} → ${raw.ended} (UTC)
+- **Command:** \`${cmd}\` (each figure: median of ${reps} repetition${reps > 1 ? 's' : ''}, each repetition one fresh child process per SDK)
+- **Machine:** ${m.nproc} × ${m.cpu} (\`nproc\` = ${m.nproc}), ${m.memGB} GB RAM, ${m.os}, Node ${m.node}
+- **Load average** before/after: ${raw.load.before.map((x) => x.toFixed(2)).join(' ')} / ${raw.load.after.map((x) => x.toFixed(2)).join(' ')} (the checkout is shared; other work on the box adds noise)
+- **Versions:** rudderanalytics ${raw.versions.ours}, @rudderstack/rudder-sdk-node ${raw.versions['rudder-node']}, @segment/analytics-node ${raw.versions.segment}, posthog-node ${raw.versions.posthog}
+
+## Results
+
+${table(S)}
+
+### Ours vs the floor (gzip)
+
+${ratiosText(S)}
+
+## Targets (ours)
+
+${targetsTable(S)}
+
+## Method
+
+- **Sink** (\`bench/sink.mjs\`): separate process, \`node:http\` on 127.0.0.1, port 0. Accepts POST on any path
+  (RudderStack and Segment use \`/v1/batch\`, PostHog \`/batch/\`), counts requests and body bytes *as received*
+  (compressed), gunzips \`Content-Encoding: gzip\`, \`JSON.parse\`s and counts the messages of the \`batch\` array
+  (PostHog sends \`{"api_key","batch":[…]}\`) and unique ids (\`messageId\`, PostHog \`uuid\`) in a \`Set\`.
+  Answers \`200 OK\` like the RudderStack gateway. Mode \`flaky\`: every third request answered \`503\`
+  (its bytes count in "wire", its messages are not counted). One fresh sink per measured run.
+- **Driver** (\`bench/child.mjs\`): one child process per run. Event *i* is built by \`bench/events.mjs\`
+  (fresh object per call, realistic e-commerce properties; ~430 B of JSON per message on the wire, see "JSON B/evt"),
+  then \`track()\` is timed individually with \`process.hrtime.bigint()\` into a preallocated \`Float64Array\`
+  (the event's construction is outside the timed span). **The driver yields to the event loop
+  (\`await new Promise(setImmediate)\`) every 1000 calls**, like a server between requests; in addition every
+  SDK's queue limit is raised to at least N so nothing is dropped for lack of room (see settings).
+  After the last call the SDK's own flush/close is awaited.
+- **Figures:** *wall* = first \`track()\` → everything acknowledged; *CPU* = user+sys of the child
+  (\`process.cpuUsage()\`, all threads, so zlib on the libuv pool counts) over the same span; *peak RSS* =
+  max of \`process.resourceUsage().maxRSS\` and a 10 ms \`memoryUsage.rss()\` sampler (whole process: Node itself
+  is ~45 MB, the latency array 8 B × N); *requests / wire bytes / delivered / unique* = counted by the sink
+  (delivered counts messages in 2xx-answered requests, duplicates included). *JSON B/evt* = decompressed
+  body bytes per delivered message. Each child has a hard ${timeoutS} s timeout (SIGKILL → "timeout");
+  a child that exits without reporting is "crashed" with its first error line.
+- **Floor** (\`bench/adapters/floor.mjs\`): the least work to put the same events on the wire:
+  envelope (\`crypto.randomUUID()\` messageId, type, channel, context.library, ISO originalTimestamp) +
+  \`JSON.stringify\` per event in \`track()\`; bodies \`{"batch":[…]}\` of ≤ 450 KB joined from the strings,
+  \`zlib.gzip\` (default level 6; \`floor-raw\` skips it), POSTed one at a time with \`node:http\` keep-alive;
+  non-2xx retried after 100 ms.
+
+### Settings changed from each SDK's defaults
+
+| SDK | changed | drain at the end | defaults that matter |
+|---|---|---|---|
+| rudderanalytics (ours) | \`maxQueueSize: max(20000, N)\` | \`await flush()\`, \`await close()\` | gzip, \`maxBatchBytes\` 500,000, \`flushAt\` 1000 |
+| @rudderstack/rudder-sdk-node | \`dataPlaneUrl\` = sink, \`maxInternalQueueSize: max(20000, N)\` | \`await flush()\` repeated until its (non-public) \`queue\` is empty — one \`flush()\` sends only one batch | gzip, \`flushAt\` 20, \`maxQueueSize\` 450 KB, axios-retry 3 retries (exponential) |
+| @segment/analytics-node | \`host\` = sink (path stays \`/v1/batch\`) | \`await closeAndFlush()\` | no gzip, \`flushAt\` 15, \`maxRetries\` 10; no queue limit to raise |
+| posthog-node | \`host\` = sink, \`maxQueueSize: max(1000, N)\` | \`await flush()\`, \`await shutdown()\` | gzip, \`flushAt\` 20, \`maxBatchSize\` 100, \`fetchRetryCount\` 3, \`fetchRetryDelay\` 3000 ms |
+
+Observed request paths / encodings at N = ${fi(S[0]?.n)}: ${enc.join(' · ') || '–'}.
+
+${notes.length ? '### Notes\n\n' + notes.map((x) => `- ${x}`).join('\n') + '\n' : ''}`;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
