@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync(`${here}dist`, { recursive: true, force: true });
+// The core must run on every runtime: check it without Node's types before emitting anything.
+execFileSync(process.execPath, [tsc, '-p', `${here}tsconfig.core.json`], { stdio: 'inherit' });
 for (const [config, dir, type] of [
   ['tsconfig.json', 'esm', 'module'],
   ['tsconfig.cjs.json', 'cjs', 'commonjs'],

@@ -52,6 +52,8 @@ export class Dispatcher {
   private drainUntil = 0;
   private requests = 0;
   private takenEvents = 0;
+  /** Events accepted here and not yet settled: what `flush()` waits for. */
+  private unsettled = 0;
   private readonly active = new Set<Batch>();
   private readonly ready: Batch[] = [];
   private readonly backoffs = new Map<Batch, ReturnType<typeof setTimeout>>();
@@ -69,6 +71,10 @@ export class Dispatcher {
     private readonly hooks: DispatchHooks,
   ) {
     this.gzip = options.gzip;
+    queue.attach?.(() => {
+      this.drainUntil = this.lastSeq;
+      this.pump();
+    });
     const plain = { authorization, 'content-type': 'application/json' };
     this.headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
   }
@@ -81,6 +87,7 @@ export class Dispatcher {
   /** Queues an accepted event and sends it when its batch is due. */
   accept(event: QueuedEvent): void {
     event.seq = ++this.lastSeq;
+    this.unsettled++;
     this.queue.push(event);
     if (this.options.flushInterval === 0) this.drainUntil = this.lastSeq;
     else if (this.intervalTimer === undefined) this.armInterval();
@@ -93,7 +100,7 @@ export class Dispatcher {
 
   /** Settles when every event accepted before the call is delivered or finally failed. */
   flush(): Promise<void> {
-    const pending = this.queue.length + this.takenEvents;
+    const pending = this.unsettled;
     if (pending === 0) return Promise.resolve();
     this.drainUntil = this.lastSeq;
     const done = new Promise<void>((resolve) => this.barriers.push({ target: this.lastSeq, remaining: pending, resolve }));
@@ -132,6 +139,7 @@ export class Dispatcher {
       for (let event = this.queue.shift(); event; event = this.queue.shift()) lost.push(event);
       if (lost.length) this.settleDropped(lost, error(lost));
     }
+    this.unsettled = 0;
     for (const barrier of this.barriers) barrier.resolve();
     this.barriers = [];
   }
@@ -265,9 +273,10 @@ export class Dispatcher {
 
   private settleEvents(events: readonly QueuedEvent[], error?: Error): void {
     for (const event of events) event.done?.(error);
+    for (const event of events) if (event.seq > 0) this.unsettled--;
     if (this.barriers.length === 0) return;
     for (const barrier of this.barriers) {
-      for (const event of events) if (event.seq <= barrier.target) barrier.remaining--;
+      for (const event of events) if (event.seq > 0 && event.seq <= barrier.target) barrier.remaining--;
     }
     const open: Barrier[] = [];
     for (const barrier of this.barriers) {

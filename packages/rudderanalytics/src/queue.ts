@@ -9,7 +9,7 @@ export type Settle = (error?: Error) => void;
 
 /** An accepted event: its encoding, its place in the order of acceptance, and who waits for it. */
 export interface QueuedEvent extends EncodedEvent {
-  /** Acceptance order within this client; `flush()` waits for everything up to a seq. */
+  /** Acceptance order within this client (from 1); `flush()` waits for everything up to a seq. 0: not accepted here. */
   seq: number;
   /** Set by `send()`, which resolves when the event is delivered. */
   done?: Settle;
@@ -38,6 +38,12 @@ export interface EventQueue {
   take(maxEvents: number, maxBytes: number): QueuedEvent[];
   /** Delivery of taken events has ended (delivered, failed or dropped): a durable store forgets them. */
   release(events: readonly QueuedEvent[]): void;
+  /**
+   * Called once by the client with a function to call whenever events appear in the store by other
+   * means than `push` (replayed after a restart, produced by another process): they are then sent
+   * without waiting for a full batch. Such events carry `seq: 0`, so `flush()` does not wait for them.
+   */
+  attach?(wake: () => void): void;
 }
 
 /** The default queue: an array with a moving head, compacted as it drains. */
