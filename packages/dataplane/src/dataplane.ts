@@ -1,0 +1,194 @@
+import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { readConfigFile, DEV_SOURCE_NAME, DEV_WRITE_KEY } from './config.js';
+import { EventHub } from './hub.js';
+import { consoleLogger, silentLogger, type DataPlaneLogger } from './logger.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
+import { matches, normalizeFilter, type EventFilter } from './query.js';
+import { createDataPlaneServer } from './server.js';
+import { maskKey, SourceRegistry, toSources, type SourceConfig } from './sources.js';
+import { EventStore, toStoredEvent, type StoredEvent, type Synchronous } from './store.js';
+
+/** Options of {@link startDataPlane}. Every field is optional. */
+export interface DataPlaneOptions {
+  /** TCP port; default 8080. `0` picks a free port (read it back from {@link DataPlane.port}). */
+  port?: number;
+  /** Interface to bind; default `127.0.0.1`. Binding elsewhere exposes the (well-known) dev key. */
+  host?: string;
+  /** Extra sources: plain write keys or `{ writeKey, name?, disabled? }`. Added to the config file's. */
+  writeKeys?: Array<string | SourceConfig>;
+  /** The dev source's key; default {@link DEV_WRITE_KEY}. `false` disables the dev source. */
+  devWriteKey?: string | false;
+  /** SQLite file; default `./.rudder/dataplane.db` (directories are created). `:memory:` works too. */
+  dbPath?: string;
+  /** Cap on the decompressed request body; default 4,096,000 bytes (413 beyond it). */
+  maxRequestBytes?: number;
+  /** JSON file with `{ "sources": [...], "devWriteKey"?: string | false }`. */
+  configFile?: string;
+  /** SQLite `synchronous` in WAL mode: NORMAL (default; survives a process crash) or FULL (also power loss). */
+  synchronous?: Synchronous;
+  /** Where to report; default the console. */
+  logger?: DataPlaneLogger;
+  /** Shorthand for a logger that says nothing (also suppresses the startup banner). */
+  quiet?: boolean;
+}
+
+/** A running local data plane. */
+export interface DataPlane {
+  /** Base URL to give an SDK as its data plane URL, e.g. `http://127.0.0.1:8080` (no trailing slash). */
+  readonly url: string;
+  /** The bound port (useful with `port: 0`). */
+  readonly port: number;
+  readonly host: string;
+  /** The write key to use: the dev key, or the first enabled configured source when the dev key is off. */
+  readonly writeKey: string;
+  /** The live events page, `${url}/live`. */
+  readonly liveUrl: string;
+  readonly dbPath: string;
+  /** Configured sources by name (never their keys). */
+  readonly sources: ReadonlyArray<{ name: string; disabled: boolean }>;
+  /** Stored events, newest first unless `order: 'asc'`; same filters as `GET /api/events` (default limit 100). */
+  events(filter?: EventFilter): StoredEvent[];
+  /** How many stored events match (limit/order ignored). */
+  count(filter?: Omit<EventFilter, 'limit' | 'order'>): number;
+  /**
+   * Resolves with the matching events (oldest first) once at least `n` are stored; rejects after
+   * `timeoutMs` (default 10 s). Driven by ingest notifications, not polling.
+   */
+  waitForEvents(n: number, filter?: EventFilter, options?: { timeoutMs?: number }): Promise<StoredEvent[]>;
+  /** Calls `listener` for every event stored from now on (after its commit). Returns the unsubscribe. */
+  subscribe(listener: (event: StoredEvent) => void, filter?: EventFilter): () => void;
+  /** Deletes every stored event (ids keep increasing). */
+  clear(): void;
+  /** Stops listening, ends live streams, closes connections and the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+function resolveSources(opts: DataPlaneOptions): { configs: SourceConfig[]; writeKey: string; hasDev: boolean } {
+  const file = opts.configFile ? readConfigFile(opts.configFile) : {};
+  const devKey = opts.devWriteKey !== undefined ? opts.devWriteKey : (file.devWriteKey ?? DEV_WRITE_KEY);
+  const configs: SourceConfig[] = [];
+  if (devKey !== false) configs.push({ name: DEV_SOURCE_NAME, writeKey: devKey });
+  configs.push(...(file.sources ?? []));
+  for (const k of opts.writeKeys ?? []) configs.push(typeof k === 'string' ? { writeKey: k } : k);
+  const first = configs.find((c) => !c.disabled);
+  if (!first) throw new Error('the data plane has no enabled source: give writeKeys or keep the dev key');
+  return { configs, writeKey: first.writeKey, hasDev: devKey !== false };
+}
+
+const hostForUrl = (host: string) =>
+  host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+
+/**
+ * Starts a local RudderStack-compatible data plane: the gateway's HTTP API (`/v1/*`, `/health`),
+ * SQLite storage, the query API (`/api/events`, `/api/events/stream`) and the live page (`/live`).
+ *
+ * @example
+ * const dp = await startDataPlane({ port: 0, dbPath: join(tmp, 'events.db'), quiet: true });
+ * // point the SDK at dp.url with dp.writeKey, then:
+ * const [event] = await dp.waitForEvents(1, { type: 'track' });
+ * await dp.close();
+ */
+export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataPlane> {
+  const logger = opts.quiet ? silentLogger : (opts.logger ?? consoleLogger);
+  const host = opts.host ?? '127.0.0.1';
+  const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
+  const { configs, writeKey, hasDev } = resolveSources(opts);
+  const sources = toSources(configs);
+  const store = new EventStore(dbPath, opts.synchronous ?? 'NORMAL');
+  const hub = new EventHub();
+  const streams = new Set<ServerResponse>();
+  const server = createDataPlaneServer({
+    registry: new SourceRegistry(sources),
+    store,
+    hub,
+    maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    logger,
+    streams,
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${hostForUrl(host)}:${port}`;
+
+  logger.info(`rudder data plane listening on ${url}`);
+  sources.forEach((s, i) => {
+    const isDev = i === 0 && hasDev;
+    // The dev key is printed in full once, by design (it is public anyway); other keys only masked.
+    const shown = isDev ? configs[0].writeKey : maskKey(configs[i].writeKey);
+    logger.info(`  source ${s.name}${s.disabled ? ' (disabled)' : ''}: write key ${shown}`);
+  });
+  logger.info(`  live events: ${url}/live`);
+  logger.info(`  database: ${dbPath}`);
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && hasDev) {
+    logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const res of streams) res.end();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // In-flight requests get a moment to finish; a stuck upload must not hold close() forever.
+      const timer = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(timer);
+      store.close();
+    })());
+
+  const dp: DataPlane = {
+    url,
+    port,
+    host,
+    writeKey,
+    liveUrl: `${url}/live`,
+    dbPath,
+    sources: sources.map((s) => ({ name: s.name, disabled: s.disabled })),
+    events: (filter) => store.query(normalizeFilter(filter)).map(toStoredEvent),
+    count: (filter) => store.count(normalizeFilter(filter)),
+    subscribe(listener, filter) {
+      const q = normalizeFilter(filter);
+      return hub.subscribe((rows) => {
+        for (const r of rows) {
+          const m = { source: r.source, type: r.type, userId: r.user_id, anonymousId: r.anonymous_id, event: r.event, messageId: r.message_id };
+          if (matches(q, m)) listener(toStoredEvent(r));
+        }
+      });
+    },
+    waitForEvents(n, filter = {}, options = {}) {
+      const q = normalizeFilter(filter);
+      const check = () => (store.count(q) >= n ? store.query({ ...q, order: 'asc', limit: n }) : undefined);
+      return new Promise((resolve, reject) => {
+        const now = check();
+        if (now) return resolve(now.map(toStoredEvent));
+        const timeoutMs = options.timeoutMs ?? 10_000;
+        const timer = setTimeout(() => {
+          unsubscribe();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${n} events (have ${store.count(q)})`));
+        }, timeoutMs);
+        const unsubscribe = hub.subscribe(() => {
+          const rows = check();
+          if (!rows) return;
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(rows.map(toStoredEvent));
+        });
+      });
+    },
+    clear: () => store.clear(),
+    close,
+  };
+  return dp;
+}

@@ -1,0 +1,47 @@
+import type { PreparedEvent } from './ingest.js';
+import type { RawRow } from './store.js';
+
+export type RowsListener = (rows: RawRow[]) => void;
+
+/**
+ * Fans freshly committed events out to live listeners (SSE clients, in-process subscribers).
+ * Rows are only built when someone listens, so ingest pays nothing for an idle page.
+ */
+export class EventHub {
+  private readonly listeners = new Set<RowsListener>();
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  subscribe(l: RowsListener): () => void {
+    this.listeners.add(l);
+    return () => {
+      this.listeners.delete(l);
+    };
+  }
+
+  publish(source: string, firstId: number, events: PreparedEvent[]): void {
+    if (this.listeners.size === 0) return;
+    const rows: RawRow[] = events.map((e, i) => ({
+      id: firstId + i,
+      source,
+      type: e.type,
+      user_id: e.userId,
+      anonymous_id: e.anonymousId,
+      event: e.event,
+      message_id: e.messageId,
+      original_timestamp: e.originalTimestamp,
+      sent_at: e.sentAt,
+      received_at: e.receivedAt,
+      json: e.json,
+    }));
+    for (const l of [...this.listeners]) {
+      try {
+        l(rows);
+      } catch {
+        // One broken listener must not stop delivery to the others nor fail the ingest request.
+      }
+    }
+  }
+}

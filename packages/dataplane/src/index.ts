@@ -1,0 +1,14 @@
+/**
+ * `@rudderanalytics/dataplane`: a local RudderStack-compatible data plane for development and tests.
+ * Start it with {@link startDataPlane}; see README.md for the HTTP, query and live-page surface.
+ */
+export { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
+export { DEV_WRITE_KEY, DEV_SOURCE_NAME, type ConfigFile } from './config.js';
+export type { EventFilter } from './query.js';
+export type { StoredEvent } from './store.js';
+export type { SourceConfig } from './sources.js';
+export { maskKey } from './sources.js';
+export type { DataPlaneLogger } from './logger.js';
+export { Messages, DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
+export { sanitizeUnicode, cleanId, stringifyId, INVISIBLE_RUNES } from './sanitize.js';
+export { rudderId } from './rudder-id.js';

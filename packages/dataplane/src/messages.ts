@@ -1,0 +1,35 @@
+/**
+ * Response texts of rudder-server's gateway (gateway/response/response.go, v1.46+ lowercase).
+ * SDKs must only look at the status code, but we match the bodies byte for byte so that
+ * anything tested against this server behaves the same against the real one.
+ */
+export const Messages = {
+  ok: 'ok',
+  noWriteKey: 'failed to read writekey from header',
+  invalidWriteKey: 'invalid write key',
+  sourceDisabled: 'source is disabled',
+  bodyReadFailed: 'failed to read body from request',
+  tooLarge: 'request size exceeds max limit',
+  invalidJson: 'invalid json',
+  notRudderEvent: 'event is not a valid rudder event',
+  emptyBatch: 'empty batch payload',
+  nonIdentifiable: 'request neither has anonymousId nor userId',
+} as const;
+
+export type Message = (typeof Messages)[keyof typeof Messages];
+
+export const StatusOf: Record<Message, number> = {
+  [Messages.ok]: 200,
+  [Messages.noWriteKey]: 401,
+  [Messages.invalidWriteKey]: 401,
+  [Messages.sourceDisabled]: 404,
+  [Messages.bodyReadFailed]: 500,
+  [Messages.tooLarge]: 413,
+  [Messages.invalidJson]: 400,
+  [Messages.notRudderEvent]: 400,
+  [Messages.emptyBatch]: 400,
+  [Messages.nonIdentifiable]: 400,
+};
+
+/** The gateway's Gateway.maxReqSizeInKB default: 4000 KB of the decompressed body. */
+export const DEFAULT_MAX_REQUEST_BYTES = 4_096_000;

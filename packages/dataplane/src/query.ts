@@ -1,0 +1,120 @@
+/**
+ * Filters shared by `GET /api/events`, `GET /api/events/stream` and the in-process reader.
+ * Equality filters match the stored columns exactly (identifiers are the cleaned ones).
+ */
+export interface EventFilter {
+  type?: string;
+  userId?: string;
+  anonymousId?: string;
+  /** The track event name, or the page/screen name. */
+  event?: string;
+  messageId?: string;
+  /** Source name (from the config file; `dev` for the dev key). */
+  source?: string;
+  /**
+   * A row id (number or digits-only string): only rows with a greater id, i.e. stored after it.
+   * Anything else is read as a date: only rows whose `receivedAt` is at or after it.
+   */
+  since?: number | string | Date;
+  /** A row id: only rows with a smaller id (to page back through older events). */
+  before?: number;
+  /** At most this many rows (default 100). */
+  limit?: number;
+  /** `desc` (default, newest first) or `asc`. */
+  order?: 'asc' | 'desc';
+}
+
+/** The normalized form the store runs. */
+export interface EventQuery {
+  type?: string;
+  userId?: string;
+  anonymousId?: string;
+  event?: string;
+  messageId?: string;
+  source?: string;
+  sinceId?: number;
+  sinceTime?: string;
+  before?: number;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+export const MAX_API_LIMIT = 10_000;
+
+export class QueryError extends Error {}
+
+function intOf(name: string, v: number | string): number {
+  const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new QueryError(`${name} must be a non-negative integer`);
+  return n;
+}
+
+export function normalizeFilter(f: EventFilter = {}, maxLimit = Number.MAX_SAFE_INTEGER): EventQuery {
+  const q: EventQuery = {
+    type: f.type,
+    userId: f.userId,
+    anonymousId: f.anonymousId,
+    event: f.event,
+    messageId: f.messageId,
+    source: f.source,
+  };
+  if (f.since !== undefined && f.since !== '') {
+    if (typeof f.since === 'number' || /^\d+$/.test(String(f.since))) {
+      q.sinceId = intOf('since', f.since as number | string);
+    } else {
+      const d = f.since instanceof Date ? f.since : new Date(f.since);
+      if (Number.isNaN(d.getTime())) throw new QueryError('since must be a row id or an ISO 8601 date');
+      q.sinceTime = d.toISOString();
+    }
+  }
+  if (f.before !== undefined) q.before = intOf('before', f.before);
+  if (f.limit !== undefined) q.limit = Math.min(Math.max(intOf('limit', f.limit), 1), maxLimit);
+  if (f.order !== undefined) {
+    if (f.order !== 'asc' && f.order !== 'desc') throw new QueryError('order must be asc or desc');
+    q.order = f.order;
+  }
+  return q;
+}
+
+/** Reads the filters from a query string; throws {@link QueryError} on a malformed value. */
+export function parseQuery(params: URLSearchParams): EventQuery {
+  const get = (k: string) => params.get(k) ?? undefined;
+  const limit = get('limit');
+  const before = get('before');
+  return normalizeFilter(
+    {
+      type: get('type'),
+      userId: get('userId'),
+      anonymousId: get('anonymousId'),
+      event: get('event'),
+      messageId: get('messageId'),
+      source: get('source'),
+      since: get('since'),
+      before: before === undefined ? undefined : (before as unknown as number),
+      limit: limit === undefined ? undefined : (limit as unknown as number),
+      order: get('order') as EventQuery['order'],
+    },
+    MAX_API_LIMIT,
+  );
+}
+
+/** The columns a live event is matched on, without reading the database. */
+export interface Matchable {
+  source: string;
+  type: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  event: string | null;
+  messageId: string;
+}
+
+export function matches(q: EventQuery, e: Matchable): boolean {
+  return (
+    (!q.type || q.type === e.type) &&
+    (!q.userId || q.userId === e.userId) &&
+    (!q.anonymousId || q.anonymousId === e.anonymousId) &&
+    (!q.event || q.event === e.event) &&
+    (!q.messageId || q.messageId === e.messageId) &&
+    (!q.source || q.source === e.source)
+  );
+}
