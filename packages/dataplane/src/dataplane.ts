@@ -6,6 +6,7 @@ import { consoleLogger, silentLogger, type DataPlaneLogger } from './logger.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 import { matches, normalizeFilter, type EventFilter } from './query.js';
 import { createDataPlaneServer } from './server.js';
+import { trackConnections } from './connections.js';
 import { maskKey, SourceRegistry, toSources, type SourceConfig } from './sources.js';
 import { EventStore, toStoredEvent, type StoredEvent, type Synchronous } from './store.js';
 
@@ -58,6 +59,8 @@ export interface DataPlane {
   waitForEvents(n: number, filter?: EventFilter, options?: { timeoutMs?: number }): Promise<StoredEvent[]>;
   /** Calls `listener` for every event stored from now on (after its commit). Returns the unsubscribe. */
   subscribe(listener: (event: StoredEvent) => void, filter?: EventFilter): () => void;
+  /** Open `GET /api/events/stream` connections right now (each holds one listener). */
+  readonly liveStreams: number;
   /** Deletes every stored event (ids keep increasing). */
   clear(): void;
   /** Stops listening, ends live streams, closes connections and the database. Idempotent. */
@@ -107,6 +110,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     streams,
   });
 
+  const connections = trackConnections(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -140,7 +144,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     (closing ??= (async () => {
       for (const res of streams) res.end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      connections.closeIdle();
       // In-flight requests get a moment to finish; a stuck upload must not hold close() forever.
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
@@ -186,6 +190,9 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
           resolve(rows.map(toStoredEvent));
         });
       });
+    },
+    get liveStreams() {
+      return streams.size;
     },
     clear: () => store.clear(),
     close,

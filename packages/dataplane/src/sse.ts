@@ -67,6 +67,8 @@ export function serveStream(
     unsubscribe();
     clearInterval(heartbeat);
     open.delete(res);
+    // A client that went away may leave a half-closed socket behind; nothing more can use it.
+    req.socket.destroy();
   };
   res.on('close', cleanup);
   res.on('error', cleanup);
