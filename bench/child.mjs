@@ -9,22 +9,43 @@ import { makeEvent } from './events.mjs';
 const cfg = JSON.parse(process.argv[2]);
 const { sdk, n, url } = cfg;
 const yieldEvery = cfg.yieldEvery ?? 1000;
+// Backpressure: after each yield, while the SDK reports `pace` or more undelivered events, the driver
+// waits (idle, 1 ms timers) — a server that stops taking work when its outbound queue is full.
+// With pace 19,000 and a yield every 1000 calls, no SDK's 20,000-event queue can overflow.
+// cfg.pace = null → open loop (no waiting; queue limits raised to N instead).
+const pace = cfg.pace ?? Infinity;
+const queueLimit = Number.isFinite(pace) ? 20_000 : Math.max(20_000, n);
 const WRITE_KEY = 'bench-write-key';
 
 const adapter = await import(`./adapters/${sdk}.mjs`);
-const inst = await adapter.create({ url, n, writeKey: WRITE_KEY });
+const inst = await adapter.create({ url, n, writeKey: WRITE_KEY, queueLimit });
 
 // track() latency per call, ns, preallocated so the loop allocates nothing of ours
 const lat = new Float64Array(n);
 let peakSampled = process.memoryUsage.rss();
+let peakHeapUsed = 0;
+let peakHeapTotal = 0;
+let peakExternal = 0;
+let tick = 0;
 const sampler = setInterval(() => {
   const r = process.memoryUsage.rss();
   if (r > peakSampled) peakSampled = r;
+  if (++tick % 5 === 0) {
+    // the full breakdown is dearer (heap statistics): every 50 ms
+    const m = process.memoryUsage();
+    if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
+    if (m.heapTotal > peakHeapTotal) peakHeapTotal = m.heapTotal;
+    if (m.external > peakExternal) peakExternal = m.external;
+  }
 }, 10);
 let maxDepth = 0;
 
 const hr = process.hrtime.bigint;
 const yieldNow = () => new Promise(setImmediate);
+const sleep1 = () => new Promise((r) => setTimeout(r, 1));
+let pausedNs = 0n;
+let pauses = 0;
+const ru0 = process.resourceUsage();
 const cpu0 = process.cpuUsage();
 const t0 = hr();
 for (let i = 0; i < n; i++) {
@@ -33,11 +54,20 @@ for (let i = 0; i < n; i++) {
   inst.track(ev);
   lat[i] = Number(hr() - a);
   if ((i + 1) % yieldEvery === 0) {
-    if (inst.depth) {
-      const d = inst.depth();
-      if (d > maxDepth) maxDepth = d;
-    }
     await yieldNow();
+    if (inst.depth) {
+      let d = inst.depth();
+      if (d > maxDepth) maxDepth = d;
+      if (d >= pace) {
+        const w0 = hr();
+        while (d >= pace) {
+          await sleep1();
+          d = inst.depth();
+        }
+        pausedNs += hr() - w0;
+        pauses++;
+      }
+    }
   }
 }
 const tTracked = hr();
@@ -62,11 +92,20 @@ const result = {
   peakRssBytes: Math.max(peakSampled, ru.maxRSS * 1024, rssNow),
   sampledPeakRssBytes: peakSampled,
   maxRssBytes: ru.maxRSS * 1024,
+  peakHeapUsedMB: peakHeapUsed / 1048576,
+  peakHeapTotalMB: peakHeapTotal / 1048576,
+  peakExternalMB: peakExternal / 1048576,
+  involuntaryCtxSwitches: ru.involuntaryContextSwitches - ru0.involuntaryContextSwitches,
+  voluntaryCtxSwitches: ru.voluntaryContextSwitches - ru0.voluntaryContextSwitches,
   p50us: q(0.5),
   p99us: q(0.99),
   p999us: q(0.999),
   maxUs: lat[n - 1] / 1000,
   maxDepth,
+  pace: Number.isFinite(pace) ? pace : null,
+  queueLimit,
+  pauses,
+  pausedMs: Number(pausedNs) / 1e6,
   extra,
 };
 process.send({ type: 'result', result }, () => process.exit(0));

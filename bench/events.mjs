@@ -19,7 +19,6 @@ const PRODUCTS = [
 ];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD'];
 const COUPONS = [null, null, null, 'SUMMER10', 'WELCOME5', 'FREESHIP'];
-const PLANS = ['free', 'pro', 'team', 'enterprise'];
 
 /**
  * The i-th event as a plain object in the common {userId, event, properties} shape
@@ -36,8 +35,8 @@ export function makeEvent(i) {
       revenue: Math.round(p[2] * qty * 100) / 100,
       currency: CURRENCIES[i % CURRENCIES.length],
       coupon: COUPONS[i % COUPONS.length],
-      plan: PLANS[(i >> 3) % PLANS.length],
-      products: [{ sku: 'SKU-' + (10000 + ((i * 31) % 9000)), name: p[0], category: p[1], price: p[2], quantity: qty }],
+      sku: 'SKU-' + (10000 + ((i * 31) % 9000)),
+      quantity: qty,
     },
   };
 }

@@ -34,6 +34,8 @@ const reps = Number(opt('reps', quick ? 1 : 3));
 const timeoutS = Number(opt('timeout', 300));
 const only = opt('only', null)?.split(',');
 const onlyScen = opt('scenarios', null)?.split(',');
+const openLoop = !!opt('open-loop', false);
+const PACE = 19_000; // driver backpressure threshold, see bench/child.mjs
 const SLOW_MS = 60_000; // a run slower than this (or a timeout) is not repeated: the median is of fewer reps
 
 const ALL = ['ours', 'floor-gzip', 'floor-raw', 'rudder-node', 'segment', 'posthog'];
@@ -142,7 +144,7 @@ function firstError(log) {
 export async function measure({ sdk, n, mode }, execArgv = []) {
   const sink = await startSink(mode);
   const url = `http://127.0.0.1:${sink.port}`;
-  const r = await runChild({ sdk, n, url }, execArgv);
+  const r = await runChild({ sdk, n, url, pace: openLoop ? null : PACE }, execArgv);
   const st = await ask(sink.proc, 'stats');
   sink.proc.kill();
   return { ...r, sink: st };

@@ -78,6 +78,7 @@ const server = http.createServer((req, res) => {
       return;
     }
     s.accepted++;
+    if (!s.sample && batch.length) s.sample = batch[0];
     s.acceptedWireBytes += len;
     s.messages += batch.length;
     for (let i = 0; i < batch.length; i++) {

@@ -1,5 +1,6 @@
 // The floor: the least work any SDK has to do to put these events on the wire.
-// track(): add the envelope (messageId, type, timestamps, library) and JSON.stringify the event;
+// track(): add the envelope ours sends (type, context.library, integrations, messageId, originalTimestamp,
+// channel, sentAt) and JSON.stringify the event;
 // bodies `{"batch":[…]}` of ~450 KB are cut and POSTed one at a time (sequential) with node:http
 // (keep-alive), gzip'ed with zlib (default level) in `floor-gzip`, raw JSON in `floor-raw`.
 // A non-2xx answer is retried after 100 ms (only matters in the flaky scenario).
@@ -10,6 +11,8 @@ import { promisify } from 'node:util';
 
 const gzipAsync = promisify(zlib.gzip);
 const TARGET_BODY = 450_000;
+const LIBRARY_CONTEXT = { library: { name: 'rudderanalytics', version: '0.1.0' } };
+const ALL_INTEGRATIONS = { All: true };
 
 export function makeFloor(useGzip) {
   return async function create({ url, writeKey }) {
@@ -21,6 +24,7 @@ export function makeFloor(useGzip) {
     const ready = [];
     let sender = null;
     let requests = 0;
+    let backlog = 0; // events cut into bodies but not yet acknowledged
     let retries = 0;
 
     function post(body) {
@@ -37,12 +41,15 @@ export function makeFloor(useGzip) {
     }
     async function sendLoop() {
       while (ready.length) {
-        const json = ready.shift();
+        const { json, count } = ready.shift();
         const body = useGzip ? await gzipAsync(json) : Buffer.from(json);
         for (;;) {
           requests++;
           const status = await post(body);
-          if (status >= 200 && status < 300) break;
+          if (status >= 200 && status < 300) {
+            backlog -= count;
+            break;
+          }
           retries++;
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -50,29 +57,34 @@ export function makeFloor(useGzip) {
       sender = null;
     }
     function cut() {
-      ready.push('{"batch":[' + parts.join(',') + ']}');
+      ready.push({ json: '{"batch":[' + parts.join(',') + ']}', count: parts.length });
+      backlog += parts.length;
       parts = [];
       bytes = 12;
       if (!sender) sender = sendLoop();
     }
     return {
       track(ev) {
+        // same fields as rudderanalytics puts on the wire; sentAt reuses the call's timestamp
+        const now = new Date().toISOString();
         const s = JSON.stringify({
           type: 'track',
-          messageId: randomUUID(),
-          userId: ev.userId,
           event: ev.event,
+          userId: ev.userId,
           properties: ev.properties,
-          context: { library: { name: 'floor', version: '0.0.0' } },
+          context: LIBRARY_CONTEXT,
+          integrations: ALL_INTEGRATIONS,
+          messageId: randomUUID(),
+          originalTimestamp: now,
           channel: 'server',
-          originalTimestamp: new Date().toISOString(),
+          sentAt: now,
         });
         if (bytes + s.length + 1 > TARGET_BODY && parts.length) cut();
         parts.push(s);
         bytes += s.length + 1;
       },
       depth() {
-        return parts.length + ready.length * 1000;
+        return parts.length + backlog;
       },
       async finish() {
         if (parts.length) cut();

@@ -1,15 +1,16 @@
 // rudderanalytics (this repo, packages/rudderanalytics; build it first: npm run build -w rudderanalytics).
-// Defaults (gzip on, maxBatchBytes 500,000, flushAt 1000) except: maxQueueSize = max(20000, N) so the
-// open-loop driver can never make it drop; the driver also yields every 1000 calls.
-export async function create({ url, n, writeKey }) {
+// All defaults (gzip on, maxBatchBytes 500,000, flushAt 1000, maxQueueSize 20,000). The driver keeps the
+// backlog (queued + inFlight, what maxQueueSize bounds) under 20,000. In --open-loop runs maxQueueSize = N.
+export async function create({ url, writeKey, queueLimit }) {
   const { RudderAnalytics } = await import('rudderanalytics');
-  const client = RudderAnalytics.load(writeKey, url, { maxQueueSize: Math.max(20000, n) });
+  const client = RudderAnalytics.load(writeKey, url, queueLimit > 20_000 ? { maxQueueSize: queueLimit } : {});
   return {
     track(ev) {
       client.track(ev);
     },
     depth() {
-      return client.stats().queued;
+      const s = client.stats();
+      return s.queued + s.inFlight;
     },
     async finish() {
       await client.flush();

@@ -14,6 +14,9 @@ export async function create({ url, writeKey }) {
     track(ev) {
       client.track(ev);
     },
+    depth() {
+      return client._pendingEvents; // events not yet delivered or failed (non-public)
+    },
     async finish() {
       await client.closeAndFlush();
       return { errors, lastError };
