@@ -149,6 +149,8 @@ export class RudderAnalytics {
         event.done = done;
         this.enqueue(event);
       }
+      // The caller is waiting for this delivery: it goes out now, with whatever else is queued.
+      this.dispatcher.expedite();
     });
   }
 
@@ -179,7 +181,9 @@ export class RudderAnalytics {
 
   /** Settles when every event accepted before the call is delivered or finally failed (never rejects). */
   flush(): Promise<void> {
-    return this.dispatcher.flush();
+    const delivered = this.dispatcher.flush();
+    // A store with asynchronous writes (Redis) settles its acknowledgements of those deliveries too.
+    return this.queue.flush ? delivered.then(() => this.queue.flush!()).catch(() => undefined) : delivered;
   }
 
   /**
@@ -197,7 +201,10 @@ export class RudderAnalytics {
         clearTimeout(timer);
         resolve();
       });
-    }).then(() => this.dispatcher.abandon((events) => new DroppedError('closed', events.map((e) => e.messageId))));
+    })
+      .then(() => this.dispatcher.abandon((events) => new DroppedError('closed', events.map((e) => e.messageId))))
+      .then(() => this.queue.close?.())
+      .catch(() => undefined);
     return this.closing;
   }
 

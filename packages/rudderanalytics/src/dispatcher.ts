@@ -55,6 +55,8 @@ export class Dispatcher {
   /** Events accepted here and not yet settled: what `flush()` waits for. */
   private unsettled = 0;
   private readonly active = new Set<Batch>();
+  /** Accepted events a `send()` waits for, until settled: told when `close()` leaves them in a durable store. */
+  private readonly awaited = new Set<QueuedEvent>();
   private readonly ready: Batch[] = [];
   private readonly backoffs = new Map<Batch, ReturnType<typeof setTimeout>>();
   private barriers: Barrier[] = [];
@@ -88,11 +90,21 @@ export class Dispatcher {
   accept(event: QueuedEvent): void {
     event.seq = ++this.lastSeq;
     this.unsettled++;
+    if (event.done) this.awaited.add(event);
     this.queue.push(event);
     if (this.options.flushInterval === 0) this.drainUntil = this.lastSeq;
     else if (this.intervalTimer === undefined) this.armInterval();
     if (!this.pumpScheduled && this.isBatchDue()) {
       // Deferred so the call that filled the batch returns at once; building and sending happen after it.
+      this.pumpScheduled = true;
+      queueMicrotask(() => this.pump());
+    }
+  }
+
+  /** Sends everything accepted so far without waiting for a full batch or the interval (`send()` awaits it). */
+  expedite(): void {
+    this.drainUntil = this.lastSeq;
+    if (!this.pumpScheduled) {
       this.pumpScheduled = true;
       queueMicrotask(() => this.pump());
     }
@@ -132,9 +144,12 @@ export class Dispatcher {
     this.active.clear();
     this.takenEvents = 0;
     if (this.queue.durable) {
-      // Still in the store: replayed on the next start, so nothing is dropped; only waiters are told.
-      const closed = error(lost);
-      for (const event of lost) event.done?.(closed);
+      // Still in the store: replayed on the next start, so nothing is dropped; only waiters (in flight
+      // or still queued) are told, else a `send()` whose event never left the store would never settle.
+      const waiting = [...this.awaited];
+      this.awaited.clear();
+      const closed = error(waiting);
+      for (const event of waiting) event.done?.(closed);
     } else {
       for (let event = this.queue.shift(); event; event = this.queue.shift()) lost.push(event);
       if (lost.length) this.settleDropped(lost, error(lost));
@@ -179,7 +194,16 @@ export class Dispatcher {
         });
       this.options.waitUntil?.(running);
     }
-    if (this.queue.length > 0 && this.intervalTimer === undefined && this.options.flushInterval > 0) this.armInterval();
+    // The interval only makes waiting events due. With nothing waiting, or everything waiting already due
+    // (after flush()), it goes: on Workers a timer left armed would outlive the request.
+    if (this.queue.length === 0 || this.drainUntil >= this.lastSeq) this.cancelInterval();
+    else if (this.intervalTimer === undefined && this.options.flushInterval > 0) this.armInterval();
+  }
+
+  private cancelInterval(): void {
+    if (this.intervalTimer === undefined) return;
+    clearTimeout(this.intervalTimer);
+    this.intervalTimer = undefined;
   }
 
   private async attempt(batch: Batch): Promise<void> {
@@ -259,10 +283,10 @@ export class Dispatcher {
     }
   }
 
-  private settle(batch: Batch, error?: Error): void {
+  private settle(batch: Batch, error?: DeliveryError): void {
     this.active.delete(batch);
     this.takenEvents -= batch.events.length;
-    this.queue.release(batch.events);
+    this.queue.release(batch.events, error);
     this.settleEvents(batch.events, error);
   }
 
@@ -272,7 +296,11 @@ export class Dispatcher {
   }
 
   private settleEvents(events: readonly QueuedEvent[], error?: Error): void {
-    for (const event of events) event.done?.(error);
+    for (const event of events) {
+      if (!event.done) continue;
+      this.awaited.delete(event);
+      event.done(error);
+    }
     for (const event of events) if (event.seq > 0) this.unsettled--;
     if (this.barriers.length === 0) return;
     for (const barrier of this.barriers) {

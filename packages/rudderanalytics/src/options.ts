@@ -100,7 +100,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     flushAt: int('flushAt', options.flushAt, 1000, 1),
     flushInterval: int('flushInterval', options.flushInterval, 2000, 0),
     maxBatchBytes: int('maxBatchBytes', options.maxBatchBytes, 500_000, 1024, GATEWAY_MAX_BODY_BYTES),
-    maxMessageBytes: int('maxMessageBytes', options.maxMessageBytes, 32_768, 64),
+    maxMessageBytes: 0, // below: its default depends on maxBatchBytes
     maxQueueSize: int('maxQueueSize', options.maxQueueSize, 20_000, 1),
     overflow: options.overflow ?? 'drop-newest',
     maxInFlight: int('maxInFlight', options.maxInFlight, 2, 1, 64),
@@ -118,6 +118,8 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     enable: options.enable ?? true,
     flushOnExit: options.flushOnExit ?? true,
   };
+  // A small maxBatchBytes lowers the default message limit with it, so that one event always fits.
+  resolved.maxMessageBytes = int('maxMessageBytes', options.maxMessageBytes, Math.min(32_768, resolved.maxBatchBytes - batchBytes(0, 0)), 64);
   if (options.waitUntil !== undefined) {
     if (typeof options.waitUntil !== 'function') throw new ConfigError('waitUntil must be a function');
     resolved.waitUntil = options.waitUntil;

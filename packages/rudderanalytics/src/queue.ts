@@ -3,6 +3,7 @@
  * store (a file, Redis) implements the same interface and is handed to the client as `storage`.
  */
 import { batchBytes, type EncodedEvent } from './encode.js';
+import type { DeliveryError } from './errors.js';
 
 /** Called once when an event's delivery ends: no argument when delivered, the error otherwise. */
 export type Settle = (error?: Error) => void;
@@ -36,14 +37,24 @@ export interface EventQueue {
    * `{"batch":[…]}` body of at most `maxBytes`. Never empty when events are waiting.
    */
   take(maxEvents: number, maxBytes: number): QueuedEvent[];
-  /** Delivery of taken events has ended (delivered, failed or dropped): a durable store forgets them. */
-  release(events: readonly QueuedEvent[]): void;
+  /**
+   * Delivery of taken events has ended: a durable store forgets them. `failure` is set when they were
+   * finally not delivered (refused, too large, retries used up), so the store can keep them as dead letters.
+   */
+  release(events: readonly QueuedEvent[], failure?: DeliveryError): void;
   /**
    * Called once by the client with a function to call whenever events appear in the store by other
    * means than `push` (replayed after a restart, produced by another process): they are then sent
    * without waiting for a full batch. Such events carry `seq: 0`, so `flush()` does not wait for them.
    */
   attach?(wake: () => void): void;
+  /**
+   * Settles when the store's own pending work (asynchronous writes and acknowledgements) has settled.
+   * The client's `flush()` awaits it after the dispatcher's. Must never reject.
+   */
+  flush?(): Promise<void>;
+  /** Releases the store's resources (files, locks, connections). Awaited last by the client's `close()`. Must never reject. */
+  close?(): Promise<void>;
 }
 
 /** The default queue: an array with a moving head, compacted as it drains. */

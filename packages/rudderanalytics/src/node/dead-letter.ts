@@ -1,0 +1,91 @@
+/**
+ * Dead letters: events that can never be delivered, kept with the reason instead of vanishing.
+ * A record is one JSON line, `{"reason","status","message","failedAt","event"}`, where `event` is the
+ * call as the SDK accepts it again (the fields the SDK adds at send time are removed), so a file of
+ * them can be replayed through the SDK or with `rudder send`.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { DeliveryError } from '../errors.js';
+import type { RudderAnalytics } from '../client.js';
+
+export interface DeadLetter {
+  /** `rejected` (400/401/404…), `too_large`, `retries_exhausted`, or `queue_full` (dropped by `overflow: 'drop-oldest'`). */
+  reason: string;
+  /** The data plane's last HTTP status, when it answered. */
+  status?: number;
+  /** The data plane's answer, or what went wrong. */
+  message?: string;
+  /** ISO 8601 time the event was given up. */
+  failedAt: string;
+  /** The event, with its original `messageId` and `originalTimestamp`, as a call `send()` accepts. */
+  event: Record<string, unknown>;
+}
+
+/** Why events are dead-lettered: a delivery failure, or an overflow drop. */
+export type DeadLetterCause = Pick<DeliveryError, 'reason' | 'status' | 'serverMessage' | 'message'> | { reason: 'queue_full' };
+
+/** The stored wire event (`QueuedEvent.json`) as a call: `channel` and `context.library` are the SDK's to add. */
+export function replayableEvent(json: string): Record<string, unknown> {
+  const event = JSON.parse(json) as Record<string, unknown>;
+  delete event.sentAt;
+  delete event.channel;
+  const context = event.context as Record<string, unknown> | undefined;
+  if (context && typeof context === 'object') {
+    delete context.library;
+    if (Object.keys(context).length === 0) delete event.context;
+  }
+  return event;
+}
+
+export function deadLetter(json: string, cause: DeadLetterCause, failedAt: string): DeadLetter {
+  const record: DeadLetter = { reason: cause.reason, failedAt, event: replayableEvent(json) };
+  if ('status' in cause && cause.status !== undefined) record.status = cause.status;
+  if ('message' in cause) record.message = cause.serverMessage || cause.message;
+  // Key order: reason first, event last, so a line reads well in a terminal.
+  const { event, ...head } = record;
+  return { ...head, event };
+}
+
+/** Reads a dead-letter JSONL file, one record per line (blank and torn lines skipped). */
+export async function* readDeadLetters(path: string): AsyncGenerator<DeadLetter> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let record: DeadLetter;
+    try {
+      record = JSON.parse(line) as DeadLetter;
+    } catch {
+      continue; // a torn last line after a crash
+    }
+    if (record && typeof record.event === 'object' && record.event !== null) yield record;
+  }
+}
+
+/**
+ * Sends every dead letter of `path` again through `client` (same messageIds, so duplicates can be
+ * removed downstream). Move the file aside first if the client's own store writes dead letters to it.
+ */
+export async function replayDeadLetters(
+  client: Pick<RudderAnalytics, 'send'>,
+  path: string,
+): Promise<{ sent: number; failed: number; errors: unknown[] }> {
+  const outcome = { sent: 0, failed: 0, errors: [] as unknown[] };
+  let sends: Promise<void>[] = [];
+  const settle = async () => {
+    for (const result of await Promise.allSettled(sends)) {
+      if (result.status === 'fulfilled') outcome.sent++;
+      else outcome.failed++, outcome.errors.push(result.reason);
+    }
+    sends = [];
+  };
+  for await (const record of readDeadLetters(path)) {
+    sends.push(client.send(record.event as never));
+    // In chunks, so a large file never overflows the client's queue.
+    if (sends.length >= REPLAY_CHUNK) await settle();
+  }
+  await settle();
+  return outcome;
+}
+
+const REPLAY_CHUNK = 1000;
