@@ -1,0 +1,147 @@
+/** `rudder events`: what a local data plane stored, from its query API; `--follow` streams new ones. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { int, parse, str, type Values } from '../args.js';
+import { resolveDataPlaneUrl } from '../config.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
+import { readSse } from '../events/sse.js';
+import { header, row, type EventRow } from '../events/table.js';
+import { EVENTS_HELP } from '../help.js';
+import { drained, stderr, stdout } from '../output.js';
+
+const OPTIONS = {
+  type: { type: 'string' },
+  'user-id': { type: 'string' },
+  'anonymous-id': { type: 'string' },
+  event: { type: 'string' },
+  'message-id': { type: 'string' },
+  since: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  follow: { type: 'boolean', short: 'f' },
+  'data-plane-url': { type: 'string' },
+} as const;
+
+const FILTERS: Array<[flag: string, param: string]> = [
+  ['type', 'type'],
+  ['user-id', 'userId'],
+  ['anonymous-id', 'anonymousId'],
+  ['event', 'event'],
+  ['message-id', 'messageId'],
+];
+const TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
+
+class Unreachable extends Error {}
+
+export async function runEvents(argv: string[]): Promise<number> {
+  const { values } = parse('events', argv, OPTIONS);
+  if (values.help) {
+    stdout.write(EVENTS_HELP);
+    return EXIT_OK;
+  }
+  const type = str(values, 'type');
+  if (type !== undefined && !TYPES.includes(type)) throw new UsageError(`--type must be one of ${TYPES.join(', ')}`, 'events');
+  const limit = int(values, 'limit', 1, 10_000) ?? 20;
+  const base = resolveDataPlaneUrl(values).replace(/\/+$/, '');
+  try {
+    new URL(base);
+  } catch {
+    throw new UsageError(`--data-plane-url is not a valid URL`, 'events');
+  }
+  const filters = filterParams(values);
+  const json = values.json === true;
+  const print = (e: EventRow) => stdout.write(json ? `${JSON.stringify(e)}\n` : `${row(e)}\n`);
+
+  let events: EventRow[];
+  try {
+    events = await list(base, filters, limit);
+  } catch (error) {
+    return failed(error, base);
+  }
+  if (!json && (events.length > 0 || values.follow)) stdout.write(`${header()}\n`);
+  // The API answers newest first; a log reads oldest first, and --follow appends below.
+  for (let i = events.length - 1; i >= 0; i--) print(events[i]);
+  if (events.length === 0 && !values.follow) stderr.write('no events stored yet\n');
+  if (!values.follow) return EXIT_OK;
+
+  const lastId = events.length > 0 ? String(events[0].id) : str(values, 'since');
+  return follow(base, filters, lastId, print);
+}
+
+function filterParams(values: Values): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [flag, param] of FILTERS) {
+    const v = str(values, flag);
+    if (v !== undefined) params.set(param, v);
+  }
+  const since = str(values, 'since');
+  if (since !== undefined) {
+    if (!/^\d+$/.test(since) && Number.isNaN(new Date(since).getTime())) {
+      throw new UsageError('--since must be a row id or an ISO 8601 date', 'events');
+    }
+    params.set('since', since);
+  }
+  return params;
+}
+
+async function list(base: string, filters: URLSearchParams, limit: number): Promise<EventRow[]> {
+  const params = new URLSearchParams(filters);
+  params.set('limit', String(limit));
+  const res = await get(`${base}/api/events?${params}`);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET /api/events answered HTTP ${res.status}: ${text.trim().slice(0, 200)}`);
+  const body = JSON.parse(text) as { events?: EventRow[] };
+  if (!Array.isArray(body.events)) throw new Error('GET /api/events answered without an "events" array: is this a rudder data plane?');
+  return body.events;
+}
+
+async function get(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Unreachable(cause?.code ?? cause?.message ?? (error as Error).message);
+  }
+}
+
+function failed(error: unknown, base: string): number {
+  if (error instanceof Unreachable) {
+    stderr.write(`error: cannot reach the data plane at ${base} (${error.message})\nhint: start one with 'rudder dev', or pass --data-plane-url\n`);
+  } else stderr.write(`error: ${(error as Error).message}\n`);
+  return EXIT_FAILED;
+}
+
+/** Streams new events until Ctrl-C, reconnecting (from the last id seen) if the stream drops. */
+async function follow(base: string, filters: URLSearchParams, since: string | undefined, print: (e: EventRow) => boolean): Promise<number> {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let lastId = since;
+  let warned = false;
+  try {
+    while (!abort.signal.aborted) {
+      const params = new URLSearchParams(filters);
+      if (lastId !== undefined) params.set('since', lastId);
+      try {
+        const res = await get(`${base}/api/events/stream?${params}`, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
+        if (!res.ok || !res.body) return failed(new Error(`GET /api/events/stream answered HTTP ${res.status}`), base);
+        warned = false;
+        for await (const message of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) {
+          if (message.id !== undefined) lastId = message.id;
+          if (!print(JSON.parse(message.data) as EventRow)) await drained();
+        }
+      } catch (error) {
+        if (abort.signal.aborted) break;
+        if (!(error instanceof Unreachable) && (error as Error).name !== 'TypeError') throw error;
+        if (!warned) stderr.write(`lost the data plane at ${base} (${(error as Error).message}); reconnecting…\n`);
+        warned = true;
+      }
+      if (!abort.signal.aborted) await sleep(1000, undefined, { signal: abort.signal }).catch(() => {});
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return EXIT_OK;
+}

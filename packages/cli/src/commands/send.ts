@@ -1,0 +1,302 @@
+/**
+ * `rudder send`: streams calls from JSON Lines (or a JSON array / batch document) to the data plane.
+ * Memory stays bounded at any input size: lines are pulled chunk by chunk and the reader waits while
+ * a window of events is unsettled; only those events are held, to report and write out their failures.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeliveryError, type RudderAnalytics, type Sendable } from 'rudderanalytics';
+import { CONNECTION_OPTIONS, int, parse, str } from '../args.js';
+import { createClient, sdkOptions } from '../client.js';
+import { resolveTarget, type Target } from '../config.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, InputError } from '../errors.js';
+import { hintFor, reasonOf } from '../failure.js';
+import { SEND_HELP } from '../help.js';
+import { maskKey, stderr, stdout } from '../output.js';
+import { FailedOut } from '../send/failed-out.js';
+import { resolveInputs, totalSize, type Input } from '../send/inputs.js';
+import { readLines, TOO_LONG } from '../send/lines.js';
+import { newCounts, Progress, summaryLine, type Counts } from '../send/progress.js';
+import { isBad, parseText, recordsOf, type BadRecord, type InputRecord } from '../send/records.js';
+import { Window } from '../send/window.js';
+
+/** Far above the SDK's per-event cap (32 KB), so an oversized event is named by the SDK's own rule. */
+const MAX_LINE_CHARS = 8 * 1024 * 1024;
+/** JSON arrays and pretty-printed batch documents are parsed whole; beyond this, JSON Lines are required. */
+const MAX_DOCUMENT_CHARS = 256 * 1024 * 1024;
+/** Bad lines and delivery errors printed one by one; the rest are counted (and in --failed-out). */
+const MAX_REPORTED = 100;
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  'failed-out': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  'progress-interval': { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export async function runSend(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('send', argv, OPTIONS, true);
+  if (values.help) {
+    stdout.write(SEND_HELP);
+    return EXIT_OK;
+  }
+  const inputs = resolveInputs(positionals);
+  const dryRun = values['dry-run'] === true;
+  const quiet = values.quiet === true;
+  const intervalMs = (int(values, 'progress-interval', 1, 86_400) ?? 5) * 1000;
+  const flushAt = int(values, 'batch-size', 1, 100_000) ?? 1000;
+  // Four batches in flight or queued keeps both request slots busy while the reader parses the next.
+  const limit = Math.max(flushAt * 4, 64);
+  const window = new Window(limit, limit - Math.max(1, Math.min(flushAt, limit >> 1)));
+  const target = await resolveTarget(values);
+  const failedPath = str(values, 'failed-out');
+  const failedOut = failedPath ? new FailedOut(failedPath) : undefined;
+  const client = createClient(
+    target,
+    sdkOptions(values, { maxAttempts: 10, dryRun, maxQueueSize: limit + 16, verbose: values.verbose === true }),
+  );
+
+  const counts = newCounts();
+  const run = new SendRun(client, target, counts, window, failedOut, inputs.length > 1, dryRun);
+  if (!quiet) {
+    stderr.write(dryRun ? 'dry run: validating only, nothing is sent\n' : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`);
+  }
+  const progress = new Progress(stderr, counts, { totalBytes: totalSize(inputs), intervalMs, dryRun });
+  if (!quiet) progress.start();
+
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    stderr.write('\ninterrupted: stopping the reads, delivering what is in flight (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = Date.now();
+  try {
+    for (const input of inputs) {
+      if (interrupted) break;
+      await run.readInput(input, () => interrupted);
+    }
+    if (!interrupted) await client.flush();
+    // Whatever is left after this (only when interrupted) is settled as dropped, and written out.
+    await client.close({ timeoutMs: interrupted ? 5000 : 1000 });
+    await window.empty();
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  await failedOut?.close();
+  const elapsed = Date.now() - started;
+  if (run.unreported > 0) stderr.write(`(${run.unreported.toLocaleString('en-US')} more problems not shown${failedOut ? `; all are in ${failedOut.path}` : '; use --failed-out FILE to keep them'})\n`);
+  stderr.write(`${summaryLine(counts, elapsed, dryRun)}\n`);
+  if (failedOut && failedOut.count > 0) stderr.write(`${failedOut.count.toLocaleString('en-US')} event(s) written to ${failedOut.path}; replay with: rudder send ${failedOut.path}\n`);
+  if (interrupted) return EXIT_INTERRUPTED;
+  return counts.invalid + counts.failed + counts.dropped > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** One run's reading, sending and accounting. */
+class SendRun {
+  private reported = 0;
+  unreported = 0;
+  private hinted = false;
+  private readonly records: Array<InputRecord | BadRecord> = [];
+  private file: string | undefined;
+
+  constructor(
+    private readonly client: RudderAnalytics,
+    private readonly target: Target,
+    private readonly counts: Counts,
+    private readonly window: Window,
+    private readonly failedOut: FailedOut | undefined,
+    private readonly manyInputs: boolean,
+    private readonly dryRun: boolean,
+  ) {
+    // Per-batch delivery errors: printed once per batch; each event's own failure is counted on its settle.
+    client.on('error', (error) => {
+      this.report(`error: ${reasonOf(error)} (${error.messageIds.length} event(s))`);
+      const hint = this.hinted ? undefined : hintFor(error, target);
+      if (hint) {
+        this.hinted = true;
+        stderr.write(`hint: ${hint}\n`);
+      }
+    });
+    client.on('dropped', (error) => this.report(`warning: ${error.message}`));
+  }
+
+  async readInput(input: Input, stop: () => boolean): Promise<void> {
+    this.file = this.manyInputs ? input.name : undefined;
+    let lineNo = 0;
+    let seen = false;
+    let doc: string[] | undefined;
+    let docLine = 0;
+    let docChars = 0;
+    const counts = this.counts;
+    for await (const lines of readLines(input.open(), MAX_LINE_CHARS, (bytes) => (counts.bytes += bytes))) {
+      for (const text of lines) {
+        lineNo++;
+        if (doc) {
+          docChars += (text ?? '').length + 1;
+          if (text === TOO_LONG || docChars > MAX_DOCUMENT_CHARS) {
+            throw new InputError(`${input.name}: a JSON document over ${MAX_DOCUMENT_CHARS / 1024 / 1024} MiB: use JSON Lines (one call per line) for big inputs`);
+          }
+          doc.push(text);
+          continue;
+        }
+        if (text === TOO_LONG) {
+          this.bad({ line: lineNo, reason: `line is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB`, raw: '' });
+          continue;
+        }
+        if (isBlank(text)) continue;
+        if (!seen) {
+          seen = true;
+          // A JSON array, or one pretty-printed object (a batch), spans lines: read as one document.
+          const trimmed = text.trim();
+          if (trimmed.startsWith('[') || trimmed === '{') {
+            doc = [text];
+            docLine = lineNo;
+            docChars = text.length;
+            continue;
+          }
+        }
+        parseText(text, lineNo, this.records);
+        const wait = this.submitRecords();
+        if (wait) await wait;
+        if (stop()) return;
+      }
+    }
+    if (doc) {
+      const text = doc.join('\n');
+      doc = undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        this.bad({ line: docLine, reason: `invalid JSON document: ${(error as Error).message}`, raw: text.length <= 64 * 1024 ? text : '' });
+        return;
+      }
+      recordsOf(value, docLine, this.records);
+      await this.submitRecords(stop);
+    }
+  }
+
+  /** Sends the records parsed so far; returns a promise only when the reader has to wait. */
+  private submitRecords(stop?: () => boolean): Promise<void> | undefined {
+    const records = this.records;
+    for (let i = 0; i < records.length; ) {
+      this.take(records[i++]);
+      if (this.window.full || this.failedOut?.behind) return this.submitRest(i, stop);
+    }
+    records.length = 0;
+    return undefined;
+  }
+
+  private async submitRest(from: number, stop?: () => boolean): Promise<void> {
+    const records = this.records;
+    for (let i = from; ; ) {
+      if (this.window.full) await this.window.room();
+      if (this.failedOut?.behind) await this.failedOut.drained();
+      if (i >= records.length || stop?.()) break;
+      this.take(records[i++]);
+    }
+    records.length = 0;
+  }
+
+  private take(record: InputRecord | BadRecord): void {
+    if (isBad(record)) this.bad(record);
+    else this.submit(record);
+  }
+
+  private submit(record: InputRecord): void {
+    this.counts.read++;
+    const call = record.call;
+    // The id is fixed here, not by the SDK, so a failed-out event keeps it and a replay cannot double-count.
+    let added = false;
+    if (!this.dryRun && isObject(call) && call.messageId === undefined && call.type !== 'batch') {
+      call.messageId = randomUUID();
+      added = true;
+    }
+    this.window.add();
+    this.client.send(call as Sendable).then(
+      () => {
+        this.counts.delivered++;
+        this.window.done();
+      },
+      (error: unknown) => {
+        this.failed(record, error, added);
+        this.window.done();
+      },
+    );
+  }
+
+  private failed(record: InputRecord, error: unknown, addedId: boolean): void {
+    const code = (error as { code?: string }).code;
+    if (code === 'invalid_event') {
+      this.counts.invalid++;
+      if (addedId) delete (record.call as Record<string, unknown>).messageId;
+      const reason = (error as Error).message;
+      this.report(`${this.where(record)}: ${reason}`);
+      this.writeFailed(record, reason, record.call);
+      return;
+    }
+    if (error instanceof DeliveryError) this.counts.failed++;
+    else this.counts.dropped++;
+    this.writeFailed(record, error instanceof DeliveryError ? reasonOf(error) : `dropped: ${(error as Error).message}`, record.call);
+  }
+
+  private bad(record: BadRecord): void {
+    this.counts.read++;
+    // Reported a tick later, like the SDK's rejections of the lines before it, so reports stay in line order.
+    this.window.add();
+    void Promise.resolve().then(() => {
+      this.reportBad(record);
+      this.window.done();
+    });
+  }
+
+  private reportBad(record: BadRecord): void {
+    this.counts.invalid++;
+    this.report(`${this.where(record)}: ${record.reason}`);
+    if (this.failedOut) {
+      const entry = { ...this.location(record), reason: record.reason, raw: record.raw };
+      this.failedOut.write(entry);
+    }
+  }
+
+  private writeFailed(record: InputRecord, reason: string, event: unknown): void {
+    this.failedOut?.write({ ...this.location(record), reason, event });
+  }
+
+  private location(record: { line: number; item?: number }): { line: number; item?: number; file?: string } {
+    const loc: { line: number; item?: number; file?: string } = { line: record.line };
+    if (record.item !== undefined) loc.item = record.item;
+    if (this.file !== undefined) loc.file = this.file;
+    return loc;
+  }
+
+  private where(record: { line: number; item?: number }): string {
+    const at = `${this.file !== undefined ? `${this.file}: ` : ''}line ${record.line}`;
+    return record.item !== undefined ? `${at} item ${record.item}` : at;
+  }
+
+  /** Prints a problem line, up to MAX_REPORTED of them; the rest are only counted. */
+  private report(message: string): void {
+    if (this.reported < MAX_REPORTED) {
+      this.reported++;
+      // On a terminal, the progress bar's line is cleared first; it is redrawn on its next tick.
+      stderr.write(`${stderr.isTTY ? '\r\x1b[K' : ''}${message}\n`);
+    } else this.unreported++;
+  }
+}
+
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  // `{` first: the common case answers without a regex.
+  return c !== 123 && /^\s*$/.test(text);
+}

@@ -1,0 +1,49 @@
+/** The `rudder` command: picks the subcommand, maps errors to exit codes. */
+import { CALL_TYPES, runCall, type CallType } from './commands/call.js';
+import { registerSecretsFromArgv } from './config.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './errors.js';
+import { MAIN_HELP } from './help.js';
+import { stderr, stdout } from './output.js';
+
+export { maskKey } from './output.js';
+
+/** Runs `rudder` with `argv` (without node and the script) and resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  registerSecretsFromArgv(argv);
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      (command === undefined ? stderr : stdout).write(MAIN_HELP);
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if ((CALL_TYPES as readonly string[]).includes(command)) return await runCall(command as CallType, rest);
+    switch (command) {
+      case 'send':
+        return await (await import('./commands/send.js')).runSend(rest);
+      case 'dev':
+        return await (await import('./commands/dev.js')).runDev(rest);
+      case 'events':
+        return await (await import('./commands/events.js')).runEvents(rest);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const help = error.command ? `rudder ${error.command} --help` : 'rudder --help';
+      stderr.write(`error: ${error.message}\nsee '${help}'\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof InputError) {
+      stderr.write(`error: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    const e = error as Error;
+    // ConfigError from the SDK: a bad --data-plane-url or option value is a usage mistake.
+    if ((e as { code?: string }).code === 'invalid_config') {
+      stderr.write(`error: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    stderr.write(`error: ${e?.message ?? String(error)}\n`);
+    return EXIT_FAILED;
+  }
+}
