@@ -1,0 +1,160 @@
+/**
+ * Issue 8: the BUILT package (dist) delivers the six calls and a batch, gzipped, to a real local data
+ * plane from Node, Bun, Deno and a Cloudflare Worker (workerd via miniflare), and the data plane stores
+ * them in the contract's wire shape. Each runtime runs in its own process; the data plane is the judge.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
+import { LIBRARY } from 'rudderanalytics';
+import { assertStored } from './support/expect-wire.js';
+import { basicAuth, startRecordingProxy, type RecordingProxy } from './support/recording-proxy.js';
+import { devBinary, requireBuild, runJson } from './support/subprocess.js';
+import { startWorker, type WorkerHarness } from './support/worker.js';
+
+const SOURCES = ['node', 'bun', 'deno', 'worker-close', 'worker-flush', 'worker-option'] as const;
+type Source = (typeof SOURCES)[number];
+
+const RUNTIMES: Record<'node' | 'bun' | 'deno', () => [string, string[]]> = {
+  node: () => [process.execPath, []],
+  bun: () => [devBinary('bun'), ['run']],
+  // The permissions a server needs: the network, the module files, and the environment for its config.
+  deno: () => [devBinary('deno'), ['run', '--allow-net', '--allow-read', '--allow-env']],
+};
+
+let dir: string;
+let dataPlane: DataPlane;
+let proxy: RecordingProxy;
+const keys = {} as Record<Source, string>;
+
+before(async () => {
+  requireBuild();
+  dir = mkdtempSync(join(tmpdir(), 'rudder-runtimes-'));
+  for (const source of SOURCES) keys[source] = `wk-${source}-${randomUUID()}`;
+  dataPlane = await startDataPlane({
+    port: 0,
+    dbPath: join(dir, 'events.db'),
+    quiet: true,
+    devWriteKey: false,
+    writeKeys: SOURCES.map((name) => ({ name, writeKey: keys[name] })),
+  });
+  proxy = await startRecordingProxy(dataPlane.url);
+});
+
+after(async () => {
+  await proxy?.close();
+  await dataPlane?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function stored(source: Source) {
+  return dataPlane.events({ source, order: 'asc', limit: 1000 });
+}
+
+/** Every request this client made was gzipped (header and bytes). Acceptance is judged by what was stored. */
+function assertGzipped(source: Source): void {
+  const mine = proxy.requests.filter((r) => r.authorization === basicAuth(keys[source]));
+  assert.ok(mine.length > 0, `${source}: no request reached the data plane`);
+  for (const request of mine) {
+    assert.equal(request.path, '/v1/batch');
+    assert.equal(request.contentEncoding, 'gzip', `${source}: a request was not gzipped`);
+    assert.ok(request.gzipMagic, `${source}: Content-Encoding gzip, but the body is not gzip`);
+  }
+}
+
+const CLEAN_STATS = { accepted: 9, queued: 0, inFlight: 0, delivered: 9, retried: 0, failed: 0, dropped: 0 };
+
+describe('server runtimes run the built ESM package', () => {
+  for (const runtime of ['node', 'bun', 'deno'] as const) {
+    test(`${runtime}: six calls and a batch, gzipped, stored in the wire shape; close() leaves nothing behind`, async () => {
+      const [bin, args] = RUNTIMES[runtime]();
+      const { json } = await runJson(bin, [...args, 'test/runtimes/fixtures/run.mjs'], {
+        env: { RUDDER_URL: proxy.url, RUDDER_WRITE_KEY: keys[runtime] },
+      });
+      assert.equal(json.runtime, runtime, `the script ran on ${json.runtime}`);
+      assert.deepEqual(json.errors, []);
+      assert.equal(json.validation, 'ValidationError', 'a bad call throws ValidationError synchronously');
+      assert.equal(json.batchResult, 'delivered', 'the batch send() resolved');
+      assert.deepEqual(json.stats, CLEAN_STATS);
+      assert.equal(json.liveTimers, 0, 'a timer the SDK armed is still pending after close()');
+      assert.deepEqual(json.library, LIBRARY);
+      // close() resolved and the process exited on its own: the data plane already holds everything.
+      assertStored(stored(runtime), json, runtime);
+      assertGzipped(runtime);
+    });
+  }
+
+  for (const runtime of ['node', 'bun', 'deno'] as const) {
+    test(`${runtime}: \`import … from 'rudderanalytics'\` resolves the package by name (no npm: specifier)`, async () => {
+      const [bin, args] = RUNTIMES[runtime]();
+      const { json } = await runJson(bin, [...args, 'test/runtimes/fixtures/bare.mjs']);
+      for (const name of ['RudderAnalytics', 'ValidationError', 'ConfigError', 'DeliveryError', 'DroppedError', 'ClosedError', 'RudderError']) {
+        assert.ok(json.exports.includes(name), `${runtime}: missing export ${name}`);
+      }
+      assert.equal(json.load, 'function');
+      assert.equal(json.configError, true, 'errors keep their class chain');
+      assert.deepEqual(json.library, LIBRARY);
+    });
+  }
+});
+
+describe('Cloudflare Workers (workerd via miniflare)', () => {
+  let worker: WorkerHarness;
+  before(async () => {
+    worker = await startWorker({
+      DATA_PLANE_URL: proxy.url,
+      WRITE_KEY_CLOSE: keys['worker-close'],
+      WRITE_KEY_FLUSH: keys['worker-flush'],
+      WRITE_KEY_OPTION: keys['worker-option'],
+    });
+  });
+  after(() => worker?.dispose());
+
+  // The routes run one at a time: the timer probe counts across the isolate.
+  test('await client.close() in the handler: stored before the response arrives, no timer left', async () => {
+    const response = await worker.fetch('/close');
+    assert.equal(response.status, 200);
+    const json: any = await response.json();
+    assert.equal(json.compression, 'CompressionStream', 'without nodejs_compat the SDK must use the web gzip');
+    assert.deepEqual(json.errors, []);
+    assert.equal(json.batchResult, 'delivered');
+    assert.deepEqual(json.stats, CLEAN_STATS);
+    assert.equal(json.liveTimers, 0, 'a timer the SDK armed outlives the request');
+    // No waiting: delivery finished inside the request.
+    assertStored(stored('worker-close'), json, 'worker-close');
+    assertGzipped('worker-close');
+  });
+
+  test('ctx.waitUntil(client.flush()): delivered after the response, and flush() leaves no interval timer armed', async () => {
+    const response = await worker.fetch('/flush');
+    assert.equal(response.status, 200);
+    const json: any = await response.json();
+    // flushInterval is 60 s on this route, so only flush() under waitUntil can deliver within the wait.
+    const events = await dataPlane.waitForEvents(10, { source: 'worker-flush' }, { timeoutMs: 15_000 });
+    const report = events.find((e) => e.event === 'runtime report');
+    assert.ok(report, 'the worker reported after flush()');
+    const { liveTimers, stats, errors } = report.payload.properties as any;
+    assert.deepEqual(errors, []);
+    assert.deepEqual(stats, CLEAN_STATS);
+    assert.equal(liveTimers, 0, 'after flush() settled, an SDK timer was still armed: it would outlive the request');
+    assertStored(stored('worker-flush').filter((e) => e.event !== 'runtime report'), json, 'worker-flush');
+    assertGzipped('worker-flush');
+  });
+
+  test('the waitUntil option with flushInterval 0: delivered without any flush() call', async () => {
+    const response = await worker.fetch('/option');
+    assert.equal(response.status, 200);
+    const json: any = await response.json();
+    await dataPlane.waitForEvents(9, { source: 'worker-option' }, { timeoutMs: 15_000 });
+    assertStored(stored('worker-option'), json, 'worker-option');
+    assertGzipped('worker-option');
+  });
+
+  test('workerd reported nothing: no uncaught errors, no cross-request I/O, no stalled responses', () => {
+    assert.deepEqual(worker.noise, []);
+  });
+});

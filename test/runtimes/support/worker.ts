@@ -1,0 +1,50 @@
+/**
+ * Runs fixtures/worker.mjs in workerd through miniflare, loading the built package's ES modules as
+ * they are (no bundler). Everything workerd prints is kept so the test can require silence.
+ */
+import { Log, LogLevel, Miniflare } from 'miniflare';
+import { join } from 'node:path';
+import { ROOT } from './subprocess.js';
+
+export interface WorkerHarness {
+  fetch(path: string): Promise<Response>;
+  /** Warnings and errors from miniflare and anything workerd wrote to stdout/stderr. */
+  noise: string[];
+  dispose(): Promise<void>;
+}
+
+class CollectingLog extends Log {
+  constructor(private readonly sink: string[]) {
+    super(LogLevel.INFO);
+  }
+  override logWithLevel(level: LogLevel, message: string): void {
+    if (level <= LogLevel.WARN) this.sink.push(`[${LogLevel[level]}] ${message}`);
+  }
+}
+
+export async function startWorker(bindings: Record<string, string>): Promise<WorkerHarness> {
+  const noise: string[] = [];
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(ROOT, 'test/runtimes/fixtures/worker.mjs'),
+    modulesRoot: ROOT,
+    // dist/esm is ESM in .js files (its package.json says "type": "module"); miniflare's default reads .js as CommonJS.
+    modulesRules: [{ type: 'ESModule', include: ['**/*.js', '**/*.mjs'] }],
+    // No nodejs_compat: the plain Workers platform, so the SDK must use CompressionStream and web APIs only.
+    compatibilityDate: '2024-11-01',
+    // Otherwise miniflare fetches request.cf data from the internet.
+    cf: false,
+    bindings,
+    log: new CollectingLog(noise),
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on('data', (chunk) => noise.push(`[workerd stdout] ${String(chunk)}`));
+      stderr.on('data', (chunk) => noise.push(`[workerd stderr] ${String(chunk)}`));
+    },
+  });
+  await mf.ready;
+  return {
+    fetch: (path) => mf.dispatchFetch(`http://localhost${path}`) as unknown as Promise<Response>,
+    noise,
+    dispose: () => mf.dispose(),
+  };
+}
