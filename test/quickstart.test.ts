@@ -1,0 +1,55 @@
+/**
+ * The README's first command, run as a user runs it: `npm start` starts the local data plane, delivers
+ * sample events of every type through the SDK and says where to see them, then serves until Ctrl-C.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+test('npm start delivers sample events of every type and serves them until Ctrl-C', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quickstart-'));
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    env: { ...process.env, RUDDER_PORT: '0', RUDDER_DB: join(dir, 'events.db') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so Ctrl-C reaches npm and node alike
+  });
+  let output = '';
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('Serving until Ctrl-C.')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`npm start exited (${code}) before serving:\n${output}`)));
+    });
+    assert.match(output, /Delivered 7 sample events through the SDK \(failed: 0\)/);
+    const live = output.match(/See them live:\s+(http:\/\/127\.0\.0\.1:\d+\/live)/);
+    assert.ok(live, output);
+    const base = live[1].replace(/\/live$/, '');
+    const page = await fetch(live[1]);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    await page.body?.cancel();
+    const events = (await (await fetch(`${base}/api/events`)).json()) as unknown;
+    const list = (Array.isArray(events) ? events : (events as { events: { type: string }[] }).events) as { type: string }[];
+    assert.deepEqual([...new Set(list.map((e) => e.type))].sort(), ['alias', 'group', 'identify', 'page', 'screen', 'track']);
+    process.kill(-child.pid!, 'SIGINT');
+    assert.equal(await exited, 0);
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // whatever is left of the group
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
