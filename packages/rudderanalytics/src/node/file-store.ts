@@ -47,6 +47,10 @@ export class FileStore implements EventQueue {
   readonly deadLetterPath: string;
   private readonly waiting = new MemoryQueue();
   private readonly locations = new WeakMap<QueuedEvent, RecordLocation>();
+  /** Events replayed on open whose delivery has not ended: `flush()` waits for them too. */
+  private readonly replayed = new WeakSet<QueuedEvent>();
+  private replayPending = 0;
+  private replayWaiters: (() => void)[] = [];
   private readonly log: SegmentLog;
   private readonly lock: DirectoryLock;
   private readonly fsync: FsyncPolicy;
@@ -73,13 +77,14 @@ export class FileStore implements EventQueue {
       for (const record of this.log.open()) {
         const event: QueuedEvent = { messageId: record.messageId, json: record.json, bytes: record.bytes, seq: 0 };
         this.locations.set(event, record);
+        this.replayed.add(event);
         this.waiting.push(event);
       }
     } catch (error) {
       this.lock.release();
       throw error;
     }
-    this.counters.replayed = this.waiting.length;
+    this.counters.replayed = this.replayPending = this.waiting.length;
   }
 
   get length(): number {
@@ -132,14 +137,20 @@ export class FileStore implements EventQueue {
     if (this.waiting.length > 0) queueMicrotask(wake);
   }
 
+  /**
+   * Settles once events replayed on open have been delivered or dead-lettered (so a short-lived process
+   * that replays also finishes the job in `client.flush()`/`close()`), and appended events are fsynced.
+   */
   flush(): Promise<void> {
-    return this.log.sync();
+    if (this.replayPending === 0 || this.closed) return this.log.sync();
+    return new Promise<void>((resolve) => this.replayWaiters.push(resolve)).then(() => this.log.sync());
   }
 
   /** Releases the lock and the files. Unacknowledged events stay on disk for the next start. */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
+    for (const resolve of this.replayWaiters.splice(0)) resolve();
     try {
       this.log.close();
       if (this.deadLetterFd !== undefined) closeSync(this.deadLetterFd);
@@ -157,6 +168,9 @@ export class FileStore implements EventQueue {
     if (cause && !this.writeDeadLetters(events, cause)) return;
     const done: RecordLocation[] = [];
     for (const event of events) {
+      if (this.replayed.delete(event) && --this.replayPending === 0) {
+        for (const resolve of this.replayWaiters.splice(0)) resolve();
+      }
       const location = this.locations.get(event);
       if (!location) continue;
       this.locations.delete(event);

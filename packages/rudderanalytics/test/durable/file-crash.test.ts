@@ -1,0 +1,62 @@
+/**
+ * The file store's promise: an accepted event survives `kill -9`. A child process accepts N events and
+ * is killed while batches are in flight; a second child on the same directory delivers the rest.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
+import { startProducer } from './support/child.js';
+import { startForwarder, startGate } from './support/gate.js';
+
+const N = 5000;
+const FLUSH_AT = 100;
+let tmp: string;
+let dataPlane: DataPlane;
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'rudder-file-crash-'));
+  dataPlane = await startDataPlane({ port: 0, dbPath: join(tmp, 'dataplane.db'), quiet: true });
+});
+
+after(async () => {
+  await dataPlane.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted events`, async () => {
+  const dir = join(tmp, 'store');
+  const expected = new Set(Array.from({ length: N }, (_, i) => `crash-${i}`));
+  const gate = await startGate(dataPlane.url, 2);
+  const first = startProducer({ store: 'file', dir, url: gate.server.url, writeKey: dataPlane.writeKey, count: N, prefix: 'crash', flushAt: FLUSH_AT });
+  await first.waitFor((l) => l === `accepted ${N}`, 'accepted');
+  await first.waitFor((l) => l.startsWith('delivered '), 'a first delivery');
+  await gate.stalled; // batch 3 stored by the data plane, its answer never given: in flight when killed
+  first.process.kill('SIGKILL');
+  await first.exited;
+  await gate.server.close();
+  const before = new Set(dataPlane.events({ limit: 100_000 }).map((e) => e.messageId));
+  assert.equal(before.size, 3 * FLUSH_AT, 'exactly three batches reached the data plane before the kill');
+
+  const healthy = await startForwarder(dataPlane.url);
+  const second = startProducer({ store: 'file', dir, url: healthy.url, writeKey: dataPlane.writeKey, count: 0, prefix: 'none', flushAt: FLUSH_AT });
+  const ready = await second.waitFor((l) => l.startsWith('ready '), 'ready');
+  // Batches 1 and 2 were acknowledged; batch 3 (stored, unanswered) and the rest come again.
+  assert.equal(ready, `ready replayed=${N - 2 * FLUSH_AT}`);
+  await second.waitFor((l) => l.startsWith('done '), 'done');
+  assert.equal(await second.exited, 0, second.stderr());
+  await healthy.close();
+
+  const stored = dataPlane.events({ limit: 100_000 });
+  const ids = new Set(stored.map((e) => e.messageId));
+  const missing = [...expected].filter((id) => !ids.has(id));
+  assert.deepEqual(missing, [], `${missing.length} accepted event(s) lost`);
+  assert.equal(stored.length, N + FLUSH_AT, 'only the batch in flight at the kill is delivered twice');
+  // Replayed events keep the time of the original call, not the time of the replay.
+  const replayed = stored.find((e) => e.messageId === `crash-${N - 1}`)!;
+  assert.ok(replayed.originalTimestamp! < replayed.sentAt!, 'originalTimestamp is the call time, before the replay sent it');
+  // Everything acknowledged: no segment file is left behind.
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('seg-')), []);
+});
