@@ -1,0 +1,143 @@
+/** The file store on its own: replay order, torn tails, compaction, the directory lock. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { encodeEvent, type QueuedEvent } from 'rudderanalytics';
+import { FileStore, StoreLockedError } from 'rudderanalytics/node';
+
+const tmp = mkdtempSync(join(tmpdir(), 'rudder-file-store-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => join(tmp, `store-${++dirs}`);
+const quiet = { warn: () => undefined };
+
+function event(i: number): QueuedEvent {
+  const encoded = encodeEvent({ type: 'track', event: 'E', userId: 'u', messageId: `m-${i}`, originalTimestamp: '2026-01-01T00:00:00.000Z' });
+  return { ...encoded, seq: i + 1 };
+}
+
+const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('seg-')).sort();
+
+test('unacknowledged events come back in their original order with their original bytes; acknowledged ones do not', async () => {
+  const dir = freshDir();
+  const store = new FileStore({ dir, logger: quiet });
+  const events = Array.from({ length: 10 }, (_, i) => event(i));
+  for (const e of events) store.push(e);
+  const batch = store.take(3, 1_000_000);
+  store.release(batch);
+  store.take(2, 1_000_000); // taken (in flight) but never released: must come back
+  await store.close();
+
+  const reopened = new FileStore({ dir, logger: quiet });
+  assert.equal(reopened.stats().replayed, 7);
+  const replayed = reopened.take(100, 1_000_000);
+  assert.deepEqual(replayed.map((e) => e.messageId), events.slice(3).map((e) => e.messageId));
+  assert.deepEqual(replayed.map((e) => e.json), events.slice(3).map((e) => e.json));
+  assert.deepEqual(replayed.map((e) => e.bytes), events.slice(3).map((e) => e.bytes));
+  assert.ok(replayed.every((e) => e.seq === 0), 'replayed events are not counted as accepted by this client');
+  await reopened.close();
+});
+
+test('a torn last line (the process died mid-write) is skipped, the records before it are replayed', async () => {
+  const dir = freshDir();
+  const store = new FileStore({ dir, logger: quiet });
+  for (let i = 0; i < 3; i++) store.push(event(i));
+  await store.close();
+  const [segment] = segments(dir).filter((f) => f.endsWith('.jsonl'));
+  appendFileSync(join(dir, segment), event(3).json.slice(0, 25));
+  const warnings: string[] = [];
+  const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
+  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2']);
+  // New events go to a new segment: never glued to the torn bytes.
+  reopened.push(event(4));
+  await reopened.close();
+  const again = new FileStore({ dir, logger: quiet });
+  assert.deepEqual(again.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2', 'm-4']);
+  await again.close();
+});
+
+test('a line of garbage in the middle (power loss) is skipped with a warning; the rest is replayed', async () => {
+  const dir = freshDir();
+  const store = new FileStore({ dir, logger: quiet });
+  store.push(event(0));
+  await store.close();
+  const [segment] = segments(dir);
+  appendFileSync(join(dir, segment), '\0\0\0\0\n' + event(1).json + '\n');
+  const warnings: string[] = [];
+  const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
+  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /1 unreadable record/);
+  await reopened.close();
+});
+
+test('segments rotate by size and are deleted once every event in them is acknowledged', async () => {
+  const dir = freshDir();
+  const store = new FileStore({ dir, segmentBytes: 1000, logger: quiet });
+  const events = Array.from({ length: 60 }, (_, i) => event(i));
+  for (const e of events) store.push(e);
+  assert.ok(segments(dir).filter((f) => f.endsWith('.jsonl')).length > 3, 'several segments were written');
+  // Delivered out of order (retries, split batches): each segment goes when its last event does.
+  const first = store.take(30, 1_000_000);
+  const second = store.take(30, 1_000_000);
+  store.release(second);
+  assert.ok(segments(dir).length > 2);
+  store.release(first);
+  assert.deepEqual(segments(dir), [segments(dir).find((f) => f.endsWith('.jsonl'))], 'only the open segment is left, without an ack file');
+  await store.close();
+  assert.deepEqual(segments(dir), [], 'a fully acknowledged open segment is removed on close');
+});
+
+test('fsync "batch": flush() resolves once appended events are synced; "always" syncs in push()', async () => {
+  for (const fsync of ['batch', 'always'] as const) {
+    const dir = freshDir();
+    const store = new FileStore({ dir, fsync, logger: quiet });
+    for (let i = 0; i < 100; i++) store.push(event(i));
+    await store.flush();
+    await store.close();
+    const reopened = new FileStore({ dir, logger: quiet });
+    assert.equal(reopened.length, 100);
+    await reopened.close();
+  }
+});
+
+test('a second store on the same directory fails with a clear StoreLockedError', async () => {
+  const dir = freshDir();
+  const store = new FileStore({ dir, logger: quiet });
+  assert.throws(
+    () => new FileStore({ dir, logger: quiet }),
+    (error: unknown) =>
+      error instanceof StoreLockedError &&
+      error.code === 'store_locked' &&
+      error.pid === process.pid &&
+      error.message.includes(dir) &&
+      /in use by process \d+/.test(error.message),
+  );
+  await store.close();
+  const next = new FileStore({ dir, logger: quiet }); // closed: the lock is free again
+  await next.close();
+});
+
+test('another live process holding the directory is refused; its lock is taken over once it is killed', async () => {
+  const dir = freshDir();
+  const holder = spawn(
+    process.execPath,
+    ['--import', 'tsx', '-e', `import { FileStore } from 'rudderanalytics/node'; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => holder.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout!.once('data', () => resolve());
+    holder.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+  });
+  assert.equal(readFileSync(join(dir, 'lock'), 'utf8').split(' ')[0], String(holder.pid));
+  assert.throws(() => new FileStore({ dir, logger: quiet }), (e: unknown) => e instanceof StoreLockedError && e.pid === holder.pid);
+  holder.kill('SIGKILL'); // the lock file stays behind, naming a dead pid
+  await exited;
+  const store = new FileStore({ dir, logger: quiet });
+  assert.equal(readFileSync(join(dir, 'lock'), 'utf8').split(' ')[0], String(process.pid));
+  await store.close();
+});
