@@ -16,7 +16,7 @@ import { basicAuth, startRecordingProxy, type RecordingProxy } from './support/r
 import { devBinary, requireBuild, runJson } from './support/subprocess.js';
 import { startWorker, type WorkerHarness } from './support/worker.js';
 
-const SOURCES = ['node', 'bun', 'deno', 'worker-close', 'worker-flush', 'worker-option'] as const;
+const SOURCES = ['node', 'node18-globals', 'bun', 'deno', 'worker-close', 'worker-flush', 'worker-option'] as const;
 type Source = (typeof SOURCES)[number];
 
 const RUNTIMES: Record<'node' | 'bun' | 'deno', () => [string, string[]]> = {
@@ -87,6 +87,19 @@ describe('server runtimes run the built ESM package', () => {
       assertGzipped(runtime);
     });
   }
+
+  test('node with only the globals Node 18 has (no crypto, no process.getBuiltinModule): the same delivery', async () => {
+    const { json } = await runJson(process.execPath, ['--import', './test/runtimes/fixtures/node18-globals.mjs', 'test/runtimes/fixtures/run.mjs'], {
+      env: { RUDDER_URL: proxy.url, RUDDER_WRITE_KEY: keys['node18-globals'], RUDDER_TAG: 'node18-globals' },
+    });
+    assert.deepEqual(json.errors, []);
+    assert.equal(json.compression, 'CompressionStream', 'without getBuiltinModule the web gzip is used');
+    assert.equal(json.batchResult, 'delivered');
+    assert.deepEqual(json.stats, CLEAN_STATS);
+    assert.equal(json.liveTimers, 0);
+    assertStored(stored('node18-globals'), json, 'node18-globals');
+    assertGzipped('node18-globals');
+  });
 
   for (const runtime of ['node', 'bun', 'deno'] as const) {
     test(`${runtime}: \`import … from 'rudderanalytics'\` resolves the package by name (no npm: specifier)`, async () => {

@@ -11,6 +11,7 @@ import { resolveOptions, type ClientOptions, type ResolvedOptions } from './opti
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
 import { MemoryQueue, type EventQueue, type QueuedEvent } from './queue.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
+import { randomUuid } from './uuid.js';
 
 /** Counters since the client was created. `accepted = delivered + failed + dropped + queued + inFlight`. */
 export interface Stats {
@@ -88,7 +89,7 @@ export class RudderAnalytics {
       log.warn?.(`the data plane URL uses plain http:// to ${url.hostname}: the write key crosses the network unencrypted; use https://`);
     }
     this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
-    this.env = { now: nowIso, uuid: () => crypto.randomUUID(), maxMessageBytes: this.options.maxMessageBytes };
+    this.env = { now: nowIso, uuid: randomUuid, maxMessageBytes: this.options.maxMessageBytes };
     this.queue = options.storage ?? new MemoryQueue();
     this.dispatcher = new Dispatcher(
       `${url.href.replace(/\/+$/, '')}/v1/batch`,
