@@ -16,7 +16,13 @@ import { basicAuth, startRecordingProxy, type RecordingProxy } from './support/r
 import { devBinary, requireBuild, runJson } from './support/subprocess.js';
 import { startWorker, type WorkerHarness } from './support/worker.js';
 
-const SOURCES = ['node', 'node18-globals', 'bun', 'deno', 'worker-close', 'worker-flush', 'worker-option'] as const;
+const SOURCES = [
+  'node',
+  'node18-globals',
+  'bun',
+  'deno',
+  ...(['worker', 'worker-compat'] as const).flatMap((w) => [`${w}-close`, `${w}-flush`, `${w}-option`] as const),
+] as const;
 type Source = (typeof SOURCES)[number];
 
 const RUNTIMES: Record<'node' | 'bun' | 'deno', () => [string, string[]]> = {
@@ -115,59 +121,70 @@ describe('server runtimes run the built ESM package', () => {
   }
 });
 
-describe('Cloudflare Workers (workerd via miniflare)', () => {
-  let worker: WorkerHarness;
-  before(async () => {
-    worker = await startWorker({
-      DATA_PLANE_URL: proxy.url,
-      WRITE_KEY_CLOSE: keys['worker-close'],
-      WRITE_KEY_FLUSH: keys['worker-flush'],
-      WRITE_KEY_OPTION: keys['worker-option'],
+const PLATFORMS = [
+  // The plain Workers platform: no Node APIs, so the SDK must get by on CompressionStream and web APIs.
+  { name: 'worker', platform: { compatibilityDate: '2024-11-01', compatibilityFlags: [] }, compression: 'CompressionStream' },
+  // With nodejs_compat, process.getBuiltinModule reaches workerd's node:zlib, and the SDK takes it.
+  { name: 'worker-compat', platform: { compatibilityDate: '2025-06-01', compatibilityFlags: ['nodejs_compat'] }, compression: 'node:zlib' },
+] as const;
+
+for (const { name, platform, compression } of PLATFORMS) {
+  describe(`Cloudflare Workers, ${platform.compatibilityFlags.join(' ') || 'no compatibility flags'} (workerd via miniflare)`, () => {
+    const source = (route: 'close' | 'flush' | 'option') => `${name}-${route}` as Source;
+    let worker: WorkerHarness;
+    before(async () => {
+      worker = await startWorker(platform, {
+        TAG: name,
+        DATA_PLANE_URL: proxy.url,
+        WRITE_KEY_CLOSE: keys[source('close')],
+        WRITE_KEY_FLUSH: keys[source('flush')],
+        WRITE_KEY_OPTION: keys[source('option')],
+      });
+    });
+    after(() => worker?.dispose());
+
+    // The routes run one at a time: the timer probe counts across the isolate.
+    test('await client.close() in the handler: stored before the response arrives, no timer left', async () => {
+      const response = await worker.fetch('/close');
+      assert.equal(response.status, 200);
+      const json: any = await response.json();
+      assert.equal(json.compression, compression);
+      assert.deepEqual(json.errors, []);
+      assert.equal(json.batchResult, 'delivered');
+      assert.deepEqual(json.stats, CLEAN_STATS);
+      assert.equal(json.liveTimers, 0, 'a timer the SDK armed outlives the request');
+      // No waiting: delivery finished inside the request.
+      assertStored(stored(source('close')), json, source('close'));
+      assertGzipped(source('close'));
+    });
+
+    test('ctx.waitUntil(client.flush()): delivered after the response, and flush() leaves no interval timer armed', async () => {
+      const response = await worker.fetch('/flush');
+      assert.equal(response.status, 200);
+      const json: any = await response.json();
+      // flushInterval is 60 s on this route, so only flush() under waitUntil can deliver within the wait.
+      const events = await dataPlane.waitForEvents(10, { source: source('flush') }, { timeoutMs: 15_000 });
+      const report = events.find((e) => e.event === 'runtime report');
+      assert.ok(report, 'the worker reported after flush()');
+      const { liveTimers, stats, errors } = report.payload.properties as any;
+      assert.deepEqual(errors, []);
+      assert.deepEqual(stats, CLEAN_STATS);
+      assert.equal(liveTimers, 0, 'after flush() settled, an SDK timer was still armed: it would outlive the request');
+      assertStored(stored(source('flush')).filter((e) => e.event !== 'runtime report'), json, source('flush'));
+      assertGzipped(source('flush'));
+    });
+
+    test('the waitUntil option with flushInterval 0: delivered without any flush() call', async () => {
+      const response = await worker.fetch('/option');
+      assert.equal(response.status, 200);
+      const json: any = await response.json();
+      await dataPlane.waitForEvents(9, { source: source('option') }, { timeoutMs: 15_000 });
+      assertStored(stored(source('option')), json, source('option'));
+      assertGzipped(source('option'));
+    });
+
+    test('workerd reported nothing: no uncaught errors, no cross-request I/O, no stalled responses', () => {
+      assert.deepEqual(worker.noise, []);
     });
   });
-  after(() => worker?.dispose());
-
-  // The routes run one at a time: the timer probe counts across the isolate.
-  test('await client.close() in the handler: stored before the response arrives, no timer left', async () => {
-    const response = await worker.fetch('/close');
-    assert.equal(response.status, 200);
-    const json: any = await response.json();
-    assert.equal(json.compression, 'CompressionStream', 'without nodejs_compat the SDK must use the web gzip');
-    assert.deepEqual(json.errors, []);
-    assert.equal(json.batchResult, 'delivered');
-    assert.deepEqual(json.stats, CLEAN_STATS);
-    assert.equal(json.liveTimers, 0, 'a timer the SDK armed outlives the request');
-    // No waiting: delivery finished inside the request.
-    assertStored(stored('worker-close'), json, 'worker-close');
-    assertGzipped('worker-close');
-  });
-
-  test('ctx.waitUntil(client.flush()): delivered after the response, and flush() leaves no interval timer armed', async () => {
-    const response = await worker.fetch('/flush');
-    assert.equal(response.status, 200);
-    const json: any = await response.json();
-    // flushInterval is 60 s on this route, so only flush() under waitUntil can deliver within the wait.
-    const events = await dataPlane.waitForEvents(10, { source: 'worker-flush' }, { timeoutMs: 15_000 });
-    const report = events.find((e) => e.event === 'runtime report');
-    assert.ok(report, 'the worker reported after flush()');
-    const { liveTimers, stats, errors } = report.payload.properties as any;
-    assert.deepEqual(errors, []);
-    assert.deepEqual(stats, CLEAN_STATS);
-    assert.equal(liveTimers, 0, 'after flush() settled, an SDK timer was still armed: it would outlive the request');
-    assertStored(stored('worker-flush').filter((e) => e.event !== 'runtime report'), json, 'worker-flush');
-    assertGzipped('worker-flush');
-  });
-
-  test('the waitUntil option with flushInterval 0: delivered without any flush() call', async () => {
-    const response = await worker.fetch('/option');
-    assert.equal(response.status, 200);
-    const json: any = await response.json();
-    await dataPlane.waitForEvents(9, { source: 'worker-option' }, { timeoutMs: 15_000 });
-    assertStored(stored('worker-option'), json, 'worker-option');
-    assertGzipped('worker-option');
-  });
-
-  test('workerd reported nothing: no uncaught errors, no cross-request I/O, no stalled responses', () => {
-    assert.deepEqual(worker.noise, []);
-  });
-});
+}

@@ -22,7 +22,13 @@ class CollectingLog extends Log {
   }
 }
 
-export async function startWorker(bindings: Record<string, string>): Promise<WorkerHarness> {
+/** The Workers platform without Node APIs, or with `nodejs_compat` (then node:zlib is reachable). */
+export interface Platform {
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+}
+
+export async function startWorker(platform: Platform, bindings: Record<string, string>): Promise<WorkerHarness> {
   const noise: string[] = [];
   const mf = new Miniflare({
     modules: true,
@@ -30,8 +36,8 @@ export async function startWorker(bindings: Record<string, string>): Promise<Wor
     modulesRoot: ROOT,
     // dist/esm is ESM in .js files (its package.json says "type": "module"); miniflare's default reads .js as CommonJS.
     modulesRules: [{ type: 'ESModule', include: ['**/*.js', '**/*.mjs'] }],
-    // No nodejs_compat: the plain Workers platform, so the SDK must use CompressionStream and web APIs only.
-    compatibilityDate: '2024-11-01',
+    compatibilityDate: platform.compatibilityDate,
+    compatibilityFlags: platform.compatibilityFlags,
     // Otherwise miniflare fetches request.cf data from the internet.
     cf: false,
     bindings,
