@@ -83,6 +83,19 @@ describe('installed into a scratch project', () => {
       assert.deepEqual(json.library, { name: 'rudderanalytics', version: manifest.version }, 'context.library.version matches package.json');
       assert.equal(json.version, manifest.version);
       assert.match(json.entry, entry, `${kind} resolved ${json.entry}`);
+      const subpaths = Object.keys(manifest.exports).filter((k) => k !== '.' && !k.endsWith('.json'));
+      assert.deepEqual(Object.keys(json.subpaths).sort(), subpaths.map((k) => `rudderanalytics/${k.slice(2)}`).sort());
+      // An entry point built on an optional peer (rudderanalytics/redis on ioredis) may fail to load
+      // without it, but for that reason only: the user installs the peer to use that entry point.
+      const optionalPeers = Object.keys(manifest.peerDependenciesMeta ?? {}).filter((p) => manifest.peerDependenciesMeta[p].optional);
+      for (const [specifier, result] of Object.entries(json.subpaths)) {
+        if (typeof result === 'string') {
+          const missing = /Cannot find (?:package|module) '([^']+)'/.exec(result)?.[1];
+          assert.ok(missing && optionalPeers.includes(missing), `${kind} of ${specifier} failed: ${result}`);
+          continue;
+        }
+        assert.ok((result as number) > 0, `${specifier} exports nothing`);
+      }
     });
   }
 
