@@ -14,6 +14,7 @@ import { LIBRARY } from 'rudderanalytics';
 import { assertStored } from './support/expect-wire.js';
 import { basicAuth, startRecordingProxy, type RecordingProxy } from './support/recording-proxy.js';
 import { devBinary, requireBuild, runJson } from './support/subprocess.js';
+import { bundleWorker } from './support/bundle.js';
 import { startWorker, type WorkerHarness } from './support/worker.js';
 
 const SOURCES = [
@@ -21,7 +22,7 @@ const SOURCES = [
   'node18-globals',
   'bun',
   'deno',
-  ...(['worker', 'worker-compat'] as const).flatMap((w) => [`${w}-close`, `${w}-flush`, `${w}-option`] as const),
+  ...(['worker', 'worker-compat', 'worker-bundled'] as const).flatMap((w) => [`${w}-close`, `${w}-flush`, `${w}-option`] as const),
 ] as const;
 type Source = (typeof SOURCES)[number];
 
@@ -123,17 +124,28 @@ describe('server runtimes run the built ESM package', () => {
 
 const PLATFORMS = [
   // The plain Workers platform: no Node APIs, so the SDK must get by on CompressionStream and web APIs.
-  { name: 'worker', platform: { compatibilityDate: '2024-11-01', compatibilityFlags: [] }, compression: 'CompressionStream' },
+  { name: 'worker', platform: { compatibilityDate: '2024-11-01', compatibilityFlags: [] }, compression: 'CompressionStream', bundle: false },
   // With nodejs_compat, process.getBuiltinModule reaches workerd's node:zlib, and the SDK takes it.
-  { name: 'worker-compat', platform: { compatibilityDate: '2025-06-01', compatibilityFlags: ['nodejs_compat'] }, compression: 'node:zlib' },
+  { name: 'worker-compat', platform: { compatibilityDate: '2025-06-01', compatibilityFlags: ['nodejs_compat'] }, compression: 'node:zlib', bundle: false },
+  // Bundled as wrangler would, the SDK found by package name through the exports map.
+  { name: 'worker-bundled', platform: { compatibilityDate: '2024-11-01', compatibilityFlags: [] }, compression: 'CompressionStream', bundle: true },
 ] as const;
 
-for (const { name, platform, compression } of PLATFORMS) {
-  describe(`Cloudflare Workers, ${platform.compatibilityFlags.join(' ') || 'no compatibility flags'} (workerd via miniflare)`, () => {
+for (const { name, platform, compression, bundle: bundleIt } of PLATFORMS) {
+  const how = `${platform.compatibilityFlags.join(' ') || 'no compatibility flags'}, ${bundleIt ? 'bundled by esbuild' : 'unbundled ES modules'}`;
+  describe(`Cloudflare Workers, ${how} (workerd via miniflare)`, () => {
     const source = (route: 'close' | 'flush' | 'option') => `${name}-${route}` as Source;
     let worker: WorkerHarness;
     before(async () => {
-      worker = await startWorker(platform, {
+      let bundled: string | undefined;
+      if (bundleIt) {
+        const bundle = await bundleWorker();
+        // The SDK came from the package's ESM build, picked by the exports map, and only from there.
+        assert.ok(bundle.inputs.includes('packages/rudderanalytics/dist/esm/index.js'), `bundle inputs: ${bundle.inputs.join(', ')}`);
+        assert.deepEqual(bundle.inputs.filter((f) => f.includes('dist/cjs') || f.includes('/src/')), []);
+        bundled = bundle.code;
+      }
+      worker = await startWorker({ ...platform, bundled }, {
         TAG: name,
         DATA_PLANE_URL: proxy.url,
         WRITE_KEY_CLOSE: keys[source('close')],

@@ -4,6 +4,7 @@
  */
 import { Log, LogLevel, Miniflare } from 'miniflare';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { ROOT } from './subprocess.js';
 
 export interface WorkerHarness {
@@ -25,26 +26,33 @@ class CollectingLog extends Log {
 /** The Workers platform without Node APIs, or with `nodejs_compat` (then node:zlib is reachable). */
 export interface Platform {
   compatibilityDate: string;
-  compatibilityFlags: string[];
+  compatibilityFlags: readonly string[];
+  /** One bundled script (see bundle.ts) instead of the unbundled ES modules. */
+  bundled?: string;
 }
 
 export async function startWorker(platform: Platform, bindings: Record<string, string>): Promise<WorkerHarness> {
   const noise: string[] = [];
+  const script = platform.bundled
+    ? { modules: true, script: platform.bundled, scriptPath: join(ROOT, 'test/runtimes/worker.bundle.mjs') }
+    : {
+        modules: true,
+        scriptPath: join(ROOT, 'test/runtimes/fixtures/worker.mjs'),
+        modulesRoot: ROOT,
+        // dist/esm is ESM in .js files (its package.json says "type": "module"); miniflare's default reads .js as CommonJS.
+        modulesRules: [{ type: 'ESModule' as const, include: ['**/*.js', '**/*.mjs'] }],
+      };
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: join(ROOT, 'test/runtimes/fixtures/worker.mjs'),
-    modulesRoot: ROOT,
-    // dist/esm is ESM in .js files (its package.json says "type": "module"); miniflare's default reads .js as CommonJS.
-    modulesRules: [{ type: 'ESModule', include: ['**/*.js', '**/*.mjs'] }],
+    ...script,
     compatibilityDate: platform.compatibilityDate,
-    compatibilityFlags: platform.compatibilityFlags,
+    compatibilityFlags: [...platform.compatibilityFlags],
     // Otherwise miniflare fetches request.cf data from the internet.
     cf: false,
     bindings,
     log: new CollectingLog(noise),
-    handleRuntimeStdio(stdout, stderr) {
-      stdout.on('data', (chunk) => noise.push(`[workerd stdout] ${String(chunk)}`));
-      stderr.on('data', (chunk) => noise.push(`[workerd stderr] ${String(chunk)}`));
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      stdout.on('data', (chunk: Buffer) => noise.push(`[workerd stdout] ${String(chunk)}`));
+      stderr.on('data', (chunk: Buffer) => noise.push(`[workerd stderr] ${String(chunk)}`));
     },
   });
   await mf.ready;
