@@ -22,15 +22,15 @@ const SOURCES = [
   'node18-globals',
   'bun',
   'deno',
-  ...(['worker', 'worker-compat', 'worker-bundled'] as const).flatMap((w) => [`${w}-close`, `${w}-flush`, `${w}-option`] as const),
+  ...(['worker', 'worker-compat', 'worker-bundled'] as const).flatMap((w) => [`${w}-close`, `${w}-flush`, `${w}-option`, `${w}-concurrent`] as const),
 ] as const;
 type Source = (typeof SOURCES)[number];
 
 const RUNTIMES: Record<'node' | 'bun' | 'deno', () => [string, string[]]> = {
   node: () => [process.execPath, []],
   bun: () => [devBinary('bun'), ['run']],
-  // The permissions a server needs: the network, the module files, and the environment for its config.
-  deno: () => [devBinary('deno'), ['run', '--allow-net', '--allow-read', '--allow-env']],
+  // The SDK needs the network only; the env permission is the fixture's (where to send, with which key).
+  deno: () => [devBinary('deno'), ['run', '--allow-net=127.0.0.1', '--allow-env=RUDDER_URL,RUDDER_WRITE_KEY,RUDDER_TAG']],
 };
 
 let dir: string;
@@ -134,7 +134,7 @@ const PLATFORMS = [
 for (const { name, platform, compression, bundle: bundleIt } of PLATFORMS) {
   const how = `${platform.compatibilityFlags.join(' ') || 'no compatibility flags'}, ${bundleIt ? 'bundled by esbuild' : 'unbundled ES modules'}`;
   describe(`Cloudflare Workers, ${how} (workerd via miniflare)`, () => {
-    const source = (route: 'close' | 'flush' | 'option') => `${name}-${route}` as Source;
+    const source = (route: 'close' | 'flush' | 'option' | 'concurrent') => `${name}-${route}` as Source;
     let worker: WorkerHarness;
     before(async () => {
       let bundled: string | undefined;
@@ -151,6 +151,7 @@ for (const { name, platform, compression, bundle: bundleIt } of PLATFORMS) {
         WRITE_KEY_CLOSE: keys[source('close')],
         WRITE_KEY_FLUSH: keys[source('flush')],
         WRITE_KEY_OPTION: keys[source('option')],
+        WRITE_KEY_CONCURRENT: keys[source('concurrent')],
       });
     });
     after(() => worker?.dispose());
@@ -193,6 +194,23 @@ for (const { name, platform, compression, bundle: bundleIt } of PLATFORMS) {
       await dataPlane.waitForEvents(9, { source: source('option') }, { timeoutMs: 15_000 });
       assertStored(stored(source('option')), json, source('option'));
       assertGzipped(source('option'));
+    });
+
+    test('eight requests at once, a client each: every event of every request is stored', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const response = await worker.fetch('/concurrent');
+          assert.equal(response.status, 200);
+          return (await response.json()) as any;
+        }),
+      );
+      for (const json of answers) {
+        assert.deepEqual(json.errors, []);
+        assert.deepEqual(json.stats, CLEAN_STATS);
+      }
+      const expected = answers.flatMap((json) => [...Object.values(json.ids as Record<string, string>), ...json.batch]).sort();
+      const stored = dataPlane.events({ source: source('concurrent'), limit: 1000 }).map((e) => e.messageId).sort();
+      assert.deepEqual(stored, expected);
     });
 
     test('workerd reported nothing: no uncaught errors, no cross-request I/O, no stalled responses', () => {
