@@ -40,6 +40,7 @@ const PACE = 19_000; // driver backpressure threshold, see bench/child.mjs
 const SLOW_MS = 60_000; // a run slower than this (or a timeout) is not repeated: the median is of fewer reps
 
 const ALL = ['ours', 'floor-gzip', 'floor-raw', 'rudder-node', 'segment', 'posthog'];
+const EXPERIMENTS = ['ours-http']; // only with --only=…, in the scenarios that run ours
 const LABEL = {
   ours: 'rudderanalytics (ours)',
   'floor-gzip': 'floor, gzip',
@@ -47,6 +48,7 @@ const LABEL = {
   'rudder-node': '@rudderstack/rudder-sdk-node',
   segment: '@segment/analytics-node',
   posthog: 'posthog-node',
+  'ours-http': 'ours + node:http fetch (experiment)',
 };
 const peerVersion = (name) => {
   try {
@@ -76,11 +78,15 @@ const scenarios = quick
 const plan = [];
 for (const sc of scenarios) {
   if (onlyScen && !onlyScen.includes(`${sc.mode}-${sc.n}`)) continue;
-  for (const sdk of sc.sdks) if (!only || only.includes(sdk)) plan.push({ ...sc, sdk, key: `${sc.mode}|${sc.n}|${sdk}` });
+  const sdks = sc.sdks.includes('ours') ? [...sc.sdks, ...EXPERIMENTS] : sc.sdks;
+  for (const sdk of sdks) if (only ? only.includes(sdk) : !EXPERIMENTS.includes(sdk)) plan.push({ ...sc, sdk, key: `${sc.mode}|${sc.n}|${sdk}` });
 }
 const writeMain = opt('write', null) === true || (!quick && !only && !onlyScen && opt('no-write', false) !== true);
-const outMd = opt('out', writeMain ? path.join(root, 'BENCHMARKS.md') : path.join(here, 'results', quick ? 'quick.md' : 'partial.md'));
-const outJson = path.join(here, 'results', quick ? 'quick.json' : writeMain ? 'full.json' : 'partial.json');
+// full run → BENCHMARKS.md + bench/results/full.json; --quick → bench/results/quick.*; partial runs
+// (--only/--scenarios) → .bench-tmp/partial.* (git-ignored)
+const tmpDir = path.join(root, '.bench-tmp');
+const outMd = opt('out', writeMain ? path.join(root, 'BENCHMARKS.md') : quick ? path.join(here, 'results', 'quick.md') : path.join(tmpDir, 'partial.md'));
+const outJson = writeMain ? path.join(here, 'results', 'full.json') : quick ? path.join(here, 'results', 'quick.json') : path.join(tmpDir, 'partial.json');
 
 // ---------------------------------------------------------------- processes
 function startSink(mode) {
@@ -201,6 +207,7 @@ function summarize(runs) {
 // ---------------------------------------------------------------- main
 async function main() {
   mkdirSync(path.join(here, 'results'), { recursive: true });
+  mkdirSync(tmpDir, { recursive: true });
   if (plan.some((p) => p.sdk === 'ours') && !existsSync(path.join(root, 'node_modules', 'rudderanalytics'))) {
     console.error('rudderanalytics is not linked in node_modules; run `npm install` and `npm run build -w rudderanalytics`.');
   }
