@@ -99,12 +99,16 @@ export class RedisStore implements EventQueue {
   private readonly counters: RedisStoreStats = { added: 0, claimed: 0, acknowledged: 0, deadLettered: 0, notDurable: 0 };
   private wake: (() => void) | undefined;
   private ready = false;
+  private readyWaiters: (() => void)[] = [];
   private addScheduled = false;
   private loopTimer: ReturnType<typeof setTimeout> | undefined;
   private loopRunning: Promise<void> | undefined;
   private lastHeartbeat = 0;
   private lastWarn = new Map<string, number>();
   private closed = false;
+  /** close() was called: the background loop ends. */
+  private stopping = false;
+  private closing: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
     if (!options || (typeof options.redis !== 'string' && typeof options.redis?.xadd !== 'function')) {
@@ -205,6 +209,7 @@ export class RedisStore implements EventQueue {
     const claimed = this.claimedOpen.size
       ? new Promise<void>((resolve) => this.claimBarriers.push({ events: new Set(this.claimedOpen), resolve }))
       : undefined;
+    await this.whenReady();
     if (this.unsent.size && this.ready) this.sendAdds();
     await this.settleWork();
     if (claimed) await claimed;
@@ -214,8 +219,14 @@ export class RedisStore implements EventQueue {
    * Stops taking over, waits (up to `timeoutMs`) for the Redis round trips, and hands this process's
    * undelivered entries over at once (marked idle), so a live process takes them without waiting for `claimIdleMs`.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.whenReady();
+    this.stopping = true;
     if (this.loopTimer !== undefined) clearTimeout(this.loopTimer);
     this.loopTimer = undefined;
     if (this.unsent.size && this.ready) this.sendAdds();
@@ -325,13 +336,13 @@ export class RedisStore implements EventQueue {
 
   /** The background loop: set up the group, heartbeat held entries, take over idle ones. */
   private schedule(delayMs: number): void {
-    if (this.closed) return;
+    if (this.stopping) return;
     this.loopTimer = setTimeout(() => {
       this.loopRunning = this.round()
         .catch((error: Error) => this.warn('loop', `Redis: ${error.message}`))
         .finally(() => {
           this.loopRunning = undefined;
-          if (this.loopTimer !== undefined) this.schedule(Math.max(100, Math.min(5_000, Math.floor(this.claimIdleMs / 3))));
+          if (!this.stopping) this.schedule(Math.max(100, Math.min(5_000, Math.floor(this.claimIdleMs / 3))));
         });
     }, delayMs);
     this.loopTimer.unref?.();
@@ -342,11 +353,12 @@ export class RedisStore implements EventQueue {
       await this.setUp();
       this.ready = true;
       if (this.unsent.size) this.sendAdds();
+      for (const resolve of this.readyWaiters.splice(0)) resolve();
     }
     if (Date.now() - this.lastHeartbeat >= this.claimIdleMs / 3) await this.heartbeat();
     let cursor = '0-0';
     do {
-      if (this.loopTimer === undefined || this.waiting.length >= CLAIM_BACKLOG) return;
+      if (this.stopping || this.waiting.length >= CLAIM_BACKLOG) return;
       const [next, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.consumer, this.claimIdleMs, cursor, 'COUNT', ADD_CHUNK)) as AutoClaimResult;
       this.adopt(entries.flatMap((entry) => (entry ? [[entry[0], entry[1][entry[1].indexOf('e') + 1] ?? entry[1][1]] as [string, string]] : [])));
       cursor = next;
@@ -388,6 +400,12 @@ export class RedisStore implements EventQueue {
       barrier.resolve();
       return false;
     });
+  }
+
+  /** Until the group is set up (events accepted before are added then), at most `timeoutMs`. */
+  private async whenReady(): Promise<void> {
+    if (this.ready || this.unsent.size === 0) return;
+    await withTimeout(new Promise<void>((resolve) => this.readyWaiters.push(resolve)), this.timeoutMs);
   }
 
   private async settleWork(): Promise<void> {

@@ -60,6 +60,8 @@ say('durable');
 if (config.linger) {
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) if (line.trim() === 'close') break;
+  lines.close();
+  process.stdin.destroy(); // an open stdin would keep the process alive after close()
 }
 await client.close({ timeoutMs: 30_000 });
 const stats = { client: client.stats(), store: (store as FileStore | RedisStore).stats() };
