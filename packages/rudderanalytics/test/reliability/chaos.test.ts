@@ -59,6 +59,11 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
     flushOnExit: false,
     logger: { warn: (m) => logged.push(m), error: (m) => logged.push(m) },
   });
+  t.after(async () => {
+    rejections.stop();
+    await client.close({ timeoutMs: 0 });
+    await server.close();
+  });
   const errors: DeliveryError[] = [];
   const dropped: DroppedError[] = [];
   let retryEvents = 0;
@@ -120,8 +125,6 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
   const settled = await Promise.allSettled(sends);
   const stats = client.stats();
   await client.close({ timeoutMs: 1000 });
-  await server.close();
-  rejections.stop();
 
   collectGarbage();
   const retained = process.memoryUsage().heapUsed - peaks.baseline.heapUsed;
