@@ -20,7 +20,7 @@ export interface DataPlaneOptions {
   writeKeys?: Array<string | SourceConfig>;
   /** The dev source's key; default {@link DEV_WRITE_KEY}. `false` disables the dev source. */
   devWriteKey?: string | false;
-  /** SQLite file; default `./.rudder/dataplane.db` (directories are created). `:memory:` works too. */
+  /** SQLite file; default `./.rudder/dataplane.db` (directories are created). One data plane per file. */
   dbPath?: string;
   /** Cap on the decompressed request body; default 4,096,000 bytes (413 beyond it). */
   maxRequestBytes?: number;
@@ -62,7 +62,7 @@ export interface DataPlane {
   /** Open `GET /api/events/stream` connections right now (each holds one listener). */
   readonly liveStreams: number;
   /** Deletes every stored event (ids keep increasing). */
-  clear(): void;
+  clear(): Promise<void>;
   /** Stops listening, ends live streams, closes connections and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -98,7 +98,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
   const sources = toSources(configs);
-  const store = new EventStore(dbPath, opts.synchronous ?? 'NORMAL');
+  const store = await EventStore.open(dbPath, opts.synchronous ?? 'NORMAL');
   const hub = new EventHub();
   const streams = new Set<ServerResponse>();
   const server = createDataPlaneServer({
@@ -120,7 +120,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       });
     });
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -149,7 +149,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(timer);
-      store.close();
+      await store.close();
     })());
 
   const dp: DataPlane = {

@@ -20,6 +20,8 @@ const listClass = INVISIBLE_RUNES.map((r) => `\\u{${r.toString(16)}}`).join('');
 // Go's unicode.IsPrint keeps categories L, M, N, P, S and the ASCII space only.
 const REMOVE = new RegExp(`[${listClass}]|[^\\p{L}\\p{M}\\p{N}\\p{P}\\p{S} ]`, 'gu');
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 const toWellFormed: (s: string) => string =
   typeof (String.prototype as { toWellFormed?: unknown }).toWellFormed === 'function'
     ? (s) => (s as unknown as { toWellFormed(): string }).toWellFormed()
@@ -31,6 +33,8 @@ const toWellFormed: (s: string) => string =
  * U+0020) and every rune of {@link INVISIBLE_RUNES}.
  */
 export function sanitizeUnicode(s: string): string {
+  // Printable ASCII is kept whole; most ids are exactly that, so skip the Unicode-class regex.
+  if (PRINTABLE_ASCII.test(s)) return s;
   // Go's JSON decoder has already turned lone surrogates into U+FFFD (a printable symbol).
   return toWellFormed(s).replace(REMOVE, '');
 }

@@ -69,7 +69,7 @@ async function handleIngest(deps: ServerDeps, type: RequestType, req: IncomingMe
 
   let firstId: number;
   try {
-    firstId = deps.store.insert(auth.source.name, result.events);
+    firstId = await deps.store.insert(auth.source.name, result.events);
   } catch (err) {
     deps.logger.error(`storing ${result.events.length} events failed: ${(err as Error).message}`);
     return sendError(res, 500, STORE_FAILED);

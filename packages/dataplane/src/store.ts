@@ -1,16 +1,22 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { PreparedEvent } from './ingest.js';
 import type { EventQuery } from './query.js';
+import { applyPragmas, bucketOf, FIELDS_PER_EVENT, type Synchronous } from './schema.js';
+import type { WriterReply, WriterRequest } from './writer.js';
+
+export type { Synchronous } from './schema.js';
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
 /** One stored event as the query API and {@link DataPlane.events} return it. */
 export interface StoredEvent {
-  /** Row id: increases with every stored event, the cursor for `since`/`before`. */
+  /** Row id: increases with every stored event (also across clear() and restarts); the `since`/`before` cursor. */
   id: number;
   /** Name of the source whose write key sent it (the key itself is never stored). */
   source: string;
   type: string | null;
+  /** Cleaned identifiers (invisible characters removed, trimmed); null when blank. */
   userId: string | null;
   anonymousId: string | null;
   /** `event` (track) or `name` (page, screen). */
@@ -38,37 +44,17 @@ export interface RawRow {
   json: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  source TEXT NOT NULL,
-  type TEXT,
-  user_id TEXT,
-  anonymous_id TEXT,
-  event TEXT,
-  message_id TEXT NOT NULL,
-  original_timestamp TEXT,
-  sent_at TEXT,
-  received_at TEXT,
-  json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_type ON events(type);
-CREATE INDEX IF NOT EXISTS events_user_id ON events(user_id);
-CREATE INDEX IF NOT EXISTS events_anonymous_id ON events(anonymous_id);
-CREATE INDEX IF NOT EXISTS events_event ON events(event);
-CREATE INDEX IF NOT EXISTS events_message_id ON events(message_id);
-CREATE INDEX IF NOT EXISTS events_received_at ON events(received_at);
-`;
-
-export type Synchronous = 'OFF' | 'NORMAL' | 'FULL';
-
-const FILTERS: Array<[keyof EventQuery, string]> = [
+const COLUMNS = 'id, source, type, user_id, anonymous_id, event, message_id, original_timestamp, sent_at, received_at, json';
+const PLAIN_FILTERS: Array<[keyof EventQuery, string]> = [
   ['type', 'type'],
+  ['event', 'event'],
+  ['source', 'source'],
+];
+/** Filters backed by bucket-leading indexes, most selective first. */
+const BUCKETED_FILTERS: Array<[keyof EventQuery, string]> = [
+  ['messageId', 'message_id'],
   ['userId', 'user_id'],
   ['anonymousId', 'anonymous_id'],
-  ['event', 'event'],
-  ['messageId', 'message_id'],
-  ['source', 'source'],
 ];
 
 export function toStoredEvent(r: RawRow): StoredEvent {
@@ -98,58 +84,133 @@ export function rowJson(r: RawRow): string {
   );
 }
 
-/** SQLite event store (WAL). Every insert is one transaction, committed before the caller answers. */
-export class EventStore {
-  private readonly db: Database.Database;
-  private readonly insertOne: Database.Statement;
-  private readonly insertAll: (source: string, events: PreparedEvent[]) => number;
+function startWriter(workerData: { dbPath: string; synchronous: Synchronous }): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    // Running from source under tsx (the tests): workers do not inherit its loader, so register it first.
+    const entry = JSON.stringify(new URL('./writer.ts', import.meta.url).href);
+    const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
+    return new Worker(boot, { eval: true, workerData });
+  }
+  return new Worker(new URL('./writer.js', import.meta.url), { workerData });
+}
 
-  constructor(readonly path: string, synchronous: Synchronous = 'NORMAL') {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a commit survives a crash of this process; FULL also survives power loss.
-    this.db.pragma(`synchronous = ${synchronous}`);
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    this.insertOne = this.db.prepare(
-      `INSERT INTO events (source, type, user_id, anonymous_id, event, message_id, original_timestamp,
-        sent_at, received_at, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertAll = this.db.transaction((source: string, events: PreparedEvent[]) => {
-      let last = 0;
-      for (const e of events) {
-        last = Number(
-          this.insertOne.run(source, e.type, e.userId, e.anonymousId, e.event, e.messageId,
-            e.originalTimestamp, e.sentAt, e.receivedAt, e.json).lastInsertRowid,
-        );
-      }
-      return last;
+/**
+ * SQLite event store (WAL). Inserts go to a writer thread and resolve once committed; reads use this
+ * thread's own connection, which WAL lets run alongside the writer.
+ */
+export class EventStore {
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve(r: WriterReply): void; reject(e: Error): void }>();
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly worker: Worker,
+    private readonly db: Database.Database,
+  ) {
+    worker.on('message', (r: WriterReply) => {
+      const p = this.pending.get(r.seq);
+      this.pending.delete(r.seq);
+      p?.resolve(r);
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', () => fail(new Error('the database writer stopped')));
+  }
+
+  static async open(path: string, synchronous: Synchronous = 'NORMAL'): Promise<EventStore> {
+    const worker = startWriter({ dbPath: path, synchronous });
+    // The writer creates the file and schema; wait for it before opening the reading connection.
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      worker.once('error', onError);
+      worker.once('exit', (code) => reject(new Error(`the database writer exited (${code})`)));
+      worker.once('message', () => {
+        worker.off('error', onError);
+        worker.removeAllListeners('exit');
+        resolve();
+      });
+    });
+    const db = new Database(path);
+    applyPragmas(db, synchronous);
+    return new EventStore(path, worker, db);
+  }
+
+  private call(req: WithoutSeq<WriterRequest>): Promise<WriterReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('the event store is closed'));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.postMessage({ ...req, seq } as WriterRequest);
+    }).then((r) => {
+      const reply = r as WriterReply;
+      if (reply.error) throw new Error(reply.error);
+      return reply;
     });
   }
 
-  /** Stores all events of one request atomically; returns the id of the first row (ids are consecutive). */
-  insert(source: string, events: PreparedEvent[]): number {
-    const last = this.insertAll(source, events);
-    return last - events.length + 1;
+  /** Stores all events of one request in one transaction; resolves with the first row id once committed. */
+  async insert(source: string, events: PreparedEvent[]): Promise<number> {
+    const values: Array<string | null> = new Array(events.length * FIELDS_PER_EVENT);
+    let i = 0;
+    for (const e of events) {
+      values[i++] = e.type;
+      values[i++] = e.userId;
+      values[i++] = e.anonymousId;
+      values[i++] = e.event;
+      values[i++] = e.messageId;
+      values[i++] = e.originalTimestamp;
+      values[i++] = e.sentAt;
+      values[i++] = e.receivedAt;
+      values[i++] = e.json;
+    }
+    return (await this.call({ op: 'insert', source, values })).firstId!;
+  }
+
+  async clear(): Promise<void> {
+    await this.call({ op: 'clear' });
   }
 
   query(q: EventQuery = {}): RawRow[] {
-    const { where, params } = this.where(q);
-    const order = q.order === 'asc' ? 'ASC' : 'DESC';
     const limit = q.limit ?? 100;
-    return this.db
-      .prepare(`SELECT * FROM events ${where} ORDER BY id ${order} LIMIT ?`)
-      .all(...params, limit) as RawRow[];
+    const desc = q.order !== 'asc';
+    const keyed = BUCKETED_FILTERS.find(([k]) => typeof q[k] === 'string' && q[k] !== '');
+    if (!keyed) {
+      const { where, params } = this.where(q);
+      return this.db
+        .prepare(`SELECT ${COLUMNS} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`)
+        .all(...params, limit) as RawRow[];
+    }
+    // One index seek per bucket, newest bucket first (or oldest for asc), until the limit is reached.
+    const { where, params } = this.where(q, true);
+    const stmt = this.db.prepare(
+      `SELECT ${COLUMNS} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`,
+    );
+    const out: RawRow[] = [];
+    for (const b of this.buckets(q, desc)) {
+      if (out.length >= limit) break;
+      for (const r of stmt.all(b, ...params, limit - out.length) as RawRow[]) out.push(r);
+    }
+    return out;
   }
 
   count(q: EventQuery = {}): number {
-    const { where, params } = this.where(q);
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM events ${where}`).get(...params) as { n: number }).n;
-  }
-
-  clear(): void {
-    this.db.exec('DELETE FROM events');
+    const keyed = BUCKETED_FILTERS.some(([k]) => typeof q[k] === 'string' && q[k] !== '');
+    if (!keyed) {
+      const { where, params } = this.where(q);
+      return (this.db.prepare(`SELECT COUNT(*) AS n FROM events ${where}`).get(...params) as { n: number }).n;
+    }
+    const { where, params } = this.where(q, true);
+    const stmt = this.db.prepare(`SELECT COUNT(*) AS n FROM events ${where}`);
+    let n = 0;
+    for (const b of this.buckets(q, true)) n += (stmt.get(b, ...params) as { n: number }).n;
+    return n;
   }
 
   journalMode(): string {
@@ -157,6 +218,7 @@ export class EventStore {
   }
 
   healthy(): boolean {
+    if (this.failure || this.closed) return false;
     try {
       this.db.prepare('SELECT 1').get();
       return true;
@@ -165,14 +227,32 @@ export class EventStore {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);
+    this.closed = true;
+    await this.worker.terminate();
     if (this.db.open) this.db.close();
   }
 
-  private where(q: EventQuery): { where: string; params: unknown[] } {
-    const clauses: string[] = [];
+  private buckets(q: EventQuery, desc: boolean): number[] {
+    // Two statements: SQLite answers a lone min() or max() of the rowid from the B-tree edge.
+    const first = this.db.prepare('SELECT min(id) AS v FROM events').get() as { v: number | null };
+    const last = this.db.prepare('SELECT max(id) AS v FROM events').get() as { v: number | null };
+    if (first.v === null || last.v === null) return [];
+    let lo = bucketOf(first.v);
+    let hi = bucketOf(last.v);
+    if (q.sinceId !== undefined) lo = Math.max(lo, bucketOf(q.sinceId));
+    if (q.before !== undefined) hi = Math.min(hi, bucketOf(q.before));
+    const out: number[] = [];
+    for (let b = lo; b <= hi; b++) out.push(b);
+    return desc ? out.reverse() : out;
+  }
+
+  private where(q: EventQuery, bucketed = false): { where: string; params: unknown[] } {
+    const clauses: string[] = bucketed ? ['bucket = ?'] : [];
     const params: unknown[] = [];
-    for (const [key, column] of FILTERS) {
+    for (const [key, column] of [...BUCKETED_FILTERS, ...PLAIN_FILTERS]) {
       const v = q[key];
       if (typeof v === 'string' && v !== '') {
         clauses.push(`${column} = ?`);

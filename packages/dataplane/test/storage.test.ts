@@ -46,7 +46,7 @@ describe('query API', () => {
   });
   after(() => dp.stop());
   beforeEach(async () => {
-    dp.clear();
+    await dp.clear();
     const r = await post(dp, '/v1/batch', {
       batch: [
         { type: 'identify', userId: 'alice', messageId: 'm1', traits: {} },
@@ -131,7 +131,7 @@ describe('live stream', () => {
   });
 
   test('since / Last-Event-ID replay what was stored after that id, then go live', async () => {
-    dp.clear();
+    await dp.clear();
     await post(dp, '/v1/track', track({ messageId: 'r1' }));
     await post(dp, '/v1/track', track({ messageId: 'r2' }));
     const [r1] = dp.events({ messageId: 'r1' });
@@ -156,7 +156,7 @@ describe('live stream', () => {
   });
 
   test('waitForEvents and subscribe are driven by ingest', async () => {
-    dp.clear();
+    await dp.clear();
     const seen: string[] = [];
     const unsubscribe = dp.subscribe((e) => seen.push(e.messageId), { type: 'track' });
     const waiting = dp.waitForEvents(2, { userId: 'w' });

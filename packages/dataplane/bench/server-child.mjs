@@ -1,0 +1,14 @@
+// The data plane under test, in its own process so the client's work and memory never count as ours.
+import { startDataPlane } from '../dist/index.js';
+
+const dp = await startDataPlane({ port: 0, dbPath: process.env.BENCH_DB, quiet: true });
+process.send({ kind: 'ready', url: dp.url, writeKey: dp.writeKey });
+process.on('message', async (m) => {
+  if (m.kind === 'stats') {
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send({ kind: 'stats', rss, heapUsed, count: dp.count() });
+  } else if (m.kind === 'stop') {
+    await dp.close();
+    process.exit(0);
+  }
+});

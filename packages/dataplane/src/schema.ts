@@ -1,0 +1,50 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Rows are grouped in buckets of 2^14 consecutive ids, and the indexes on high-cardinality columns
+ * (userId, anonymousId, messageId: often random UUIDs) lead with the bucket. New entries then land in
+ * the newest bucket's small subtree instead of all over a growing B-tree, which keeps ingest speed
+ * and page-cache size flat as the table grows; a lookup seeks once per bucket.
+ */
+export const BUCKET_SHIFT = 14;
+
+export const bucketOf = (id: number): number => Math.floor(id / 2 ** BUCKET_SHIFT);
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  bucket INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  type TEXT,
+  user_id TEXT,
+  anonymous_id TEXT,
+  event TEXT,
+  message_id TEXT NOT NULL,
+  original_timestamp TEXT,
+  sent_at TEXT,
+  received_at TEXT,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_type ON events(type);
+CREATE INDEX IF NOT EXISTS events_event ON events(event);
+CREATE INDEX IF NOT EXISTS events_source ON events(source);
+CREATE INDEX IF NOT EXISTS events_received_at ON events(received_at);
+CREATE INDEX IF NOT EXISTS events_user_id ON events(bucket, user_id);
+CREATE INDEX IF NOT EXISTS events_anonymous_id ON events(bucket, anonymous_id);
+CREATE INDEX IF NOT EXISTS events_message_id ON events(bucket, message_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+export type Synchronous = 'OFF' | 'NORMAL' | 'FULL';
+
+/** Values per event in the flat array the main thread hands the writer (cheaper to clone than objects). */
+export const FIELDS_PER_EVENT = 9;
+
+export function applyPragmas(db: Database.Database, synchronous: Synchronous): void {
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives a crash of this process; FULL also survives power loss.
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  // Enough cache for the hot index subtrees; the cap is what keeps RSS flat however many rows we hold.
+  db.pragma('cache_size = -32768');
+}
