@@ -14,21 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const args = process.argv.slice(2);
-const opt = (k, d) => {
-  const a = args.find((x) => x.startsWith(`--${k}=`));
-  return a ? a.slice(k.length + 3) : d;
-};
-const sdk = opt('sdk', 'ours');
-const n = Number(opt('n', 100_000));
-const mode = opt('mode', 'ok');
-const TOP = Number(opt('top', 30));
-const file = opt('file', null);
-
 const dir = path.join(root, '.bench-tmp', 'profiles');
-mkdirSync(dir, { recursive: true });
 
-async function record() {
+export async function record({ sdk = 'ours', n = 100_000, mode = 'ok' } = {}) {
+  mkdirSync(dir, { recursive: true });
   const sink = fork(path.join(here, 'sink.mjs'), [mode], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise((res) => sink.once('message', (m) => res(m.port)));
   const before = new Set(readdirSync(dir));
@@ -42,11 +31,11 @@ async function record() {
   sink.kill();
   const fresh = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
   fresh.sort((a, b) => statSync(path.join(dir, b)).mtimeMs - statSync(path.join(dir, a)).mtimeMs);
-  if (result) console.log(`run: wall ${(result.wallMs / 1000).toFixed(2)} s, cpu ${(result.cpuMs / 1000).toFixed(2)} s, p50 ${result.p50us.toFixed(2)} µs, p99 ${result.p99us.toFixed(2)} µs`);
-  return path.join(dir, fresh[0]);
+  return { file: path.join(dir, fresh[0]), result };
 }
 
-function analyze(profPath) {
+/** Self / inclusive time per function of a .cpuprofile; percentages are of non-idle time. */
+export function analyze(profPath, TOP = 30) {
   const prof = JSON.parse(readFileSync(profPath, 'utf8'));
   const byId = new Map(prof.nodes.map((nd) => [nd.id, nd]));
   const parent = new Map();
@@ -92,18 +81,46 @@ function analyze(profPath) {
     }
   }
   const busy = total - (originBy.get('idle') || 0);
-  const pct = (us) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
-  const ms = (us) => `${(us / 1000).toFixed(0).padStart(6)} ms`;
-  console.log(`\nprofile: ${path.relative(root, profPath)}\nsampled ${(total / 1e6).toFixed(2)} s, busy (non-idle) ${(busy / 1e6).toFixed(2)} s; percentages are of busy time\n`);
-  console.log('by origin:');
-  for (const [o, us] of [...originBy].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(us)} ${ms(us)}  ${o}`);
+  const row = (k, us) => ({ fn: k, ms: us / 1000, pct: (100 * us) / busy });
   const sorted = [...selfBy].filter(([, v]) => v.cf.functionName !== '(idle)').sort((a, b) => b[1].us - a[1].us);
-  console.log(`\ntop ${TOP} self time, all:`);
-  for (const [k, v] of sorted.slice(0, TOP)) console.log(`  ${pct(v.us)} ${ms(v.us)}  ${k}`);
-  console.log('\nSDK functions, self time:');
-  for (const [k, v] of sorted.filter(([, v]) => (v.cf.url || '').includes('packages/rudderanalytics')).slice(0, TOP)) console.log(`  ${pct(v.us)} ${ms(v.us)}  ${k}`);
-  console.log('\nSDK functions, inclusive time:');
-  for (const [k, us] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${pct(us)} ${ms(us)}  ${k}`);
+  return {
+    file: path.relative(root, profPath),
+    sampledMs: total / 1000,
+    busyMs: busy / 1000,
+    origins: [...originBy].sort((a, b) => b[1] - a[1]).map(([o, us]) => row(o, us)),
+    topAll: sorted.slice(0, TOP).map(([k, v]) => row(k, v.us)),
+    topSdk: sorted.filter(([, v]) => (v.cf.url || '').includes('packages/rudderanalytics')).slice(0, TOP).map(([k, v]) => row(k, v.us)),
+    inclSdk: [...incl].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, us]) => row(k, us)),
+  };
 }
 
-analyze(file || (await record()));
+export function printAnalysis(a) {
+  const line = (r) => `  ${r.pct.toFixed(1).padStart(5)}% ${r.ms.toFixed(0).padStart(6)} ms  ${r.fn}`;
+  console.log(`\nprofile: ${a.file}\nsampled ${(a.sampledMs / 1000).toFixed(2)} s, busy (non-idle) ${(a.busyMs / 1000).toFixed(2)} s; percentages are of busy time`);
+  console.log('(wall-clock samples of the main thread: time it spent descheduled on a busy box lands in whatever function was running)\n');
+  console.log('by origin:');
+  a.origins.forEach((r) => console.log(line(r)));
+  console.log(`\ntop self time, all:`);
+  a.topAll.forEach((r) => console.log(line(r)));
+  console.log('\nSDK functions, self time:');
+  a.topSdk.forEach((r) => console.log(line(r)));
+  console.log('\nSDK functions, inclusive time:');
+  a.inclSdk.forEach((r) => console.log(line(r)));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (k, d) => {
+    const a = args.find((x) => x.startsWith(`--${k}=`));
+    return a ? a.slice(k.length + 3) : d;
+  };
+  const top = Number(opt('top', 30));
+  let file = opt('file', null);
+  if (!file) {
+    const r = await record({ sdk: opt('sdk', 'ours'), n: Number(opt('n', 100_000)), mode: opt('mode', 'ok') });
+    file = r.file;
+    const x = r.result;
+    if (x) console.log(`run: wall ${(x.wallMs / 1000).toFixed(2)} s, cpu ${(x.cpuMs / 1000).toFixed(2)} s, p50 ${x.p50us.toFixed(2)} µs, p99 ${x.p99us.toFixed(2)} µs`);
+  }
+  printAnalysis(analyze(file, top));
+}

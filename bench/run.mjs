@@ -183,6 +183,7 @@ function summarize(runs) {
     p50us: pick((r) => r.result.p50us),
     p99us: pick((r) => r.result.p99us),
     p999us: pick((r) => r.result.p999us),
+    warmP99us: pick((r) => r.result.warmP99us),
     requests: pick((r) => r.sink.requests),
     rejected: pick((r) => r.sink.rejected),
     wireBytes: pick((r) => r.sink.wireBytes),
@@ -248,6 +249,13 @@ async function main() {
       if (r.status === 'timeout' || r.elapsedMs > SLOW_MS) skip.add(p.key);
     }
   }
+  // CPU profile of ours at 100k (full runs, or --profile)
+  let profile = null;
+  if ((writeMain || opt('profile', false) === true) && plan.some((p) => p.sdk === 'ours')) {
+    const { record, analyze } = await import('./profile.mjs');
+    const rec = await record({ sdk: 'ours', n: 100_000, mode: 'ok' });
+    if (rec.file) profile = analyze(rec.file, 15);
+  }
   const ended = new Date();
   const summary = plan.map((p) => ({ ...p, ...summarize(runs.get(p.key)) }));
   const raw = {
@@ -258,6 +266,7 @@ async function main() {
     load: { before: load0, after: os.loadavg() },
     versions: VERSIONS,
     summary,
+    profile,
     runs: plan.map((p) => ({ key: p.key, runs: runs.get(p.key).map(({ log, ...r }) => ({ ...r, logTail: r.status === 'ok' ? undefined : log })) })),
   };
   writeFileSync(outJson, JSON.stringify(raw, null, 1));
@@ -302,11 +311,11 @@ function table(S) {
 
 function diagTable(S) {
   const head =
-    '| scenario | SDK | track loop s | drain s | paused s (backpressure) | max backlog | peak heapUsed MB | peak heapTotal MB | peak external MB | track() p99.9 µs | max µs | involuntary ctx switches |\n' +
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+    '| scenario | SDK | track loop s | drain s | paused s (backpressure) | max backlog | peak heapUsed MB | peak heapTotal MB | peak external MB | track() p99 after 2k calls µs | p99.9 µs | max µs | involuntary ctx switches |\n' +
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const rows = S.filter((s) => s.okReps).map((s) => {
     const sc = `${s.mode} ${s.n >= 1e6 ? s.n / 1e6 + 'M' : s.n / 1e3 + 'k'}`;
-    return `| ${sc} | ${LABEL[s.sdk]} | ${f(s.trackLoopMs / 1000)} | ${f(s.drainMs / 1000)} | ${f(s.pausedMs / 1000)} | ${fi(s.maxDepth)} | ${f(s.heapUsedMB, 0)} | ${f(s.heapTotalMB, 0)} | ${f(s.externalMB, 0)} | ${f(s.p999us, 1)} | ${f(s.maxUs, 0)} | ${fi(s.invCtx)} |`;
+    return `| ${sc} | ${LABEL[s.sdk]} | ${f(s.trackLoopMs / 1000)} | ${f(s.drainMs / 1000)} | ${f(s.pausedMs / 1000)} | ${fi(s.maxDepth)} | ${f(s.heapUsedMB, 0)} | ${f(s.heapTotalMB, 0)} | ${f(s.externalMB, 0)} | ${f(s.warmP99us)} | ${f(s.p999us, 1)} | ${f(s.maxUs, 0)} | ${fi(s.invCtx)} |`;
   });
   return [head, ...rows].join('\n');
 }
@@ -353,7 +362,7 @@ function targets(S) {
   const ps = [o20, o100, o1m].filter((x) => x?.okReps);
   if (ps.length) {
     const worst = Math.max(...ps.map((x) => x.p99us));
-    add('track() p99 ≤ 10 µs (every fault-free N)', worst <= 10, ps.map((x) => `${x.n / 1000}k: ${f(x.p99us)} µs`).join(', '), '≤ 10 µs');
+    add('track() p99 ≤ 10 µs (every fault-free N)', worst <= 10, ps.map((x) => `${x.n / 1000}k: ${f(x.p99us)} µs`).join(', ') + ` (after the first 2k calls: ${ps.map((x) => f(x.warmP99us)).join(', ')} µs)`, '≤ 10 µs');
   }
   if (have(oFl)) {
     add('flaky: every event delivered', oFl.minUnique >= oFl.n, `${fi(oFl.minUnique)} / ${fi(oFl.n)} unique (worst rep)`, `= N`);
@@ -366,6 +375,34 @@ function targetsTable(S) {
   const T = targets(S);
   if (!T.length) return '(no targets measurable in this run)';
   return '| target | bound | measured | |\n|---|---|---|---|\n' + T.map((t) => `| ${t.name} | ${t.bound} | ${t.value} | ${t.ok ? '**met**' : '**MISSED**'} |`).join('\n');
+}
+
+function profileSection(p) {
+  const line = (r) => `| ${f(r.pct, 1)}% | ${f(r.ms, 0)} | \`${r.fn.replace(/\|/g, '/')}\` |`;
+  const tbl = (rows) => '| % of busy | ms | function |\n|--:|--:|---|\n' + rows.map(line).join('\n');
+  return `## Profile: ours, 100k events (\`node bench/profile.mjs\`)
+
+\`node --cpu-prof\` of one ours-100k child (main thread only; zlib runs on the libuv pool and is not in it).
+Sampled ${f(p.sampledMs / 1000)} s, busy ${f(p.busyMs / 1000)} s. The samples are wall-clock: on a loaded 2-core box
+time the thread spent descheduled is charged to whatever function it was in, so read percentages as ±several points.
+Profile file: \`${p.file}\` (git-ignored).
+
+By origin:
+
+${tbl(p.origins)}
+
+Top self time, SDK functions (\`packages/rudderanalytics/dist\`):
+
+${tbl(p.topSdk.slice(0, 12))}
+
+Top self time, everything:
+
+${tbl(p.topAll.slice(0, 12))}
+
+Inclusive time, SDK functions:
+
+${tbl(p.inclSdk.slice(0, 12))}
+`;
 }
 
 function report(raw) {
@@ -398,6 +435,7 @@ ${ratiosText(S)}
 
 ### Diagnostics (medians)
 
+*p99 after 2k calls* = the p99 without the first 2,000 calls (interpreter / JIT warm-up), i.e. steady state.
 *track loop* = time to make the N calls (includes backpressure pauses), *drain* = last call → all
 acknowledged, *paused* = time the driver waited for the SDK's backlog to fall under ${PACE.toLocaleString('en-US')}, *max backlog* =
 largest backlog seen at a yield point (queued + in flight, as the SDK reports it; "–" when it exposes none).
@@ -449,6 +487,7 @@ ${targetsTable(S)}
 
 Observed request paths / encodings at N = ${fi(S[0]?.n)}: ${enc.join(' · ') || '–'}.
 
+${raw.profile ? profileSection(raw.profile) : ''}
 ${notes.length ? '### Notes\n\n' + notes.map((x) => `- ${x}`).join('\n') + '\n' : ''}`;
 }
 
