@@ -3,6 +3,9 @@
  * fault server answering 200 (the suite must still run while the data plane package is unbuilt; the
  * test prints which one it used).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startFaultServer } from '../../support/fault-server.ts';
 
 export interface StoredPlane {
@@ -26,11 +29,13 @@ export async function startStoredPlane(writeKey: string): Promise<StoredPlane> {
     dataplane = undefined;
   }
   if (dataplane?.startDataPlane) {
+    // A file, not ':memory:': the data plane writes from a worker thread with its own connection.
+    const dir = mkdtempSync(join(tmpdir(), 'rudder-reliability-'));
     const line = (level: string) => (message: string) => logs.push(`${level} ${message}`);
     const dp = await dataplane.startDataPlane({
       port: 0,
       host: '127.0.0.1',
-      dbPath: ':memory:',
+      dbPath: join(dir, 'events.db'),
       devWriteKey: false,
       writeKeys: [writeKey],
       logger: { info: line('info'), warn: line('warn'), error: line('error') },
@@ -41,7 +46,10 @@ export async function startStoredPlane(writeKey: string): Promise<StoredPlane> {
       url: dp.url,
       storedIds: () => all().map((e) => String(e.messageId)),
       storedEvents: all,
-      close: () => dp.close(),
+      close: async () => {
+        await dp.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
       logs,
     };
   }
