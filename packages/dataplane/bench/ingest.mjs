@@ -57,7 +57,7 @@ for (let b = 0; b < Number(values.bodies); b++) {
 
 const dir = mkdtempSync(join(tmpdir(), 'dataplane-bench-'));
 const dbPath = join(dir, 'bench.db');
-const child = fork(join(here, 'server-child.mjs'), { env: { ...process.env, BENCH_DB: dbPath } });
+const child = fork(join(here, 'server-child.mjs'), { env: { ...process.env, BENCH_DB: dbPath }, execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/dp-cpuprof'] : [] });
 const ask = (kind) =>
   new Promise((resolve) => {
     const on = (m) => {

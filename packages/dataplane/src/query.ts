@@ -13,7 +13,8 @@ export interface EventFilter {
   source?: string;
   /**
    * A row id (number or digits-only string): only rows with a greater id, i.e. stored after it.
-   * Anything else is read as a date: only rows whose `receivedAt` is at or after it.
+   * Anything else is read as a date: only events this data plane stored at or after that instant
+   * (its own clock, not the events' timestamps, which clients may set).
    */
   since?: number | string | Date;
   /** A row id: only rows with a smaller id (to page back through older events). */

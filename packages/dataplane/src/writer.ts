@@ -4,12 +4,21 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyPragmas, bucketOf, FIELDS_PER_EVENT, SCHEMA, type Synchronous } from './schema.js';
+import { applyPragmas, bucketOf, FIELDS_PER_EVENT, ROWS_PER_STATEMENT, SCHEMA, type Synchronous } from './schema.js';
 
-export type WriterRequest =
-  | { op: 'insert'; seq: number; source: string; values: Array<string | null> }
-  | { op: 'clear'; seq: number }
-  | { op: 'close'; seq: number };
+export interface InsertRequest {
+  op: 'insert';
+  seq: number;
+  source: string;
+  /** FIELDS_PER_EVENT values per event: type, userId, anonymousId, event, messageId, originalTimestamp, sentAt, receivedAt. */
+  values: Array<string | null>;
+  /** Every event's JSON as UTF-8, back to back; event i is json[offsets[i], offsets[i + 1]). */
+  json: Uint8Array;
+  offsets: Uint32Array;
+  storedAt: string;
+}
+
+export type WriterRequest = InsertRequest | { op: 'clear'; seq: number } | { op: 'close'; seq: number };
 
 export type WriterReply = { seq: number; firstId?: number; error?: string };
 
@@ -26,28 +35,50 @@ const maxId = (db.prepare('SELECT max(id) AS m FROM events').get() as { m: numbe
 const saved = (db.prepare("SELECT value FROM meta WHERE key = 'next_id'").get() as { value: number } | undefined)?.value ?? 1;
 let nextId = Math.max(maxId + 1, saved);
 
-const insertRow = db.prepare(
+const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))';
+const insertSql = (rows: number) =>
   `INSERT INTO events (id, bucket, source, type, user_id, anonymous_id, event, message_id, original_timestamp,
-    sent_at, received_at, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-);
-const insertAll = db.transaction((source: string, v: Array<string | null>) => {
+    sent_at, received_at, json) VALUES ${Array(rows).fill(ROW).join(', ')}`;
+const insertMany = db.prepare(insertSql(ROWS_PER_STATEMENT));
+const insertOne = db.prepare(insertSql(1));
+const insertBatch = db.prepare('INSERT OR REPLACE INTO batches (first_id, stored_at) VALUES (?, ?)');
+
+const insertAll = db.transaction((m: InsertRequest) => {
+  const v = m.values;
+  const json = Buffer.from(m.json.buffer, m.json.byteOffset, m.json.byteLength);
+  const n = m.offsets.length - 1;
   const first = nextId;
-  let id = nextId;
-  for (let i = 0; i < v.length; i += FIELDS_PER_EVENT, id++) {
-    insertRow.run(id, bucketOf(id), source, v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6], v[i + 7], v[i + 8]);
+  const params: unknown[] = [];
+  const push = (i: number) => {
+    const id = first + i;
+    const f = i * FIELDS_PER_EVENT;
+    params.push(id, bucketOf(id), m.source, v[f], v[f + 1], v[f + 2], v[f + 3], v[f + 4], v[f + 5], v[f + 6], v[f + 7],
+      json.subarray(m.offsets[i], m.offsets[i + 1]));
+  };
+  let i = 0;
+  for (; i + ROWS_PER_STATEMENT <= n; i += ROWS_PER_STATEMENT) {
+    params.length = 0;
+    for (let j = i; j < i + ROWS_PER_STATEMENT; j++) push(j);
+    insertMany.run(params);
   }
-  nextId = id;
+  for (; i < n; i++) {
+    params.length = 0;
+    push(i);
+    insertOne.run(params);
+  }
+  insertBatch.run(first, m.storedAt);
+  nextId = first + n;
   return first;
 });
 const clearAll = db.transaction(() => {
   db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_id', ?)").run(nextId);
-  db.exec('DELETE FROM events');
+  db.exec('DELETE FROM events; DELETE FROM batches;');
 });
 
 parentPort!.on('message', (m: WriterRequest) => {
   const reply: WriterReply = { seq: m.seq };
   try {
-    if (m.op === 'insert') reply.firstId = insertAll(m.source, m.values);
+    if (m.op === 'insert') reply.firstId = insertAll(m);
     else if (m.op === 'clear') clearAll();
     else if (m.op === 'close') {
       db.close();

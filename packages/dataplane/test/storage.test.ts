@@ -88,7 +88,14 @@ describe('query API', () => {
     const idOfM2 = all[2];
     assert.deepEqual(await ids(`?since=${idOfM2}`), ['m4', 'm3']);
     assert.deepEqual(await ids(`?before=${idOfM2}`), ['m1']);
-    assert.deepEqual(await ids('?since=2026-05-01T00:00:00Z&type=track'), ['m3']);
+    const minute = 60_000;
+    assert.deepEqual(await ids(`?since=${new Date(Date.now() - minute).toISOString()}&type=track`), ['m3', 'm2']);
+    assert.deepEqual(await ids(`?since=${new Date(Date.now() + minute).toISOString()}`), []);
+    // since=<date> means "stored at or after": wait for the clock to tick past the mark, store one more.
+    const mark = new Date();
+    while (Date.now() <= mark.getTime()) await new Promise((r) => setImmediate(r));
+    await post(dp, '/v1/track', track({ messageId: 'm5' }));
+    assert.deepEqual(await ids(`?since=${new Date(mark.getTime() + 1).toISOString()}`), ['m5']);
     assert.deepEqual(await ids('?order=asc&limit=1'), ['m1']);
   });
   test('malformed parameters → 400 with a JSON error', async () => {
