@@ -100,6 +100,9 @@ export class RedisStore implements EventQueue {
   private wake: (() => void) | undefined;
   private ready = false;
   private readyWaiters: (() => void)[] = [];
+  /** The first full round (own pending entries, then take-overs) has run: what a start "replays". */
+  private firstRound = false;
+  private firstRoundWaiters: (() => void)[] = [];
   private addScheduled = false;
   private loopTimer: ReturnType<typeof setTimeout> | undefined;
   private loopRunning: Promise<void> | undefined;
@@ -201,11 +204,14 @@ export class RedisStore implements EventQueue {
   }
 
   /**
-   * Settles when (1) the XADDs, acknowledgements and dead letters sent so far have been answered (or
+   * Settles when (0) the first take-over round after start has run (at most `timeoutMs`), (1) the XADDs, acknowledgements and dead letters sent so far have been answered (or
    * `timeoutMs` passed), and (2) entries this process had taken over before the call are delivered or
    * dead-lettered. Events this process accepted are delivered by it, so the client's own flush covers them.
    */
   async flush(): Promise<void> {
+    if (!this.firstRound && !this.stopping) {
+      await withTimeout(new Promise<void>((resolve) => this.firstRoundWaiters.push(resolve)), this.timeoutMs);
+    }
     const claimed = this.claimedOpen.size
       ? new Promise<void>((resolve) => this.claimBarriers.push({ events: new Set(this.claimedOpen), resolve }))
       : undefined;
@@ -231,7 +237,7 @@ export class RedisStore implements EventQueue {
     this.loopTimer = undefined;
     if (this.unsent.size && this.ready) this.sendAdds();
     await this.settleWork();
-    await this.loopRunning;
+    await withTimeout(this.loopRunning ?? Promise.resolve(), this.timeoutMs);
     this.closed = true;
     const ids = [...this.heldIds];
     const pipeline = this.redis.pipeline();
@@ -358,11 +364,15 @@ export class RedisStore implements EventQueue {
     if (Date.now() - this.lastHeartbeat >= this.claimIdleMs / 3) await this.heartbeat();
     let cursor = '0-0';
     do {
-      if (this.stopping || this.waiting.length >= CLAIM_BACKLOG) return;
+      if (this.stopping || this.waiting.length >= CLAIM_BACKLOG) break;
       const [next, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.consumer, this.claimIdleMs, cursor, 'COUNT', ADD_CHUNK)) as AutoClaimResult;
       this.adopt(entries.flatMap((entry) => (entry ? [[entry[0], entry[1][entry[1].indexOf('e') + 1] ?? entry[1][1]] as [string, string]] : [])));
       cursor = next;
     } while (cursor !== '0-0');
+    if (!this.firstRound) {
+      this.firstRound = true;
+      for (const resolve of this.firstRoundWaiters.splice(0)) resolve();
+    }
   }
 
   /** Creates the group (from the start of the stream, so entries never delivered are adopted) and takes back this consumer's own pending entries. */
