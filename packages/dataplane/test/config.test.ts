@@ -1,0 +1,90 @@
+// Sources from the JSON config file, the dev key, what gets logged, and the CLI flag parser.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DEV_WRITE_KEY, parseDataPlaneArgs, startDataPlane } from '../src/index.js';
+import { post, tempDir, track } from './helpers.js';
+
+const tmp = tempDir();
+after(() => tmp.remove());
+
+test('sources come from the config file; disabled ones answer 404; nothing logs a configured key', async () => {
+  const configFile = join(tmp.dir, 'dataplane.json');
+  writeFileSync(configFile, JSON.stringify({
+    sources: [
+      { name: 'backend', writeKey: 'backend_secret_0001' },
+      { name: 'legacy', writeKey: 'legacy_secret_0002', disabled: true },
+    ],
+  }));
+  const lines: string[] = [];
+  const log = (m: string) => lines.push(m);
+  const dp = await startDataPlane({
+    port: 0, dbPath: join(tmp.dir, 'a.db'), configFile, logger: { info: log, warn: log, error: log },
+  });
+  try {
+    assert.equal(dp.writeKey, DEV_WRITE_KEY);
+    assert.deepEqual(dp.sources, [
+      { name: 'dev', disabled: false },
+      { name: 'backend', disabled: false },
+      { name: 'legacy', disabled: true },
+    ]);
+    assert.equal((await post(dp, '/v1/track', track(), { key: 'backend_secret_0001' })).status, 200);
+    assert.equal((await post(dp, '/v1/track', track(), { key: 'legacy_secret_0002' })).status, 404);
+    assert.equal((await post(dp, '/v1/track', track(), { key: 'unknown_secret_0003' })).status, 401);
+    assert.equal((await post(dp, '/v1/track', track(), { key: DEV_WRITE_KEY })).status, 200);
+    assert.deepEqual(dp.events({ order: 'asc' }).map((e) => e.source), ['backend', 'dev']);
+  } finally {
+    await dp.close();
+  }
+  const text = lines.join('\n');
+  for (const secret of ['backend_secret_0001', 'legacy_secret_0002', 'unknown_secret_0003']) {
+    assert.ok(!text.includes(secret), `${secret} leaked into the log`);
+  }
+  assert.ok(text.includes('back…0001'), 'configured keys are shown masked');
+  // The dev key is printed exactly once, in the startup banner.
+  assert.equal(text.split(DEV_WRITE_KEY).length - 1, 1);
+  assert.ok(text.includes(`${dp.url}/live`));
+});
+
+test('devWriteKey: false leaves only configured sources; dp.writeKey is the first enabled one', async () => {
+  const dp = await startDataPlane({
+    port: 0, dbPath: join(tmp.dir, 'b.db'), quiet: true, devWriteKey: false,
+    writeKeys: [{ writeKey: 'off_0000000001', disabled: true }, 'on_00000000002'],
+  });
+  try {
+    assert.equal(dp.writeKey, 'on_00000000002');
+    assert.equal((await post(dp, '/v1/track', track(), { key: DEV_WRITE_KEY })).status, 401);
+    assert.equal((await post(dp, '/v1/track', track())).status, 200);
+  } finally {
+    await dp.close();
+  }
+});
+
+test('a broken config file or a key with ":" is refused at start', async () => {
+  const bad = join(tmp.dir, 'bad.json');
+  writeFileSync(bad, '{"sources": {}}');
+  await assert.rejects(startDataPlane({ port: 0, dbPath: join(tmp.dir, 'c.db'), quiet: true, configFile: bad }), /"sources"/);
+  await assert.rejects(
+    startDataPlane({ port: 0, dbPath: join(tmp.dir, 'c.db'), quiet: true, writeKeys: ['a:b'] }),
+    /contains ':'/,
+  );
+});
+
+test('defaults: 127.0.0.1, and the CLI flags map onto options', () => {
+  assert.deepEqual(parseDataPlaneArgs(['--port', '0', '--db', 'x.db', '--write-key', 'k1', '--write-key', 'k2', '--quiet']), {
+    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: undefined, quiet: true,
+  });
+  assert.throws(() => parseDataPlaneArgs(['--port', 'eighty']), /--port/);
+  assert.throws(() => parseDataPlaneArgs(['--bogus']));
+});
+
+test('binds 127.0.0.1 by default', async () => {
+  const dp = await startDataPlane({ port: 0, dbPath: join(tmp.dir, 'd.db'), quiet: true });
+  try {
+    assert.equal(dp.host, '127.0.0.1');
+    assert.match(dp.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  } finally {
+    await dp.close();
+  }
+});
