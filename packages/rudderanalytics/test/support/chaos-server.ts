@@ -67,6 +67,11 @@ export interface ChaosOptions {
   retryAfter?: string;
   /** When set, any other key gets 401, as from the gateway. */
   writeKey?: string;
+  /**
+   * Count stored events without remembering their messageIds (`stored` stays empty, `duplicates` 0):
+   * for soaks of millions of events, where the map would dwarf what is being measured.
+   */
+  countOnly?: boolean;
 }
 
 /**
@@ -80,7 +85,7 @@ export interface ChaosStats {
   tally: Tally;
   /** Event copies stored (a batch stored twice counts twice). */
   storedEvents: number;
-  /** Distinct messageIds stored. */
+  /** Distinct messageIds stored (with `countOnly`: the same as storedEvents). */
   uniqueStored: number;
   /** storedEvents − uniqueStored: redeliveries after lost acks (at-least-once, as expected). */
   duplicates: number;
@@ -149,7 +154,7 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
   const sockets = new Set<Socket>();
 
   const store = (ids: string[]) => {
-    for (const id of ids) stored.set(id, (stored.get(id) ?? 0) + 1);
+    if (!options.countOnly) for (const id of ids) stored.set(id, (stored.get(id) ?? 0) + 1);
     storedEvents += ids.length;
   };
   const answer = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
@@ -267,8 +272,8 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
       requests: Object.values(tally).reduce((a, b) => a + b, 0),
       tally: { ...tally },
       storedEvents,
-      uniqueStored: stored.size,
-      duplicates: storedEvents - stored.size,
+      uniqueStored: options.countOnly ? storedEvents : stored.size,
+      duplicates: options.countOnly ? 0 : storedEvents - stored.size,
       largestBody,
     }),
     setMix: (mix) => {
