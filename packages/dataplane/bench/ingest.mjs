@@ -2,10 +2,11 @@
 // Ingest benchmark: gzip'd /v1/batch requests of ~1000 events of ~430 bytes against the built data plane
 // running in a child process; reports events/s, request latency and the server's RSS as events pile up.
 //   node packages/dataplane/bench/ingest.mjs [--events 1000000] [--batch 1000] [--concurrency 4]
+// BENCH_PROF=1 writes CPU profiles of the server process to /tmp/dp-cpuprof.
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -120,7 +121,9 @@ const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100)
 const mb = (b) => (b / 1024 / 1024).toFixed(0);
 console.log(`\ndataplane ingest: ${sent.toLocaleString()} events, ${BATCH}/batch, ~${eventBytes.toFixed(0)} B/event, gzip, concurrency ${CONCURRENCY}`);
 console.log(`throughput: ${Math.round(sent / seconds).toLocaleString()} events/s (${seconds.toFixed(1)} s); request latency p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
-console.log(`stored rows: ${final.count.toLocaleString()}; database ${mb(statSync(dbPath).size)} MB\n`);
+console.log(`stored rows: ${final.count.toLocaleString()}; database ${mb(statSync(dbPath).size)} MB`);
+// Other work on the machine moves these figures a lot; say how busy it was.
+console.log(`machine: ${cpus().length} CPUs, load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 console.log('events stored | server RSS MB | heap MB');
 console.log('------------- | ------------- | -------');
 for (const s of samples) console.log(`${String(s.events).padStart(13)} | ${mb(s.rss).padStart(13)} | ${mb(s.heapUsed).padStart(7)}`);

@@ -158,10 +158,10 @@ export class EventStore {
   /** Stores all events of one request in one transaction; resolves with the first row id once committed. */
   async insert(source: string, events: PreparedEvent[]): Promise<number> {
     const values: Array<string | null> = new Array(events.length * FIELDS_PER_EVENT);
-    let bound = 0;
-    for (const e of events) bound += e.json.length;
-    // UTF-8 needs at most 3 bytes per UTF-16 unit; one buffer of our own so it can be transferred, not copied.
-    const json = Buffer.allocUnsafeSlow(bound * 3);
+    let bytes = 0;
+    for (const e of events) bytes += Buffer.byteLength(e.json);
+    // A buffer of our own (not from the shared pool) so it can be transferred to the writer, not copied.
+    const json = Buffer.allocUnsafeSlow(bytes);
     const offsets = new Uint32Array(events.length + 1);
     let i = 0;
     let off = 0;
