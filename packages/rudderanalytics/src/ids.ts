@@ -6,7 +6,7 @@
  */
 
 // Characters that are printable to Go but show nothing (the list rudder-go-kit's sanitizer removes).
-const INVISIBLE_PRINTABLE = '\u034F\u115F\u1160\u17B4\u17B5\u180E\u2800\u3164\uFFA0\u{1D159}\u{1D173}-\u{1D17A}';
+const INVISIBLE_PRINTABLE = '\u034F\u115F\u1160\u17B4\u17B5\u2800\u3164\uFFA0';
 const NOT_SHOWN = new RegExp(`(?! )[\\p{C}\\p{Z}${INVISIBLE_PRINTABLE}]`, 'gu');
 
 /** The id as the gateway sees it: stringified, invisible characters removed, trimmed. */
