@@ -43,7 +43,7 @@ test('two producers on one stream, one killed mid-flight: the survivor delivers 
 
   const gate = await startGate(dataPlane.url, 2);
   const open = await startForwarder(dataPlane.url);
-  const common = { store: 'redis', redisUrl: redis.url, writeKey: dataPlane.writeKey, count: N, flushAt: FLUSH_AT, claimIdleMs: 1000 };
+  const common = { store: 'redis', redisUrl: redis.url, writeKey: dataPlane.writeKey, count: N, flushAt: FLUSH_AT, claimIdleMs: 2000 };
   const doomed = startProducer({ ...common, consumer: 'producer-a', url: gate.server.url, prefix: 'a' });
   const survivor = startProducer({ ...common, consumer: 'producer-b', url: open.url, prefix: 'b', linger: true });
 

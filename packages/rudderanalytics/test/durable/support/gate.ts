@@ -18,7 +18,7 @@ export async function forward(target: string, request: Received): Promise<Reply>
     const value = request.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
-  const response = await fetch(target + request.path, { method: request.method, headers, body: request.raw });
+  const response = await fetch(target + request.path, { method: request.method, headers, body: new Uint8Array(request.raw) });
   return { status: response.status, body: await response.text() };
 }
 
