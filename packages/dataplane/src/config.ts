@@ -18,11 +18,18 @@ export interface ConfigFile {
 }
 
 export function readConfigFile(path: string): ConfigFile {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`cannot read data plane config ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // JSON.parse quotes the text around the error, which could be a write key: say only where it is.
+    throw new Error(`data plane config ${path} is not valid JSON`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`data plane config ${path} must be a JSON object`);

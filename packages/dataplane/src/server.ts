@@ -52,7 +52,8 @@ export function requestIp(req: IncomingMessage): string {
 
 async function handleIngest(deps: ServerDeps, type: RequestType, req: IncomingMessage, res: ServerResponse) {
   const fail = (message: Message, close = false) => {
-    deps.logger.info(`${StatusOf[message]} POST ${req.url}: ${message}`);
+    // The path only: a query string may carry a write key (beacon-style clients put it there).
+    deps.logger.info(`${StatusOf[message]} POST /v1/${type}: ${message}`);
     sendError(res, StatusOf[message], message, close);
   };
   // Auth first, before a single body byte is read, like the gateway's writeKeyAuth middleware.
@@ -134,7 +135,7 @@ export function createDataPlaneServer(deps: ServerDeps): Server {
   const server = createServer((req, res) => {
     route(deps, req, res).catch((err: unknown) => {
       if (err instanceof QueryError) return sendJson(res, 400, JSON.stringify({ error: err.message }));
-      deps.logger.error(`${req.method} ${req.url} failed: ${(err as Error).message}`);
+      deps.logger.error(`${req.method} ${new URL(req.url ?? '/', 'http://local').pathname} failed: ${(err as Error).message}`);
       if (!res.headersSent) sendError(res, 500, 'internal server error');
       else res.destroy();
     });

@@ -88,3 +88,26 @@ test('binds 127.0.0.1 by default', async () => {
     await dp.close();
   }
 });
+
+test('an unparsable config file is reported without quoting its content', async () => {
+  const bad = join(tmp.dir, 'quoted.json');
+  writeFileSync(bad, '{"sources": [{"writeKey": "s3cret_in_config_0001",}]}');
+  await assert.rejects(
+    startDataPlane({ port: 0, dbPath: join(tmp.dir, 'e.db'), quiet: true, configFile: bad }),
+    (err: Error) => /not valid JSON/.test(err.message) && !err.message.includes('s3cret'),
+  );
+});
+
+test('a write key in the query string never reaches the log', async () => {
+  const lines: string[] = [];
+  const log = (m: string) => lines.push(m);
+  const dp = await startDataPlane({ port: 0, dbPath: join(tmp.dir, 'f.db'), logger: { info: log, warn: log, error: log } });
+  try {
+    const r = await post(dp, '/v1/batch?writeKey=qs_secret_000001', '{bad', { key: 'qs_secret_000001' });
+    assert.equal(r.status, 401);
+    assert.ok(lines.some((l) => l.includes('401 POST /v1/batch')));
+    assert.ok(!lines.join('\n').includes('qs_secret_000001'));
+  } finally {
+    await dp.close();
+  }
+});
