@@ -12,6 +12,7 @@ import {
   closeSync,
   fdatasync,
   fdatasyncSync,
+  ftruncateSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -90,14 +91,14 @@ export class SegmentLog {
     const line = json + '\n';
     let written: number;
     try {
-      written = writeSync(segment.fd!, line);
+      // At an explicit offset: after a failed write the next record overwrites whatever part of it landed.
+      written = writeSync(segment.fd!, line, segment.bytes);
     } catch (error) {
-      this.abandonCurrent();
+      this.cutTornTail(segment);
       throw error;
     }
     if (written !== bytes + 1) {
-      // A short write (disk full) leaves a torn line: later records go to a new segment so none is glued to it.
-      this.abandonCurrent();
+      this.cutTornTail(segment);
       throw new Error(`short write to the event store (${written} of ${bytes + 1} bytes): is the disk full?`);
     }
     const location = { segment, index: segment.records++ };
@@ -222,11 +223,16 @@ export class SegmentLog {
     if (old.acked >= old.records) this.remove(old);
   }
 
-  private abandonCurrent(): void {
+  /** After a failed write (disk full): the partial line goes, so it is never glued to the next record. */
+  private cutTornTail(segment: Segment): void {
     try {
-      this.rotate();
-    } catch (error) {
-      this.warn(`could not open a new segment: ${String(error)}`);
+      ftruncateSync(segment.fd!, segment.bytes);
+    } catch {
+      try {
+        this.rotate();
+      } catch (error) {
+        this.warn(`could not open a new segment: ${String(error)}`);
+      }
     }
   }
 
@@ -251,6 +257,8 @@ export class SegmentLog {
         }
         closeFd(segment, 'fd');
         for (const resolve of waiters) resolve();
+        // Waiters that came during this sync wait for the open segment's next sync, or for nothing if it has no records pending.
+        if (!this.current.syncing && !this.current.dirty) for (const resolve of this.syncWaiters.splice(0)) resolve();
         return;
       }
       for (const resolve of waiters) resolve();
