@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { readConfigFile, DEV_SOURCE_NAME, DEV_WRITE_KEY } from './config.js';
 import { EventHub } from './hub.js';
@@ -20,7 +23,10 @@ export interface DataPlaneOptions {
   writeKeys?: Array<string | SourceConfig>;
   /** The dev source's key; default {@link DEV_WRITE_KEY}. `false` disables the dev source. */
   devWriteKey?: string | false;
-  /** SQLite file; default `./.rudder/dataplane.db` (directories are created). One data plane per file. */
+  /**
+   * SQLite file; default `./.rudder/dataplane.db` (directories are created). One data plane per file.
+   * `:memory:` keeps nothing: a private temporary file, deleted by close().
+   */
   dbPath?: string;
   /** Cap on the decompressed request body; default 4,096,000 bytes (413 beyond it). */
   maxRequestBytes?: number;
@@ -98,7 +104,17 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
   const sources = toSources(configs);
-  const store = await EventStore.open(dbPath, opts.synchronous ?? 'NORMAL');
+  // The writer thread and the readers need separate connections to one database, which an in-memory
+  // database cannot give; a throwaway file behaves the same from the outside.
+  const scratch = dbPath === ':memory:' ? mkdtempSync(join(tmpdir(), `rudder-dataplane-${process.pid}-`)) : undefined;
+  const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
+  let store: EventStore;
+  try {
+    store = await EventStore.open(scratch ? join(scratch, 'events.db') : dbPath, opts.synchronous ?? 'NORMAL');
+  } catch (err) {
+    removeScratch();
+    throw err;
+  }
   const hub = new EventHub();
   const streams = new Set<ServerResponse>();
   const server = createDataPlaneServer({
@@ -121,6 +137,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     });
   } catch (err) {
     await store.close();
+    removeScratch();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -150,6 +167,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       await closed;
       clearTimeout(timer);
       await store.close();
+      removeScratch();
     })());
 
   const dp: DataPlane = {

@@ -1,7 +1,8 @@
 // Storage and read side: SQLite persistence and WAL, the query API, the SSE stream and the in-process reader.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startDataPlane } from '../src/index.js';
@@ -176,5 +177,20 @@ describe('live stream', () => {
     await post(dp, '/v1/track', { userId: 'w', event: 'E', messageId: 'w3' });
     assert.deepEqual(seen, ['w2']);
     await assert.rejects(dp.waitForEvents(99, {}, { timeoutMs: 50 }), /timed out/);
+  });
+});
+
+describe(':memory:', () => {
+  test('works like a file and leaves nothing behind', async () => {
+    const ours = () => readdirSync(tmpdir()).filter((d) => d.startsWith(`rudder-dataplane-${process.pid}-`));
+    const before = new Set(ours());
+    const dp = await startDataPlane({ port: 0, dbPath: ':memory:', quiet: true });
+    const created = ours().filter((d) => !before.has(d));
+    assert.equal(created.length, 1, 'a private scratch directory holds the database');
+    assert.equal(dp.dbPath, ':memory:');
+    assert.equal((await post(dp, '/v1/track', track())).status, 200);
+    assert.equal(dp.count(), 1);
+    await dp.close();
+    assert.ok(!existsSync(join(tmpdir(), created[0])));
   });
 });
