@@ -77,3 +77,26 @@ test('two producers on one stream, one killed mid-flight: the survivor delivers 
     client.disconnect();
   }
 });
+
+test('a producer restarted under the same consumer name takes its own pending entries back at once', { timeout: 60_000 }, async () => {
+  const stream = 'restart:events';
+  const count = 500;
+  const gate = await startGate(dataPlane.url, 0); // the first batch is stored but never answered; the rest are held
+  const common = { store: 'redis', redisUrl: redis.url, stream, consumer: 'pod-7', writeKey: dataPlane.writeKey, flushAt: FLUSH_AT, claimIdleMs: 600_000 };
+  const first = startProducer({ ...common, url: gate.server.url, count, prefix: 'r' });
+  await first.waitFor((l) => l === 'durable', 'every event added to the stream');
+  await gate.stalled;
+  first.process.kill('SIGKILL');
+  await first.exited;
+  await gate.server.close();
+
+  const open = await startForwarder(dataPlane.url);
+  const second = startProducer({ ...common, url: open.url, count: 0, prefix: 'none' });
+  const line = await second.waitFor((l) => l.startsWith('done '), 'done'); // close() waits for what it took back
+  assert.equal(await second.exited, 0, second.stderr());
+  await open.close();
+  const stats = JSON.parse(line.slice('done '.length)) as { store: { claimed: number } };
+  assert.equal(stats.store.claimed, count, 'all of its entries, without waiting claimIdleMs (10 minutes here)');
+  const stored = new Set(dataPlane.events({ limit: 100_000 }).map((e) => e.messageId));
+  assert.deepEqual(Array.from({ length: count }, (_, i) => `r-${i}`).filter((id) => !stored.has(id)), []);
+});

@@ -17,6 +17,7 @@ interface Config {
   dir?: string;
   fsync?: 'never' | 'batch' | 'always';
   redisUrl?: string;
+  stream?: string;
   consumer?: string;
   claimIdleMs?: number;
   url: string;
@@ -34,7 +35,7 @@ const logger = { warn: (m: string) => process.stderr.write(`warn: ${m}\n`), erro
 const store =
   config.store === 'file'
     ? new FileStore({ dir: config.dir!, fsync: config.fsync ?? 'never', logger })
-    : new RedisStore({ redis: config.redisUrl!, consumer: config.consumer, claimIdleMs: config.claimIdleMs, logger });
+    : new RedisStore({ redis: config.redisUrl!, stream: config.stream, consumer: config.consumer, claimIdleMs: config.claimIdleMs, logger });
 const client = RudderAnalytics.load(config.writeKey, config.url, {
   storage: store as EventQueue,
   flushAt: config.flushAt,
