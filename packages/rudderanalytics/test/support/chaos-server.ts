@@ -102,6 +102,8 @@ export interface ChaosServer {
   readonly plan: readonly FaultKind[];
   /** Ms between a `429-retry-after` answer and the next attempt of the same batch, per occurrence. */
   readonly retryAfterGaps: readonly number[];
+  /** Resolves once `n` requests have arrived (counted on arrival, before any answer). */
+  waitForRequests(n: number): Promise<void>;
   /** Swaps the mix (e.g. an outage phase in a soak); the generator keeps its sequence. */
   setMix(mix: Mix): void;
   close(): Promise<void>;
@@ -152,6 +154,8 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
   let storedEvents = 0;
   let largestBody = 0;
   const sockets = new Set<Socket>();
+  let arrived = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
 
   const store = (ids: string[]) => {
     if (!options.countOnly) for (const id of ids) stored.set(id, (stored.get(id) ?? 0) + 1);
@@ -182,6 +186,11 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    arrived++;
+    for (const w of waiters.filter((w) => arrived >= w.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/batch')) return answer(res, 404, 'not found\n');
     if (expectedAuth !== undefined && req.headers.authorization !== expectedAuth) {
       tally['401']++;
@@ -276,6 +285,7 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
       duplicates: options.countOnly ? 0 : storedEvents - stored.size,
       largestBody,
     }),
+    waitForRequests: (n) => (arrived >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     setMix: (mix) => {
       pick = picker(mix, random);
     },
