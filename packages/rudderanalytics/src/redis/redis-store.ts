@@ -53,7 +53,10 @@ export interface RedisStoreStats {
   /** Entries acknowledged and deleted by this process. */
   acknowledged: number;
   deadLettered: number;
-  /** Events not added (Redis unreachable, or the stream full with `whenFull: 'reject'`): delivered from memory only. */
+  /**
+   * Events never added: the stream was full (`whenFull: 'reject'`), or an add failed while closing. They are
+   * delivered from memory only. A failed add (Redis unreachable) is otherwise tried again every round.
+   */
   notDurable: number;
 }
 
@@ -175,8 +178,8 @@ export class RedisStore implements EventQueue {
 
   release(events: readonly QueuedEvent[], failure?: DeliveryError, cause: DeadLetterCause | undefined = failure): void {
     if (this.closed) return;
-    const pipeline = this.redis.pipeline();
-    if (cause) {
+    const pipeline = cause ? this.redis.pipeline() : undefined;
+    if (pipeline && cause) {
       const failedAt = new Date().toISOString();
       for (const event of events) {
         const record = deadLetter(event.json, cause, failedAt);
@@ -196,7 +199,7 @@ export class RedisStore implements EventQueue {
     }
     // Dead letters go first on the same connection: an entry is never acknowledged before its dead letter is stored.
     if (ids.length) this.acknowledge(ids, pipeline);
-    else if (cause) this.track(pipeline.exec(), 'dead letters');
+    else if (pipeline) this.track(pipeline.exec(), 'dead letters');
   }
 
   attach(wake: () => void): void {
@@ -276,9 +279,13 @@ export class RedisStore implements EventQueue {
         .then(
           ([ids, orphans]) => this.onAdded(chunk, ids, orphans),
           (error: Error) => {
-            this.counters.notDurable += chunk.length;
             if (/NOGROUP/.test(error.message)) this.ready = false; // the group was deleted: recreated by the loop
-            this.warn('add', `${chunk.length} event(s) not stored in Redis, delivered from memory only: ${error.message}`);
+            const retry = !this.stopping;
+            // Still waiting here: tried again by the next round of the loop.
+            const again = retry ? chunk.filter((event) => !this.releasedEarly.has(event)) : [];
+            for (const event of again) this.unsent.add(event);
+            if (!retry) this.counters.notDurable += chunk.length;
+            this.warn('add', `${chunk.length} event(s) not stored in Redis${retry ? ' yet (will retry)' : ''}, delivered from memory meanwhile: ${error.message}`);
           },
         );
       this.track(added);
@@ -286,9 +293,13 @@ export class RedisStore implements EventQueue {
   }
 
   private onAdded(chunk: QueuedEvent[], ids: string[], orphans: string[]): void {
-    this.counters.added += chunk.length;
+    this.counters.added += ids.length;
+    if (ids.length < chunk.length) {
+      this.counters.notDurable += chunk.length - ids.length;
+      this.warn('full', `the stream holds maxLen (${this.maxLen}) undelivered events: ${chunk.length - ids.length} event(s) not stored, delivered from memory only`);
+    }
     const early: string[] = [];
-    for (let i = 0; i < chunk.length; i++) {
+    for (let i = 0; i < ids.length; i++) {
       const event = chunk[i];
       if (this.releasedEarly.has(event) || this.closed) early.push(ids[i]);
       else {
@@ -360,7 +371,7 @@ export class RedisStore implements EventQueue {
       this.ready = true;
       if (this.unsent.size) this.sendAdds();
       for (const resolve of this.readyWaiters.splice(0)) resolve();
-    }
+    } else if (this.unsent.size && !this.addScheduled) this.sendAdds();
     if (Date.now() - this.lastHeartbeat >= this.claimIdleMs / 3) await this.heartbeat();
     let cursor = '0-0';
     do {

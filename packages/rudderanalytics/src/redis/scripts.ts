@@ -4,13 +4,15 @@
  * KEYS[1] stream · ARGV[1] group · ARGV[2] consumer · ARGV[3] maxLen · ARGV[4] 'reject' | 'trim' · ARGV[5…] events.
  * Adds the events and delivers them to their producer in the same step: every producer does so, so
  * `>` yields exactly the entries just added (plus any entry added by other means and never delivered,
- * returned as an orphan to adopt). Returns `{ addedIds, { orphanId, orphanJson, … } }`.
+ * returned as an orphan to adopt). With 'reject', only as many as fit under maxLen are added: the first
+ * ones, so `addedIds` may be shorter than the events given. Returns `{ addedIds, { orphanId, orphanJson, … } }`.
  */
 export const ADD_AND_CLAIM = `
 local n = #ARGV - 4
 local maxlen = tonumber(ARGV[3])
-if ARGV[4] == 'reject' and redis.call('XLEN', KEYS[1]) + n > maxlen then
-  return redis.error_reply('FULL the event stream already holds its maxLen (' .. maxlen .. ') entries')
+if ARGV[4] == 'reject' then
+  n = math.max(0, math.min(n, maxlen - redis.call('XLEN', KEYS[1])))
+  if n == 0 then return { {}, {} } end
 end
 local added = {}
 for i = 1, n do

@@ -93,3 +93,26 @@ test('flush() and close() settle when Redis is unreachable; events are still del
   await server.close();
   assert.equal(server.delivered().length, 1);
 });
+
+test("maxLen with whenFull 'reject': events past the bound are not stored (counted, warned) but still delivered", async () => {
+  const stream = fresh();
+  const server = await startFaultServer();
+  const warnings: string[] = [];
+  const store = new RedisStore({ redis: redis.url, stream, maxLen: 10, logger: { warn: (m) => warnings.push(m) } });
+  // Nothing is delivered (and deleted from the stream) before close: the interval is long, flushAt high.
+  const client = RudderAnalytics.load('key', server.url, { storage: store, logger: quiet, flushInterval: 60_000 });
+  for (let i = 0; i < 25; i++) client.track({ userId: 'u', event: 'Bounded', properties: { i } });
+  await store.flush();
+  const raw = new Redis(redis.url);
+  try {
+    assert.equal(await raw.xlen(stream), 10);
+    assert.deepEqual({ added: store.stats().added, notDurable: store.stats().notDurable }, { added: 10, notDurable: 15 });
+    assert.equal(warnings.filter((w) => /maxLen \(10\)/.test(w)).length, 1);
+    await client.close();
+    assert.equal(server.delivered().length, 25);
+    assert.equal(await raw.xlen(stream), 0);
+  } finally {
+    raw.disconnect();
+    await server.close();
+  }
+});
