@@ -48,11 +48,11 @@ export const FIELDS_PER_EVENT = 8;
 /** Rows per multi-row INSERT statement: fewer statement executions per batch. */
 export const ROWS_PER_STATEMENT = 50;
 
-export function applyPragmas(db: Database.Database, synchronous: Synchronous): void {
+export function applyPragmas(db: Database.Database, synchronous: Synchronous, cacheKiB: number): void {
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a crash of this process; FULL also survives power loss.
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
-  // Enough cache for the hot index subtrees; the cap is what keeps RSS flat however many rows we hold.
-  db.pragma('cache_size = -32768');
+  // A fixed page-cache cap per connection is what keeps RSS flat however many rows we hold.
+  db.pragma(`cache_size = -${cacheKiB}`);
 }

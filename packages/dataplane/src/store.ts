@@ -137,7 +137,8 @@ export class EventStore {
       });
     });
     const db = new Database(path);
-    applyPragmas(db, synchronous);
+    // Reads are occasional (queries, the live page): a small cache is plenty.
+    applyPragmas(db, synchronous, 8 * 1024);
     return new EventStore(path, worker, db);
   }
 

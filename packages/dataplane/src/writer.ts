@@ -25,7 +25,8 @@ export type WriterReply = { seq: number; firstId?: number; error?: string };
 const { dbPath, synchronous } = workerData as { dbPath: string; synchronous: Synchronous };
 mkdirSync(dirname(dbPath), { recursive: true });
 const db = new Database(dbPath);
-applyPragmas(db, synchronous);
+// Enough cache for the hot subtrees of every index (the newest bucket) and the table's right edge.
+applyPragmas(db, synchronous, 32 * 1024);
 // Fewer, larger checkpoints: pages dirtied by consecutive batches are copied back once.
 db.pragma('wal_autocheckpoint = 4000');
 db.exec(SCHEMA);
