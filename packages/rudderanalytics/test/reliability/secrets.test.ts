@@ -39,7 +39,8 @@ async function settle(cap: Capture, promise: Promise<unknown>): Promise<void> {
 /** A client whose every event payload is captured; `listen: false` leaves 'error' unheard so it is logged. */
 function observed(cap: Capture, url: string, options: LoadOptions = {}, listen = true): RudderAnalytics {
   const client = RudderAnalytics.load(KEY, url, { ...FAST, logger: cap.logger(), ...options });
-  for (const name of ['delivered', 'retry', 'dropped', ...(listen ? ['error'] : [])] as const) {
+  const names: ('delivered' | 'retry' | 'dropped' | 'error')[] = ['delivered', 'retry', 'dropped', ...(listen ? (['error'] as const) : [])];
+  for (const name of names) {
     client.on(name, (payload: unknown) => cap.payload(payload));
   }
   return client;

@@ -138,7 +138,11 @@ const presentId = (v: unknown) =>
   (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v) ?? '').replace(NOT_SHOWN, '').trim() !== '';
 
 export async function startChaosServer(options: ChaosOptions = {}): Promise<ChaosServer> {
-  const random = seededRandom(options.seed ?? 1);
+  const seed = options.seed ?? 1;
+  const random = seededRandom(seed);
+  // Delays draw from their own generator, so the fault of the n-th request depends on the seed alone,
+  // not on how answers interleave with arrivals.
+  const delays = seededRandom(seed ^ 0x9e3779b9);
   let pick = picker(options.mix ?? { ok: 1 }, random);
   const maxBodyBytes = options.maxBodyBytes ?? 4_096_000;
   const slow = options.slowMs ?? { min: 5, max: 50 };
@@ -241,7 +245,7 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
             return void setTimeout(() => {
               store(verdict.ids);
               answer(res, 200, 'ok');
-            }, slow.min + Math.floor(random() * (slow.max - slow.min + 1)));
+            }, slow.min + Math.floor(delays() * (slow.max - slow.min + 1)));
           case '429-retry-after':
             throttled.set(key, Date.now());
             return answer(res, 429, 'max requests limit reached\n', { 'retry-after': retryAfter });
