@@ -8,7 +8,10 @@
 // has delivered everything: serialization, batching, gzip, HTTP and, for the file store, the writes,
 // the acknowledgements and the fsyncs. Calls are made in bursts of 1,000 with a turn of the event loop
 // between bursts, like a busy server; the queue is large enough that nothing is dropped.
-import { fork } from 'node:child_process';
+// If redis-server is installed, the Redis store is measured too (a server of its own on a free port;
+// its CPU is not counted, the client's is).
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +39,9 @@ async function main() {
     { name: "file, fsync 'batch'", store: 'file', fsync: 'batch' },
     { name: "file, fsync 'always'", store: 'file', fsync: 'always', events: Math.min(EVENTS, 10_000) },
   ];
+  const redis = await startRedis();
+  if (redis) variants.push({ name: 'redis stream', store: 'redis', redisUrl: redis.url });
+  else console.log('(redis-server not installed: the Redis store is not measured; apt-get install -y redis-server)');
   const rows = [];
   for (const variant of variants) {
     const events = variant.events ?? EVENTS;
@@ -47,6 +53,7 @@ async function main() {
     rows.push({ ...variant, events, ...result, unique: stats.unique });
   }
   sink.send({ type: 'exit' });
+  redis?.stop();
   const base = rows[0].cpuUs / rows[0].events;
   const table = [
     ['variant', 'events', 'delivered (unique)', 'wall ms', 'CPU ms', 'CPU µs/event', 'vs memory'],
@@ -79,7 +86,13 @@ function runChild(config) {
 async function child(config) {
   const { RudderAnalytics } = await import('rudderanalytics');
   const { FileStore } = await import('rudderanalytics/node');
-  const storage = config.store === 'file' ? new FileStore({ dir: config.dir, fsync: config.fsync }) : undefined;
+  let storage;
+  if (config.store === 'file') storage = new FileStore({ dir: config.dir, fsync: config.fsync });
+  if (config.store === 'redis') {
+    const { RedisStore } = await import('rudderanalytics/redis');
+    storage = new RedisStore({ redis: config.redisUrl, stream: `bench:${process.pid}` });
+    await storage.flush(); // connected and set up before the clock starts, like the other variants
+  }
   const client = RudderAnalytics.load('bench-write-key', config.url, { storage, maxQueueSize: config.events + 1 });
   const properties = { sku: 'A-1042', price: 19.99, quantity: 2, currency: 'EUR', tags: ['sale', 'summer'] };
   const start = process.cpuUsage();
@@ -93,4 +106,31 @@ async function child(config) {
   await client.close();
   const cpu = process.cpuUsage(start);
   process.send({ cpuUs: cpu.user + cpu.system, wallMs: performance.now() - wallStart }, () => process.exit(0));
+}
+
+async function startRedis() {
+  if (spawnSync('redis-server', ['--version']).error) return undefined;
+  const port = await new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const { Redis } = await import('ioredis');
+  for (let i = 0; i < 100; i++) {
+    const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill('SIGKILL') };
+    } catch {
+      probe.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  proc.kill('SIGKILL');
+  return undefined;
 }
