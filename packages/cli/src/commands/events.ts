@@ -51,10 +51,18 @@ export async function runEvents(argv: string[]): Promise<number> {
   const json = values.json === true;
   const print = (e: EventRow) => stdout.write(json ? `${JSON.stringify(e)}\n` : `${row(e)}\n`);
 
+  // With --follow, Ctrl-C is the normal way out: handled from the start, even during the listing.
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  if (values.follow) {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
   let events: EventRow[];
   try {
-    events = await list(base, filters, limit);
+    events = await list(base, filters, limit, abort.signal);
   } catch (error) {
+    if (abort.signal.aborted) return EXIT_OK;
     return failed(error, base);
   }
   if (!json && (events.length > 0 || values.follow)) stdout.write(`${header()}\n`);
@@ -63,8 +71,15 @@ export async function runEvents(argv: string[]): Promise<number> {
   if (events.length === 0 && !values.follow) stderr.write('no events stored yet\n');
   if (!values.follow) return EXIT_OK;
 
-  const lastId = events.length > 0 ? String(events[0].id) : str(values, 'since');
-  return follow(base, filters, lastId, print);
+  // Follow from the newest row listed; with none listed, from 0: the stream then replays exactly the
+  // matching rows stored after the listing, so nothing that arrives in between is missed.
+  const lastId = events.length > 0 ? String(events[0].id) : (str(values, 'since') ?? '0');
+  try {
+    return await follow(base, filters, lastId, print, abort.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 function filterParams(values: Values): URLSearchParams {
@@ -83,10 +98,10 @@ function filterParams(values: Values): URLSearchParams {
   return params;
 }
 
-async function list(base: string, filters: URLSearchParams, limit: number): Promise<EventRow[]> {
+async function list(base: string, filters: URLSearchParams, limit: number, signal: AbortSignal): Promise<EventRow[]> {
   const params = new URLSearchParams(filters);
   params.set('limit', String(limit));
-  const res = await get(`${base}/api/events?${params}`);
+  const res = await get(`${base}/api/events?${params}`, { signal });
   const text = await res.text();
   if (!res.ok) throw new Error(`GET /api/events answered HTTP ${res.status}: ${text.trim().slice(0, 200)}`);
   const body = JSON.parse(text) as { events?: EventRow[] };
@@ -112,36 +127,33 @@ function failed(error: unknown, base: string): number {
 }
 
 /** Streams new events until Ctrl-C, reconnecting (from the last id seen) if the stream drops. */
-async function follow(base: string, filters: URLSearchParams, since: string | undefined, print: (e: EventRow) => boolean): Promise<number> {
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+async function follow(
+  base: string,
+  filters: URLSearchParams,
+  since: string | undefined,
+  print: (e: EventRow) => boolean,
+  signal: AbortSignal,
+): Promise<number> {
   let lastId = since;
   let warned = false;
-  try {
-    while (!abort.signal.aborted) {
-      const params = new URLSearchParams(filters);
-      if (lastId !== undefined) params.set('since', lastId);
-      try {
-        const res = await get(`${base}/api/events/stream?${params}`, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
-        if (!res.ok || !res.body) return failed(new Error(`GET /api/events/stream answered HTTP ${res.status}`), base);
-        warned = false;
-        for await (const message of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) {
-          if (message.id !== undefined) lastId = message.id;
-          if (!print(JSON.parse(message.data) as EventRow)) await drained();
-        }
-      } catch (error) {
-        if (abort.signal.aborted) break;
-        if (!(error instanceof Unreachable) && (error as Error).name !== 'TypeError') throw error;
-        if (!warned) stderr.write(`lost the data plane at ${base} (${(error as Error).message}); reconnecting…\n`);
-        warned = true;
+  while (!signal.aborted) {
+    const params = new URLSearchParams(filters);
+    if (lastId !== undefined) params.set('since', lastId);
+    try {
+      const res = await get(`${base}/api/events/stream?${params}`, { signal, headers: { accept: 'text/event-stream' } });
+      if (!res.ok || !res.body) return failed(new Error(`GET /api/events/stream answered HTTP ${res.status}`), base);
+      warned = false;
+      for await (const message of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) {
+        if (message.id !== undefined) lastId = message.id;
+        if (!print(JSON.parse(message.data) as EventRow)) await drained();
       }
-      if (!abort.signal.aborted) await sleep(1000, undefined, { signal: abort.signal }).catch(() => {});
+    } catch (error) {
+      if (signal.aborted) break;
+      if (!(error instanceof Unreachable) && (error as Error).name !== 'TypeError') throw error;
+      if (!warned) stderr.write(`lost the data plane at ${base} (${(error as Error).message}); reconnecting…\n`);
+      warned = true;
     }
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    if (!signal.aborted) await sleep(1000, undefined, { signal }).catch(() => {});
   }
   return EXIT_OK;
 }

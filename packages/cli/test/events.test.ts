@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RudderAnalytics } from 'rudderanalytics';
+import { assertNoKeyPrinted, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, type TestPlane } from './helpers.js';
+
+let dp: TestPlane;
+let ids: Record<string, string>;
+
+before(async () => {
+  dp = await startPlane();
+  // Seeded through the SDK with the sentinel key: this file tests reading, not sending.
+  const client = RudderAnalytics.load(SENTINEL, dp.url, { flushAt: 100 });
+  ids = {
+    t1: client.track({ userId: 'alice', event: 'Order Completed', properties: { revenue: 5 } }),
+    t2: client.track({ userId: 'bob', event: 'Order Completed' }),
+    p1: client.page({ anonymousId: 'anon-9', name: 'Pricing' }),
+    i1: client.identify({ userId: 'alice', traits: { plan: 'pro' } }),
+    t3: client.track({ userId: 'alice', event: 'Signed Out' }),
+  };
+  await client.close();
+  assert.equal(dp.count(), 5);
+});
+after(() => dp.stop());
+
+const url = () => ['--data-plane-url', dp.url];
+const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+describe('rudder events', () => {
+  test('a table, oldest first, with time, type, user, event/name and messageId', async () => {
+    const run = await rudder(['events', ...url()]);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n');
+    assert.match(lines[0], /^TIME \(UTC\)\s+TYPE\s+USER\s+EVENT\/NAME\s+MESSAGE ID$/);
+    assert.equal(lines.length, 6);
+    assert.match(lines[1], new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\s+track\\s+alice\\s+Order Completed\\s+${ids.t1}$`));
+    assert.match(lines[3], new RegExp(`page\\s+anon:anon-9\\s+Pricing\\s+${ids.p1}$`));
+    assert.match(lines[5], new RegExp(`track\\s+alice\\s+Signed Out\\s+${ids.t3}$`));
+  });
+
+  test('--json prints one stored event per line, with its payload', async () => {
+    const run = await rudder(['events', ...url(), '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const events = jsonLines(run.stdout);
+    assert.deepEqual(events.map((e) => e.messageId), [ids.t1, ids.t2, ids.p1, ids.i1, ids.t3]);
+    assert.deepEqual(events[0].payload.properties, { revenue: 5 });
+  });
+
+  test('filters: --type, --user-id, --anonymous-id, --event, --message-id, --limit, --since', async () => {
+    const q = async (...args: string[]) => {
+      const run = await rudder(['events', ...url(), '--json', ...args]);
+      assert.equal(run.code, 0, run.stderr);
+      return jsonLines(run.stdout).map((e) => e.messageId);
+    };
+    assert.deepEqual(await q('--type', 'track'), [ids.t1, ids.t2, ids.t3]);
+    assert.deepEqual(await q('--user-id', 'alice'), [ids.t1, ids.i1, ids.t3]);
+    assert.deepEqual(await q('--type', 'track', '--user-id', 'alice'), [ids.t1, ids.t3]);
+    assert.deepEqual(await q('--anonymous-id', 'anon-9'), [ids.p1]);
+    assert.deepEqual(await q('--event', 'Order Completed'), [ids.t1, ids.t2]);
+    assert.deepEqual(await q('--event', 'Pricing'), [ids.p1]);
+    assert.deepEqual(await q('--message-id', ids.i1), [ids.i1]);
+    assert.deepEqual(await q('--limit', '2'), [ids.i1, ids.t3], 'the newest 2, oldest first');
+    const [first] = dp.events({ messageId: ids.p1 });
+    assert.deepEqual(await q('--since', String(first.id)), [ids.i1, ids.t3]);
+    assert.deepEqual(await q('--since', '2000-01-01T00:00:00Z', '--type', 'page'), [ids.p1]);
+    assert.deepEqual(await q('--user-id', 'nobody'), []);
+  });
+
+  test('no match: a note on stderr, nothing on stdout, exit 0', async () => {
+    const run = await rudder(['events', ...url(), '--user-id', 'nobody']);
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /no events/);
+  });
+
+  test('--follow prints events as they are stored, until SIGINT (exit 0)', async () => {
+    const child = start(['events', ...url(), '--follow', '--json', '--type', 'track', '--user-id', 'carol']);
+    // No wait for the child to be ready: an event stored before its listing is listed, one stored
+    // after it is replayed by the stream (it follows from the listing's last row), so it shows either way.
+    const sent = await rudder(['track', ...url(), '--write-key', SENTINEL, '--user-id', 'carol', '--event', 'Followed']);
+    assert.equal(sent.code, 0, sent.stderr);
+    const out = await waitForOutput(child, /"Followed"/);
+    const [event] = jsonLines(out);
+    assert.equal(event.messageId, sent.stdout.trim());
+    child.kill('SIGINT');
+    const run = await child.result;
+    assert.equal(run.code, 0, run.stderr);
+  });
+
+  test('an unreachable data plane: exit 1 with a hint', async () => {
+    const dead = await deadUrl();
+    const run = await rudder(['events', '--data-plane-url', dead]);
+    assert.equal(run.code, 1);
+    assert.ok(run.stderr.includes(`cannot reach the data plane at ${dead} (ECONNREFUSED)`), run.stderr);
+    assert.match(run.stderr, /rudder dev/);
+  });
+
+  test('usage errors exit 2', async () => {
+    for (const args of [['--type', 'click'], ['--limit', 'lots'], ['--since', 'last tuesday'], ['--bogus']]) {
+      const run = await rudder(['events', ...url(), ...args]);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+    }
+  });
+});
+
+test('the write key never appears in any output of this file', () => {
+  assertNoKeyPrinted();
+});

@@ -1,0 +1,128 @@
+/**
+ * Test support: the built `rudder` run as a real subprocess, and a real local data plane (SQLite in a
+ * temp dir, port 0) configured with a sentinel write key that no output may ever contain.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
+
+export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+export const SENTINEL = 'wk_SENTINEL_7f3a9c';
+export const WRONG_KEY = 'wk_WRONGKEY_0d4e2b';
+
+if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run 'npm run build' at the repository root first`);
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Everything any `rudder` process printed in this test file, for the never-print-the-key checks. */
+export const transcript: string[] = [];
+
+export interface RunOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** The environment without the caller's RUDDER_* settings, so only what a test gives counts. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('RUDDER_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+export type Child = ChildProcess & {
+  result: Promise<Run>;
+  /** Everything printed so far. */
+  seen: { stdout: string; stderr: string };
+};
+
+export function start(args: string[], options: RunOptions = {}): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const seen = { stdout: '', stderr: '' };
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (seen.stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (seen.stderr += d));
+  child.stdin!.on('error', () => {});
+  child.stdin!.end(options.stdin ?? '');
+  const result = new Promise<Run>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      transcript.push(seen.stdout, seen.stderr);
+      resolve({ code, signal, stdout: seen.stdout, stderr: seen.stderr });
+    });
+  });
+  return Object.assign(child, { result, seen });
+}
+
+/** Runs `rudder args…` to completion. */
+export function rudder(args: string[], options: RunOptions = {}): Promise<Run> {
+  return start(args, options).result;
+}
+
+/** Resolves with everything printed so far once `pattern` appears (rejects if the process ends first). */
+export function waitForOutput(child: Child, pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!pattern.test(child.seen[stream])) return false;
+      child[stream]!.off('data', onData);
+      child.off('close', onClose);
+      resolve(child.seen[stream]);
+      return true;
+    };
+    // Listeners added after start()'s own, so `seen` already holds the chunk when onData runs.
+    const onData = () => check();
+    const onClose = (code: number | null) => reject(new Error(`rudder exited (${code}) before printing ${pattern}; got: ${child.seen[stream]}`));
+    child[stream]!.on('data', onData);
+    child.once('close', onClose);
+    check();
+  });
+}
+
+export interface TestPlane extends DataPlane {
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** A data plane on 127.0.0.1:0 that accepts the sentinel key (and the dev key). */
+export async function startPlane(): Promise<TestPlane> {
+  const dir = mkdtempSync(join(tmpdir(), 'rudder-cli-test-'));
+  const dp = await startDataPlane({ port: 0, dbPath: join(dir, 'events.db'), writeKeys: [{ writeKey: SENTINEL, name: 'test' }], quiet: true });
+  return Object.assign(dp, {
+    dir,
+    async stop() {
+      await dp.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** Flags that point a command at `dp` with the sentinel key. */
+export const at = (dp: DataPlane, key = SENTINEL) => ['--data-plane-url', dp.url, '--write-key', key];
+
+/** Asserts nothing printed so far contains the sentinel (or the wrong key a test used). */
+export function assertNoKeyPrinted(): void {
+  for (const text of transcript) {
+    for (const key of [SENTINEL, WRONG_KEY]) {
+      if (text.includes(key)) throw new Error(`a write key was printed:\n${text}`);
+    }
+  }
+}
+
+/** A loopback URL nothing listens on: a port that was free a moment ago, so connections are refused. */
+export async function deadUrl(): Promise<string> {
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  return `http://127.0.0.1:${port}`;
+}

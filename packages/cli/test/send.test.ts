@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, startPlane, WRONG_KEY, type TestPlane } from './helpers.js';
+
+let dp: TestPlane;
+before(async () => {
+  dp = await startPlane();
+});
+after(() => dp.stop());
+
+let fileNo = 0;
+function file(content: string): string {
+  const path = join(dp.dir, `input-${++fileNo}.jsonl`);
+  writeFileSync(path, content);
+  return path;
+}
+const jsonl = (...lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
+const readJsonl = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l));
+
+const MIXED = jsonl(
+  { type: 'track', userId: 'mixed-1', event: 'Order Completed', properties: { revenue: 1 } },
+  { type: 'identify', userId: 'mixed-2', traits: { plan: 'pro' } },
+  'not json',
+  '',
+  { type: 'track', userId: 'mixed-3' },
+  { type: 'page', anonymousId: 'mixed-4', name: 'Home' },
+  { type: 'batch', batch: [{ type: 'track', userId: 'mixed-5', event: 'E' }, { type: 'group', userId: 'mixed-6' }] },
+  { type: 'alias', userId: 'mixed-7', previousId: 'anon-7' },
+  { type: 'nope', userId: 'mixed-8' },
+);
+
+describe('a JSONL file with bad lines', () => {
+  let run: Awaited<ReturnType<typeof rudder>>;
+  let failedPath: string;
+  before(async () => {
+    failedPath = join(dp.dir, 'failed-mixed.jsonl');
+    run = await rudder(['send', file(MIXED), ...at(dp), '--failed-out', failedPath]);
+  });
+
+  test('exits 1 and the summary counts every outcome', () => {
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /read 9 · delivered 5 · invalid 4 · failed 0 · dropped 0 · [\d.]+s · [\d,]+ events\/s/);
+  });
+
+  test('each bad line is reported with its line number and the rule, in order', () => {
+    const reports = run.stderr.split('\n').filter((l) => l.startsWith('line '));
+    assert.deepEqual(reports.map((l) => l.split(':')[0]), ['line 3', 'line 5', 'line 7 item 2', 'line 9']);
+    assert.match(reports[0], /invalid JSON/);
+    assert.match(reports[1], /event: is required on track/);
+    assert.match(reports[2], /groupId: is required on group/);
+    assert.match(reports[3], /type: must be one of/);
+  });
+
+  test('the good lines are all stored', () => {
+    for (const [userId, type] of [['mixed-1', 'track'], ['mixed-2', 'identify'], ['mixed-5', 'track'], ['mixed-7', 'alias']]) {
+      const stored = dp.events({ userId });
+      assert.equal(stored.length, 1, userId);
+      assert.equal(stored[0].type, type);
+      assert.equal(stored[0].source, 'test');
+    }
+    assert.equal(dp.events({ anonymousId: 'mixed-4' })[0]?.type, 'page');
+    assert.equal(dp.count({ userId: 'mixed-3' }), 0);
+    assert.equal(dp.count({ userId: 'mixed-6' }), 0);
+  });
+
+  test('--failed-out holds each undelivered event with its line, reason and the original call', () => {
+    const records = readJsonl(failedPath);
+    assert.deepEqual(records, [
+      { line: 3, reason: records[0].reason, raw: 'not json' },
+      { line: 5, reason: records[1].reason, event: { type: 'track', userId: 'mixed-3' } },
+      { line: 7, item: 2, reason: 'groupId: is required on group and must not be blank', event: { type: 'group', userId: 'mixed-6' } },
+      { line: 9, reason: records[3].reason, event: { type: 'nope', userId: 'mixed-8' } },
+    ]);
+    assert.match(records[0].reason, /^invalid JSON/);
+    assert.match(records[1].reason, /^event: is required on track/);
+    assert.match(records[3].reason, /^type: must be one of/);
+    assert.match(run.stderr, /4 event\(s\) written to .*failed-mixed\.jsonl; replay with: rudder send/);
+  });
+
+  test('replaying the failed-out file reads its wrapped records (still invalid: same rules, new line numbers)', async () => {
+    const replay = await rudder(['send', failedPath, ...at(dp)]);
+    assert.equal(replay.code, 1);
+    assert.match(replay.stderr, /read 4 · delivered 0 · invalid 4/);
+    assert.match(replay.stderr, /line 2: event: is required on track/);
+    assert.match(replay.stderr, /line 3: groupId: is required on group/);
+  });
+});
+
+describe('delivery failures and their replay', () => {
+  test('a wrong key: every event failed with HTTP 401, written out; replayed with the right key, all delivered once', async () => {
+    const input = file(jsonl(
+      { type: 'track', userId: 'replay-1', event: 'E' },
+      { type: 'track', userId: 'replay-2', event: 'E', messageId: 'replay-own-id' },
+      { type: 'identify', userId: 'replay-3' },
+    ));
+    const failedPath = join(dp.dir, 'failed-401.jsonl');
+    const first = await rudder(['send', input, ...at(dp, WRONG_KEY), '--failed-out', failedPath]);
+    assert.equal(first.code, 1);
+    assert.match(first.stderr, /HTTP 401/);
+    assert.match(first.stderr, /read 3 · delivered 0 · invalid 0 · failed 3 · dropped 0/);
+    assert.match(first.stderr, /write key …4e2b/);
+    assert.equal(dp.count({ userId: 'replay-1' }), 0);
+
+    const records = readJsonl(failedPath);
+    assert.deepEqual(records.map((r) => r.line), [1, 2, 3]);
+    for (const r of records) assert.match(r.reason, /HTTP 401 invalid write key/);
+    // The id given to each event travels with it, so a replay cannot store a second copy under a new id.
+    assert.equal(records[1].event.messageId, 'replay-own-id');
+    assert.ok(records[0].event.messageId, 'the CLI-assigned messageId is kept');
+
+    const replay = await rudder(['send', failedPath, ...at(dp)]);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.match(replay.stderr, /read 3 · delivered 3 · invalid 0 · failed 0/);
+    for (const r of records) {
+      const stored = dp.events({ messageId: r.event.messageId });
+      assert.equal(stored.length, 1);
+      assert.equal(stored[0].userId, r.event.userId);
+    }
+  });
+});
+
+describe('--dry-run', () => {
+  test('validates only: nothing stored, no network needed; exit 0 when all valid', async () => {
+    const before = dp.count();
+    const input = file(jsonl({ type: 'track', userId: 'dry-1', event: 'E' }, { type: 'page', userId: 'dry-2', name: 'P' }));
+    // Nothing listens there: any attempt to send would fail the run.
+    const run = await rudder(['send', input, '--dry-run', '--data-plane-url', await deadUrl(), '--write-key', SENTINEL, '--max-attempts', '1']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /read 2 · valid 2 · invalid 0 .*dry run: nothing sent/);
+    assert.equal(dp.count(), before);
+  });
+
+  test('exit 1 when some lines are invalid, still nothing stored', async () => {
+    const before = dp.count();
+    const run = await rudder(['send', file(MIXED), '--dry-run', ...at(dp)]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /read 9 · valid 5 · invalid 4/);
+    assert.match(run.stderr, /line 5: event: is required on track/);
+    assert.equal(dp.count(), before);
+  });
+});
+
+describe('input forms', () => {
+  test('a pretty-printed JSON array', async () => {
+    const calls = [
+      { type: 'track', userId: 'array-1', event: 'E' },
+      { type: 'track', event: 'E' },
+      { type: 'screen', userId: 'array-3', name: 'S' },
+    ];
+    const run = await rudder(['send', file(JSON.stringify(calls, null, 2)), ...at(dp)]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /read 3 · delivered 2 · invalid 1/);
+    assert.match(run.stderr, /line 1 item 2: userId:/);
+    assert.equal(dp.count({ userId: 'array-1' }), 1);
+    assert.equal(dp.count({ userId: 'array-3' }), 1);
+  });
+
+  test('a pretty-printed {"batch":[…]} document, batch-level context applied to each item', async () => {
+    const doc = { batch: [{ type: 'track', userId: 'batch-1', event: 'E' }, { type: 'identify', userId: 'batch-2' }], context: { app: { name: 'cli-test' } } };
+    const run = await rudder(['send', file(JSON.stringify(doc, null, 2)), ...at(dp)]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /read 2 · delivered 2/);
+    assert.equal(dp.events({ userId: 'batch-1' })[0]?.payload.context.app.name, 'cli-test');
+    assert.equal(dp.events({ userId: 'batch-2' })[0]?.type, 'identify');
+  });
+
+  test('stdin with -, CRLF line ends and several files in one run', async () => {
+    const second = file(jsonl({ type: 'track', userId: 'multi-2', event: 'E' }, { type: 'track', userId: 'multi-3' }));
+    const run = await rudder(['send', '-', second, ...at(dp)], {
+      stdin: `${JSON.stringify({ type: 'track', userId: 'multi-1', event: 'E' })}\r\n`,
+    });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /read 3 · delivered 2 · invalid 1/);
+    assert.match(run.stderr, /input-\d+\.jsonl: line 2: event: is required/);
+    assert.equal(dp.count({ userId: 'multi-1' }), 1);
+    assert.equal(dp.count({ userId: 'multi-2' }), 1);
+  });
+
+  test('20,000 lines through stdin in small batches: all delivered, once', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(JSON.stringify({ type: 'track', anonymousId: 'bulk', event: 'Bulk', properties: { i } }));
+    const run = await rudder(['send', ...at(dp), '--batch-size', '250', '--quiet'], { stdin: lines.join('\n') });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /read 20,000 · delivered 20,000 · invalid 0 · failed 0 · dropped 0/);
+    assert.equal(dp.count({ anonymousId: 'bulk' }), 20_000);
+  });
+
+  test('an empty input is not an error', async () => {
+    const run = await rudder(['send', file(''), ...at(dp)]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /read 0 · delivered 0/);
+  });
+});
+
+describe('usage errors exit 2', () => {
+  for (const [name, args] of [
+    ['a missing file', ['send', '/nonexistent/events.jsonl']],
+    ['an unknown flag', ['send', '--fast']],
+    ['a --failed-out that cannot be written', ['send', '-', '--failed-out', '/nonexistent/dir/failed.jsonl']],
+    ['stdin twice', ['send', '-', '-']],
+    ['a bad --batch-size', ['send', '-', '--batch-size', '0']],
+  ] as const) {
+    test(name, async () => {
+      const run = await rudder([...args, '--write-key', SENTINEL]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /^error: /);
+    });
+  }
+});
+
+test('the write key never appears in any output of this file', () => {
+  assertNoKeyPrinted();
+});
