@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { readConfigFile, DEV_SOURCE_NAME, DEV_WRITE_KEY } from './config.js';
-import { EventHub } from './hub.js';
+import { EventHub, rowMatches } from './hub.js';
 import { consoleLogger, silentLogger, type DataPlaneLogger } from './logger.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
-import { matches, normalizeFilter, type EventFilter } from './query.js';
+import { normalizeFilter, type EventFilter } from './query.js';
 import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
 import { maskKey, SourceRegistry, toSources, type SourceConfig } from './sources.js';
@@ -183,10 +183,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     subscribe(listener, filter) {
       const q = normalizeFilter(filter);
       return hub.subscribe((rows) => {
-        for (const r of rows) {
-          const m = { source: r.source, type: r.type, userId: r.user_id, anonymousId: r.anonymous_id, event: r.event, messageId: r.message_id };
-          if (matches(q, m)) listener(toStoredEvent(r));
-        }
+        for (const r of rows) if (rowMatches(q, r)) listener(toStoredEvent(r));
       });
     },
     waitForEvents(n, filter = {}, options = {}) {

@@ -1,21 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EventHub } from './hub.js';
-import { matches, type EventQuery } from './query.js';
+import { rowMatches, type EventHub } from './hub.js';
+import type { EventQuery } from './query.js';
 import { rowJson, type EventStore, type RawRow } from './store.js';
 
 /** A client this far behind is cut off; EventSource reconnects with Last-Event-ID and catches up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 const REPLAY_LIMIT = 10_000;
-
-const toMatchable = (r: RawRow) => ({
-  source: r.source,
-  type: r.type,
-  userId: r.user_id,
-  anonymousId: r.anonymous_id,
-  event: r.event,
-  messageId: r.message_id,
-});
 
 /**
  * `GET /api/events/stream`: server-sent events, one `message` per stored event (`id:` = row id).
@@ -45,7 +36,7 @@ export function serveStream(
   const send = (rows: RawRow[]) => {
     let chunk = '';
     for (const r of rows) {
-      if (r.id <= lastSent || !matches(q, toMatchable(r))) continue;
+      if (r.id <= lastSent || !rowMatches(q, r)) continue;
       lastSent = r.id;
       chunk += `id: ${r.id}\ndata: ${rowJson(r)}\n\n`;
     }
