@@ -3,9 +3,11 @@
  * replayed through the SDK once the cause is fixed.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { RudderAnalytics } from 'rudderanalytics';
@@ -101,4 +103,33 @@ test("overflow 'drop-oldest' keeps what it drops as a dead letter (reason queue_
   await server.close();
   const records = await collect(store.deadLetterPath);
   assert.deepEqual(records.map((r) => [r.reason, r.event.messageId]), [['queue_full', first]]);
+});
+
+test('a dead-letter file is replayed as is by the CLI (`rudder send dead-letter.jsonl`)', async () => {
+  const rudder = fileURLToPath(new URL('../../../cli/bin/rudder.js', import.meta.url));
+  assert.ok(existsSync(rudder), `the CLI is not built (${rudder}): run npm run build`);
+  const refusing = await startFaultServer(() => ({ status: 404, body: 'source is disabled' }));
+  const store = new FileStore({ dir: join(tmp, 'store-cli'), logger: quiet });
+  const client = RudderAnalytics.load('disabled-source', refusing.url, { storage: store, logger: quiet });
+  const ids = [
+    client.identify({ userId: 'cli-u1', traits: { plan: 'pro' }, context: { locale: 'fr-FR' } }),
+    client.track({ anonymousId: 'cli-a1', event: 'Signed Up', properties: { via: 'cli' } }),
+    client.page({ userId: 'cli-u1', name: 'Pricing' }),
+    client.group({ userId: 'cli-u1', groupId: 'g1' }),
+    client.alias({ userId: 'cli-u2', previousId: 'cli-a1' }),
+    client.screen({ userId: 'cli-u1', name: 'Home' }),
+  ];
+  await client.close();
+  await refusing.close();
+  assert.equal((await collect(store.deadLetterPath)).length, ids.length);
+
+  // Asynchronously: the data plane answering it runs in this process.
+  const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const args = [rudder, 'send', store.deadLetterPath, '--quiet', '--write-key', dataPlane.writeKey, '--data-plane-url', dataPlane.url];
+    const child = execFile(process.execPath, args, { timeout: 30_000 }, (_error, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }));
+  });
+  assert.equal(run.code, 0, `rudder send failed:\n${run.output}`);
+  const stored = new Map(dataPlane.events({ limit: 1000 }).map((e) => [e.messageId, e]));
+  assert.deepEqual(ids.filter((id) => !stored.has(id)), [], 'every dead letter was sent, with its original messageId');
+  assert.equal((stored.get(ids[0])!.payload.context as Record<string, unknown>).locale, 'fr-FR');
 });
