@@ -39,6 +39,7 @@ test('each fault kind does what it says, and only answers that commit store', as
     stall: (r) => 'error' in r && r.error === 'timeout',
     'stall-body': (r) => 'error' in r && r.error === 'timeout',
     'lost-ack': (r) => 'error' in r && r.error === 'network',
+    garbage: (r) => 'error' in r && r.error === 'network',
   };
   const stores: FaultKind[] = ['ok', 'slow', 'stall-body', 'lost-ack'];
   for (const kind of FAULT_KINDS) {

@@ -1,8 +1,8 @@
 /**
  * 50,000 events through the SDK against a data plane that fails about a third of its requests in every
  * way we know (5xx, 429 with and without Retry-After, resets mid-request, stalls past the deadline,
- * lost acks, 413 above its size cap, slow answers). Nothing may be lost, the books must balance, and
- * memory must stay bounded.
+ * lost acks, responses that are not HTTP, 413 above its size cap, slow answers). Nothing may be lost,
+ * the books must balance, and memory must stay bounded.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -33,6 +33,8 @@ export const FAULT_KINDS = [
   'stall-body',
   /** Stored, then the connection is destroyed before any answer: the ack is lost. */
   'lost-ack',
+  /** Bytes that are not HTTP, then the connection closes: the client's parser must fail cleanly. */
+  'garbage',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -53,6 +55,7 @@ export const MIXED: Mix = {
   stall: 3,
   'stall-body': 2,
   'lost-ack': 2,
+  garbage: 1,
 };
 
 export interface ChaosOptions {
@@ -259,6 +262,8 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
           case 'lost-ack':
             store(verdict.ids);
             return void req.socket.destroy();
+          case 'garbage':
+            return void req.socket.end('HTTP/1.1 2OO NOT OK\r\nContent-Length: -7\r\n\r\n\x00\xff');
           default:
             return answer(res, Number(kind.slice(0, 3)), kind === '429' ? 'max requests limit reached\n' : `fault ${kind}\n`);
         }
