@@ -30,7 +30,7 @@ test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted
   const dir = join(tmp, 'store');
   const expected = new Set(Array.from({ length: N }, (_, i) => `crash-${i}`));
   const gate = await startGate(dataPlane.url, 2);
-  const first = startProducer({ store: 'file', dir, url: gate.server.url, writeKey: dataPlane.writeKey, count: N, prefix: 'crash', flushAt: FLUSH_AT });
+  const first = startProducer({ store: 'file', fsync: 'batch', dir, url: gate.server.url, writeKey: dataPlane.writeKey, count: N, prefix: 'crash', flushAt: FLUSH_AT });
   await first.waitFor((l) => l === `accepted ${N}`, 'accepted');
   await first.waitFor((l) => l.startsWith('delivered '), 'a first delivery');
   await gate.stalled; // batch 3 stored by the data plane, its answer never given: in flight when killed
