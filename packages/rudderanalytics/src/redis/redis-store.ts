@@ -102,10 +102,11 @@ export class RedisStore implements EventQueue {
   private readonly counters: RedisStoreStats = { added: 0, claimed: 0, acknowledged: 0, deadLettered: 0, notDurable: 0 };
   private wake: (() => void) | undefined;
   private ready = false;
-  private readyWaiters: (() => void)[] = [];
   /** The first full round (own pending entries, then take-overs) has run: what a start "replays". */
   private firstRound = false;
-  private firstRoundWaiters: (() => void)[] = [];
+  private onFirstRound!: () => void;
+  /** Settles after the first round, or `timeoutMs` after construction if Redis cannot be reached: waited for once, never again. */
+  private readonly startup: Promise<unknown>;
   private addScheduled = false;
   private loopTimer: ReturnType<typeof setTimeout> | undefined;
   private loopRunning: Promise<void> | undefined;
@@ -136,6 +137,7 @@ export class RedisStore implements EventQueue {
     const logger = options.logger ?? { warn: (message: string) => console.warn(`[rudderanalytics] ${message}`) };
     this.warnLog = (message) => logger.warn?.(`RedisStore: ${message}`);
     if (!this.redis.rudderAddAndClaim) this.redis.defineCommand('rudderAddAndClaim', { numberOfKeys: 1, lua: ADD_AND_CLAIM });
+    this.startup = withTimeout(new Promise<void>((resolve) => (this.onFirstRound = resolve)), this.timeoutMs);
     this.schedule(0);
   }
 
@@ -207,18 +209,16 @@ export class RedisStore implements EventQueue {
   }
 
   /**
-   * Settles when (0) the first take-over round after start has run (at most `timeoutMs`), (1) the XADDs, acknowledgements and dead letters sent so far have been answered (or
-   * `timeoutMs` passed), and (2) entries this process had taken over before the call are delivered or
+   * Settles when (0) the first take-over round after start has run (waited for once, at most `timeoutMs`
+   * after construction), (1) the XADDs, acknowledgements and dead letters sent so far have been answered
+   * (or `timeoutMs` passed), and (2) entries this process had taken over before the call are delivered or
    * dead-lettered. Events this process accepted are delivered by it, so the client's own flush covers them.
    */
   async flush(): Promise<void> {
-    if (!this.firstRound && !this.stopping) {
-      await withTimeout(new Promise<void>((resolve) => this.firstRoundWaiters.push(resolve)), this.timeoutMs);
-    }
+    await this.startup;
     const claimed = this.claimedOpen.size
       ? new Promise<void>((resolve) => this.claimBarriers.push({ events: new Set(this.claimedOpen), resolve }))
       : undefined;
-    await this.whenReady();
     if (this.unsent.size && this.ready) this.sendAdds();
     await this.settleWork();
     if (claimed) await claimed;
@@ -234,7 +234,7 @@ export class RedisStore implements EventQueue {
   }
 
   private async shutDown(): Promise<void> {
-    await this.whenReady();
+    await this.startup;
     this.stopping = true;
     if (this.loopTimer !== undefined) clearTimeout(this.loopTimer);
     this.loopTimer = undefined;
@@ -370,7 +370,6 @@ export class RedisStore implements EventQueue {
       await this.setUp();
       this.ready = true;
       if (this.unsent.size) this.sendAdds();
-      for (const resolve of this.readyWaiters.splice(0)) resolve();
     } else if (this.unsent.size && !this.addScheduled) this.sendAdds();
     if (Date.now() - this.lastHeartbeat >= this.claimIdleMs / 3) await this.heartbeat();
     let cursor = '0-0';
@@ -382,7 +381,7 @@ export class RedisStore implements EventQueue {
     } while (cursor !== '0-0');
     if (!this.firstRound) {
       this.firstRound = true;
-      for (const resolve of this.firstRoundWaiters.splice(0)) resolve();
+      this.onFirstRound();
     }
   }
 
@@ -423,17 +422,9 @@ export class RedisStore implements EventQueue {
     });
   }
 
-  /** Until the group is set up (events accepted before are added then), at most `timeoutMs`. */
-  private async whenReady(): Promise<void> {
-    if (this.ready || this.unsent.size === 0) return;
-    await withTimeout(new Promise<void>((resolve) => this.readyWaiters.push(resolve)), this.timeoutMs);
-  }
-
+  /** The Redis commands sent so far (not those sent meanwhile: a busy process would never see an empty set), at most `timeoutMs`. */
   private async settleWork(): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
-    while (this.work.size > 0 && Date.now() < deadline) {
-      await withTimeout(Promise.allSettled([...this.work]), deadline - Date.now());
-    }
+    if (this.work.size > 0) await withTimeout(Promise.allSettled([...this.work]), this.timeoutMs);
   }
 
   private track(promise: Promise<unknown>, what?: string): void {
