@@ -80,7 +80,7 @@ export class RudderAnalytics {
     return new RudderAnalytics(writeKey, dataPlaneUrl, options);
   }
 
-  protected constructor(writeKey: string, dataPlaneUrl: string, options: LoadOptions = {}) {
+  protected constructor(writeKey: string, dataPlaneUrl: string, options?: LoadOptions) {
     if (typeof writeKey !== 'string' || writeKey.trim() === '') throw new ConfigError('writeKey must be a non-empty string');
     const url = parseDataPlaneUrl(dataPlaneUrl);
     this.options = resolveOptions(options);
@@ -90,7 +90,7 @@ export class RudderAnalytics {
     }
     this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
     this.env = { now: nowIso, uuid: randomUuid, maxMessageBytes: this.options.maxMessageBytes };
-    this.queue = options.storage ?? new MemoryQueue();
+    this.queue = checkStorage(options?.storage) ?? new MemoryQueue();
     this.dispatcher = new Dispatcher(
       `${url.href.replace(/\/+$/, '')}/v1/batch`,
       `Basic ${base64Utf8(`${writeKey}:`)}`,
@@ -271,6 +271,15 @@ export class RudderAnalytics {
   private assertOpen(): void {
     if (this.closed) throw new ClosedError();
   }
+}
+
+function checkStorage(storage: EventQueue | undefined): EventQueue | undefined {
+  if (storage === undefined) return undefined;
+  const methods = ['push', 'peek', 'shift', 'take', 'release'] as const;
+  if (typeof storage !== 'object' || storage === null || methods.some((m) => typeof storage[m] !== 'function')) {
+    throw new ConfigError(`storage must be an EventQueue (an object with ${methods.join(', ')})`);
+  }
+  return storage;
 }
 
 function parseDataPlaneUrl(value: unknown): URL {

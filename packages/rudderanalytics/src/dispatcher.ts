@@ -63,7 +63,9 @@ export class Dispatcher {
   private intervalTimer: ReturnType<typeof setTimeout> | undefined;
   private pumpScheduled = false;
   private gzip: boolean;
-  private readonly headers: { gzip: Record<string, string>; plain: Record<string, string> };
+  // A true private field: util.inspect and JSON.stringify of the client never show the credentials.
+  readonly #headers: { gzip: Record<string, string>; plain: Record<string, string> };
+  readonly #credentials: string;
 
   constructor(
     private readonly url: string,
@@ -78,7 +80,8 @@ export class Dispatcher {
       this.pump();
     });
     const plain = { authorization, 'content-type': 'application/json' };
-    this.headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
+    this.#headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
+    this.#credentials = authorization.replace(/^Basic /, '');
   }
 
   /** Events taken into batches and not yet settled: in flight or waiting to be retried. */
@@ -216,7 +219,7 @@ export class Dispatcher {
       const body = batchBody(batch.events, new Date(started).toISOString());
       outcome = await post(
         this.options.fetch,
-        { url: this.url, headers: gzipped ? this.headers.gzip : this.headers.plain, body: gzipped ? await gzip(body) : body },
+        { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body: gzipped ? await gzip(body) : body },
         this.options.timeoutMs,
       );
     } catch (error) {
@@ -271,7 +274,7 @@ export class Dispatcher {
         const error = new DeliveryError({
           reason: decision.reason,
           ...(outcome.kind === 'response'
-            ? { status: outcome.status, serverMessage: outcome.body }
+            ? { status: outcome.status, serverMessage: this.serverText(outcome.body) }
             : { cause: outcome.error }),
           messageIds: batch.events.map((e) => e.messageId),
           attempts: batch.attempts,
@@ -281,6 +284,12 @@ export class Dispatcher {
         return;
       }
     }
+  }
+
+  /** The data plane's answer as it may appear in an error: bounded, and never echoing the credentials back. */
+  private serverText(body: string): string {
+    const text = body.split(this.#credentials).join('[redacted]').replace(/Basic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic [redacted]');
+    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
   }
 
   private settle(batch: Batch, error?: DeliveryError): void {

@@ -94,8 +94,11 @@ const consoleLogger: Logger = {
   error: (message) => console.error(`[rudderanalytics] ${message}`),
 };
 
-export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
-  const retry = options.retry ?? {};
+export function resolveOptions(given: ClientOptions | undefined): ResolvedOptions {
+  const options = object('options', given) ?? {};
+  const retry = object('retry', options.retry) ?? {};
+  const logger = object('logger', options.logger);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigError('fetch must be a function');
   const resolved: ResolvedOptions = {
     flushAt: int('flushAt', options.flushAt, 1000, 1),
     flushInterval: int('flushInterval', options.flushInterval, 2000, 0),
@@ -112,11 +115,11 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
       maxElapsedMs: int('retry.maxElapsedMs', retry.maxElapsedMs, 300_000, 0),
       maxRetryAfterMs: int('retry.maxRetryAfterMs', retry.maxRetryAfterMs, 60_000, 0),
     },
-    gzip: options.gzip ?? true,
-    logger: options.logger ?? consoleLogger,
+    gzip: bool('gzip', options.gzip, true),
+    logger: logger ?? consoleLogger,
     fetch: options.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch),
-    enable: options.enable ?? true,
-    flushOnExit: options.flushOnExit ?? true,
+    enable: bool('enable', options.enable, true),
+    flushOnExit: bool('flushOnExit', options.flushOnExit, true),
   };
   // A small maxBatchBytes lowers the default message limit with it, so that one event always fits.
   resolved.maxMessageBytes = int('maxMessageBytes', options.maxMessageBytes, Math.min(32_768, resolved.maxBatchBytes - batchBytes(0, 0)), 64);
@@ -134,6 +137,19 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     throw new ConfigError('maxMessageBytes must leave room for one event in maxBatchBytes');
   }
   return resolved;
+}
+
+// Options often come from environment variables: 'false' or '0' must not silently mean true.
+function bool(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ConfigError(`${name} must be a boolean (true or false)`);
+  return value;
+}
+
+function object<T>(name: string, value: T | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${name} must be an object`);
+  return value;
 }
 
 function int(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -25,7 +25,13 @@ export function prepareCall(
   index?: number,
 ): QueuedEvent {
   validateCall(call, type, at, index);
-  const encoded = encodeEvent(enrich(call as Record<string, unknown>, type, env, defaults));
+  let encoded;
+  try {
+    encoded = encodeEvent(enrich(call as Record<string, unknown>, type, env, defaults));
+  } catch (error) {
+    // Validation walked every value; this is a last guard (a getter that changes its answer, say).
+    throw new ValidationError(at ? at.slice(0, -1) : 'message', `could not be serialized: ${error instanceof Error ? error.message : String(error)}`, index);
+  }
   const size = wireBytes(encoded);
   if (size > env.maxMessageBytes) {
     throw new ValidationError(at ? at.slice(0, -1) : 'message', `is ${size} bytes serialized, over maxMessageBytes (${env.maxMessageBytes})`, index);

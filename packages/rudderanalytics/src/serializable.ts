@@ -10,9 +10,16 @@ export interface Unserializable {
   rule: string;
 }
 
+/** Deeper than this is refused: a recursive walk (ours, JSON's, the gateway's) has to stop somewhere. */
+export const MAX_DEPTH = 256;
+
 export function findUnserializable(value: unknown, path: string): Unserializable | undefined {
-  const ancestors: object[] = [];
-  return check(value, ancestors) === undefined ? undefined : locate(value, path, []);
+  try {
+    return check(value, []) === undefined ? undefined : locate(value, path, []);
+  } catch (error) {
+    // A getter or toJSON that throws: the value cannot be serialized, whatever it holds.
+    return { path, rule: `could not be serialized: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** The rule a leaf value breaks, or undefined. Objects are not leaves. */
@@ -30,16 +37,32 @@ function leafRule(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Whether `value` (with toJSON, like Dates) serializes as itself: not walked into. */
-function hasToJSON(value: object): boolean {
-  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+/** Objects JSON.stringify would send as `{}`, losing what they hold. */
+function lossyObjectRule(value: object): string | undefined {
+  if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
+    return `must not be a ${value.constructor.name} (JSON sends it as {}); convert it with Object.fromEntries() or Array.from()`;
+  }
+  return undefined;
 }
+
+/** What JSON.stringify would serialize in place of an object with toJSON (Dates and the like). */
+function jsonOf(value: object): unknown | typeof NOT_CUSTOM {
+  if (value instanceof Date) return NOT_CUSTOM; // serializes as a string or null: always fine
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  return typeof toJSON === 'function' ? (toJSON as () => unknown).call(value) : NOT_CUSTOM;
+}
+const NOT_CUSTOM = Symbol('no toJSON');
 
 /** Fast pass: returns a rule when something is wrong somewhere, undefined when all is well. */
 function check(value: unknown, ancestors: object[]): string | undefined {
   if (typeof value !== 'object') return leafRule(value);
-  if (value === null || hasToJSON(value)) return undefined;
+  if (value === null || value instanceof Date) return undefined;
+  const custom = jsonOf(value);
+  if (custom !== NOT_CUSTOM) return custom !== null && typeof custom === 'object' && ancestors.includes(custom) ? 'is a circular reference' : check(custom, ancestors);
   if (ancestors.includes(value)) return 'is a circular reference';
+  if (ancestors.length >= MAX_DEPTH) return `is nested more than ${MAX_DEPTH} levels deep`;
+  const lossy = lossyObjectRule(value);
+  if (lossy) return lossy;
   ancestors.push(value);
   let rule: string | undefined;
   if (Array.isArray(value)) {
@@ -62,8 +85,13 @@ function locate(value: unknown, path: string, ancestors: object[]): Unserializab
     const rule = leafRule(value);
     return rule === undefined ? undefined : { path, rule };
   }
-  if (value === null || hasToJSON(value)) return undefined;
+  if (value === null || value instanceof Date) return undefined;
+  const custom = jsonOf(value);
+  if (custom !== NOT_CUSTOM) return custom !== null && typeof custom === 'object' && ancestors.includes(custom) ? { path, rule: 'is a circular reference' } : locate(custom, path, ancestors);
   if (ancestors.includes(value)) return { path, rule: 'is a circular reference' };
+  if (ancestors.length >= MAX_DEPTH) return { path, rule: `is nested more than ${MAX_DEPTH} levels deep` };
+  const lossy = lossyObjectRule(value);
+  if (lossy) return { path, rule: lossy };
   ancestors.push(value);
   let found: Unserializable | undefined;
   if (Array.isArray(value)) {

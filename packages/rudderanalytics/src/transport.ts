@@ -31,6 +31,9 @@ export async function post(fetchFn: typeof fetch, request: Request, timeoutMs: n
   const attempt = (async (): Promise<Outcome> => {
     const response = await fetchFn(request.url, {
       method: 'POST',
+      // Following a redirect would turn the POST into a bodyless GET (301-303) that "succeeds", or send
+      // the write key to another URL. A 3xx is an answer of its own, and decide() rejects it.
+      redirect: 'manual',
       headers: request.headers,
       body: request.body as BodyInit,
       signal: controller.signal,
