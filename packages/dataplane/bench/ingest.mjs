@@ -122,7 +122,9 @@ const mb = (b) => (b / 1024 / 1024).toFixed(0);
 console.log(`\ndataplane ingest: ${sent.toLocaleString()} events, ${BATCH}/batch, ~${eventBytes.toFixed(0)} B/event, gzip, concurrency ${CONCURRENCY}`);
 console.log(`throughput: ${Math.round(sent / seconds).toLocaleString()} events/s (${seconds.toFixed(1)} s); request latency p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
 console.log(`stored rows: ${final.count.toLocaleString()}; database ${mb(statSync(dbPath).size)} MB`);
-// Other work on the machine moves these figures a lot; say how busy it was.
+// Other work on the machine moves events/s a lot; CPU time per event does not, so report both.
+const cpuPer1000 = ((final.cpuMs - samples[0].cpuMs) / sent) * 1000;
+console.log(`server CPU time (main + writer thread): ${cpuPer1000.toFixed(1)} ms per 1000 events`);
 console.log(`machine: ${cpus().length} CPUs, load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 console.log('events stored | server RSS MB | heap MB');
 console.log('------------- | ------------- | -------');

@@ -6,7 +6,8 @@ process.send({ kind: 'ready', url: dp.url, writeKey: dp.writeKey });
 process.on('message', async (m) => {
   if (m.kind === 'stats') {
     const { rss, heapUsed } = process.memoryUsage();
-    process.send({ kind: 'stats', rss, heapUsed, count: dp.count() });
+    const { user, system } = process.cpuUsage();
+    process.send({ kind: 'stats', rss, heapUsed, count: dp.count(), cpuMs: (user + system) / 1000 });
   } else if (m.kind === 'stop') {
     await dp.close();
     process.exit(0);
