@@ -45,7 +45,8 @@ export interface EventQueue {
   /**
    * Called once by the client with a function to call whenever events appear in the store by other
    * means than `push` (replayed after a restart, produced by another process): they are then sent
-   * without waiting for a full batch. Such events carry `seq: 0`, so `flush()` does not wait for them.
+   * without waiting for a full batch. Such events carry `seq: 0`, so the dispatcher's `flush()` does not
+   * wait for them; a store's own `flush()` may (the file and Redis stores do, for what they replayed).
    */
   attach?(wake: () => void): void;
   /**
