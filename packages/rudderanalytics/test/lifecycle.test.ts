@@ -103,7 +103,9 @@ test('overflow: drop-newest keeps the queue, throw refuses the call, drop-oldest
   oldest.track({ userId: 'u', event: 'o3' });
   assert.deepEqual(lost, [first]);
   await oldest.close();
-  assert.deepEqual(server.delivered().map((e) => e.event), ['n1', 'n2', 'n3', 't1', 'o2', 'o3']);
+  // Filtered by name: a request the previous test gave up on may still land on this shared server.
+  const mine = server.delivered().filter((e) => /^[nto]\d$/.test(e.event));
+  assert.deepEqual(mine.map((e) => e.event), ['n1', 'n2', 'n3', 't1', 'o2', 'o3']);
 });
 
 test('enable: false validates and returns ids but sends nothing', async () => {
