@@ -42,7 +42,7 @@ const PACE = 19_000; // driver backpressure threshold, see bench/child.mjs
 const SLOW_MS = 60_000; // a run slower than this (or a timeout) is not repeated: the median is of fewer reps
 
 const ALL = ['noop', 'ours', 'floor-gzip', 'floor-raw', 'rudder-node', 'segment', 'posthog'];
-const EXPERIMENTS = ['ours-http']; // only with --only=…, in the scenarios that run ours
+const EXPERIMENTS = ['ours-http', 'ours-ab']; // only with --only=…, in the scenarios that run ours
 const LABEL = {
   noop: 'driver only (no-op track)',
   ours: 'rudderanalytics (ours)',
@@ -52,6 +52,7 @@ const LABEL = {
   segment: '@segment/analytics-node',
   posthog: 'posthog-node',
   'ours-http': 'ours + node:http fetch (experiment)',
+  'ours-ab': 'ours from BENCH_SDK_DIST (experiment)',
 };
 const peerVersion = (name) => {
   try {
