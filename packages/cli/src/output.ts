@@ -36,7 +36,7 @@ function writer(stream: NodeJS.WriteStream): Writer {
       return stream.isTTY === true;
     },
     get columns() {
-      return stream.columns ?? 80;
+      return stream.columns || 80;
     },
   };
 }

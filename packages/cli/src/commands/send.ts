@@ -69,9 +69,13 @@ export async function runSend(argv: string[]): Promise<number> {
   if (!quiet) progress.start();
 
   let interrupted = false;
+  let interrupt!: () => void;
+  // Every wait (window, flush) races this, so Ctrl-C is honoured even while retries back off.
+  const interruption = new Promise<void>((resolve) => (interrupt = resolve));
   const onSignal = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
+    interrupt();
     stderr.write('\ninterrupted: stopping the reads, delivering what is in flight (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onSignal);
@@ -81,11 +85,11 @@ export async function runSend(argv: string[]): Promise<number> {
   try {
     for (const input of inputs) {
       if (interrupted) break;
-      await run.readInput(input, () => interrupted);
+      await run.readInput(input, () => interrupted, interruption);
     }
-    if (!interrupted) await client.flush();
+    if (!interrupted) await Promise.race([client.flush(), interruption]);
     // Whatever is left after this (only when interrupted) is settled as dropped, and written out.
-    await client.close({ timeoutMs: interrupted ? 5000 : 1000 });
+    await client.close({ timeoutMs: interrupted ? 2000 : 1000 });
     await window.empty();
   } finally {
     progress.stop();
@@ -108,6 +112,7 @@ class SendRun {
   private hinted = false;
   private readonly records: Array<InputRecord | BadRecord> = [];
   private file: string | undefined;
+  private interruption: Promise<void> = new Promise(() => {});
 
   constructor(
     private readonly client: RudderAnalytics,
@@ -130,7 +135,8 @@ class SendRun {
     client.on('dropped', (error) => this.report(`warning: ${error.message}`));
   }
 
-  async readInput(input: Input, stop: () => boolean): Promise<void> {
+  async readInput(input: Input, stop: () => boolean, interruption: Promise<void>): Promise<void> {
+    this.interruption = interruption;
     this.file = this.manyInputs ? input.name : undefined;
     let lineNo = 0;
     let seen = false;
@@ -200,8 +206,8 @@ class SendRun {
   private async submitRest(from: number, stop?: () => boolean): Promise<void> {
     const records = this.records;
     for (let i = from; ; ) {
-      if (this.window.full) await this.window.room();
-      if (this.failedOut?.behind) await this.failedOut.drained();
+      if (this.window.full) await Promise.race([this.window.room(), this.interruption]);
+      if (this.failedOut?.behind) await Promise.race([this.failedOut.drained(), this.interruption]);
       if (i >= records.length || stop?.()) break;
       this.take(records[i++]);
     }
@@ -247,7 +253,7 @@ class SendRun {
     }
     if (error instanceof DeliveryError) this.counts.failed++;
     else this.counts.dropped++;
-    this.writeFailed(record, error instanceof DeliveryError ? reasonOf(error) : `dropped: ${(error as Error).message}`, record.call);
+    this.writeFailed(record, error instanceof DeliveryError ? reasonOf(error) : droppedReason(error), record.call);
   }
 
   private bad(record: BadRecord): void {
@@ -293,6 +299,13 @@ class SendRun {
       stderr.write(`${stderr.isTTY ? '\r\x1b[K' : ''}${message}\n`);
     } else this.unreported++;
   }
+}
+
+function droppedReason(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'closed') return 'not delivered: interrupted before the data plane accepted it';
+  if (code === 'queue_full') return 'dropped: the send queue was full';
+  return `not delivered: ${(error as Error).message}`;
 }
 
 function isBlank(text: string): boolean {

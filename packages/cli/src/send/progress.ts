@@ -66,7 +66,8 @@ export class Progress {
     const fraction = total ? Math.min(1, c.bytes / total) : undefined;
     let eta = '';
     if (fraction !== undefined && fraction > 0 && fraction < 1) eta = ` · ETA ${duration((elapsed * (1 - fraction)) / fraction)}`;
-    const stats = `read ${n(c.read)} · ${this.options.dryRun ? 'valid' : 'delivered'} ${n(this.options.dryRun ? c.read - c.invalid : c.delivered)} · invalid ${n(c.invalid)} · failed ${n(c.failed)} · ${n(rate)} events/s${eta}`;
+    // Rate and ETA first: on a narrow terminal the line is cut at the right.
+    const stats = `${n(rate)} events/s${eta} · ${this.options.dryRun ? 'valid' : 'delivered'} ${n(this.options.dryRun ? c.read - c.invalid : c.delivered)} · failed ${n(c.failed)} · invalid ${n(c.invalid)} · read ${n(c.read)}`;
     if (this.out.isTTY) {
       const pct = fraction !== undefined ? `${bar(fraction, 20)} ${String(Math.floor(fraction * 100)).padStart(3)}% ` : '';
       const line = `${pct}${stats}`;
