@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, startPlane, WRONG_KEY, type TestPlane } from './helpers.js';
+import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, WRONG_KEY, type TestPlane } from './helpers.js';
 
 let dp: TestPlane;
 before(async () => {
@@ -122,6 +122,27 @@ describe('delivery failures and their replay', () => {
       assert.equal(stored.length, 1);
       assert.equal(stored[0].userId, r.event.userId);
     }
+  });
+});
+
+describe('an unreachable data plane', () => {
+  test('plain progress lines off a terminal; Ctrl-C during retries: summary, undelivered written out, exit 130', async () => {
+    const input = file(jsonl(
+      { type: 'track', userId: 'int-1', event: 'E' },
+      { type: 'identify', userId: 'int-2' },
+    ));
+    const failedPath = join(dp.dir, 'failed-interrupted.jsonl');
+    // Retries back off for minutes with 100 attempts: only the interrupt can end this run.
+    const child = start(['send', input, '--data-plane-url', await deadUrl(), '--write-key', SENTINEL, '--max-attempts', '100', '--progress-interval', '1', '--failed-out', failedPath]);
+    await waitForOutput(child, /^progress: 100% · 0 events\/s · delivered 0 · failed 0 · invalid 0 · read 2$/m, 'stderr');
+    child.kill('SIGINT');
+    const run = await child.result;
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /interrupted/);
+    assert.match(run.stderr, /read 2 · delivered 0 · invalid 0 · failed 0 · dropped 2/);
+    const records = readJsonl(failedPath);
+    assert.deepEqual(records.map((r) => [r.line, r.event.userId]), [[1, 'int-1'], [2, 'int-2']]);
+    for (const r of records) assert.match(r.reason, /interrupted before the data plane accepted it/);
   });
 });
 

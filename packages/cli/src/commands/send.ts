@@ -62,12 +62,6 @@ export async function runSend(argv: string[]): Promise<number> {
 
   const counts = newCounts();
   const run = new SendRun(client, target, counts, window, failedOut, inputs.length > 1, dryRun);
-  if (!quiet) {
-    stderr.write(dryRun ? 'dry run: validating only, nothing is sent\n' : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`);
-  }
-  const progress = new Progress(stderr, counts, { totalBytes: totalSize(inputs), intervalMs, dryRun });
-  if (!quiet) progress.start();
-
   let interrupted = false;
   let interrupt!: () => void;
   // Every wait (window, flush) races this, so Ctrl-C is honoured even while retries back off.
@@ -80,6 +74,13 @@ export async function runSend(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
+  // Printed once Ctrl-C is handled, so whoever sees it may interrupt.
+  if (!quiet) {
+    stderr.write(dryRun ? 'dry run: validating only, nothing is sent\n' : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`);
+  }
+  const progress = new Progress(stderr, counts, { totalBytes: totalSize(inputs), intervalMs, dryRun });
+  if (!quiet) progress.start();
 
   const started = Date.now();
   try {
