@@ -79,6 +79,9 @@ export async function runSend(argv: string[]): Promise<number> {
   if (!quiet) {
     stderr.write(dryRun ? 'dry run: validating only, nothing is sent\n' : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`);
   }
+  if (process.stdin.isTTY && inputs.some((i) => i.name === '-')) {
+    stderr.write('reading JSON Lines from the terminal: one call per line, Ctrl-D to end\n');
+  }
   const progress = new Progress(stderr, counts, { totalBytes: totalSize(inputs), intervalMs, dryRun });
   if (!quiet) progress.start();
 
