@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, startPlane, WRONG_KEY, type TestPlane } from './helpers.js';
+import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, startPlane, transcript, WRONG_KEY, type TestPlane } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -246,6 +250,16 @@ describe('configuration and delivery failures', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Unexpected argument '…3a9c'/);
   });
+});
+
+test('the installed command: node_modules/.bin/rudder links the launcher, which runs the built CLI', async () => {
+  const launcher = fileURLToPath(new URL('../bin/rudder.js', import.meta.url));
+  const linked = fileURLToPath(new URL('../../../node_modules/.bin/rudder', import.meta.url));
+  assert.equal(realpathSync(linked), realpathSync(launcher), 'run npm install at the root to link the bin');
+  // Run as `npx rudder` would: the link itself, through its shebang.
+  const { stdout, stderr } = await promisify(execFile)(linked, ['track', '--data-plane-url', dp.url, '--write-key', SENTINEL, '--user-id', 'npx-user', '--event', 'E'], { env: { PATH: process.env.PATH } });
+  transcript.push(stdout, stderr);
+  assert.equal(stored(stdout).userId, 'npx-user');
 });
 
 test('the write key never appears in any output of this file', () => {
