@@ -7,6 +7,7 @@ const CONNECTION = `Connection (every command that sends):
   --batch-size N           events per request (the SDK's flushAt; default 1000)
   --timeout MS             deadline of one request (default 10000)
   --max-attempts N         attempts per batch before giving up (default: 5 for calls, 10 for send)
+  --verbose                also log each retry
   The write key is never printed: messages show at most its last 4 characters.`;
 
 const CALL_FIELDS = `Fields:
@@ -97,7 +98,6 @@ Flags:
   --dry-run                validate only; nothing is sent (no network)
   --quiet                  no progress output (the summary is still printed)
   --progress-interval S    seconds between progress lines when stderr is not a terminal (default 5)
-  --verbose                also log retries
 
 ${CONNECTION}
 
