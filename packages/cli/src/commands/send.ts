@@ -50,7 +50,8 @@ export async function runSend(argv: string[]): Promise<number> {
   const flushAt = int(values, 'batch-size', 1, 100_000) ?? 1000;
   // Three batches unsettled keep both request slots busy while the reader parses the next one; a larger
   // window buys no speed (measured) and costs memory: the collector lets the heap grow with it.
-  const limit = Math.max(flushAt * 3, 64);
+  // Capped: a huge --batch-size must not lift the memory bound (batches are cut at 500 KB anyway).
+  const limit = Math.min(Math.max(flushAt * 3, 64), 30_000);
   const window = new Window(limit, limit - Math.max(1, Math.min(flushAt, limit >> 1)));
   const target = await resolveTarget(values);
   const failedPath = str(values, 'failed-out');
