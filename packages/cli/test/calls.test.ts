@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -243,6 +244,31 @@ describe('configuration and delivery failures', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /not delivered \(retries_exhausted\) after 1 attempt/);
     assert.match(run.stderr, /ECONNREFUSED/);
+  });
+
+  test('--no-gzip and --batch-size are accepted and the call is delivered', async () => {
+    const run = await rudder(['track', ...at(dp), '--no-gzip', '--batch-size', '1', '--user-id', 'plain-user', '--event', 'E']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(stored(run.stdout).userId, 'plain-user');
+  });
+
+  test('--timeout: a data plane that never answers is given up after that deadline', async () => {
+    // Accepts connections and reads, never answers: only the request deadline ends the call.
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const run = await rudder(['track', '--data-plane-url', `http://127.0.0.1:${port}`, '--write-key', SENTINEL, '--timeout', '300', '--max-attempts', '1', '--user-id', 'u1', '--event', 'E']);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /no complete response within 300 ms/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   test('a key given as a stray argument is masked in the usage error', async () => {
