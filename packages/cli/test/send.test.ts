@@ -187,7 +187,8 @@ describe('input forms', () => {
     const run = await rudder(['send', file(JSON.stringify(doc, null, 2)), ...at(dp)]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /read 2 · delivered 2/);
-    assert.equal(dp.events({ userId: 'batch-1' })[0]?.payload.context.app.name, 'cli-test');
+    const stored = dp.events({ userId: 'batch-1' })[0]?.payload as { context: { app: { name: string } } } | undefined;
+    assert.equal(stored?.context.app.name, 'cli-test');
     assert.equal(dp.events({ userId: 'batch-2' })[0]?.type, 'identify');
   });
 
