@@ -222,8 +222,13 @@ async function main() {
   }
   mkdirSync(path.join(here, 'results'), { recursive: true });
   mkdirSync(tmpDir, { recursive: true });
-  if (plan.some((p) => p.sdk === 'ours') && !existsSync(path.join(root, 'node_modules', 'rudderanalytics'))) {
-    console.error('rudderanalytics is not linked in node_modules; run `npm install` and `npm run build -w rudderanalytics`.');
+  if (plan.some((p) => p.sdk.startsWith('ours')) && !existsSync(path.join(root, 'packages', 'rudderanalytics', 'dist', 'esm', 'index.js'))) {
+    console.error('rudderanalytics is not built: run `npm run build -w rudderanalytics` first.');
+    process.exit(1);
+  }
+  if (plan.some((p) => p.sdk.startsWith('ours')) && !existsSync(path.join(root, 'node_modules', 'rudderanalytics'))) {
+    console.error('rudderanalytics is not linked in node_modules: run `npm install` at the repo root first.');
+    process.exit(1);
   }
   const began = new Date();
   const load0 = os.loadavg();
