@@ -77,6 +77,13 @@ const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
 const ru = process.resourceUsage();
 const rssNow = process.memoryUsage.rss();
+// leak check (only with --expose-gc): heap still in use after everything was delivered and a full GC
+let heapAfterGcMB = null;
+if (typeof globalThis.gc === 'function') {
+  globalThis.gc();
+  globalThis.gc();
+  heapAfterGcMB = process.memoryUsage().heapUsed / 1048576;
+}
 
 // (after the memory figures were taken: these copies must not count)
 const WARM = Math.min(2000, n >> 2);
@@ -97,6 +104,7 @@ const result = {
   sampledPeakRssBytes: peakSampled,
   maxRssBytes: ru.maxRSS * 1024,
   peakHeapUsedMB: peakHeapUsed / 1048576,
+  heapAfterGcMB,
   peakHeapTotalMB: peakHeapTotal / 1048576,
   peakExternalMB: peakExternal / 1048576,
   involuntaryCtxSwitches: ru.involuntaryContextSwitches - ru0.involuntaryContextSwitches,
