@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { batchBody, batchBytes, encodeEvent, MemoryQueue, SENT_AT_BYTES } from '../src/index.js';
-import { startFaultServer, type FaultServer } from './support/fault-server.js';
+import { useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
 
-let server: FaultServer;
-before(async () => {
-  server = await startFaultServer();
-});
-after(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  server.delivered().length = 0;
-});
+const server = useFaultServer();
 
 test('batchBytes predicts the body to the byte, multibyte text included', () => {
   const events = ['a', 'é', '€uro', '😀 emoji', 'plain'].map((text, i) =>

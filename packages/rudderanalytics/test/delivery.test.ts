@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ValidationError } from '../src/index.js';
-import { startFaultServer, type FaultServer } from './support/fault-server.js';
+import { useFaultServer } from './support/fault-server.js';
 import { testClient, WRITE_KEY } from './support/client.js';
 
-let server: FaultServer;
-before(async () => {
-  server = await startFaultServer();
-});
-after(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  server.delivered().length = 0;
-});
+const server = useFaultServer();
 
 describe('delivery over HTTP', () => {
   test('every call type reaches POST /v1/batch with Basic auth and gzip', async () => {

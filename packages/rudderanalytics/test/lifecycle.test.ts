@@ -2,21 +2,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { ClosedError, DroppedError } from '../src/index.js';
-import { startFaultServer, sequence, type FaultServer } from './support/fault-server.js';
+import { sequence, useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
 
-let server: FaultServer;
-before(async () => {
-  server = await startFaultServer();
-});
-after(() => server.close());
-beforeEach(() => {
-  server.script = () => ({ status: 200, body: 'ok' });
-  server.requests.length = 0;
-  server.delivered().length = 0;
-});
+const server = useFaultServer();
 
 test('flush() drains everything queued before it, retrying batches included, across many batches', async () => {
   server.script = sequence({ status: 503 }, { status: 500 }, { status: 503 });

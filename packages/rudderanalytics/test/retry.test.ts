@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DeliveryError } from '../src/index.js';
 import { backoff, decide, parseRetryAfter } from '../src/retry.js';
-import { sequence, startFaultServer, type FaultServer, type Reply } from './support/fault-server.js';
+import { sequence, type Reply, useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
 
 const policy = { maxAttempts: 5, minDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 10_000, maxRetryAfterMs: 5000 };
@@ -44,15 +44,7 @@ describe('decide(): the status classes of the contract', () => {
 });
 
 describe('retries over HTTP', () => {
-  let server: FaultServer;
-  before(async () => {
-    server = await startFaultServer();
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.requests.length = 0;
-    server.delivered().length = 0;
-  });
+  const server = useFaultServer();
   const fast = { retry: { minDelayMs: 1, maxDelayMs: 5 }, gzip: false };
 
   for (const reply of [{ status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }, { status: 429 }, { reset: true }] as Reply[]) {

@@ -3,15 +3,11 @@
  * volatile values (generated ids and times) are masked, in the raw text, so the shape cannot drift.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startFaultServer, type FaultServer } from './support/fault-server.js';
+import { test } from 'node:test';
+import { useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
 
-let server: FaultServer;
-before(async () => {
-  server = await startFaultServer();
-});
-after(() => server.close());
+const server = useFaultServer();
 
 function mask(text: string): string {
   return text

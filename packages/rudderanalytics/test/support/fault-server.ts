@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { after, before, beforeEach } from 'node:test';
 
 export interface Received {
   index: number;
@@ -105,4 +106,25 @@ export async function startFaultServer(script: Script = ok): Promise<FaultServer
 /** Answers the n-th request (0-based) by `replies[n]`, and every later one with 200. */
 export function sequence(...replies: Reply[]): Script {
   return (request) => replies[request.index] ?? { status: 200, body: 'ok' };
+}
+
+/**
+ * One fault server for a test file (or a describe block): started before its tests, closed after, and
+ * reset before each test (script back to 200, requests forgotten). Reads and writes go to the live server.
+ */
+export function useFaultServer(): FaultServer {
+  let current: FaultServer | undefined;
+  before(async () => {
+    current = await startFaultServer();
+  });
+  after(() => current?.close());
+  beforeEach(() => {
+    current!.script = ok;
+    current!.requests.length = 0;
+    current!.delivered().length = 0;
+  });
+  return new Proxy({} as FaultServer, {
+    get: (_target, key) => Reflect.get(current!, key),
+    set: (_target, key, value) => Reflect.set(current!, key, value),
+  });
 }
