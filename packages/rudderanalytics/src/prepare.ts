@@ -36,7 +36,7 @@ export function prepareCall(
   if (size > env.maxMessageBytes) {
     throw new ValidationError(at ? at.slice(0, -1) : 'message', `is ${size} bytes serialized, over maxMessageBytes (${env.maxMessageBytes})`, index);
   }
-  return { messageId: encoded.messageId, json: encoded.json, bytes: encoded.bytes, seq: 0, done: undefined };
+  return encoded;
 }
 
 /** `send()`'s argument: one tagged call, or a batch whose items are all checked before any is queued. */

@@ -13,10 +13,14 @@ export interface Unserializable {
 /** Deeper than this is refused: a recursive walk (ours, JSON's, the gateway's) has to stop somewhere. */
 export const MAX_DEPTH = 256;
 
+/** The walk's stack of open objects, reused across calls: validation runs on every event. */
+const ancestors: object[] = [];
+
 export function findUnserializable(value: unknown, path: string): Unserializable | undefined {
   try {
-    return check(value, []) === undefined ? undefined : locate(value, path, []);
+    return check(value, ancestors) === undefined ? undefined : locate(value, path, []);
   } catch (error) {
+    ancestors.length = 0; // a throw skipped the pops
     // A getter or toJSON that throws: the value cannot be serialized, whatever it holds.
     return { path, rule: `could not be serialized: ${error instanceof Error ? error.message : String(error)}` };
   }
