@@ -10,21 +10,12 @@ export type { Synchronous } from './schema.js';
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
 /** One stored event as the query API and {@link DataPlane.events} return it. */
-export interface StoredEvent {
+/** A stored row: the prepared event's columns (not its text), its row id and source, and the parsed payload. */
+export interface StoredEvent extends Omit<PreparedEvent, 'json'> {
   /** Row id: increases with every stored event (also across clear() and restarts); the `since`/`before` cursor. */
   id: number;
   /** Name of the source whose write key sent it (the key itself is never stored). */
   source: string;
-  type: string | null;
-  /** Cleaned identifiers (invisible characters removed, trimmed); null when blank. */
-  userId: string | null;
-  anonymousId: string | null;
-  /** `event` (track) or `name` (page, screen). */
-  event: string | null;
-  messageId: string;
-  originalTimestamp: string | null;
-  sentAt: string | null;
-  receivedAt: string | null;
   /** The full event as stored, after the server's enrichment. */
   payload: Record<string, unknown>;
 }

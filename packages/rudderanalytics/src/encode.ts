@@ -46,3 +46,13 @@ export function batchBody(events: readonly EncodedEvent[], sentAt: string): stri
   }
   return body + CLOSE;
 }
+
+/** The messageId of a serialized event, or undefined when the text is not a whole JSON event (a torn write). */
+export function messageIdOf(json: string): string | undefined {
+  try {
+    const event = JSON.parse(json) as { messageId?: unknown };
+    return typeof event?.messageId === 'string' ? event.messageId : undefined;
+  } catch {
+    return undefined;
+  }
+}

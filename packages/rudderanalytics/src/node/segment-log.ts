@@ -8,6 +8,7 @@
  * replay, and a new process never appends to an old segment, so a torn tail is never glued to a record.
  * Acks are not fsynced: an ack lost to a power cut only means a duplicate delivery, never a lost event.
  */
+import { messageIdOf } from '../encode.js';
 import {
   closeSync,
   fdatasync,
@@ -280,15 +281,6 @@ export class SegmentLog {
   }
 }
 
-/** The record's messageId, or undefined when it is not a whole JSON event (a power cut can leave garbage). */
-function messageIdOf(json: string): string | undefined {
-  try {
-    const event = JSON.parse(json) as { messageId?: unknown };
-    return typeof event?.messageId === 'string' ? event.messageId : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function compare(a: RecordLocation, b: RecordLocation): number {
   return a.segment.id - b.segment.id || a.index - b.index;

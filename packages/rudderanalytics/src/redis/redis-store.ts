@@ -8,6 +8,7 @@
  * The durability point is the acknowledgement of the XADD, shortly after `push()` returns (adds are
  * batched per turn of the event loop): a process killed before that loses what it had not yet added.
  */
+import { messageIdOf } from '../encode.js';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { ConfigError, type DeliveryError } from '../errors.js';
@@ -450,14 +451,6 @@ export class RedisStore implements EventQueue {
   }
 }
 
-function messageIdOf(json: string): string | undefined {
-  try {
-    const event = JSON.parse(json) as { messageId?: unknown };
-    return typeof event?.messageId === 'string' ? event.messageId : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
