@@ -2,7 +2,8 @@
 // The one test command (`npm test`): installs the system packages the suites need when missing,
 // builds every package, then runs every test file with Node's own test runner.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,9 +65,14 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Spec output for people; a TAP copy on the side gives the totals for one plain closing line.
+const tap = join(mkdtempSync(join(tmpdir(), 'rudder-test-')), 'results.tap');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, RUDDER_TEST: '1' } },
 );
+const totals = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+const count = (name) => Number(totals.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+console.log(`\ntests: ${count('pass')} passed, ${count('fail') + count('cancelled')} failed`);
 process.exit(result.status ?? 1);
