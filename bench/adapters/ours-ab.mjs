@@ -4,25 +4,12 @@
 //   BENCH_SDK_DIST=$PWD/.bench-tmp/sdk-patched/esm node bench/run.mjs --only=ours,ours-ab --scenarios=ok-100000
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { adapt } from './ours.mjs';
 
 export async function create({ url, writeKey, queueLimit }) {
   const dir = process.env.BENCH_SDK_DIST;
   if (!dir) throw new Error('set BENCH_SDK_DIST to a dist/esm directory');
   const { RudderAnalytics } = await import(pathToFileURL(path.join(dir, 'index.js')).href);
   const client = RudderAnalytics.load(writeKey, url, queueLimit > 20_000 ? { maxQueueSize: queueLimit } : {});
-  return {
-    track(ev) {
-      client.track(ev);
-    },
-    depth() {
-      const s = client.stats();
-      return s.queued + s.inFlight;
-    },
-    async finish() {
-      await client.flush();
-      const stats = client.stats();
-      await client.close();
-      return { stats };
-    },
-  };
+  return adapt(client);
 }

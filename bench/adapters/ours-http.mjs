@@ -2,6 +2,7 @@
 // `fetch` option set to a minimal fetch over node:http (keep-alive agent), to measure what the
 // WHATWG fetch (undici) transport costs on Node. Everything else is default.
 import http from 'node:http';
+import { adapt } from './ours.mjs';
 
 function httpFetch() {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -30,19 +31,5 @@ function httpFetch() {
 export async function create({ url, writeKey, queueLimit }) {
   const { RudderAnalytics } = await import('rudderanalytics');
   const client = RudderAnalytics.load(writeKey, url, { fetch: httpFetch(), ...(queueLimit > 20_000 ? { maxQueueSize: queueLimit } : {}) });
-  return {
-    track(ev) {
-      client.track(ev);
-    },
-    depth() {
-      const s = client.stats();
-      return s.queued + s.inFlight;
-    },
-    async finish() {
-      await client.flush();
-      const stats = client.stats();
-      await client.close();
-      return { stats };
-    },
-  };
+  return adapt(client);
 }

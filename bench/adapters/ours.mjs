@@ -4,6 +4,11 @@
 export async function create({ url, writeKey, queueLimit }) {
   const { RudderAnalytics } = await import('rudderanalytics');
   const client = RudderAnalytics.load(writeKey, url, queueLimit > 20_000 ? { maxQueueSize: queueLimit } : {});
+  return adapt(client);
+}
+
+/** The driver's view of a rudderanalytics client (shared by the experiments that load it differently). */
+export function adapt(client) {
   return {
     track(ev) {
       client.track(ev);
