@@ -1,6 +1,6 @@
 import type { PreparedEvent } from './ingest.js';
 import { matches, type EventQuery } from './query.js';
-import type { RawRow } from './store.js';
+import { rowColumns, type RawRow } from './store.js';
 
 export type RowsListener = (rows: RawRow[]) => void;
 
@@ -49,12 +49,5 @@ export class EventHub {
 
 /** Whether a freshly stored row passes a filter, judged from the row itself (no database read). */
 export function rowMatches(q: EventQuery, r: RawRow): boolean {
-  return matches(q, {
-    source: r.source,
-    type: r.type,
-    userId: r.user_id,
-    anonymousId: r.anonymous_id,
-    event: r.event,
-    messageId: r.message_id,
-  });
+  return matches(q, rowColumns(r));
 }

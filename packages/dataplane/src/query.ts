@@ -25,19 +25,10 @@ export interface EventFilter {
   order?: 'asc' | 'desc';
 }
 
-/** The normalized form the store runs. */
-export interface EventQuery {
-  type?: string;
-  userId?: string;
-  anonymousId?: string;
-  event?: string;
-  messageId?: string;
-  source?: string;
+/** The normalized form the store runs: the same filters, with `since` resolved to a row id or a time. */
+export interface EventQuery extends Omit<EventFilter, 'since'> {
   sinceId?: number;
   sinceTime?: string;
-  before?: number;
-  limit?: number;
-  order?: 'asc' | 'desc';
 }
 
 export const MAX_API_LIMIT = 10_000;

@@ -48,15 +48,22 @@ const BUCKETED_FILTERS: Array<[keyof EventQuery, string]> = [
   ['anonymousId', 'anonymous_id'],
 ];
 
-export function toStoredEvent(r: RawRow): StoredEvent {
+/** The filterable columns of a row, under their API names (what `matches()` judges). */
+export function rowColumns(r: RawRow) {
   return {
-    id: r.id,
     source: r.source,
     type: r.type,
     userId: r.user_id,
     anonymousId: r.anonymous_id,
     event: r.event,
     messageId: r.message_id,
+  };
+}
+
+export function toStoredEvent(r: RawRow): StoredEvent {
+  return {
+    id: r.id,
+    ...rowColumns(r),
     originalTimestamp: r.original_timestamp,
     sentAt: r.sent_at,
     receivedAt: r.received_at,
