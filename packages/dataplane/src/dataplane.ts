@@ -10,7 +10,8 @@ import { DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 import { normalizeFilter, type EventFilter } from './query.js';
 import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
-import { maskKey, SourceRegistry, toSources, type SourceConfig } from './sources.js';
+import { maskKey } from './mask.js';
+import { SourceRegistry, toSources, type SourceConfig } from './sources.js';
 import { EventStore, toStoredEvent, type StoredEvent, type Synchronous } from './store.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */

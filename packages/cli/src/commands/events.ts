@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { int, parse, str, type Values } from '../args.js';
 import { resolveDataPlaneUrl } from '../config.js';
+import { CALL_TYPES } from './call.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { readSse } from '../events/sse.js';
 import { header, row, type EventRow } from '../events/table.js';
@@ -28,7 +29,6 @@ const FILTERS: Array<[flag: string, param: string]> = [
   ['event', 'event'],
   ['message-id', 'messageId'],
 ];
-const TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
 
 class Unreachable extends Error {}
 
@@ -39,7 +39,7 @@ export async function runEvents(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const type = str(values, 'type');
-  if (type !== undefined && !TYPES.includes(type)) throw new UsageError(`--type must be one of ${TYPES.join(', ')}`, 'events');
+  if (type !== undefined && !(CALL_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${CALL_TYPES.join(', ')}`, 'events');
   const limit = int(values, 'limit', 1, 10_000) ?? 20;
   const base = resolveDataPlaneUrl(values).replace(/\/+$/, '');
   try {

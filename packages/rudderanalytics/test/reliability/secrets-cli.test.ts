@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const KEY = 'wk_SENTINEL_b7e2d41c';
 const WRONG = `${KEY}_wrong`;
-const NEEDLES = [KEY, Buffer.from(`${KEY}:`).toString('base64'), Buffer.from(`${WRONG}:`).toString('base64')];
+/** Whether `text` shows any of `keys` or their Basic-auth base64, in any letter case (a URL host is lowercased). */
+function shows(text: string, keys: string[]): boolean {
+  const lower = text.toLowerCase();
+  return keys.some((key) => [key, Buffer.from(`${key}:`).toString('base64')].some((n) => lower.includes(n.toLowerCase())));
+}
 const BIN = fileURLToPath(new URL('../../../cli/bin/rudder.js', import.meta.url));
 
 interface Run {
@@ -78,7 +82,23 @@ test('rudder dev and the rudder commands never print the write key', async (t) =
   assert.match(devOut, /sentinel/);
 
   const outputs = [['rudder dev', devOut + devErr], ...Object.entries(runs).map(([name, r]) => [name, r.stdout + r.stderr])];
-  const leaks = outputs.filter(([, text]) => NEEDLES.some((n) => text.includes(n))).map(([name, text]) => `${name}: ${text.slice(0, 400)}`);
+  const leaks = outputs.filter(([, text]) => shows(text, [KEY, WRONG])).map(([name, text]) => `${name}: ${text.slice(0, 400)}`);
   assert.deepEqual(leaks, []);
   t.diagnostic(`${outputs.length} processes, ${outputs.reduce((n, [, text]) => n + text.split('\n').length, 0)} output lines searched`);
+});
+
+test('a write key that is also the host of the data plane URL is masked in any letter case', async () => {
+  // A URL parser lowercases the host, so the SDK's plain-http warning names the key in lower case.
+  const key = '2LxAbCdEfGh9KqZ7';
+  const line = '{"type":"track","userId":"u1","event":"E"}\n';
+  const runs = [
+    await rudder(['send', '--dry-run', '-', '--write-key', key, '--data-plane-url', `http://${key}`], {}, line),
+    await rudder(['send', '--dry-run', '-', '--data-plane-url', `http://${key.toUpperCase()}:8080/`], { RUDDER_WRITE_KEY: key }, line),
+  ];
+  for (const run of runs) {
+    assert.equal(run.code, 0, run.stderr);
+    // The warning was printed (so there was something to mask), with the key's last 4 characters only.
+    assert.match(run.stderr, /plain http:\/\/ to …kqz7/i);
+    assert.equal(shows(run.stdout + run.stderr, [key]), false, run.stderr);
+  }
 });

@@ -177,7 +177,7 @@ test('the data plane, given the sentinel key, keeps it out of its logs and store
     wrong.on('error', (e) => cap.payload(e));
     await settle(cap, wrong.send({ type: 'track', userId: 'u', event: 'E' }));
     await wrong.close();
-    if (plane.kind === 'dataplane') assert.ok(plane.logs.length > 0, 'the data plane logged nothing to search');
+    assert.ok(plane.logs.length > 0, 'the data plane logged nothing to search');
     cap.texts.push(...plane.logs, JSON.stringify(plane.storedEvents()));
     assert.ok(plane.storedIds().length >= 5, 'events were stored');
   } finally {
