@@ -115,23 +115,25 @@ Examples:
   rudder send --dry-run events.jsonl
 `;
 
-export const DEV_HELP = `Usage: rudder dev [flags]
+/** `rudder dev --help`, around the data plane's own flag list (`DATAPLANE_USAGE`), which it parses with. */
+export function devHelp(dataPlaneUsage: string): string {
+  return `Usage: rudder dev [flags]
 
 Starts a local RudderStack-compatible data plane: the gateway's HTTP API (/v1/batch, …),
 SQLite storage, the query API (/api/events) and a live page. Prints its URL, the local dev
 write key (public by design; every other key is masked) and the live page URL, and runs until
 Ctrl-C (SIGINT or SIGTERM close it cleanly).
 
-Flags:
-  --port N                 port (default 8080; 0 picks a free one)
-  --host HOST              interface (default 127.0.0.1; anything else exposes the dev key)
-  --db FILE                SQLite file (default ./.rudder/dataplane.db; ':memory:' keeps nothing)
-  --config FILE            JSON {"sources":[{"writeKey":"…","name":"web"}],"devWriteKey":…}
+${dataPlaneUsage}
+
+Environment: RUDDER_PORT and RUDDER_DB are read when --port and --db are not given.
 
 Examples:
   rudder dev
   rudder dev --port 9090 --db /tmp/events.db
+  rudder dev --config sources.json --write-key "$MY_SOURCE_KEY"
 `;
+}
 
 export const EVENTS_HELP = `Usage: rudder events [flags]
 

@@ -12,4 +12,4 @@ export type { DataPlaneLogger } from './logger.js';
 export { Messages, DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 export { sanitizeUnicode, cleanId, stringifyId, INVISIBLE_RUNES } from './sanitize.js';
 export { rudderId } from './rudder-id.js';
-export { parseDataPlaneArgs, runDataPlane, DATAPLANE_USAGE } from './cli.js';
+export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';
