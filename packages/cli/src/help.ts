@@ -146,8 +146,9 @@ Flags:
   --anonymous-id ID        exact anonymousId
   --event NAME             track event name, or page/screen name
   --message-id ID          one event
-  --since ID|ISO           only after this row id, or received at/after this time
-  --limit N                the newest N (default 20; at most 10000)
+  --since ID|ISO           only after this row id, or received at/after this time; pages
+                           forward: the first N after it (next page: --since <its last id>)
+  --limit N                N rows, 1 to 10000 (default 20): the newest N, or the first N after --since
   --json                   JSON Lines: one stored event per line (with the full payload)
   --follow, -f             keep printing new events as they are stored (until Ctrl-C)
   --data-plane-url URL     (else $RUDDER_DATA_PLANE_URL, else http://127.0.0.1:8080)
@@ -155,5 +156,6 @@ Flags:
 Examples:
   rudder events
   rudder events --type track --user-id u1 --limit 5
+  rudder events --json --since 0 --limit 1000          # then --since <the last id> for the next page
   rudder events --follow --json | jq .payload.properties
 `;
