@@ -57,6 +57,7 @@ test('rudder dev and the rudder commands never print the write key', async (t) =
       if (found) resolve(found[0]);
     });
     void exited.then((code) => reject(new Error(`rudder dev exited (${code}) before listening: ${devOut}${devErr}`)));
+    setTimeout(() => reject(new Error(`rudder dev did not listen within 30 s: ${devOut}${devErr}`)), 30_000).unref();
   });
 
   const env = { RUDDER_WRITE_KEY: KEY, RUDDER_DATA_PLANE_URL: url };
