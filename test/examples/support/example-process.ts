@@ -17,13 +17,14 @@ export interface ExampleProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (or signal name); rejects after `timeoutMs`. */
   exited(timeoutMs?: number): Promise<number | string>;
+  /** Sends a signal (SIGSTOP freezes it, SIGCONT thaws it). */
   signal(name: NodeJS.Signals): void;
   /** Writes one line to its stdin. */
   send(line: string): void;
 }
 
-export function startExample(t: TestContext, entry: string, env: Record<string, string>): ExampleProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function startExample(t: TestContext, entry: string, env: Record<string, string>, args: string[] = []): ExampleProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
