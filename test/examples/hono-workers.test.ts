@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { Log, LogLevel, Miniflare } from 'miniflare';
 import { startExampleDataPlane, type ExampleDataPlane } from './support/dataplane.js';
 import { ROOT } from './support/example-process.js';
+import { WRANGLER_BUILD } from '../runtimes/support/bundle.js';
 
 let plane: ExampleDataPlane;
 let worker: Miniflare | undefined;
@@ -33,14 +34,10 @@ class CollectingLog extends Log {
 
 test('hono-workers: a client per request, delivered through waitUntil', { timeout: 90_000 }, async () => {
   const bundle = await build({
+    ...WRANGLER_BUILD,
+    conditions: [...WRANGLER_BUILD.conditions],
+    mainFields: [...WRANGLER_BUILD.mainFields],
     entryPoints: [join(ROOT, 'examples/hono-workers/src/index.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
     logLevel: 'silent',
   });
   const noise: string[] = [];

@@ -49,7 +49,7 @@ after(async () => {
 
 const typeCount = (type: string) => page.locator(`#chart-types [data-type="${type}"] .n`).textContent();
 const namesTable = () =>
-  page.$$eval('#by-name tr', (rows) => rows.map((r) => [...r.children].map((td) => td.textContent)));
+  page.$$eval('#by-name tr', (rows) => rows.map((r) => Array.from(r.children, (td) => td.textContent)));
 const chartPixels = () => page.$eval('#chart canvas', (c) => (c as HTMLCanvasElement).toDataURL());
 
 async function send(path: string, body: unknown): Promise<void> {
