@@ -56,7 +56,7 @@ async function send(path: string, body: unknown): Promise<void> {
   assert.equal((await post(dp, path, body)).status, 200);
 }
 
-test('the overview charts events per second by type and counts by name, and follows new events', async () => {
+test('the overview charts events per second by type and counts by name, and follows new events', async (t) => {
   await send('/v1/track', { userId: 'u1', event: 'Order Completed' });
   await send('/v1/track', { userId: 'u2', event: 'Order Completed' });
   await send('/v1/page', { anonymousId: 'a1', name: 'Home' });
@@ -100,6 +100,7 @@ test('the overview charts events per second by type and counts by name, and foll
   const shot = join(OUTPUT_DIR, 'live-page.png');
   await page.screenshot({ path: shot, fullPage: false });
   assert.deepEqual([...readFileSync(shot).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'not a PNG');
+  t.diagnostic(`screenshot: ${shot}`);
 });
 
 test('the chart library is served from the data plane with its own content type, nothing else under its path', async () => {
