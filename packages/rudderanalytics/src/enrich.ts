@@ -19,16 +19,19 @@ export interface EnrichEnv {
   uuid: () => string;
 }
 
-/** `type` is set first when the call's type is fixed (a typed call); else the caller's `type` is kept where it is. */
+/**
+ * `type` is the call's type when fixed (a typed call): it goes first unless the caller's own `type` says
+ * the same, which keeps its place. Undefined keeps whatever `type` the caller gave.
+ */
 export function enrich(call: Record<string, unknown>, type: EventType | undefined, env: EnrichEnv): Record<string, unknown> {
   const event: Record<string, unknown> = {};
-  if (type !== undefined) event.type = type;
+  if (type !== undefined && call.type !== type) event.type = type;
   for (const key in call) {
     const value = call[key];
     if (value === undefined) continue;
     switch (key) {
       case 'type':
-        if (type === undefined) event.type = value;
+        if (event.type === undefined) event.type = value;
         break;
       case 'sentAt':
         break;
