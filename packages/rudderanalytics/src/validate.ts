@@ -31,6 +31,9 @@ export interface ValidateEnv {
 }
 
 const LENIENT: ValidateEnv = { strict: false, warn: () => undefined };
+const ID_FIELDS = ['userId', 'anonymousId', 'previousId', 'groupId'] as const;
+const OBJECT_FIELDS = ['properties', 'traits', 'context', 'integrations'] as const;
+const TIME_FIELDS = ['originalTimestamp', 'timestamp'] as const;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -81,7 +84,7 @@ export function validateCall(call: unknown, type: EventType | undefined, env: Va
     }
   }
 
-  for (const field of ['userId', 'anonymousId', 'previousId', 'groupId'] as const) {
+  for (const field of ID_FIELDS) {
     const value = c[field];
     if (value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number') {
       note(field, 'is not a string or a number; delivered as given, and the gateway reads it as its JSON text');
@@ -94,7 +97,7 @@ export function validateCall(call: unknown, type: EventType | undefined, env: Va
   }
   if (env.strict) requireTypedFields(c, type, fail);
 
-  for (const field of ['properties', 'traits', 'context', 'integrations'] as const) {
+  for (const field of OBJECT_FIELDS) {
     const value = c[field];
     if (value !== undefined && !isPlainObject(value)) note(field, 'is not an object; delivered as given');
   }
@@ -104,7 +107,7 @@ export function validateCall(call: unknown, type: EventType | undefined, env: Va
       if (v !== undefined && typeof v !== 'boolean' && !isPlainObject(v)) note(`integrations.${name}`, 'is not a boolean or an object; delivered as given');
     }
   }
-  for (const field of ['originalTimestamp', 'timestamp'] as const) {
+  for (const field of TIME_FIELDS) {
     if (c[field] !== undefined && wireTimestamp(c[field]) === undefined) {
       note(field, 'is not a Date, an ISO 8601 string or epoch milliseconds; delivered as given (the data plane falls back to receivedAt)');
     }
