@@ -11,7 +11,8 @@ const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTU
 
 export class InterruptGate {
   private stopped = false;
-  private readonly pending = new Set<BodyInit | null | undefined>();
+  /** One entry per request (an object each: two requests may carry equal strings). */
+  private readonly pending = new Set<{ body: BodyInit | null | undefined }>();
   private readonly unknown = new Set<string>();
   private idle: (() => void) | undefined;
 
@@ -20,15 +21,15 @@ export class InterruptGate {
   /** The fetch to hand to the SDK. */
   readonly fetch: typeof fetch = async (input, init) => {
     if (this.stopped) throw new Error('not sent: rudder send was interrupted');
-    const body = init?.body;
-    this.pending.add(body);
+    const request = { body: init?.body };
+    this.pending.add(request);
     try {
       return await this.inner(input, init);
     } catch (error) {
-      if (!NOT_CONNECTED.has(causeCode(error))) this.remember(body);
+      if (!NOT_CONNECTED.has(causeCode(error))) this.remember(request.body);
       throw error;
     } finally {
-      this.pending.delete(body);
+      this.pending.delete(request);
       if (this.pending.size === 0) this.idle?.();
     }
   };
@@ -51,7 +52,7 @@ export class InterruptGate {
 
   /** Gives up on the pending requests: their events may have been delivered. Call before the SDK abandons them. */
   abandonPending(): void {
-    for (const body of this.pending) this.remember(body);
+    for (const request of this.pending) this.remember(request.body);
   }
 
   /** True when the event was in a request that got no answer. */
