@@ -267,6 +267,7 @@ class SendRun {
       () => {
         this.counts.delivered++;
         this.tally.delivered(warnings);
+        this.gate.forget((call as Record<string, unknown> | null)?.messageId);
         this.window.done();
       },
       (error: unknown) => {
@@ -290,6 +291,7 @@ class SendRun {
     if (error instanceof DeliveryError) this.counts.failed++;
     else this.counts.dropped++;
     if ((error as { code?: string }).code === 'closed') return this.interrupted(record);
+    this.gate.forget((record.call as Record<string, unknown> | null)?.messageId);
     this.writeFailed(record, error instanceof DeliveryError ? reasonOf(error) : droppedReason(error), record.call);
   }
 

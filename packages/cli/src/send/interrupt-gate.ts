@@ -55,6 +55,11 @@ export class InterruptGate {
     for (const request of this.pending) this.remember(request.body);
   }
 
+  /** A settled event need not be remembered: keeps the memory bounded by the events unsettled. */
+  forget(messageId: unknown): void {
+    if (this.unknown.size > 0 && typeof messageId === 'string') this.unknown.delete(messageId);
+  }
+
   /** True when the event was in a request that got no answer. */
   mayHaveBeenDelivered(messageId: string): boolean {
     return this.unknown.has(messageId);
