@@ -137,8 +137,8 @@ class SendRun {
   private readonly records: Array<InputRecord | BadRecord> = [];
   private file: string | undefined;
   private interruption: Promise<void> = new Promise(() => {});
-  /** The warnings of the call being handed to the SDK: `send()` validates synchronously. */
-  private warnings: CallWarning[] = [];
+  /** The warnings of the call being handed to the SDK (`send()` validates synchronously); mostly none. */
+  private warnings: CallWarning[] | undefined;
 
   constructor(
     private readonly client: RudderAnalytics,
@@ -163,7 +163,7 @@ class SendRun {
     client.on('dropped', (error) => {
       if (error.code !== 'closed') this.report(`warning: ${error.message}`);
     });
-    client.on('warning', (warning) => this.warnings.push(warning));
+    client.on('warning', (warning) => (this.warnings ??= []).push(warning));
   }
 
   async readInput(input: Input, stop: () => boolean, interruption: Promise<void>): Promise<void> {
@@ -260,7 +260,7 @@ class SendRun {
       added = true;
     }
     this.window.add();
-    this.warnings = [];
+    this.warnings = undefined;
     const sent = this.client.send(call as Sendable);
     const warnings = this.warnings;
     sent.then(

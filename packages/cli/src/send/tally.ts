@@ -18,8 +18,8 @@ export class Tally {
   private notDelivered = 0;
 
   /** A delivered event and the warnings its call raised. */
-  delivered(warnings: readonly CallWarning[]): void {
-    if (warnings.length === 0) return;
+  delivered(warnings: readonly CallWarning[] | undefined): void {
+    if (!warnings) return;
     this.withWarnings++;
     for (const w of warnings) bump(this.warnings, `${w.field.replace(/^batch\[\d+\]\./, '')}: ${w.rule}`);
   }
