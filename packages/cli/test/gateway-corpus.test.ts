@@ -89,14 +89,21 @@ test('the corpus: a few hundred events, each line with its source and the gatewa
   assert.ok(refusedLines.length > 0 && storedLines.length > refusedLines.length);
 });
 
-describe('rudder send', () => {
+/** A fresh data plane for one describe block: each path is judged on what it alone stored. */
+function usePlane(): () => TestPlane {
   let dp: TestPlane;
   before(async () => {
     dp = await startPlane();
   });
   after(() => dp.stop());
+  return () => dp;
+}
+
+describe('rudder send', () => {
+  const plane = usePlane();
 
   test('stores what the gateway stores, unchanged, and refuses the rest line by line with the gateway\'s reason', async () => {
+    const dp = plane();
     const failedPath = join(dp.dir, 'corpus-failed.jsonl');
     const run = await rudder(['send', EVENTS_PATH.pathname, ...at(dp), '--failed-out', failedPath]);
     assert.equal(run.code, 1, run.stderr);
@@ -112,13 +119,10 @@ describe('rudder send', () => {
 });
 
 describe('client.send()', () => {
-  let dp: TestPlane;
-  before(async () => {
-    dp = await startPlane();
-  });
-  after(() => dp.stop());
+  const plane = usePlane();
 
   test('the same verdicts, line by line, and the same events stored unchanged', async () => {
+    const dp = plane();
     const client = RudderAnalytics.load(SENTINEL, dp.url, { flushOnExit: false, logger: {} });
     const verdicts = await Promise.all(
       events.map((event) =>
