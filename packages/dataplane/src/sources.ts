@@ -66,10 +66,6 @@ export function writeKeyFromHeader(header: string | undefined): Buffer | undefin
 export class SourceRegistry {
   constructor(private readonly sources: readonly Source[]) {}
 
-  get all(): readonly Source[] {
-    return this.sources;
-  }
-
   /** Checks the header before any body byte is read, like the gateway's writeKeyAuth middleware. */
   authenticate(header: string | undefined): AuthResult {
     const key = writeKeyFromHeader(header);
