@@ -14,8 +14,7 @@ export interface SourceConfig {
 export interface Source {
   name: string;
   disabled: boolean;
-  /** sha256 of the write key, hex; stored with each event so rows never hold the key itself. */
-  keyHash: string;
+  /** sha256 of the write key: what requests are matched against, so the key itself is not kept. */
   keyDigest: Buffer;
 }
 
@@ -40,7 +39,6 @@ export function toSources(configs: SourceConfig[]): Source[] {
     return {
       name: c.name ?? `source-${i + 1}`,
       disabled: c.disabled === true,
-      keyHash: digest.toString('hex'),
       keyDigest: digest,
     };
   });
