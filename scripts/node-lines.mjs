@@ -9,7 +9,10 @@ import { join } from 'node:path';
 /** The line every suite runs on. */
 export const NEWEST_LTS = 24;
 
-/** The subset the other lines run: the SDK's core suites, the data plane contract, the CLI, the quickstart. */
+/**
+ * The subset the other lines run: the SDK's core suites, the data plane contract (on each engine), the
+ * CLI (also as installed), the quickstart and the no-native-build check.
+ */
 export function inSubset(file) {
   return (
     /^packages\/rudderanalytics\/test\/[^/]+\.test\.ts$/.test(file) ||
@@ -17,6 +20,7 @@ export function inSubset(file) {
     file === 'packages/dataplane/test/engines.test.ts' ||
     file.startsWith('packages/cli/test/') ||
     file === 'test/quickstart.test.ts' ||
+    file === 'test/runtimes/dataplane-runtimes.test.ts' ||
     file === 'test/install.test.ts'
   );
 }

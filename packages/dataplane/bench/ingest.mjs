@@ -122,7 +122,8 @@ latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
 const mb = (b) => (b / 1024 / 1024).toFixed(0);
 console.log(`\ndataplane ingest: ${sent.toLocaleString()} events, ${BATCH}/batch, ~${eventBytes.toFixed(0)} B/event, gzip, concurrency ${CONCURRENCY}`);
-console.log(`runtime: Node ${process.versions.node}; storage engine: ${engine}`);
+const runtime = globalThis.Bun ? `Bun ${globalThis.Bun.version}` : `Node ${process.versions.node}`;
+console.log(`runtime: ${runtime}; storage engine: ${engine}`);
 console.log(`throughput: ${Math.round(sent / seconds).toLocaleString()} events/s (${seconds.toFixed(1)} s); request latency p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
 console.log(`stored rows: ${final.count.toLocaleString()}; database ${mb(statSync(dbPath).size)} MB`);
 // Other work on the machine moves events/s a lot; CPU time per event does not, so report both.
