@@ -1,5 +1,6 @@
 // Row mapping: between the stored columns, the prepared events ingest produces and what the API returns.
 import type { PreparedEvent } from './ingest.js';
+import { EVENT_FIELDS } from './schema.js';
 
 /** A stored row: the prepared event's columns (not its text), its row id and source, and the parsed payload. */
 export interface StoredEvent extends Omit<PreparedEvent, 'json'> {
@@ -26,9 +27,8 @@ export interface RawRow {
   json: string;
 }
 
-/** What a query selects, in {@link RawRow}'s shape. */
-export const ROW_COLUMNS =
-  'id, source, type, user_id, anonymous_id, event, message_id, original_timestamp, sent_at, received_at, json';
+/** What a query selects, in {@link RawRow}'s shape: the same columns the writer fills. */
+export const ROW_COLUMNS = ['id', 'source', ...EVENT_FIELDS.map(([, column]) => column), 'json'].join(', ');
 
 /** The row a prepared event becomes once stored under `id` (what the live hub hands out before any read). */
 export function preparedRow(source: string, id: number, e: PreparedEvent): RawRow {
