@@ -7,6 +7,7 @@ import { RudderAnalytics } from 'rudderanalytics';
 import { randomUUID } from 'node:crypto';
 import { makeEvent } from './events.mjs';
 
+const { gc } = globalThis;
 if (typeof gc !== 'function') {
   console.error('run with: node --expose-gc bench/memory.mjs');
   process.exit(1);

@@ -330,11 +330,15 @@ function machine() {
   let cpu = '?';
   try {
     cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1];
-  } catch {}
+  } catch {
+    // not Linux: the table says '?'
+  }
   let nproc = os.availableParallelism?.() ?? os.cpus().length;
   try {
     nproc = Number(execSync('nproc').toString().trim());
-  } catch {}
+  } catch {
+    // no nproc: Node's count stands
+  }
   return { nproc, cpu, node: process.version, os: `${os.type()} ${os.release()}`, memGB: +(os.totalmem() / 2 ** 30).toFixed(1) };
 }
 

@@ -119,7 +119,9 @@ function runSend(url, input) {
         try {
           const m = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
           if (m) polledKb = Math.max(polledKb, Number(m[1]));
-        } catch {}
+        } catch {
+          // the child just exited: its last reading stands
+        }
       }, 50);
   return new Promise((resolve) => {
     child.on('close', (code) => {

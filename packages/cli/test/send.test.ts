@@ -103,8 +103,8 @@ describe('the same file without --strict: what the gateway accepts is delivered'
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /read 9 · delivered 8 · invalid 1 · failed 0 · dropped 0/);
     assert.match(run.stderr, /^delivered 8: 7 unchanged, 1 with warnings \(delivered as given\)$/m);
-    assert.match(run.stderr, /^  warning ×1  type: is not one of identify, track, page, screen, group, alias/m);
-    assert.match(run.stderr, /^refused 1:\n  refused ×1  invalid JSON$/m);
+    assert.match(run.stderr, /^ {2}warning ×1 {2}type: is not one of identify, track, page, screen, group, alias/m);
+    assert.match(run.stderr, /^refused 1:\n {2}refused ×1 {2}invalid JSON$/m);
     for (const userId of ['lenient-3', 'lenient-6', 'lenient-8']) assert.equal(dp.count({ userId }), 1, userId);
     assert.deepEqual(readJsonl(failedPath).map((r) => r.line), [3]);
   });

@@ -14,6 +14,9 @@ import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';
 
+/** `process.on`/`off` where a runtime has them: the core is typed without Node. */
+type ProcessListen = (event: string, listener: () => void) => unknown;
+
 /** Counters since the client was created. `accepted = delivered + failed + dropped + queued + inFlight`. */
 export interface Stats {
   /** Calls that passed validation. */
@@ -134,7 +137,7 @@ export class RudderAnalytics {
       },
     );
     if (this.options.flushOnExit && this.options.enable) {
-      const proc = (globalThis as { process?: { on?: Function; off?: Function } }).process;
+      const proc = (globalThis as { process?: { on?: ProcessListen; off?: ProcessListen } }).process;
       if (typeof proc?.on === 'function') {
         this.onBeforeExit = () => {
           if (this.queue.length > 0) void this.flush();
@@ -162,7 +165,9 @@ export class RudderAnalytics {
       let failure: Error | undefined;
       const done = (error?: Error) => {
         failure ??= error;
-        if (--pending === 0) (failure ? reject(failure) : resolve());
+        if (--pending > 0) return;
+        if (failure) reject(failure);
+        else resolve();
       };
       for (const event of events) {
         event.done = done;
@@ -212,7 +217,7 @@ export class RudderAnalytics {
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.closing) return this.closing;
     this.closed = true;
-    if (this.onBeforeExit) (globalThis as { process?: { off?: Function } }).process?.off?.('beforeExit', this.onBeforeExit);
+    if (this.onBeforeExit) (globalThis as { process?: { off?: ProcessListen } }).process?.off?.('beforeExit', this.onBeforeExit);
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.closing = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);

@@ -63,7 +63,7 @@ function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): Queued
     if (env.strict) throw new ValidationError(field, `${rule} (refused: strict mode)`);
     env.warn({ field, rule });
   };
-  const { batch, context, integrations, originalTimestamp } = message;
+  const { batch, context, originalTimestamp } = message;
   if (!Array.isArray(batch) || batch.length === 0) throw new ValidationError('batch', 'must be a non-empty array of calls');
   for (const key in message) {
     const value = message[key];

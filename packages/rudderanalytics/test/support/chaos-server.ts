@@ -136,6 +136,7 @@ function picker(mix: Mix, random: () => number): () => FaultKind {
 }
 
 // The gateway's id clean-up: non-printing characters (except the space) and invisible printables removed, then trimmed.
+// eslint-disable-next-line no-misleading-character-class -- each listed code point is removed on its own, combining or not
 const NOT_SHOWN = /(?! )[\p{C}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u180E\u2800\u3164\uFFA0]/gu;
 const presentId = (v: unknown) =>
   (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v) ?? '').replace(NOT_SHOWN, '').trim() !== '';
