@@ -89,8 +89,15 @@ const writeMain = opt('write', null) === true || (!quick && !only && !onlyScen &
 // full run → BENCHMARKS.md + bench/results/full.json; --quick → bench/results/quick.*; partial runs
 // (--only/--scenarios) → .bench-tmp/partial.* (git-ignored)
 const tmpDir = path.join(root, '.bench-tmp');
-const outMd = opt('out', writeMain ? path.join(root, 'BENCHMARKS.md') : quick ? path.join(here, 'results', 'quick.md') : path.join(tmpDir, 'partial.md'));
-const outJson = writeMain ? path.join(here, 'results', 'full.json') : quick ? path.join(here, 'results', 'quick.json') : path.join(tmpDir, 'partial.json');
+const outMd = opt(
+  'out',
+  writeMain ? path.join(root, 'BENCHMARKS.md') : quick ? path.join(here, 'results', 'quick.md') : path.join(tmpDir, 'partial.md'),
+);
+const outJson = writeMain
+  ? path.join(here, 'results', 'full.json')
+  : quick
+    ? path.join(here, 'results', 'quick.json')
+    : path.join(tmpDir, 'partial.json');
 
 // ---------------------------------------------------------------- processes
 function startSink(mode) {
@@ -147,7 +154,10 @@ function runChild(cfg, execArgv = []) {
   });
 }
 function firstError(log) {
-  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const i = lines.findIndex((l) => /^(\w*Error|Error)\b|Unhandled|uncaught/i.test(l));
   return (i >= 0 ? lines.slice(i, i + 2) : lines.slice(-2)).join(' ').slice(0, 240);
 }
@@ -278,7 +288,10 @@ async function main() {
   }
   const ended = new Date();
   const dist1 = distStamp();
-  const distNote = dist0 === dist1 ? `dist unchanged during the run (newest file ${dist0})` : `**the SDK's dist was rebuilt during the run** (${dist0} → ${dist1}): figures may mix two builds`;
+  const distNote =
+    dist0 === dist1
+      ? `dist unchanged during the run (newest file ${dist0})`
+      : `**the SDK's dist was rebuilt during the run** (${dist0} → ${dist1}): figures may mix two builds`;
   if (dist0 !== dist1) console.log(`WARNING: ${distNote}`);
   const summary = plan.map((p) => ({ ...p, ...summarize(runs.get(p.key)) }));
   RUNS = runs;
@@ -408,7 +421,9 @@ function ratiosText(S) {
   if (!R.length) return '(no ours/floor-gzip pair)';
   return (
     '| N | CPU ours/floor-gzip (paired) | CPU, ratio of medians | wire bytes ours/floor-gzip (paired) | wire, ratio of medians | wall, ratio of medians | peak RSS, ratio of medians |\n|--:|--:|--:|--:|--:|--:|--:|\n' +
-    R.map((r) => `| ${fi(r.n)} | **${f(r.cpuPaired)}×** | ${f(r.cpu)}× | **${f(r.wirePaired)}×** | ${f(r.wire)}× | ${f(r.wall)}× | ${f(r.rss)}× |`).join('\n') +
+    R.map(
+      (r) => `| ${fi(r.n)} | **${f(r.cpuPaired)}×** | ${f(r.cpu)}× | **${f(r.wirePaired)}×** | ${f(r.wire)}× | ${f(r.wall)}× | ${f(r.rss)}× |`,
+    ).join('\n') +
     '\n\n*Paired* = median over repetitions of (ours ÷ floor-gzip in the same repetition, run back to back); the targets use it.'
   );
 }
@@ -424,8 +439,18 @@ function targets(S) {
   const add = (name, ok, value, bound) => T.push({ name, ok, value, bound });
   if (have(o100, f100)) {
     const r = ratios(S).find((x) => x.n === 100_000);
-    add('100k: CPU ≤ 1.5× floor-gzip', r.cpuPaired <= 1.5, `${f(r.cpuPaired)}× paired (medians ${f(o100.cpuMs / 1000)} s vs ${f(f100.cpuMs / 1000)} s = ${f(r.cpu)}×)`, '≤ 1.5×');
-    add('100k: wire bytes ≤ 1.1× floor-gzip', r.wirePaired <= 1.1, `${f(r.wirePaired)}× (${f(o100.wireBytes / 1e6)} MB vs ${f(f100.wireBytes / 1e6)} MB)`, '≤ 1.1×');
+    add(
+      '100k: CPU ≤ 1.5× floor-gzip',
+      r.cpuPaired <= 1.5,
+      `${f(r.cpuPaired)}× paired (medians ${f(o100.cpuMs / 1000)} s vs ${f(f100.cpuMs / 1000)} s = ${f(r.cpu)}×)`,
+      '≤ 1.5×',
+    );
+    add(
+      '100k: wire bytes ≤ 1.1× floor-gzip',
+      r.wirePaired <= 1.1,
+      `${f(r.wirePaired)}× (${f(o100.wireBytes / 1e6)} MB vs ${f(f100.wireBytes / 1e6)} MB)`,
+      '≤ 1.1×',
+    );
   }
   const base = (n) => {
     const b = find(S, 'ok', n, 'noop');
@@ -448,19 +473,33 @@ function targets(S) {
   const ps = [o20, o100, o1m].filter((x) => x?.okReps);
   if (ps.length) {
     const worst = Math.max(...ps.map((x) => x.p99us));
-    add('track() p99 ≤ 10 µs (every fault-free N)', worst <= 10, ps.map((x) => `${x.n / 1000}k: ${f(x.p99us)} µs`).join(', ') + ` (after the first 2k calls: ${ps.map((x) => f(x.warmP99us)).join(', ')} µs)`, '≤ 10 µs');
+    add(
+      'track() p99 ≤ 10 µs (every fault-free N)',
+      worst <= 10,
+      ps.map((x) => `${x.n / 1000}k: ${f(x.p99us)} µs`).join(', ') + ` (after the first 2k calls: ${ps.map((x) => f(x.warmP99us)).join(', ')} µs)`,
+      '≤ 10 µs',
+    );
   }
   if (have(oFl)) {
     add('flaky: every event delivered', oFl.minUnique >= oFl.n, `${fi(oFl.minUnique)} / ${fi(oFl.n)} unique (worst rep)`, `= N`);
     const base = find(S, 'ok', oFl.n, 'ours');
-    if (have(base)) add('flaky: wall ≤ 5× fault-free wall', oFl.wallMs <= 5 * base.wallMs, `${f(oFl.wallMs / 1000)} s vs ${f(base.wallMs / 1000)} s (${f(oFl.wallMs / base.wallMs)}×)`, '≤ 5×');
+    if (have(base))
+      add(
+        'flaky: wall ≤ 5× fault-free wall',
+        oFl.wallMs <= 5 * base.wallMs,
+        `${f(oFl.wallMs / 1000)} s vs ${f(base.wallMs / 1000)} s (${f(oFl.wallMs / base.wallMs)}×)`,
+        '≤ 5×',
+      );
   } else if (oFl) add('flaky: every event delivered', false, oFl.status + (oFl.error ? ': ' + oFl.error : ''), '= N');
   return T;
 }
 function targetsTable(S) {
   const T = targets(S);
   if (!T.length) return '(no targets measurable in this run)';
-  return '| target | bound | measured | |\n|---|---|---|---|\n' + T.map((t) => `| ${t.name} | ${t.bound} | ${t.value} | ${t.ok ? '**met**' : '**MISSED**'} |`).join('\n');
+  return (
+    '| target | bound | measured | |\n|---|---|---|---|\n' +
+    T.map((t) => `| ${t.name} | ${t.bound} | ${t.value} | ${t.ok ? '**met**' : '**MISSED**'} |`).join('\n')
+  );
 }
 
 function profileSection(p) {
@@ -497,10 +536,18 @@ function report(raw) {
   const cmd = 'npm run bench' + (raw.args.length ? ' -- ' + raw.args.join(' ') : '');
   const notes = [];
   for (const s of S) {
-    if (s.okReps && s.okReps < reps) notes.push(`${s.mode} ${s.n} ${LABEL[s.sdk]}: median of ${s.okReps} rep(s) (a rep took > ${SLOW_MS / 1000} s or failed, so it was not repeated)`);
+    if (s.okReps && s.okReps < reps)
+      notes.push(
+        `${s.mode} ${s.n} ${LABEL[s.sdk]}: median of ${s.okReps} rep(s) (a rep took > ${SLOW_MS / 1000} s or failed, so it was not repeated)`,
+      );
     if (s.okReps && s.extra && (s.extra.errors || s.extra.retries)) notes.push(`${s.mode} ${s.n} ${LABEL[s.sdk]}: ${JSON.stringify(s.extra)}`);
   }
-  const enc = S.filter((s) => s.okReps && s.mode === 'ok' && s.n === S[0].n).map((s) => `${LABEL[s.sdk]}: ${Object.entries(s.paths || {}).map(([p, c]) => `${p} ×${c}`).join(', ')}; ${Object.keys(s.encodings || {}).join('/')}`);
+  const enc = S.filter((s) => s.okReps && s.mode === 'ok' && s.n === S[0].n).map(
+    (s) =>
+      `${LABEL[s.sdk]}: ${Object.entries(s.paths || {})
+        .map(([p, c]) => `${p} ×${c}`)
+        .join(', ')}; ${Object.keys(s.encodings || {}).join('/')}`,
+  );
   return `# Benchmarks
 
 Generated by \`bench/run.mjs\` — do not edit by hand; re-run \`${cmd}\` to refresh.

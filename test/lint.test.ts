@@ -21,3 +21,8 @@ test('eslint finds nothing (type-aware promise rules included)', () => {
   const result = run('eslint/bin/eslint.js', ['.', '--max-warnings', '0']);
   assert.equal(result.status, 0, `eslint failed (run \`npx eslint .\`):\n${result.stdout}${result.stderr}`);
 });
+
+test('prettier finds every file formatted', () => {
+  const result = run('prettier/bin/prettier.cjs', ['--check', '.']);
+  assert.equal(result.status, 0, `prettier --check failed (run \`npm run format\`):\n${result.stdout}${result.stderr}`);
+});

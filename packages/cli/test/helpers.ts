@@ -77,7 +77,8 @@ export function start(args: string[], options: RunOptions = {}): Child {
       running.delete(child);
       transcript.push(seen.stdout, seen.stderr);
       if (showsKey(seen.stdout + seen.stderr)) reject(new Error(`rudder ${args[0]} printed a write key:\n${seen.stdout}${seen.stderr}`));
-      else if (signal === 'SIGKILL') reject(new Error(`rudder ${args.join(' ')} was still running after ${timeoutMs} ms and was killed:\n${seen.stdout}${seen.stderr}`));
+      else if (signal === 'SIGKILL')
+        reject(new Error(`rudder ${args.join(' ')} was still running after ${timeoutMs} ms and was killed:\n${seen.stdout}${seen.stderr}`));
       else resolve({ code, signal, stdout: seen.stdout, stderr: seen.stderr });
     });
   });

@@ -25,8 +25,7 @@ export async function startTestPlane(opts: DataPlaneOptions = {}): Promise<DataP
   });
 }
 
-export const basic = (user: string, password = '') =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basic = (user: string, password = '') => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 export interface PostOptions {
   /** Write key to send; `null` sends no Authorization header. */
@@ -43,8 +42,7 @@ export interface Reply {
 }
 
 export async function post(dp: DataPlane, path: string, body: unknown, o: PostOptions = {}): Promise<Reply> {
-  let bytes: Buffer =
-    Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  let bytes: Buffer = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...o.headers };
   if (o.gzip) {
     bytes = gzipSync(bytes);

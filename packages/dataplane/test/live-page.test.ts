@@ -7,8 +7,14 @@ import { post, startTestPlane, tempDir } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const XSS_PROPERTY = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 const XSS_NAME = '<img src=x onerror="window.__pwned = 3">';
@@ -39,8 +45,7 @@ after(async () => {
 });
 
 const rowCount = () => page.locator('#events tr').count();
-const visibleNames = () =>
-  page.$$eval('#events tr:not([hidden])', (rows) => rows.map((r) => (r.children[2] as HTMLElement).textContent));
+const visibleNames = () => page.$$eval('#events tr:not([hidden])', (rows) => rows.map((r) => (r.children[2] as HTMLElement).textContent));
 
 test('the live page shows stored and new events, as text, filterable, with JSON on click', async () => {
   assert.equal((await post(dp, '/v1/identify', { userId: 'early-user', traits: { plan: 'pro' } })).status, 200);

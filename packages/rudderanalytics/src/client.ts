@@ -112,30 +112,24 @@ export class RudderAnalytics {
       warn: (warning) => this.reportWarning(warning),
     };
     this.queue = checkStorage(options?.storage) ?? new MemoryQueue();
-    this.dispatcher = new Dispatcher(
-      `${url.href.replace(/\/+$/, '')}/v1/batch`,
-      `Basic ${base64Utf8(`${writeKey}:`)}`,
-      this.options,
-      this.queue,
-      {
-        delivered: (events, status, attempts) => {
-          this.counters.delivered += events.length;
-          if (this.emitter.has('delivered')) this.emitter.emit('delivered', { messageIds: events.map((e) => e.messageId), status, attempts });
-        },
-        failed: (events, error) => {
-          this.counters.failed += events.length;
-          if (this.emitter.has('error')) this.emitter.emit('error', error);
-          else log.error?.(error.message);
-        },
-        dropped: (events, error) => this.reportDropped(events.length, error),
-        retrying: (_events, info) => {
-          this.counters.retried++;
-          this.emitter.emit('retry', info);
-          log.debug?.(`retrying a batch in ${info.delayMs} ms (attempt ${info.attempt} ${info.status ?? 'failed'})`);
-        },
-        warn: (message) => log.warn?.(message),
+    this.dispatcher = new Dispatcher(`${url.href.replace(/\/+$/, '')}/v1/batch`, `Basic ${base64Utf8(`${writeKey}:`)}`, this.options, this.queue, {
+      delivered: (events, status, attempts) => {
+        this.counters.delivered += events.length;
+        if (this.emitter.has('delivered')) this.emitter.emit('delivered', { messageIds: events.map((e) => e.messageId), status, attempts });
       },
-    );
+      failed: (events, error) => {
+        this.counters.failed += events.length;
+        if (this.emitter.has('error')) this.emitter.emit('error', error);
+        else log.error?.(error.message);
+      },
+      dropped: (events, error) => this.reportDropped(events.length, error),
+      retrying: (_events, info) => {
+        this.counters.retried++;
+        this.emitter.emit('retry', info);
+        log.debug?.(`retrying a batch in ${info.delayMs} ms (attempt ${info.attempt} ${info.status ?? 'failed'})`);
+      },
+      warn: (message) => log.warn?.(message),
+    });
     if (this.options.flushOnExit && this.options.enable) {
       const proc = (globalThis as { process?: { on?: ProcessListen; off?: ProcessListen } }).process;
       if (typeof proc?.on === 'function') {
@@ -226,7 +220,15 @@ export class RudderAnalytics {
         resolve();
       });
     })
-      .then(() => this.dispatcher.abandon((events) => new DroppedError('closed', events.map((e) => e.messageId))))
+      .then(() =>
+        this.dispatcher.abandon(
+          (events) =>
+            new DroppedError(
+              'closed',
+              events.map((e) => e.messageId),
+            ),
+        ),
+      )
       .then(() => this.queue.close?.())
       .catch(() => undefined);
     return this.closing;
@@ -288,7 +290,10 @@ export class RudderAnalytics {
   }
 
   private dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {
-    return new DroppedError(reason, events.map((e) => e.messageId));
+    return new DroppedError(
+      reason,
+      events.map((e) => e.messageId),
+    );
   }
 
   private reportDropped(count: number, error: DroppedError): void {
@@ -320,7 +325,7 @@ function parseDataPlaneUrl(value: unknown): URL {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new ConfigError("dataPlaneUrl is not a valid URL");
+    throw new ConfigError('dataPlaneUrl is not a valid URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('dataPlaneUrl must start with http:// or https://');
   if (url.username || url.password) throw new ConfigError('dataPlaneUrl must not contain credentials; pass the write key as the first argument');

@@ -5,9 +5,7 @@
  */
 type Zlib = { gzip(data: string, options: { level: number }, callback: (error: Error | null, result: Uint8Array) => void): void };
 
-const zlib = (globalThis as { process?: { getBuiltinModule?(name: string): unknown } }).process?.getBuiltinModule?.('node:zlib') as
-  | Zlib
-  | undefined;
+const zlib = (globalThis as { process?: { getBuiltinModule?(name: string): unknown } }).process?.getBuiltinModule?.('node:zlib') as Zlib | undefined;
 
 export function gzip(text: string): Promise<Uint8Array> {
   if (zlib) {

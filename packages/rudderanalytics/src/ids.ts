@@ -12,7 +12,7 @@ const NOT_SHOWN = new RegExp(`(?! )[\\p{C}\\p{Z}${INVISIBLE_PRINTABLE}]`, 'gu');
 
 /** The id as the gateway sees it: stringified, invisible characters removed, trimmed. */
 export function cleanId(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value) ?? '';
+  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : (JSON.stringify(value) ?? '');
   return text.replace(NOT_SHOWN, '').trim();
 }
 

@@ -83,7 +83,10 @@ test('overflow: drop-newest keeps the queue, throw refuses the call, drop-oldest
 
   const { client: strict } = testClient(server.url, { maxQueueSize: 1, overflow: 'throw', flushInterval: 60_000 });
   strict.track({ userId: 'u', event: 't1' });
-  assert.throws(() => strict.track({ userId: 'u', event: 't2' }), (e: unknown) => e instanceof DroppedError && e.reason === 'queue_full');
+  assert.throws(
+    () => strict.track({ userId: 'u', event: 't2' }),
+    (e: unknown) => e instanceof DroppedError && e.reason === 'queue_full',
+  );
   await strict.close();
 
   const { client: oldest } = testClient(server.url, { maxQueueSize: 2, overflow: 'drop-oldest', flushInterval: 60_000 });
@@ -96,7 +99,10 @@ test('overflow: drop-newest keeps the queue, throw refuses the call, drop-oldest
   await oldest.close();
   // Filtered by name: a request the previous test gave up on may still land on this shared server.
   const mine = server.delivered().filter((e) => /^[nto]\d$/.test(e.event));
-  assert.deepEqual(mine.map((e) => e.event), ['n1', 'n2', 'n3', 't1', 'o2', 'o3']);
+  assert.deepEqual(
+    mine.map((e) => e.event),
+    ['n1', 'n2', 'n3', 't1', 'o2', 'o3'],
+  );
 });
 
 test('enable: false validates and returns ids but sends nothing', async () => {

@@ -90,7 +90,11 @@ export async function runSend(argv: string[]): Promise<number> {
 
   // Printed once Ctrl-C is handled, so whoever sees it may interrupt.
   if (!quiet) {
-    stderr.write(dryRun ? 'dry run: validating only, nothing is sent\n' : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`);
+    stderr.write(
+      dryRun
+        ? 'dry run: validating only, nothing is sent\n'
+        : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`,
+    );
   }
   if (process.stdin.isTTY && inputs.some((i) => i.name === '-')) {
     stderr.write('reading JSON Lines from the terminal: one call per line, Ctrl-D to end\n');
@@ -121,10 +125,14 @@ export async function runSend(argv: string[]): Promise<number> {
   }
   await failedOut?.close();
   const elapsed = Date.now() - started;
-  if (run.unreported > 0) stderr.write(`(${run.unreported.toLocaleString('en-US')} more problems not shown${failedOut ? `; all are in ${failedOut.path}` : '; use --failed-out FILE to keep them'})\n`);
+  if (run.unreported > 0)
+    stderr.write(
+      `(${run.unreported.toLocaleString('en-US')} more problems not shown${failedOut ? `; all are in ${failedOut.path}` : '; use --failed-out FILE to keep them'})\n`,
+    );
   for (const line of tally.lines(counts, dryRun)) stderr.write(`${line}\n`);
   stderr.write(`${summaryLine(counts, elapsed, dryRun)}\n`);
-  if (failedOut && failedOut.count > 0) stderr.write(`${failedOut.count.toLocaleString('en-US')} event(s) written to ${failedOut.path}; replay with: rudder send ${failedOut.path}\n`);
+  if (failedOut && failedOut.count > 0)
+    stderr.write(`${failedOut.count.toLocaleString('en-US')} event(s) written to ${failedOut.path}; replay with: rudder send ${failedOut.path}\n`);
   if (interrupted) return EXIT_INTERRUPTED;
   return counts.invalid + counts.failed + counts.dropped > 0 ? EXIT_FAILED : EXIT_OK;
 }
@@ -181,7 +189,9 @@ class SendRun {
         if (doc) {
           docChars += (text ?? '').length + 1;
           if (text === TOO_LONG || docChars > MAX_DOCUMENT_CHARS) {
-            throw new InputError(`${input.name}: a JSON document over ${MAX_DOCUMENT_CHARS / 1024 / 1024} MiB: use JSON Lines (one call per line) for big inputs`);
+            throw new InputError(
+              `${input.name}: a JSON document over ${MAX_DOCUMENT_CHARS / 1024 / 1024} MiB: use JSON Lines (one call per line) for big inputs`,
+            );
           }
           doc.push(text);
           continue;
@@ -226,7 +236,7 @@ class SendRun {
   /** Sends the records parsed so far; returns a promise only when the reader has to wait. */
   private submitRecords(stop?: () => boolean): Promise<void> | undefined {
     const records = this.records;
-    for (let i = 0; i < records.length; ) {
+    for (let i = 0; i < records.length;) {
       this.take(records[i++]);
       if (this.window.full || this.failedOut?.behind) return this.submitRest(i, stop);
     }
@@ -236,7 +246,7 @@ class SendRun {
 
   private async submitRest(from: number, stop?: () => boolean): Promise<void> {
     const records = this.records;
-    for (let i = from; ; ) {
+    for (let i = from; ;) {
       if (this.window.full) await Promise.race([this.window.room(), this.interruption]);
       if (this.failedOut?.behind) await Promise.race([this.failedOut.drained(), this.interruption]);
       if (i >= records.length || stop?.()) break;
@@ -354,7 +364,8 @@ class SendRun {
   }
 }
 
-const MAY_HAVE_BEEN_DELIVERED = 'may have been delivered: it was in a request when the run was interrupted and no answer came (a replay may store it twice, under the same messageId)';
+const MAY_HAVE_BEEN_DELIVERED =
+  'may have been delivered: it was in a request when the run was interrupted and no answer came (a replay may store it twice, under the same messageId)';
 const NOT_DELIVERED_INTERRUPTED = 'not delivered: the run was interrupted before it was sent (or after the data plane refused it)';
 
 function droppedReason(error: unknown): string {

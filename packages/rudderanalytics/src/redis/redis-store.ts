@@ -265,7 +265,10 @@ export class RedisStore implements EventQueue {
     for (const barrier of this.claimBarriers) barrier.resolve();
     this.claimBarriers = [];
     if (this.ownsClient) {
-      await withTimeout(this.redis.quit().catch(() => undefined), this.timeoutMs);
+      await withTimeout(
+        this.redis.quit().catch(() => undefined),
+        this.timeoutMs,
+      );
       this.redis.disconnect();
     }
   }
@@ -298,7 +301,10 @@ export class RedisStore implements EventQueue {
             const again = retry ? chunk.filter((event) => !this.releasedEarly.has(event)) : [];
             for (const event of again) this.unsent.add(event);
             if (!retry) this.counters.notDurable += chunk.length;
-            this.warn('add', `${chunk.length} event(s) not stored in Redis${retry ? ' yet (will retry)' : ''}, delivered from memory meanwhile: ${error.message}`);
+            this.warn(
+              'add',
+              `${chunk.length} event(s) not stored in Redis${retry ? ' yet (will retry)' : ''}, delivered from memory meanwhile: ${error.message}`,
+            );
           },
         );
       this.track(added);
@@ -309,7 +315,10 @@ export class RedisStore implements EventQueue {
     this.counters.added += ids.length;
     if (ids.length < chunk.length) {
       this.counters.notDurable += chunk.length - ids.length;
-      this.warn('full', `the stream holds maxLen (${this.maxLen}) undelivered events: ${chunk.length - ids.length} event(s) not stored, delivered from memory only`);
+      this.warn(
+        'full',
+        `the stream holds maxLen (${this.maxLen}) undelivered events: ${chunk.length - ids.length} event(s) not stored, delivered from memory only`,
+      );
     }
     const early: string[] = [];
     for (let i = 0; i < ids.length; i++) {
@@ -388,7 +397,15 @@ export class RedisStore implements EventQueue {
     let cursor = '0-0';
     do {
       if (this.stopping || this.waiting.length >= CLAIM_BACKLOG) break;
-      const [next, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.consumer, this.claimIdleMs, cursor, 'COUNT', ADD_CHUNK)) as AutoClaimResult;
+      const [next, entries] = (await this.redis.xautoclaim(
+        this.stream,
+        this.group,
+        this.consumer,
+        this.claimIdleMs,
+        cursor,
+        'COUNT',
+        ADD_CHUNK,
+      )) as AutoClaimResult;
       this.adopt(entries.flatMap((entry) => (entry ? [[entry[0], entry[1][entry[1].indexOf('e') + 1] ?? entry[1][1]] as [string, string]] : [])));
       cursor = next;
     } while (cursor !== '0-0');
@@ -407,7 +424,16 @@ export class RedisStore implements EventQueue {
     }
     let after = '0-0';
     for (;;) {
-      const read = (await this.redis.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', ADD_CHUNK, 'STREAMS', this.stream, after)) as ReadGroupResult;
+      const read = (await this.redis.xreadgroup(
+        'GROUP',
+        this.group,
+        this.consumer,
+        'COUNT',
+        ADD_CHUNK,
+        'STREAMS',
+        this.stream,
+        after,
+      )) as ReadGroupResult;
       const entries = read?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
       this.adopt(entries.map(([id, fields]) => [id, fields[fields.indexOf('e') + 1] ?? fields[1]]));
@@ -421,7 +447,8 @@ export class RedisStore implements EventQueue {
     const ids = [...this.heldIds];
     if (ids.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (let i = 0; i < ids.length; i += ID_CHUNK) pipeline.xclaim(this.stream, this.group, this.consumer, 0, ...ids.slice(i, i + ID_CHUNK), 'JUSTID');
+    for (let i = 0; i < ids.length; i += ID_CHUNK)
+      pipeline.xclaim(this.stream, this.group, this.consumer, 0, ...ids.slice(i, i + ID_CHUNK), 'JUSTID');
     await pipeline.exec();
   }
 
@@ -462,7 +489,6 @@ export class RedisStore implements EventQueue {
     this.warnLog(message);
   }
 }
-
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -30,7 +30,16 @@ test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted
   const dir = join(tmp, 'store');
   const expected = new Set(Array.from({ length: N }, (_, i) => `crash-${i}`));
   const gate = await startGate(dataPlane.url, 2);
-  const first = startProducer({ store: 'file', fsync: 'batch', dir, url: gate.server.url, writeKey: dataPlane.writeKey, count: N, prefix: 'crash', flushAt: FLUSH_AT });
+  const first = startProducer({
+    store: 'file',
+    fsync: 'batch',
+    dir,
+    url: gate.server.url,
+    writeKey: dataPlane.writeKey,
+    count: N,
+    prefix: 'crash',
+    flushAt: FLUSH_AT,
+  });
   await first.waitFor((l) => l === `accepted ${N}`, 'accepted');
   await first.waitFor((l) => l.startsWith('delivered '), 'a first delivery');
   await gate.stalled; // batch 3 stored by the data plane, its answer never given: in flight when killed
@@ -58,5 +67,8 @@ test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted
   const replayed = stored.find((e) => e.messageId === `crash-${N - 1}`)!;
   assert.ok(replayed.originalTimestamp! < replayed.sentAt!, 'originalTimestamp is the call time, before the replay sent it');
   // Everything acknowledged: no segment file is left behind.
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('seg-')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('seg-')),
+    [],
+  );
 });

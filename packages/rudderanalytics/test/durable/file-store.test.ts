@@ -19,7 +19,10 @@ function event(i: number): QueuedEvent {
   return { ...encoded, seq: i + 1 };
 }
 
-const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('seg-')).sort();
+const segments = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith('seg-'))
+    .sort();
 
 test('unacknowledged events come back in their original order with their original bytes; acknowledged ones do not', async () => {
   const dir = freshDir();
@@ -34,10 +37,22 @@ test('unacknowledged events come back in their original order with their origina
   const reopened = new FileStore({ dir, logger: quiet });
   assert.equal(reopened.stats().replayed, 7);
   const replayed = reopened.take(100, 1_000_000);
-  assert.deepEqual(replayed.map((e) => e.messageId), events.slice(3).map((e) => e.messageId));
-  assert.deepEqual(replayed.map((e) => e.json), events.slice(3).map((e) => e.json));
-  assert.deepEqual(replayed.map((e) => e.bytes), events.slice(3).map((e) => e.bytes));
-  assert.ok(replayed.every((e) => e.seq === 0), 'replayed events are not counted as accepted by this client');
+  assert.deepEqual(
+    replayed.map((e) => e.messageId),
+    events.slice(3).map((e) => e.messageId),
+  );
+  assert.deepEqual(
+    replayed.map((e) => e.json),
+    events.slice(3).map((e) => e.json),
+  );
+  assert.deepEqual(
+    replayed.map((e) => e.bytes),
+    events.slice(3).map((e) => e.bytes),
+  );
+  assert.ok(
+    replayed.every((e) => e.seq === 0),
+    'replayed events are not counted as accepted by this client',
+  );
   await reopened.close();
 });
 
@@ -50,12 +65,18 @@ test('a torn last line (the process died mid-write) is skipped, the records befo
   appendFileSync(join(dir, segment), event(3).json.slice(0, 25));
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2']);
+  assert.deepEqual(
+    reopened.take(100, 1_000_000).map((e) => e.messageId),
+    ['m-0', 'm-1', 'm-2'],
+  );
   // New events go to a new segment: never glued to the torn bytes.
   reopened.push(event(4));
   await reopened.close();
   const again = new FileStore({ dir, logger: quiet });
-  assert.deepEqual(again.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2', 'm-4']);
+  assert.deepEqual(
+    again.take(100, 1_000_000).map((e) => e.messageId),
+    ['m-0', 'm-1', 'm-2', 'm-4'],
+  );
   await again.close();
 });
 
@@ -68,7 +89,10 @@ test('a line of garbage in the middle (power loss) is skipped with a warning; th
   appendFileSync(join(dir, segment), '\0\0\0\0\n' + event(1).json + '\n');
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1']);
+  assert.deepEqual(
+    reopened.take(100, 1_000_000).map((e) => e.messageId),
+    ['m-0', 'm-1'],
+  );
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /1 unreadable record/);
   await reopened.close();
@@ -125,7 +149,12 @@ test('another live process holding the directory is refused; its lock is taken o
   const dir = freshDir();
   const holder = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', `import { FileStore } from 'rudderanalytics/node'; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import { FileStore } from 'rudderanalytics/node'; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise((resolve) => holder.once('exit', resolve));
@@ -134,7 +163,10 @@ test('another live process holding the directory is refused; its lock is taken o
     holder.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
   });
   assert.equal(readFileSync(join(dir, 'lock'), 'utf8').split(' ')[0], String(holder.pid));
-  assert.throws(() => new FileStore({ dir, logger: quiet }), (e: unknown) => e instanceof StoreLockedError && e.pid === holder.pid);
+  assert.throws(
+    () => new FileStore({ dir, logger: quiet }),
+    (e: unknown) => e instanceof StoreLockedError && e.pid === holder.pid,
+  );
   holder.kill('SIGKILL'); // the lock file stays behind, naming a dead pid
   await exited;
   const store = new FileStore({ dir, logger: quiet });

@@ -30,7 +30,7 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test('two producers on one stream, one killed mid-flight: the survivor delivers the dead one\'s events', { timeout: 60_000 }, async () => {
+test("two producers on one stream, one killed mid-flight: the survivor delivers the dead one's events", { timeout: 60_000 }, async () => {
   const expected = new Set<string>();
   for (const prefix of ['a', 'b']) for (let i = 0; i < N; i++) expected.add(`${prefix}-${i}`);
   const arrived = new Set<string>();
@@ -54,7 +54,7 @@ test('two producers on one stream, one killed mid-flight: the survivor delivers 
   await doomed.exited;
   await gate.server.close();
   const atKill = [...arrived].filter((id) => id.startsWith('a-')).length;
-  assert.equal(atKill, 3 * FLUSH_AT, 'three of the killed producer\'s batches had reached the data plane');
+  assert.equal(atKill, 3 * FLUSH_AT, "three of the killed producer's batches had reached the data plane");
 
   await done; // the survivor takes over the dead producer's entries once they are idle for claimIdleMs
   survivor.process.stdin!.end('close\n');
@@ -82,7 +82,15 @@ test('a producer restarted under the same consumer name takes its own pending en
   const stream = 'restart:events';
   const count = 500;
   const gate = await startGate(dataPlane.url, 0); // the first batch is stored but never answered; the rest are held
-  const common = { store: 'redis', redisUrl: redis.url, stream, consumer: 'pod-7', writeKey: dataPlane.writeKey, flushAt: FLUSH_AT, claimIdleMs: 600_000 };
+  const common = {
+    store: 'redis',
+    redisUrl: redis.url,
+    stream,
+    consumer: 'pod-7',
+    writeKey: dataPlane.writeKey,
+    flushAt: FLUSH_AT,
+    claimIdleMs: 600_000,
+  };
   const first = startProducer({ ...common, url: gate.server.url, count, prefix: 'r' });
   await first.waitFor((l) => l === 'durable', 'every event added to the stream');
   await gate.stalled;
@@ -98,5 +106,8 @@ test('a producer restarted under the same consumer name takes its own pending en
   const stats = JSON.parse(line.slice('done '.length)) as { store: { claimed: number } };
   assert.equal(stats.store.claimed, count, 'all of its entries, without waiting claimIdleMs (10 minutes here)');
   const stored = new Set(dataPlane.events({ limit: 100_000 }).map((e) => e.messageId));
-  assert.deepEqual(Array.from({ length: count }, (_, i) => `r-${i}`).filter((id) => !stored.has(id)), []);
+  assert.deepEqual(
+    Array.from({ length: count }, (_, i) => `r-${i}`).filter((id) => !stored.has(id)),
+    [],
+  );
 });

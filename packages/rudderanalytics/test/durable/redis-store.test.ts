@@ -62,7 +62,10 @@ test('a 401 sends every event to the dead-letter stream with its reason; replaye
   await healthy.close();
   await replayer.close();
   const stored = new Set(dataPlane.events({ limit: 1000 }).map((e) => e.messageId));
-  assert.deepEqual(ids.filter((id) => !stored.has(id)), []);
+  assert.deepEqual(
+    ids.filter((id) => !stored.has(id)),
+    [],
+  );
 });
 
 test('close() hands undelivered entries over at once: another process takes them without waiting for claimIdleMs', async () => {
@@ -80,7 +83,10 @@ test('close() hands undelivered entries over at once: another process takes them
   await taking.close(); // flush() waits for entries it took over
   assert.equal(second.stats().claimed, 30);
   const stored = new Set(dataPlane.events({ limit: 1000 }).map((e) => e.messageId));
-  assert.deepEqual(ids.filter((id) => !stored.has(id)), []);
+  assert.deepEqual(
+    ids.filter((id) => !stored.has(id)),
+    [],
+  );
 });
 
 test('flush() and close() settle when Redis is unreachable; events are still delivered from memory', async () => {

@@ -78,7 +78,7 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
   let lastYield = 0;
   const types = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
   try {
-    for (let i = 0; i < EVENTS; ) {
+    for (let i = 0; i < EVENTS;) {
       const userId = `user-${i % 997}`;
       if (i % 50 === 0) {
         // A batch call of five, through send(), whose promise must settle too.
@@ -101,12 +101,17 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
         const type = types[i % types.length];
         const base = { userId, context: { ip: '10.0.0.1' } };
         const id =
-          type === 'track' ? client.track({ ...base, event: 'Order Completed', properties: payload(i) })
-          : type === 'identify' ? client.identify({ ...base, traits: payload(i) })
-          : type === 'page' ? client.page({ ...base, name: 'Home', properties: payload(i) })
-          : type === 'screen' ? client.screen({ ...base, name: 'Main', properties: payload(i) })
-          : type === 'group' ? client.group({ ...base, groupId: `g-${i % 13}`, traits: payload(i) })
-          : client.alias({ userId, previousId: `old-${i}` });
+          type === 'track'
+            ? client.track({ ...base, event: 'Order Completed', properties: payload(i) })
+            : type === 'identify'
+              ? client.identify({ ...base, traits: payload(i) })
+              : type === 'page'
+                ? client.page({ ...base, name: 'Home', properties: payload(i) })
+                : type === 'screen'
+                  ? client.screen({ ...base, name: 'Main', properties: payload(i) })
+                  : type === 'group'
+                    ? client.group({ ...base, groupId: `g-${i % 13}`, traits: payload(i) })
+                    : client.alias({ userId, previousId: `old-${i}` });
         accepted.push(id);
         i++;
       }

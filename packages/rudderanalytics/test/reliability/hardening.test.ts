@@ -18,7 +18,10 @@ test('a 3xx redirect is not "delivered" (fetch turns the POST into a bodyless GE
       r.path.startsWith('/v1/batch') ? { status, body: '', headers: { location: '/elsewhere' } } : { status: 200, body: 'ok' },
     );
     const client = RudderAnalytics.load(KEY, server.url, { flushOnExit: false, retry: { maxAttempts: 2, minDelayMs: 1 } });
-    const outcome = await client.send({ type: 'track', userId: 'u', event: 'E' }).then(() => 'resolved', (e: unknown) => e);
+    const outcome = await client.send({ type: 'track', userId: 'u', event: 'E' }).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
     await client.close();
     await server.close();
     assert.equal(server.delivered().length, 0, 'the event was never stored');
@@ -27,7 +30,10 @@ test('a 3xx redirect is not "delivered" (fetch turns the POST into a bodyless GE
     assert.equal(outcome.status, status);
     assert.match(outcome.message, new RegExp(`HTTP ${status}`));
     // Never follow: the body and the Authorization header must not go to another URL.
-    assert.ok(server.requests.every((r) => r.path.startsWith('/v1/batch')), `${status}: redirect followed`);
+    assert.ok(
+      server.requests.every((r) => r.path.startsWith('/v1/batch')),
+      `${status}: redirect followed`,
+    );
   }
 });
 
@@ -81,8 +87,25 @@ test('values JSON cannot encode are a ValidationError naming the field, never a 
   for (let i = 0; i < 20_000; i++) deep = (deep.n = {}) as Record<string, unknown>;
   const cases: [string, Record<string, unknown>][] = [
     ['toJSON returns a BigInt', { d: { toJSON: () => 1n } }],
-    ['toJSON throws', { d: { toJSON: () => { throw new Error('boom'); } } }],
-    ['a getter throws', Object.defineProperty({}, 'x', { enumerable: true, get() { throw new Error('getter'); } })],
+    [
+      'toJSON throws',
+      {
+        d: {
+          toJSON: () => {
+            throw new Error('boom');
+          },
+        },
+      },
+    ],
+    [
+      'a getter throws',
+      Object.defineProperty({}, 'x', {
+        enumerable: true,
+        get() {
+          throw new Error('getter');
+        },
+      }),
+    ],
     ['nested 20,000 deep', root],
     ['a Map (JSON.stringify loses its entries)', { m: new Map([['a', 1]]) }],
     ['a Set (JSON.stringify loses its entries)', { s: new Set([1]) }],

@@ -153,6 +153,8 @@ test('close() out of time with requests out: all settle as dropped, promises set
   assert.ok(requests.length > 0);
   assert.deepEqual(client.stats(), atClose, 'a late answer changed the books');
   assert.deepEqual(book.settledOnce(ids).dropped.length, ids.length);
-  t.diagnostic(`${ids.length} dropped at close; ${server.stats().storedEvents} of them were stored anyway by answers that came too late (at-least-once, not exactly-once)`);
+  t.diagnostic(
+    `${ids.length} dropped at close; ${server.stats().storedEvents} of them were stored anyway by answers that came too late (at-least-once, not exactly-once)`,
+  );
   assert.deepEqual(rejections.reasons, []);
 });

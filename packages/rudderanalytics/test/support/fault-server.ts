@@ -21,10 +21,7 @@ export interface Received {
   events: Record<string, any>[];
 }
 
-export type Reply =
-  | { status: number; body?: string; headers?: Record<string, string> }
-  | { stall: true }
-  | { reset: true };
+export type Reply = { status: number; body?: string; headers?: Record<string, string> } | { stall: true } | { reset: true };
 
 export type Script = (request: Received) => Reply | Promise<Reply>;
 
@@ -96,8 +93,7 @@ export async function startFaultServer(script: Script = ok): Promise<FaultServer
     requests,
     delivered: () => accepted,
     script,
-    waitForRequests: (n) =>
-      requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+    waitForRequests: (n) => (requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
