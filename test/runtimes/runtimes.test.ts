@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
-import { LIBRARY } from 'rudderanalytics';
+import { LIBRARY } from '../../packages/rudderanalytics/src/version.js';
 import { assertStored } from './support/expect-wire.js';
 import { basicAuth, startRecordingProxy, type RecordingProxy } from './support/recording-proxy.js';
 import { devBinary, requireBuild, runJson } from './support/subprocess.js';

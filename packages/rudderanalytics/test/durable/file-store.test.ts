@@ -5,8 +5,9 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { encodeEvent, type QueuedEvent } from 'rudderanalytics';
+import type { QueuedEvent } from 'rudderanalytics';
 import { FileStore, StoreLockedError } from 'rudderanalytics/node';
+import { encodeEvent } from '../../src/encode.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rudder-file-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,56 +20,61 @@ function event(i: number): QueuedEvent {
   return { ...encoded, seq: i + 1 };
 }
 
+/** What a store hands the client at start: the events it found unacknowledged, in order. */
+function replayed(store: FileStore): QueuedEvent[] {
+  const found: QueuedEvent[] = [];
+  void store.replay({ push: (events) => found.push(...events), backlog: 0 });
+  return found;
+}
+
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('seg-')).sort();
 
 test('unacknowledged events come back in their original order with their original bytes; acknowledged ones do not', async () => {
   const dir = freshDir();
   const store = new FileStore({ dir, logger: quiet });
   const events = Array.from({ length: 10 }, (_, i) => event(i));
-  for (const e of events) store.push(e);
-  const batch = store.take(3, 1_000_000);
-  store.release(batch);
-  store.take(2, 1_000_000); // taken (in flight) but never released: must come back
+  store.append(events);
+  store.settle(events.slice(0, 3));
+  // events 3 and 4 in flight, never settled: they come back like those still waiting
   await store.close();
 
   const reopened = new FileStore({ dir, logger: quiet });
   assert.equal(reopened.stats().replayed, 7);
-  const replayed = reopened.take(100, 1_000_000);
-  assert.deepEqual(replayed.map((e) => e.messageId), events.slice(3).map((e) => e.messageId));
-  assert.deepEqual(replayed.map((e) => e.json), events.slice(3).map((e) => e.json));
-  assert.deepEqual(replayed.map((e) => e.bytes), events.slice(3).map((e) => e.bytes));
-  assert.ok(replayed.every((e) => e.seq === 0), 'replayed events are not counted as accepted by this client');
+  const back = replayed(reopened);
+  assert.deepEqual(back.map((e) => e.messageId), events.slice(3).map((e) => e.messageId));
+  assert.deepEqual(back.map((e) => e.json), events.slice(3).map((e) => e.json));
+  assert.deepEqual(back.map((e) => e.bytes), events.slice(3).map((e) => e.bytes));
   await reopened.close();
 });
 
 test('a torn last line (the process died mid-write) is skipped, the records before it are replayed', async () => {
   const dir = freshDir();
   const store = new FileStore({ dir, logger: quiet });
-  for (let i = 0; i < 3; i++) store.push(event(i));
+  store.append([0, 1, 2].map(event));
   await store.close();
   const [segment] = segments(dir).filter((f) => f.endsWith('.jsonl'));
   appendFileSync(join(dir, segment), event(3).json.slice(0, 25));
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2']);
+  assert.deepEqual(replayed(reopened).map((e) => e.messageId), ['m-0', 'm-1', 'm-2']);
   // New events go to a new segment: never glued to the torn bytes.
-  reopened.push(event(4));
+  reopened.append([event(4)]);
   await reopened.close();
   const again = new FileStore({ dir, logger: quiet });
-  assert.deepEqual(again.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2', 'm-4']);
+  assert.deepEqual(replayed(again).map((e) => e.messageId), ['m-0', 'm-1', 'm-2', 'm-4']);
   await again.close();
 });
 
 test('a line of garbage in the middle (power loss) is skipped with a warning; the rest is replayed', async () => {
   const dir = freshDir();
   const store = new FileStore({ dir, logger: quiet });
-  store.push(event(0));
+  store.append([event(0)]);
   await store.close();
   const [segment] = segments(dir);
   appendFileSync(join(dir, segment), '\0\0\0\0\n' + event(1).json + '\n');
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1']);
+  assert.deepEqual(replayed(reopened).map((e) => e.messageId), ['m-0', 'm-1']);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /1 unreadable record/);
   await reopened.close();
@@ -78,28 +84,26 @@ test('segments rotate by size and are deleted once every event in them is acknow
   const dir = freshDir();
   const store = new FileStore({ dir, segmentBytes: 1000, logger: quiet });
   const events = Array.from({ length: 60 }, (_, i) => event(i));
-  for (const e of events) store.push(e);
+  store.append(events);
   assert.ok(segments(dir).filter((f) => f.endsWith('.jsonl')).length > 3, 'several segments were written');
   // Delivered out of order (retries, split batches): each segment goes when its last event does.
-  const first = store.take(30, 1_000_000);
-  const second = store.take(30, 1_000_000);
-  store.release(second);
+  store.settle(events.slice(30));
   assert.ok(segments(dir).length > 2);
-  store.release(first);
+  store.settle(events.slice(0, 30));
   assert.deepEqual(segments(dir), [segments(dir).find((f) => f.endsWith('.jsonl'))], 'only the open segment is left, without an ack file');
   await store.close();
   assert.deepEqual(segments(dir), [], 'a fully acknowledged open segment is removed on close');
 });
 
-test('fsync "batch": flush() resolves once appended events are synced; "always" syncs in push()', async () => {
+test('fsync "batch": flush() resolves once appended events are synced; "always" syncs in append()', async () => {
   for (const fsync of ['batch', 'always'] as const) {
     const dir = freshDir();
     const store = new FileStore({ dir, fsync, logger: quiet });
-    for (let i = 0; i < 100; i++) store.push(event(i));
+    store.append(Array.from({ length: 100 }, (_, i) => event(i)));
     await store.flush();
     await store.close();
     const reopened = new FileStore({ dir, logger: quiet });
-    assert.equal(reopened.length, 100);
+    assert.equal(replayed(reopened).length, 100);
     await reopened.close();
   }
 });

@@ -221,7 +221,7 @@ test(`a corpus of ${rows.length} bad calls and options: each refused with its fi
   t.diagnostic(`${rows.length} bad inputs (${[...seen].map(([k, n]) => `${n} ${k}`).join(', ')}), ${goodIds.length} good events delivered`);
 
   assert.deepEqual(deliveryErrors, []);
-  assert.deepEqual(stats, { accepted: goodIds.length, queued: 0, inFlight: 0, delivered: goodIds.length, retried: 0, failed: 0, dropped: 0 });
+  assert.deepEqual(stats, { accepted: goodIds.length, replayed: 0, queued: 0, inFlight: 0, delivered: goodIds.length, retried: 0, failed: 0, dropped: 0, persisted: 0 });
   // Exactly the good events were stored: none lost, nothing bad on the wire.
   assert.deepEqual([...stored].sort(), [...goodIds].sort());
   for (const event of storedEvents) {
