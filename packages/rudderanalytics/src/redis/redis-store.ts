@@ -229,10 +229,12 @@ export class RedisStore implements Journal {
   }
 
   /**
-   * Settles when the XADDs, acknowledgements and dead letters sent so far have been answered (or
-   * `timeoutMs` passed). The client's `flush()` calls it after its own, so the deliveries are acknowledged too.
+   * Settles when the store has started (its first take-over round has run: waited for once, at most
+   * `timeoutMs` after construction) and the XADDs, acknowledgements and dead letters sent so far have been
+   * answered (or `timeoutMs` passed). The client's `flush()` calls it after its own, so deliveries are acknowledged too.
    */
   async flush(): Promise<void> {
+    await this.startup;
     if (this.unsent.size && this.loop.state === 'running') this.sendAdds();
     await this.settleWork();
   }
