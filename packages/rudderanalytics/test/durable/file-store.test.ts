@@ -5,9 +5,10 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { QueuedEvent } from 'rudderanalytics';
+import { RudderAnalytics, type QueuedEvent, type Stats } from 'rudderanalytics';
 import { FileStore, StoreLockedError } from 'rudderanalytics/node';
 import { encodeEvent } from '../../src/encode.js';
+import { startFaultServer } from '../support/fault-server.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rudder-file-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -144,4 +145,27 @@ test('another live process holding the directory is refused; its lock is taken o
   const store = new FileStore({ dir, logger: quiet });
   assert.equal(readFileSync(join(dir, 'lock'), 'utf8').split(' ')[0], String(process.pid));
   await store.close();
+});
+
+test('close() out of time with a FileStore: the events stay on disk, counted as persisted, and the books balance before and after the restart', async (t) => {
+  const dir = freshDir();
+  const stalled = await startFaultServer(() => ({ stall: true }));
+  const healthy = await startFaultServer();
+  t.after(() => Promise.all([stalled.close(), healthy.close()]));
+  const balance = (s: Stats) => s.accepted + s.replayed - (s.delivered + s.failed + s.dropped + s.queued + s.inFlight + s.persisted);
+
+  const first = RudderAnalytics.load('wk', stalled.url, { storage: new FileStore({ dir, logger: quiet }), flushAt: 5, logger: quiet, flushOnExit: false });
+  for (let i = 0; i < 11; i++) first.track({ userId: 'u', event: 'Kept', properties: { i } });
+  await first.close({ timeoutMs: 100 });
+  const atClose = first.stats();
+  assert.equal(atClose.accepted, 11);
+  assert.equal(atClose.persisted, 11, 'in flight and still queued alike');
+  assert.equal(balance(atClose), 0, JSON.stringify(atClose));
+
+  const second = RudderAnalytics.load('wk', healthy.url, { storage: new FileStore({ dir, logger: quiet }), logger: quiet, flushOnExit: false });
+  await second.close();
+  const after2 = second.stats();
+  assert.deepEqual({ replayed: after2.replayed, delivered: after2.delivered }, { replayed: 11, delivered: 11 });
+  assert.equal(balance(after2), 0, JSON.stringify(after2));
+  assert.equal(new Set(healthy.delivered().map((e) => e.messageId)).size, 11);
 });
