@@ -73,7 +73,7 @@ function assertGzipped(source: Source): void {
   }
 }
 
-const CLEAN_STATS = { accepted: 9, queued: 0, inFlight: 0, delivered: 9, retried: 0, failed: 0, dropped: 0 };
+const CLEAN_STATS = { accepted: 9, replayed: 0, queued: 0, inFlight: 0, delivered: 9, retried: 0, failed: 0, dropped: 0, persisted: 0 };
 
 describe('server runtimes run the built ESM package', () => {
   for (const runtime of ['node', 'bun', 'deno'] as const) {
