@@ -63,51 +63,6 @@ export interface RedisStoreStats {
   notDurable: number;
 }
 
-export interface RedisStoreOptions {
-  /** An ioredis client (the store only sends non-blocking commands, so it may be shared) or a redis:// URL. */
-  redis: Redis | string;
-  /** Stream key. Default `rudderanalytics:events`. Every process sending to the same data plane uses the same one. */
-  stream?: string;
-  /** Consumer group. Default `rudderanalytics`. */
-  group?: string;
-  /** This process's consumer name, unique among live processes. Default `<hostname>:<pid>:<random>`. */
-  consumer?: string;
-  /**
-   * Bound on undelivered entries in the stream. Default 1,000,000. What happens beyond it is `whenFull`.
-   */
-  maxLen?: number;
-  /**
-   * `'reject'` (default): new events are not added (still delivered from memory, but not durable: a warning
-   * and `stats().notDurable`); `'trim'`: `XADD MAXLEN ~`, the oldest undelivered entries are dropped from the stream.
-   */
-  whenFull?: 'reject' | 'trim';
-  /** An entry pending this long without a heartbeat from its consumer is taken over. Default 30,000 ms. */
-  claimIdleMs?: number;
-  /** Stream of dead letters (`d` field: a JSON dead-letter record). Default `<stream>:dead-letter`. */
-  deadLetterStream?: string;
-  /** Bound on the dead-letter stream (MAXLEN ~). Default 100,000. */
-  deadLetterMaxLen?: number;
-  /** Longest `flush()`/`close()` wait for Redis round trips, in ms. Default 10,000. */
-  timeoutMs?: number;
-  /** Receives warnings (Redis errors, a full stream). Default: `console.warn`. */
-  logger?: { warn?(message: string): void };
-}
-
-export interface RedisStoreStats {
-  /** Events added to the stream by this process. */
-  added: number;
-  /** Entries taken over from other (dead) consumers, or found pending under this consumer's name at start. */
-  claimed: number;
-  /** Entries acknowledged and deleted by this process. */
-  acknowledged: number;
-  deadLettered: number;
-  /**
-   * Events never added: the stream was full (`whenFull: 'reject'`), or an add failed while closing. They are
-   * delivered from memory only. A failed add (Redis unreachable) is otherwise tried again every round.
-   */
-  notDurable: number;
-}
-
 const WARN_INTERVAL_MS = 10_000;
 
 /** `open` · `closing`: `close()` is handing over · `closed`: nothing more is sent to Redis. */
