@@ -42,22 +42,23 @@ test('redis-server killed mid-run and restarted empty: nothing lost, duplicates 
   t.after(() => client.close({ timeoutMs: 1_000 }));
 
   const accepted: string[] = [];
-  let phase: 'before' | 'outage' | 'after' | 'done' = 'before';
+  // An object, so the producing loop reads the phase the test sets meanwhile.
+  const run = { phase: 'before' as 'before' | 'outage' | 'after' | 'done' };
   const produce = (async () => {
-    while (phase !== 'done') {
-      for (let i = 0; i < 200; i++) accepted.push(client.track({ userId: `u${i % 20}`, event: 'Outage', properties: { phase } }));
+    while (run.phase !== 'done') {
+      for (let i = 0; i < 200; i++) accepted.push(client.track({ userId: `u${i % 20}`, event: 'Outage', properties: { phase: run.phase } }));
       await sleep(10); // a steady stream of calls, not a synchronization
     }
   })();
   await within(store.flush(), 'the store started');
   await sleep(1_000);
-  phase = 'outage';
+  run.phase = 'outage';
   await redis.stop(); // SIGKILL: nothing saved, it comes back empty
   await sleep(1_500);
   redis = await startRedis(port);
-  phase = 'after';
+  run.phase = 'after';
   await sleep(1_000);
-  phase = 'done';
+  run.phase = 'done';
   await produce;
   // Until nothing waits: entries adopted late (the duplicates this test is about) must be sent before counting.
   const drained = (async () => {
