@@ -27,4 +27,5 @@ export type { Journal, ReplayIntake } from './journal.js';
 export type { QueuedEvent, Settle } from './queue.js';
 export type { EncodedEvent } from './encode.js';
 export { createTestClient, type TestClient, type SentEvent } from './testing.js';
+export type { CallWarning } from './validate.js';
 export type * from './types.js';

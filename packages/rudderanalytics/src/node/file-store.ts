@@ -12,6 +12,7 @@ import { deadLetter, deadLetterCause } from './dead-letter.js';
 import { DirectoryLock } from './lock.js';
 import { SegmentLog, type FsyncPolicy, type RecordLocation } from './segment-log.js';
 
+/** Options of {@link FileStore}. */
 export interface FileStoreOptions {
   /** Directory of the store (created if missing). One process at a time: a second opener gets a StoreLockedError. */
   dir: string;
@@ -27,7 +28,10 @@ export interface FileStoreOptions {
   /** Where undeliverable events go, as JSON Lines. Default `<dir>/dead-letter.jsonl`. */
   deadLetterPath?: string;
   /** Receives warnings (disk errors, unreadable records). Default: `console.warn`. */
-  logger?: { warn?(message: string): void };
+  logger?: {
+    /** One warning, one line. */
+    warn?(message: string): void;
+  };
 }
 
 /** What the store holds and has done since it was opened. */
@@ -42,7 +46,11 @@ export interface FileStoreStats {
 
 const FSYNC_POLICIES: readonly FsyncPolicy[] = ['never', 'batch', 'always'];
 
-/** The file journal: hand it to `RudderAnalytics.load(…, { storage })`. */
+/**
+ * A crash-safe journal in append-only files, for the `storage` option: an accepted event reaches the
+ * OS before the call returns and is sent again after a restart until it is delivered or dead-lettered.
+ * One process per directory.
+ */
 export class FileStore implements Journal {
   /** Absolute path of the dead-letter file. */
   readonly deadLetterPath: string;
@@ -84,6 +92,7 @@ export class FileStore implements Journal {
     this.counters.replayed = this.found.length;
   }
 
+  /** Counters since this store was opened. */
   stats(): FileStoreStats {
     return { ...this.counters };
   }

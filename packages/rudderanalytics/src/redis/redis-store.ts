@@ -18,6 +18,7 @@ import { deadLetter, deadLetterCause, type DeadLetter } from '../node/dead-lette
 import { ADD_CHUNK, chunks, StreamCommands, type Entry } from './commands.js';
 import { TakeoverLoop } from './takeover.js';
 
+/** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
   /** An ioredis client (the store only sends non-blocking commands, so it may be shared) or a redis:// URL. */
   redis: Redis | string;
@@ -45,9 +46,13 @@ export interface RedisStoreOptions {
   /** Longest `flush()`/`close()` wait for Redis round trips, in ms. Default 10,000. */
   timeoutMs?: number;
   /** Receives warnings (Redis errors, a full stream). Default: `console.warn`. */
-  logger?: { warn?(message: string): void };
+  logger?: {
+    /** One warning, one line. */
+    warn?(message: string): void;
+  };
 }
 
+/** Counters of one {@link RedisStore} since it was created. */
 export interface RedisStoreStats {
   /** Events added to the stream by this process. */
   added: number;
@@ -55,6 +60,7 @@ export interface RedisStoreStats {
   claimed: number;
   /** Entries acknowledged and deleted by this process. */
   acknowledged: number;
+  /** Events this process wrote to the dead-letter stream. */
   deadLettered: number;
   /**
    * Events never added: the stream was full (`whenFull: 'reject'`), or an add failed while closing. They are
@@ -68,7 +74,11 @@ const WARN_INTERVAL_MS = 10_000;
 /** `open` · `closing`: `close()` is handing over · `closed`: nothing more is sent to Redis. */
 type StoreState = 'open' | 'closing' | 'closed';
 
-/** The Redis journal: hand it to `RudderAnalytics.load(…, { storage })`. */
+/**
+ * A journal in a Redis Stream shared by many processes, for the `storage` option: each accepted event
+ * is added to the stream, delivered by the process that accepted it, and taken over by another process
+ * if that one dies.
+ */
 export class RedisStore implements Journal {
   readonly stream: string;
   readonly group: string;
@@ -139,6 +149,7 @@ export class RedisStore implements Journal {
     this.loop.start();
   }
 
+  /** Counters since this store was created. */
   stats(): RedisStoreStats {
     return { ...this.counters };
   }
