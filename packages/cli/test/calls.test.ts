@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { at, deadUrl, rudder, SENTINEL, showsKey, startPlane, WRONG_KEY, type TestPlane } from './helpers.js';
+import { at, deadUrl, rudder, SENTINEL, showsKey, startPlane, WRONG_KEY, type TestPlane } from './support/helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { deadUrl, rudder, SENTINEL, start, stopAfter, waitForOutput, type Child } from './helpers.js';
+import { deadUrl, rudder, SENTINEL, start, stopAfter, waitForOutput, type Child } from './support/helpers.js';
 import { DEV_WRITE_KEY } from '@rudderanalytics/dataplane';
 
 const dir = mkdtempSync(join(tmpdir(), 'rudder-dev-test-'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RudderAnalytics } from 'rudderanalytics';
-import { deadUrl, rudder, SENTINEL, start, startPlane, stopAfter, waitForOutput, type TestPlane } from './helpers.js';
+import { deadUrl, rudder, SENTINEL, start, startPlane, stopAfter, waitForOutput, type TestPlane } from './support/helpers.js';
 
 let dp: TestPlane;
 let ids: Record<string, string>;

@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { RudderAnalytics, ValidationError } from 'rudderanalytics';
 import { cleanId } from '../../rudderanalytics/src/ids.js';
 import { LIBRARY } from '../../rudderanalytics/src/version.js';
-import { at, rudder, SENTINEL, startPlane, type TestPlane } from './helpers.js';
+import { at, rudder, SENTINEL, startPlane, type TestPlane } from './support/helpers.js';
 
 const DIR = new URL('../../../test/corpus/gateway/', import.meta.url);
 const EVENTS_PATH = new URL('events.jsonl', DIR);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { RudderAnalytics, type Sendable } from 'rudderanalytics';
 import { startFaultServer } from '../../rudderanalytics/test/support/fault-server.ts';
-import { rudder, SENTINEL } from './helpers.js';
+import { rudder, SENTINEL } from './support/helpers.js';
 
 const BATCH = {
   type: 'batch',

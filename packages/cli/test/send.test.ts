@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, WRONG_KEY, type TestPlane } from './helpers.js';
+import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, WRONG_KEY, type TestPlane } from './support/helpers.js';
 
 let dp: TestPlane;
 before(async () => {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DataPlaneArgsError, DEV_WRITE_KEY, parseDataPlaneArgs, startDataPlane } from '../src/index.js';
-import { post, tempDir, track } from './helpers.js';
+import { post, tempDir, track } from './support/helpers.js';
 
 const tmp = tempDir();
 after(() => tmp.remove());

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { post, startTestPlane, tempDir } from './helpers.js';
+import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { post, startTestPlane, tempDir } from './helpers.js';
+import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MAX_API_LIMIT } from '../src/query.js';
-import { post, startTestPlane, track } from './helpers.js';
+import { post, startTestPlane, track } from './support/helpers.js';
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
 before(async () => {

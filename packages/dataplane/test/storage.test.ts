@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { openDatabase } from '../src/engines.js';
 import { startDataPlane } from '../src/index.js';
-import { post, startTestPlane, tempDir, track } from './helpers.js';
-import { openSse } from './sse-client.js';
+import { post, startTestPlane, tempDir, track } from './support/helpers.js';
+import { openSse } from './support/sse-client.js';
 
 describe('persistence', () => {
   test('events survive a restart on the same file, ids keep increasing, WAL is on', async () => {

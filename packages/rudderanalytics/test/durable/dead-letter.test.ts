@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
-import { RudderAnalytics } from 'rudderanalytics';
-import { FileStore, readDeadLetters, replayDeadLetters, type DeadLetter } from 'rudderanalytics/node';
+import { RudderAnalytics } from '../../src/index.js';
+import { FileStore, readDeadLetters, replayDeadLetters, type DeadLetter } from '../../src/node/index.js';
 import { startFaultServer } from '../support/fault-server.js';
 
 let tmp: string;

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
-import { startProducer, within } from './support/child.js';
-import { startForwarder, startGate } from './support/gate.js';
+import { startProducer, within } from '../support/child.js';
+import { startForwarder, startGate } from '../support/gate.js';
 
 const N = 5000;
 const FLUSH_AT = 100;

@@ -5,8 +5,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { RudderAnalytics, type QueuedEvent, type Stats } from 'rudderanalytics';
-import { FileStore, StoreLockedError } from 'rudderanalytics/node';
+import { RudderAnalytics, type QueuedEvent, type Stats } from '../../src/index.js';
+import { FileStore, StoreLockedError } from '../../src/node/index.js';
 import { encodeEvent } from '../../src/encode.js';
 import { startFaultServer } from '../support/fault-server.js';
 
@@ -147,6 +147,9 @@ test('a second store on the same directory fails with a clear StoreLockedError',
   await next.close();
 });
 
+// The holder is a separate process evaluating a snippet, so it names the module by URL.
+const NODE_ENTRY = new URL('../../src/node/index.ts', import.meta.url).href;
+
 test('another live process holding the directory is refused; its lock is taken over once it is killed', async () => {
   const dir = freshDir();
   const holder = spawn(
@@ -155,7 +158,7 @@ test('another live process holding the directory is refused; its lock is taken o
       '--import',
       'tsx',
       '-e',
-      `import { FileStore } from 'rudderanalytics/node'; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`,
+      `import { FileStore } from ${JSON.stringify(NODE_ENTRY)}; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

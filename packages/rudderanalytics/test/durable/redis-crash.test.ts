@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { Redis } from 'ioredis';
-import { startProducer, within } from './support/child.js';
-import { startForwarder, startGate } from './support/gate.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { startProducer, within } from '../support/child.js';
+import { startForwarder, startGate } from '../support/gate.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const N = 2000;
 const FLUSH_AT = 100;

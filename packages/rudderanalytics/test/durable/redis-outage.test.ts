@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { startDataPlane } from '@rudderanalytics/dataplane';
-import { RudderAnalytics } from 'rudderanalytics';
-import { RedisStore } from 'rudderanalytics/redis';
-import { within } from './support/child.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { RudderAnalytics } from '../../src/index.js';
+import { RedisStore } from '../../src/redis/index.js';
+import { within } from '../support/child.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const FLUSH_AT = 100;
 const MAX_IN_FLIGHT = 2;

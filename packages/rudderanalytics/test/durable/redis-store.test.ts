@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { Redis } from 'ioredis';
-import { RudderAnalytics } from 'rudderanalytics';
-import { RedisStore } from 'rudderanalytics/redis';
+import { RudderAnalytics } from '../../src/index.js';
+import { RedisStore } from '../../src/redis/index.js';
 import { startFaultServer } from '../support/fault-server.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 let tmp: string;
 let redis: RedisServer;

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, RudderAnalytics, ValidationError, type CallWarning, type LoadOptions } from 'rudderanalytics';
+import { ConfigError, RudderAnalytics, ValidationError, type CallWarning, type LoadOptions } from '../../src/index.js';
 import { LIBRARY } from '../../src/version.js';
-import { startStoredPlane } from './helpers/dataplane.ts';
-import { recordUnhandledRejections } from './helpers/watch.ts';
+import { startStoredPlane } from '../support/dataplane.ts';
+import { recordUnhandledRejections } from '../support/watch.ts';
 
 type Client = RudderAnalytics;
 type Row = {
@@ -618,3 +618,77 @@ async function sendGoodBatch(client: Client, i: number): Promise<string[]> {
   await client.send({ type: 'batch', batch: ids.map((messageId) => ({ ...good(`batch-${i}`), messageId })) });
   return ids;
 }
+
+test('boolean options of the wrong type are a ConfigError (enable: "false" sends)', () => {
+  for (const name of ['enable', 'gzip', 'flushOnExit'] as const) {
+    for (const value of ['false', 0, 1]) {
+      assert.throws(
+        () => RudderAnalytics.load(KEY, URL_OK, { flushOnExit: false, [name]: value as never }),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(name) && /boolean/.test(e.message),
+        `${name}: ${JSON.stringify(value)}`,
+      );
+    }
+  }
+});
+
+test('options of the wrong shape are a ConfigError naming the option, not a later TypeError', () => {
+  const cases: [string, unknown][] = [
+    ['logger', 'console'],
+    ['retry', 'fast'],
+    ['storage', 'redis'],
+  ];
+  for (const [name, value] of cases) {
+    assert.throws(
+      () => RudderAnalytics.load(KEY, URL_OK, { flushOnExit: false, [name]: value } as never),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(name),
+      name,
+    );
+  }
+  assert.throws(() => RudderAnalytics.load(KEY, URL_OK, null as never), ConfigError, 'options: null');
+});
+
+test('a non-function fetch gets a message about the option, not about the runtime', () => {
+  assert.throws(
+    () => RudderAnalytics.load(KEY, URL_OK, { flushOnExit: false, fetch: 'x' as never }),
+    (e: unknown) => e instanceof ConfigError && /fetch must be a function/.test(e.message),
+  );
+});
+
+test('values JSON cannot encode are a ValidationError naming the field, never a raw error', () => {
+  const client = RudderAnalytics.load(KEY, URL_OK, { flushOnExit: false, enable: false });
+  let deep: Record<string, unknown> = {};
+  const root = deep;
+  for (let i = 0; i < 20_000; i++) deep = (deep.n = {}) as Record<string, unknown>;
+  const cases: [string, Record<string, unknown>][] = [
+    ['toJSON returns a BigInt', { d: { toJSON: () => 1n } }],
+    [
+      'toJSON throws',
+      {
+        d: {
+          toJSON: () => {
+            throw new Error('boom');
+          },
+        },
+      },
+    ],
+    [
+      'a getter throws',
+      Object.defineProperty({}, 'x', {
+        enumerable: true,
+        get() {
+          throw new Error('getter');
+        },
+      }),
+    ],
+    ['nested 20,000 deep', root],
+    ['a Map (JSON.stringify loses its entries)', { m: new Map([['a', 1]]) }],
+    ['a Set (JSON.stringify loses its entries)', { s: new Set([1]) }],
+  ];
+  for (const [name, properties] of cases) {
+    assert.throws(
+      () => client.track({ userId: 'u', event: 'E', properties }),
+      (e: unknown) => e instanceof ValidationError && e.field.startsWith('properties'),
+      name,
+    );
+  }
+});

@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RudderAnalytics, TimeoutError, type DeliveryError, type DroppedError } from 'rudderanalytics';
+import { RudderAnalytics, TimeoutError, type DeliveryError, type DroppedError } from '../../src/index.js';
 import { MIXED, startChaosServer, type FaultKind } from '../support/chaos-server.ts';
-import { collectGarbage, mb, recordUnhandledRejections, sampleMemory, yieldToLoop } from './helpers/watch.ts';
+import { collectGarbage, mb, recordUnhandledRejections, sampleMemory, yieldToLoop } from '../support/watch.ts';
 
 const EVENTS = 50_000;
 const SEED = Number(process.env.CHAOS_SEED ?? 20261127);

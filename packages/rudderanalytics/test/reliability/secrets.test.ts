@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RudderAnalytics, type LoadOptions } from 'rudderanalytics';
+import { inspect } from 'node:util';
+import { DeliveryError, RudderAnalytics, type LoadOptions } from '../../src/index.js';
 import { sequence, startFaultServer, type Script } from '../support/fault-server.ts';
-import { Capture } from './helpers/capture.ts';
-import { startStoredPlane } from './helpers/dataplane.ts';
-import { recordUnhandledRejections } from './helpers/watch.ts';
+import { Capture } from '../support/capture.ts';
+import { startStoredPlane } from '../support/dataplane.ts';
+import { recordUnhandledRejections } from '../support/watch.ts';
 
 const KEY = 'wk_SENTINEL_b7e2d41c';
 const BASIC = Buffer.from(`${KEY}:`).toString('base64');
@@ -260,4 +261,23 @@ test('plain http:// to a non-loopback host warns once; loopback and https do not
   ]) {
     assert.deepEqual(warnings(url), [], url);
   }
+});
+
+test('util.inspect / JSON.stringify of the client do not expose the write key', () => {
+  const client = RudderAnalytics.load(KEY, 'http://127.0.0.1:9', { flushOnExit: false, enable: false });
+  const shown = [inspect(client, { depth: Infinity, showHidden: true }), JSON.stringify(client)];
+  for (const text of shown) {
+    assert.ok(!text.includes(BASIC) && !text.includes(KEY), text.slice(0, 200));
+  }
+});
+
+test('a data plane (or proxy) that echoes the Authorization header does not put the key in errors', async () => {
+  const server = await startFaultServer((r) => ({ status: 400, body: `bad request, headers: ${JSON.stringify(r.headers)}` }));
+  const client = RudderAnalytics.load(KEY, server.url, { flushOnExit: false, gzip: false, logger: {} });
+  const error = await client.send({ type: 'track', userId: 'u', event: 'E' }).catch((e: unknown) => e);
+  await client.close();
+  await server.close();
+  assert.ok(error instanceof DeliveryError);
+  const text = `${error.message} ${error.serverMessage} ${inspect(error, { depth: Infinity })}`;
+  assert.ok(!text.includes(BASIC), text.slice(0, 300));
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startDataPlane, type DataPlane, type DataPlaneOptions, type StorageEngine } from '../src/index.js';
+import { startDataPlane, type DataPlane, type DataPlaneOptions, type StorageEngine } from '../../src/index.js';
 
 /** The storage engine the suites run on: RUDDER_DATAPLANE_ENGINE (engines.test.ts sets it), else the runtime's default. */
 export const TEST_ENGINE = (process.env.RUDDER_DATAPLANE_ENGINE || undefined) as StorageEngine | undefined;
