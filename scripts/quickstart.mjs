@@ -45,7 +45,7 @@ console.log(`Query them:        ${dataPlane.url}/api/events`);
 console.log(`Send your own:     RudderAnalytics.load('${dataPlane.writeKey}', '${dataPlane.url}')`);
 console.log('Serving until Ctrl-C.');
 
-const stop = () =>
+const stop = () => {
   dataPlane.close().then(
     () => process.exit(0),
     (error) => {
@@ -53,5 +53,6 @@ const stop = () =>
       process.exit(1);
     },
   );
+};
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -31,8 +31,8 @@ function eventField(fields: string[]): string {
 /** Rejects when any command of an executed pipeline failed (ioredis reports those per command). */
 async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
   const results = await pipeline.exec();
-  const failed = results?.find(([error]) => error);
-  if (failed) throw failed[0];
+  const failed = results?.find(([error]) => error)?.[0];
+  if (failed) throw failed;
 }
 
 export class StreamCommands {
