@@ -29,9 +29,9 @@ export async function runDev(argv: string[]): Promise<number> {
       error: (m) => stderr.write(`${m}\n`),
     },
   });
-  if (!options.quiet) stdout.write(`${readyText(dp, DEV_WRITE_KEY)}Press Ctrl-C to stop.\n`);
 
-  await new Promise<void>((resolve) => {
+  // Listening before the banner: whoever reads "Press Ctrl-C" may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     // The listeners stay for the whole run: removing the last one would give a signal that is still
     // being delivered its default action (the process dies mid-close). A second Ctrl-C means "now".
     let closing = false;
@@ -50,6 +50,8 @@ export async function runDev(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  if (!options.quiet) stdout.write(`${readyText(dp, DEV_WRITE_KEY)}Press Ctrl-C to stop.\n`);
+  await stopped;
   if (!options.quiet) stdout.write('stopped.\n');
   return EXIT_OK;
 }
