@@ -18,3 +18,7 @@ export { createPlanValidator } from './plan-validator.js';
 export type { PlanValidator, ResolvablePlan } from './plan-validator.js';
 export { createValidator, ajvResolver } from './validator.js';
 export type { ValidatorOptions } from './validator.js';
+export { compilePlan } from './standalone.js';
+export type { CompileOptions } from './standalone.js';
+export { createCompiledValidator, compiledResolver } from './runtime.js';
+export type { CompiledPlan, CompiledPlanModule } from './runtime.js';

@@ -1,0 +1,45 @@
+/**
+ * Checks messages with a plan compiled ahead of time by `compilePlan`: no ajv, no code generation,
+ * so it runs on Workers and Deno Deploy. Same verdicts as `createValidator`.
+ */
+import { checkKey } from './check-key.js';
+import type { Resolver } from './evaluate.js';
+import { createPlanValidator, type PlanValidator } from './plan-validator.js';
+import type { SchemaCheck, TrackingPlanConfig } from './types.js';
+
+/** One plan version inside a compiled module. */
+export interface CompiledPlan {
+  id: string;
+  version: number;
+  /** Check per `(eventType, name)` key, or the compile error of its schema. */
+  checks: { [key: string]: SchemaCheck | { error: string } };
+}
+
+/** What a module produced by `compilePlan` exports. */
+export interface CompiledPlanModule {
+  plans: CompiledPlan[];
+  config: TrackingPlanConfig;
+}
+
+/** A resolver over one compiled plan version. */
+export function compiledResolver(plan: CompiledPlan): Resolver {
+  return (eventType, eventName) => {
+    const found = Object.prototype.hasOwnProperty.call(plan.checks, checkKey(eventType, eventName)) ? plan.checks[checkKey(eventType, eventName)] : undefined;
+    if (found === undefined) return { kind: 'unplanned' };
+    if (typeof found !== 'function') throw new Error(found.error);
+    return { kind: 'check', check: found };
+  };
+}
+
+/**
+ * A validator over a compiled module. The settings default to the config compiled in; another config
+ * may change the settings, but its `ajvOptions` are those the code was compiled with.
+ */
+export function createCompiledValidator(compiled: CompiledPlanModule, options: { config?: TrackingPlanConfig } = {}): PlanValidator {
+  const plans = compiled.plans.map((p) => ({ identity: { id: p.id, version: p.version }, resolve: compiledResolver(p) }));
+  return createPlanValidator(plans, options.config ?? compiled.config);
+}
+
+export type { PlanValidator } from './plan-validator.js';
+export type { JsonObject, Verdict, Violation, ViolationType, TrackingPlanConfig } from './types.js';
+export { annotate } from './annotate.js';

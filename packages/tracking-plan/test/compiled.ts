@@ -1,0 +1,65 @@
+/** Test support: a compiled plan bundled into one self-contained ES module (as wrangler would) and imported. */
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CompiledPlanModule } from '../src/runtime.js';
+
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/** Bundles compiled-plan source with its ajv run-time imports inlined. */
+export async function bundleCompiled(source: string, extra = ''): Promise<string> {
+  const result = await build({
+    stdin: { contents: `${source}\n${extra}`, resolveDir: PACKAGE_DIR, sourcefile: 'plan.compiled.mjs', loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+/** A Worker script (ES module) that answers a POSTed array of messages with their `apply()` results from the compiled plan. */
+export async function bundleWorker(source: string): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: [
+        "import * as compiled from 'virtual:compiled-plan';",
+        "import { createCompiledValidator } from './src/runtime.ts';",
+        'const validator = createCompiledValidator(compiled);',
+        'export default { async fetch(request) { const messages = await request.json(); return Response.json(messages.map((m) => validator.apply(m))); } };',
+      ].join('\n'),
+      resolveDir: PACKAGE_DIR,
+      sourcefile: 'worker.mjs',
+      loader: 'js',
+    },
+    plugins: [{
+      name: 'compiled-plan',
+      setup(b) {
+        b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'compiled-plan', namespace: 'compiled-plan' }));
+        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: source, resolveDir: PACKAGE_DIR, loader: 'js' }));
+      },
+    }],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+/** Imports a bundled module from a temporary file; `cleanup` removes it. */
+export async function importBundled(code: string): Promise<{ module: CompiledPlanModule; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rudder-plan-'));
+  const file = join(dir, 'plan.mjs');
+  writeFileSync(file, code);
+  const module = (await import(pathToFileURL(file).href)) as CompiledPlanModule;
+  return { module, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
