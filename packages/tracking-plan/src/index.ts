@@ -22,3 +22,8 @@ export { compilePlan } from './standalone.js';
 export type { CompileOptions } from './standalone.js';
 export { createCompiledValidator, compiledResolver } from './runtime.js';
 export type { CompiledPlan, CompiledPlanModule } from './runtime.js';
+export { coverage, lookupName } from './coverage.js';
+export type { Coverage, RuleCount, SeenEvent } from './coverage.js';
+export { draftPlan, inferSchema } from './draft.js';
+export { diffPlans } from './diff.js';
+export type { BreakingChange, BreakingKind } from './diff.js';
