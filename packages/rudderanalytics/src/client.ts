@@ -9,6 +9,7 @@ import { Emitter } from './emitter.js';
 import { ClosedError, ConfigError, DeliveryError, DroppedError, type DropReason } from './errors.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
+import { isFiltered, resolvePlugins, type FilteredInfo, type PluginError, type PluginInput } from './middleware.js';
 import { MemoryQueue, type EventQueue, type QueuedEvent } from './queue.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';
@@ -29,6 +30,8 @@ export interface Stats {
   failed: number;
   /** Dropped by the overflow policy or by `close()` running out of time. */
   dropped: number;
+  /** Only with `plugins`: events a plugin dropped at the call, before being accepted (not part of `accepted`). */
+  filtered?: number;
 }
 
 /** Payload of `'delivered'`. */
@@ -49,12 +52,18 @@ export interface ClientEvents {
   retry: RetryInfo;
   /** Events dropped (queue full, or closed before delivery). */
   dropped: DroppedError;
+  /** An event a plugin dropped, with its reason and details (e.g. tracking-plan violations). */
+  filtered: FilteredInfo;
+  /** A plugin failed on an event; the event went on without that plugin's change. */
+  pluginError: PluginError;
 }
 
 /** Options of `RudderAnalytics.load`, plus the storage seam. */
 export interface LoadOptions extends ClientOptions {
   /** Where accepted events wait. Default: in memory. See `rudderanalytics/node` for a crash-safe file store. */
   storage?: EventQueue;
+  /** Ordered middleware that sees each event before it is serialized (see the README, "Plugins"). */
+  plugins?: PluginInput[];
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -66,7 +75,7 @@ export class RudderAnalytics {
   private readonly dispatcher: Dispatcher;
   private readonly emitter: Emitter<ClientEvents>;
   private readonly env: PrepareEnv;
-  private readonly counters = { accepted: 0, delivered: 0, retried: 0, failed: 0, dropped: 0 };
+  private readonly counters: Omit<Stats, 'queued' | 'inFlight'> = { accepted: 0, delivered: 0, retried: 0, failed: 0, dropped: 0 };
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastDropLog = 0;
@@ -90,6 +99,20 @@ export class RudderAnalytics {
     }
     this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
     this.env = { now: nowIso, uuid: randomUuid, maxMessageBytes: this.options.maxMessageBytes };
+    const plugins = resolvePlugins(options?.plugins);
+    if (plugins.length > 0) {
+      this.counters.filtered = 0;
+      this.env.plugins = {
+        list: plugins,
+        reports: {
+          filtered: (info) => {
+            this.counters.filtered = (this.counters.filtered ?? 0) + 1;
+            this.emitter.emit('filtered', info);
+          },
+          error: (error) => (this.emitter.has('pluginError') ? this.emitter.emit('pluginError', error) : log.error?.(error.message)),
+        },
+      };
+    }
     this.queue = checkStorage(options?.storage) ?? new MemoryQueue();
     this.dispatcher = new Dispatcher(
       `${url.href.replace(/\/+$/, '')}/v1/batch`,
@@ -134,11 +157,11 @@ export class RudderAnalytics {
     let events: QueuedEvent[];
     try {
       this.assertOpen();
-      events = prepareSendable(message, this.env);
+      events = prepareSendable(message, this.env).filter((e): e is QueuedEvent => !isFiltered(e));
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.options.enable) return Promise.resolve();
+    if (!this.options.enable || events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       let pending = events.length;
       let failure: Error | undefined;
@@ -209,13 +232,13 @@ export class RudderAnalytics {
     return this.closing;
   }
 
-  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped'`. Returns a function that unsubscribes. */
-  on<K extends 'error' | 'delivered' | 'retry' | 'dropped'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'filtered' | 'pluginError'`. Returns a function that unsubscribes. */
+  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     return this.emitter.on(name, listener);
   }
 
   /** Removes a listener added with `on`. */
-  off<K extends 'error' | 'delivered' | 'retry' | 'dropped'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
+  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
     this.emitter.off(name, listener);
   }
 
@@ -227,6 +250,7 @@ export class RudderAnalytics {
   private call(call: unknown, type: EventType): string {
     this.assertOpen();
     const event = prepareCall(call, type, this.env);
+    if (isFiltered(event)) return event.filtered.messageId;
     if (this.options.enable) this.enqueue(event);
     return event.messageId;
   }

@@ -20,6 +20,14 @@ export {
   type FailureReason,
   type DropReason,
 } from './errors.js';
+export {
+  PluginError,
+  type Plugin,
+  type PluginInput,
+  type PluginVerdict,
+  type OutgoingEvent,
+  type FilteredInfo,
+} from './middleware.js';
 export { GATEWAY_MAX_BODY_BYTES, type ClientOptions, type RetryOptions, type Logger, type OverflowPolicy } from './options.js';
 export { MemoryQueue, type EventQueue, type QueuedEvent, type Settle } from './queue.js';
 export { batchBytes, batchBody, encodeEvent, SENT_AT_BYTES, type EncodedEvent } from './encode.js';

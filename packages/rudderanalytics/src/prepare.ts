@@ -5,6 +5,7 @@
 import { encodeEvent, wireBytes } from './encode.js';
 import { enrich, type BatchDefaults, type EnrichEnv } from './enrich.js';
 import { ValidationError } from './errors.js';
+import { isFiltered, runPlugins, type Filtered, type OutgoingEvent, type Plugin, type PluginReports } from './middleware.js';
 import { findUnserializable } from './serializable.js';
 import { toIsoTimestamp } from './time.js';
 import { EVENT_TYPES, isPlainObject, validateCall } from './validate.js';
@@ -13,9 +14,14 @@ import type { EventType } from './types.js';
 
 export interface PrepareEnv extends EnrichEnv {
   maxMessageBytes: number;
+  /** The `plugins` option: run between enrichment and serialization. */
+  plugins?: { list: readonly Plugin[]; reports: PluginReports };
 }
 
-/** One call of a known type, ready to queue. `at` and `index` locate a batch item in errors. */
+/**
+ * One call of a known type, ready to queue, or what a plugin dropped. `at` and `index` locate a
+ * batch item in errors.
+ */
 export function prepareCall(
   call: unknown,
   type: EventType,
@@ -23,11 +29,14 @@ export function prepareCall(
   defaults?: BatchDefaults,
   at = '',
   index?: number,
-): QueuedEvent {
+): QueuedEvent | Filtered {
   validateCall(call, type, at, index);
+  const enriched = enrich(call as Record<string, unknown>, type, env, defaults);
+  const event = env.plugins ? runPlugins(env.plugins.list, enriched as OutgoingEvent, env.plugins.reports) : enriched;
+  if (isFiltered(event)) return event;
   let encoded;
   try {
-    encoded = encodeEvent(enrich(call as Record<string, unknown>, type, env, defaults));
+    encoded = encodeEvent(event);
   } catch (error) {
     // Validation walked every value; this is a last guard (a getter that changes its answer, say).
     throw new ValidationError(at ? at.slice(0, -1) : 'message', `could not be serialized: ${error instanceof Error ? error.message : String(error)}`, index);
@@ -40,7 +49,7 @@ export function prepareCall(
 }
 
 /** `send()`'s argument: one tagged call, or a batch whose items are all checked before any is queued. */
-export function prepareSendable(message: unknown, env: PrepareEnv): QueuedEvent[] {
+export function prepareSendable(message: unknown, env: PrepareEnv): Array<QueuedEvent | Filtered> {
   if (!isPlainObject(message)) throw new ValidationError('message', 'must be a plain object with a type');
   const type = message.type;
   if (type === 'batch') return prepareBatch(message, env);
@@ -52,7 +61,7 @@ export function prepareSendable(message: unknown, env: PrepareEnv): QueuedEvent[
 
 const BATCH_FIELDS = new Set(['type', 'batch', 'context', 'integrations', 'originalTimestamp']);
 
-function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): QueuedEvent[] {
+function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): Array<QueuedEvent | Filtered> {
   for (const key in message) {
     if (!BATCH_FIELDS.has(key) && message[key] !== undefined) throw new ValidationError(key, 'is not a field of a batch call');
   }

@@ -27,3 +27,5 @@ export type { Coverage, RuleCount, SeenEvent } from './coverage.js';
 export { draftPlan, inferSchema } from './draft.js';
 export { diffPlans } from './diff.js';
 export type { BreakingChange, BreakingKind } from './diff.js';
+export { trackingPlanPlugin, TrackingPlanViolationError } from './plugin.js';
+export type { TrackingPlanPluginOptions, ViolationPolicy, TrackingPlanDropDetails } from './plugin.js';

@@ -43,3 +43,5 @@ export function createCompiledValidator(compiled: CompiledPlanModule, options: {
 export type { PlanValidator } from './plan-validator.js';
 export type { JsonObject, Verdict, Violation, ViolationType, TrackingPlanConfig } from './types.js';
 export { annotate } from './annotate.js';
+export { trackingPlanPlugin, TrackingPlanViolationError } from './plugin.js';
+export type { TrackingPlanPluginOptions, ViolationPolicy } from './plugin.js';
