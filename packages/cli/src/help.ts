@@ -128,6 +128,8 @@ Flags:
   --host HOST              interface (default 127.0.0.1; anything else exposes the dev key)
   --db FILE                SQLite file (default ./.rudder/dataplane.db; ':memory:' keeps nothing)
   --config FILE            JSON {"sources":[{"writeKey":"…","name":"web"}],"devWriteKey":…}
+  --tracking-plan FILE     check ingested events against a tracking plan, as the hosted processor
+  --tracking-plan-config FILE   its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
 
 Examples:
   rudder dev

@@ -9,6 +9,8 @@ export const DATAPLANE_USAGE = `Options:
   --config <path>           JSON file with {"sources":[{"name","writeKey","disabled"}]}
   --write-key <key>         accept this write key too (repeatable)
   --max-request-bytes <n>   cap on the decompressed body (default 4096000)
+  --tracking-plan <path>    check ingested events against this tracking plan (any layout)
+  --tracking-plan-config <path>  the source's tracking-plan settings ({"global":{…},"track":{…}})
   --quiet                   print nothing`;
 
 /** Turns command-line flags into {@link DataPlaneOptions}; throws with a readable message on bad input. */
@@ -24,6 +26,8 @@ export function parseDataPlaneArgs(argv: string[]): DataPlaneOptions {
       'write-key': { type: 'string', multiple: true },
       'max-request-bytes': { type: 'string' },
       quiet: { type: 'boolean' },
+      'tracking-plan': { type: 'string' },
+      'tracking-plan-config': { type: 'string' },
     },
   });
   const int = (name: string, v: string | undefined) => {
@@ -39,6 +43,8 @@ export function parseDataPlaneArgs(argv: string[]): DataPlaneOptions {
     writeKeys: values['write-key'],
     maxRequestBytes: int('max-request-bytes', values['max-request-bytes']),
     quiet: values.quiet,
+    trackingPlan: values['tracking-plan'],
+    trackingPlanConfig: values['tracking-plan-config'],
   };
 }
 

@@ -12,6 +12,8 @@ import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
 import { maskKey, SourceRegistry, toSources, type SourceConfig } from './sources.js';
 import { EventStore, toStoredEvent, type StoredEvent, type Synchronous } from './store.js';
+import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
+import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -38,6 +40,10 @@ export interface DataPlaneOptions {
   logger?: DataPlaneLogger;
   /** Shorthand for a logger that says nothing (also suppresses the startup banner). */
   quiet?: boolean;
+  /** A tracking plan (file path or document, any layout): ingested events are checked and annotated like the hosted processor does. */
+  trackingPlan?: TrackingPlanSource;
+  /** The source's tracking-plan settings (file path or `{ global: {...}, track: {...} }`); default: annotate, never drop. */
+  trackingPlanConfig?: string | TrackingPlanConfig;
 }
 
 /** A running local data plane. */
@@ -103,6 +109,8 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const host = opts.host ?? '127.0.0.1';
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
+  if (opts.trackingPlanConfig !== undefined && opts.trackingPlan === undefined) throw new Error('trackingPlanConfig needs trackingPlan');
+  const planValidator = opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig);
   const sources = toSources(configs);
   // The writer thread and the readers need separate connections to one database, which an in-memory
   // database cannot give; a throwaway file behaves the same from the outside.
@@ -124,6 +132,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     logger,
     streams,
+    planValidator,
   });
 
   const connections = trackConnections(server);
@@ -152,6 +161,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   });
   logger.info(`  live events: ${url}/live`);
   logger.info(`  database: ${dbPath}`);
+  if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }

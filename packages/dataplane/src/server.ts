@@ -10,6 +10,8 @@ import { readBody } from './read-body.js';
 import type { SourceRegistry } from './sources.js';
 import { serveStream } from './sse.js';
 import { rowJson, type EventStore } from './store.js';
+import { applyTrackingPlan } from './tracking-plan.js';
+import type { PlanValidator } from '@rudderanalytics/tracking-plan';
 
 export interface ServerDeps {
   registry: SourceRegistry;
@@ -18,6 +20,8 @@ export interface ServerDeps {
   maxRequestBytes: number;
   logger: DataPlaneLogger;
   streams: Set<ServerResponse>;
+  /** With `--tracking-plan`: checks and annotates events before they are stored. */
+  planValidator?: PlanValidator;
 }
 
 const INGEST_TYPES = new Set<string>([...SINGLE_TYPES, 'batch']);
@@ -67,6 +71,7 @@ async function handleIngest(deps: ServerDeps, type: RequestType, req: IncomingMe
   }
   const result = ingest(body.body, type, { ip: requestIp(req), receivedAt: new Date().toISOString() });
   if (!result.ok) return fail(result.message);
+  if (deps.planValidator) applyTrackingPlan(deps.planValidator, result.events);
 
   let firstId: number;
   try {

@@ -4,6 +4,7 @@ import type { PreparedEvent } from './ingest.js';
 import type { EventQuery } from './query.js';
 import { applyPragmas, bucketOf, FIELDS_PER_EVENT, type Synchronous } from './schema.js';
 import type { WriterReply, WriterRequest } from './writer.js';
+import { violationClause } from './tracking-plan.js';
 
 export type { Synchronous } from './schema.js';
 
@@ -266,6 +267,11 @@ export class EventStore {
         clauses.push(`${column} = ?`);
         params.push(v);
       }
+    }
+    if (q.violation) {
+      const c = violationClause(q.violation);
+      clauses.push(c.sql);
+      params.push(...c.params);
     }
     if (q.sinceId !== undefined) {
       clauses.push('id > ?');

@@ -9,6 +9,8 @@ const OPTIONS = {
   host: { type: 'string' },
   db: { type: 'string' },
   config: { type: 'string' },
+  'tracking-plan': { type: 'string' },
+  'tracking-plan-config': { type: 'string' },
 } as const;
 
 export async function runDev(argv: string[]): Promise<number> {
@@ -26,6 +28,8 @@ export async function runDev(argv: string[]): Promise<number> {
     host: str(values, 'host'),
     dbPath: str(values, 'db'),
     configFile: str(values, 'config'),
+    trackingPlan: str(values, 'tracking-plan'),
+    trackingPlanConfig: str(values, 'tracking-plan-config'),
     logger: {
       info: (m) => stdout.write(`${m}\n`),
       warn: (m) => stderr.write(`${m}\n`),
