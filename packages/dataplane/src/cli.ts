@@ -43,8 +43,8 @@ export function parseDataPlaneArgs(argv: string[]): DataPlaneOptions {
     writeKeys: values['write-key'],
     maxRequestBytes: int('max-request-bytes', values['max-request-bytes']),
     quiet: values.quiet,
-    trackingPlan: values['tracking-plan'],
-    trackingPlanConfig: values['tracking-plan-config'],
+    ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
+    ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
   };
 }
 

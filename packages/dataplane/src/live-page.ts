@@ -88,7 +88,7 @@ export function livePage(nonce: string): string {
     else if (list) text = 'ok';
     if (dropped || (list && list.length)) tr.classList.add(dropped ? 'dropped' : 'violated');
     const td = cell(text, 'plan');
-    if (list && list.length) td.title = list.map((v) => v.type + ' ' + (v.meta && v.meta.instancePath || '') + ': ' + v.message).join('\n');
+    if (list && list.length) td.title = list.map((v) => v.type + ' ' + (v.meta && v.meta.instancePath || '') + ': ' + v.message).join('\\n');
     return td;
   };
 
