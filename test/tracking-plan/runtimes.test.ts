@@ -10,10 +10,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { compilePlan, loadPlan } from '@rudderanalytics/tracking-plan';
+import { bundleWithPlan } from '../../packages/tracking-plan/test/compiled.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PLAN = loadPlan({ id: 'tp_rt', version: 4, events: [
@@ -59,20 +59,8 @@ let dp: DataPlane;
 let bundle: string;
 const keys = Object.fromEntries(SOURCES.map((s) => [s, `wk-plan-${s}-0123456789`])) as Record<(typeof SOURCES)[number], string>;
 
-async function bundleRun(extra: string): Promise<string> {
-  const result = await build({
-    stdin: { contents: RUN + extra, resolveDir: ROOT, sourcefile: 'run.mjs', loader: 'js' },
-    plugins: [{
-      name: 'compiled-plan',
-      setup(b) {
-        b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'plan', namespace: 'compiled-plan' }));
-        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: compilePlan(PLAN, { config: CONFIG }), resolveDir: join(ROOT, 'packages/tracking-plan'), loader: 'js' }));
-      },
-    }],
-    bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'], mainFields: ['browser', 'module', 'main'], logLevel: 'silent', absWorkingDir: ROOT,
-  });
-  return result.outputFiles[0].text;
+function bundleRun(extra: string): Promise<string> {
+  return bundleWithPlan(RUN + extra, compilePlan(PLAN, { config: CONFIG }), ROOT);
 }
 
 before(async () => {

@@ -8,39 +8,23 @@ import type { CompiledPlanModule } from '../src/runtime.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bundles compiled-plan source with its ajv run-time imports inlined. */
-export async function bundleCompiled(source: string, extra = ''): Promise<string> {
-  const result = await build({
-    stdin: { contents: `${source}\n${extra}`, resolveDir: PACKAGE_DIR, sourcefile: 'plan.compiled.mjs', loader: 'js' },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
+/** Bundles compiled-plan source with its ajv run-time imports inlined: one self-contained module. */
+export function bundleCompiled(planSource: string): Promise<string> {
+  return bundleWithPlan("export * from 'virtual:compiled-plan';", planSource);
 }
 
-/** A Worker script (ES module) that answers a POSTed array of messages with their `apply()` results from the compiled plan. */
-export async function bundleWorker(source: string): Promise<string> {
+/**
+ * Bundles `entry` (ES module source) as wrangler would, where `import … from 'virtual:compiled-plan'`
+ * is `planSource` (what compilePlan() produced). Packages resolve from `resolveDir`.
+ */
+export async function bundleWithPlan(entry: string, planSource: string, resolveDir = PACKAGE_DIR): Promise<string> {
   const result = await build({
-    stdin: {
-      contents: [
-        "import * as compiled from 'virtual:compiled-plan';",
-        "import { createCompiledValidator } from './src/runtime.ts';",
-        'const validator = createCompiledValidator(compiled);',
-        'export default { async fetch(request) { const messages = await request.json(); return Response.json(messages.map((m) => validator.apply(m))); } };',
-      ].join('\n'),
-      resolveDir: PACKAGE_DIR,
-      sourcefile: 'worker.mjs',
-      loader: 'js',
-    },
+    stdin: { contents: entry, resolveDir, sourcefile: 'entry.mjs', loader: 'js' },
     plugins: [{
       name: 'compiled-plan',
       setup(b) {
         b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'compiled-plan', namespace: 'compiled-plan' }));
-        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: source, resolveDir: PACKAGE_DIR, loader: 'js' }));
+        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: 'js' }));
       },
     }],
     bundle: true,
@@ -53,6 +37,19 @@ export async function bundleWorker(source: string): Promise<string> {
     logLevel: 'silent',
   });
   return result.outputFiles[0].text;
+}
+
+/** A Worker script that answers a POSTed array of messages with their `apply()` results from the compiled plan. */
+export function bundleWorker(planSource: string): Promise<string> {
+  return bundleWithPlan(
+    [
+      "import * as compiled from 'virtual:compiled-plan';",
+      "import { createCompiledValidator } from './src/runtime.ts';",
+      'const validator = createCompiledValidator(compiled);',
+      'export default { async fetch(request) { const messages = await request.json(); return Response.json(messages.map((m) => validator.apply(m))); } };',
+    ].join('\n'),
+    planSource,
+  );
 }
 
 /** Imports a bundled module from a temporary file; `cleanup` removes it. */
