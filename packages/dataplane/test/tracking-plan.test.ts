@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
+import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import { parseDataPlaneArgs } from '../src/index.js';
 import { basic, startTestPlane } from './helpers.js';
 
@@ -19,7 +20,7 @@ after(async () => {
 });
 
 async function plane(doc: unknown, config?: unknown): Promise<Plane> {
-  const dp = await startTestPlane({ trackingPlan: doc as Record<string, unknown>, ...(config ? { trackingPlanConfig: config as Record<string, unknown> } : {}) });
+  const dp = await startTestPlane({ trackingPlan: doc as Record<string, unknown>, ...(config ? { trackingPlanConfig: config as TrackingPlanConfig } : {}) });
   planes.push(dp);
   return dp;
 }
