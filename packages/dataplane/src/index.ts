@@ -5,11 +5,11 @@
 export { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
 export { DEV_WRITE_KEY, DEV_SOURCE_NAME, type ConfigFile } from './config.js';
 export type { EventFilter } from './query.js';
-export type { StoredEvent } from './store.js';
+export type { StoredEvent, Synchronous } from './store.js';
 export type { SourceConfig } from './sources.js';
-export { maskKey } from './sources.js';
+export { maskKey, redactor } from './mask.js';
 export type { DataPlaneLogger } from './logger.js';
 export { Messages, DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 export { sanitizeUnicode, cleanId, stringifyId, INVISIBLE_RUNES } from './sanitize.js';
 export { rudderId } from './rudder-id.js';
-export { parseDataPlaneArgs, runDataPlane, DATAPLANE_USAGE } from './cli.js';
+export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';

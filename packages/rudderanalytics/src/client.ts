@@ -69,6 +69,10 @@ export interface LoadOptions extends ClientOptions {
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 const DROP_LOG_INTERVAL_MS = 10_000;
 
+/**
+ * The client: create one with {@link RudderAnalytics.load}, call the helpers (`track`, `identify`, …) or
+ * `send`, and `close()` it on shutdown. Delivery runs in the background; failures arrive as `'error'` events.
+ */
 export class RudderAnalytics {
   private readonly options: ResolvedOptions;
   private readonly queue: EventQueue;
@@ -95,7 +99,9 @@ export class RudderAnalytics {
     this.options = resolveOptions(options);
     const log = this.options.logger;
     if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-      log.warn?.(`the data plane URL uses plain http:// to ${url.hostname}: the write key crosses the network unencrypted; use https://`);
+      // A host is printed lowercased, so a key pasted as the host would escape a case-sensitive redaction.
+      const host = url.hostname.includes(writeKey.toLowerCase()) ? 'a host that contains the write key' : url.hostname;
+      log.warn?.(`the data plane URL uses plain http:// to ${host}: the write key crosses the network unencrypted; use https://`);
     }
     this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
     this.env = { now: nowIso, uuid: randomUuid, maxMessageBytes: this.options.maxMessageBytes };
