@@ -24,7 +24,9 @@ export type PluginVerdict =
 
 /** A named plugin. */
 export interface Plugin {
+  /** Names the plugin in `'filtered'` payloads and `PluginError`s. */
   readonly name: string;
+  /** Sees each event once, in plugin order; returns what to do with it (nothing: keep it as it is). */
   beforeSend(event: OutgoingEvent): PluginVerdict | void;
 }
 
