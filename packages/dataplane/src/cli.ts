@@ -13,6 +13,8 @@ export const DATAPLANE_USAGE = `Flags:
   --config FILE            JSON {"sources":[{"writeKey":"…","name":"web","disabled":false}],"devWriteKey":"…"|false}
   --write-key KEY          accept this write key too (repeatable; shown masked)
   --max-request-bytes N    cap on the decompressed request body (default 4096000; 413 beyond it)
+  --tracking-plan FILE     check ingested events against a tracking plan (any layout), as the hosted processor
+  --tracking-plan-config FILE  its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
   --quiet                  print nothing`;
 
 /** A flag or variable of the wrong shape; the message names it and the rule. */
@@ -23,7 +25,6 @@ export class DataPlaneArgsError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
 
 /** An integer in [min, max] from a flag or a variable; the value itself is not echoed (it could be anything). */
 function intIn(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -42,7 +43,7 @@ function intIn(name: string, text: string | undefined, min: number, max: number)
  * Throws {@link DataPlaneArgsError} on an unknown flag or a value of the wrong shape, so a bad port is a
  * sentence, not `ERR_SOCKET_BAD_PORT`.
  */
-export function parseDataPlaneArgs(argv: string[], env: Env = {}): DataPlaneOptions {
+export function parseDataPlaneArgs(argv: string[], env: Record<string, string | undefined> = {}): DataPlaneOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -56,6 +57,8 @@ export function parseDataPlaneArgs(argv: string[], env: Env = {}): DataPlaneOpti
         'write-key': { type: 'string', multiple: true },
         'max-request-bytes': { type: 'string' },
         quiet: { type: 'boolean' },
+        'tracking-plan': { type: 'string' },
+        'tracking-plan-config': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -73,5 +76,7 @@ export function parseDataPlaneArgs(argv: string[], env: Env = {}): DataPlaneOpti
     writeKeys: values['write-key'],
     maxRequestBytes: intIn('--max-request-bytes', values['max-request-bytes'], 1, Number.MAX_SAFE_INTEGER),
     quiet: values.quiet,
+    ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
+    ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
   };
 }

@@ -15,6 +15,8 @@ import { SourceRegistry, toSources, type SourceConfig } from './sources.js';
 import type { StorageEngine } from './engines.js';
 import { toStoredEvent, type StoredEvent } from './rows.js';
 import { EventStore, type Synchronous } from './store.js';
+import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
+import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -46,6 +48,10 @@ export interface DataPlaneOptions {
   logger?: DataPlaneLogger;
   /** Shorthand for a logger that says nothing (also suppresses the startup banner). */
   quiet?: boolean;
+  /** A tracking plan (file path or document, any layout): ingested events are checked and annotated like the hosted processor does. */
+  trackingPlan?: TrackingPlanSource;
+  /** The source's tracking-plan settings (file path or `{ global: {...}, track: {...} }`); default: annotate, never drop. */
+  trackingPlanConfig?: string | TrackingPlanConfig;
 }
 
 /** A running local data plane. */
@@ -112,6 +118,8 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const host = opts.host ?? '127.0.0.1';
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
+  if (opts.trackingPlanConfig !== undefined && opts.trackingPlan === undefined) throw new Error('trackingPlanConfig needs trackingPlan');
+  const planValidator = opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig);
   const sources = toSources(configs);
   // The writer thread and the readers need separate connections to one database, which an in-memory
   // database cannot give; a throwaway file behaves the same from the outside.
@@ -133,6 +141,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     logger,
     streams,
+    planValidator,
   });
 
   const connections = trackConnections(server);
@@ -161,6 +170,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   });
   logger.info(`  live events: ${url}/live`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
+  if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }

@@ -12,6 +12,8 @@ import type { SourceRegistry } from './sources.js';
 import { serveStream } from './sse.js';
 import { rowJson } from './rows.js';
 import type { EventStore } from './store.js';
+import { applyTrackingPlan } from './tracking-plan.js';
+import type { PlanValidator } from '@rudderanalytics/tracking-plan';
 
 export interface ServerDeps {
   registry: SourceRegistry;
@@ -20,6 +22,8 @@ export interface ServerDeps {
   maxRequestBytes: number;
   logger: DataPlaneLogger;
   streams: Set<ServerResponse>;
+  /** With `--tracking-plan`: checks and annotates events before they are stored. */
+  planValidator?: PlanValidator;
 }
 
 const INGEST_TYPES = new Set<string>([...SINGLE_TYPES, 'batch']);
@@ -69,6 +73,7 @@ async function handleIngest(deps: ServerDeps, type: RequestType, req: IncomingMe
   }
   const result = ingest(body.body, type, { ip: requestIp(req), receivedAt: new Date().toISOString() });
   if (!result.ok) return fail(result.message);
+  if (deps.planValidator) applyTrackingPlan(deps.planValidator, result.events);
 
   let firstId: number;
   try {
