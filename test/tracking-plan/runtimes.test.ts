@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { Miniflare } from 'miniflare';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { compilePlan, loadPlan } from '@rudderanalytics/tracking-plan';
-import { bundleWithPlan } from '../../packages/tracking-plan/test/compiled.js';
+import { bundleWithPlan } from '../../packages/tracking-plan/test/support/compiled.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PLAN = loadPlan({ id: 'tp_rt', version: 4, events: [

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { at, rudder, startPlane, type TestPlane } from './helpers.js';
+import { at, rudder, startPlane, type TestPlane } from './support/helpers.js';
 
 const fixtures = new URL('../../tracking-plan/test/fixtures/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));

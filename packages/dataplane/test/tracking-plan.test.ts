@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import { parseDataPlaneArgs } from '../src/index.js';
-import { basic, startTestPlane } from './helpers.js';
+import { basic, startTestPlane } from './support/helpers.js';
 
 const fixtures = new URL('../../tracking-plan/test/fixtures/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));

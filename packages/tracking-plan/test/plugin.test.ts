@@ -12,7 +12,7 @@ import {
   compilePlan, createCompiledValidator, createValidator, loadPlan, trackingPlanPlugin, TrackingPlanViolationError,
   type PlanValidator, type TrackingPlanConfig,
 } from '../src/index.js';
-import { bundleCompiled, importBundled } from './compiled.js';
+import { bundleCompiled, importBundled } from './support/compiled.js';
 
 const plan = loadPlan({ id: 'tp_shop', version: 5, events: [
   { eventType: 'track', name: 'Order Completed', rules: {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { annotate, type Verdict, type Violation } from '../src/index.js';
-import { fixture } from './fixtures.js';
+import { fixture } from './support/fixtures.js';
 
 const { cases } = fixture('rudder-server-report-violations.json');
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { compilePlan, createCompiledValidator, createValidator, loadPlan, type JsonObject, type TrackingPlan, type TrackingPlanConfig } from '../src/index.js';
-import { bundleCompiled, importBundled } from './compiled.js';
-import { fixture } from './fixtures.js';
+import { bundleCompiled, importBundled } from './support/compiled.js';
+import { fixture } from './support/fixtures.js';
 
 const transformerPlans = { ...fixture('transformer-event-validation.json').plans, ...fixture('transformer-tracking-plan.json').plans };
 const extraPlan = {

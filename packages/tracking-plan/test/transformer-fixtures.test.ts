@@ -6,7 +6,7 @@ import {
   ajvResolver, decide, evaluate, findPlannedEvent, isSupportedEventType, loadPlan, violationsOf,
   type JsonObject, type TrackingPlanConfig, type Violation,
 } from '../src/index.js';
-import { fixture } from './fixtures.js';
+import { fixture } from './support/fixtures.js';
 
 const eventValidation = fixture('transformer-event-validation.json');
 const trackingPlan = fixture('transformer-tracking-plan.json');

@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { Miniflare } from 'miniflare';
 import { compilePlan, createValidator, loadPlan, type JsonObject, type TrackingPlanConfig } from '../src/index.js';
-import { bundleWorker } from './compiled.js';
-import { fixture } from './fixtures.js';
+import { bundleWorker } from './support/compiled.js';
+import { fixture } from './support/fixtures.js';
 
 const { plans } = fixture('transformer-event-validation.json');
 const plan = loadPlan(plans.newTrackingPlan, { id: 'tp_new', version: 7 });

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WRANGLER_BUILD } from '../../../test/runtimes/support/bundle.js';
-import type { CompiledPlanModule } from '../src/runtime.js';
+import { WRANGLER_BUILD } from '../../../../test/runtimes/support/bundle.js';
+import type { CompiledPlanModule } from '../../src/runtime.js';
 
-const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Bundles compiled-plan source with its ajv run-time imports inlined: one self-contained module. */
 export function bundleCompiled(planSource: string): Promise<string> {
