@@ -25,7 +25,6 @@ export class DataPlaneArgsError extends Error {
   }
 }
 
-
 /** An integer in [min, max] from a flag or a variable; the value itself is not echoed (it could be anything). */
 function intIn(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;

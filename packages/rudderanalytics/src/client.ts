@@ -100,7 +100,15 @@ export class RudderAnalytics {
   private readonly dispatcher: Dispatcher;
   private readonly emitter: Emitter<ClientEvents>;
   private readonly env: PrepareEnv;
-  private readonly counters: Omit<Stats, 'queued' | 'inFlight'> = { accepted: 0, replayed: 0, delivered: 0, retried: 0, failed: 0, dropped: 0, persisted: 0 };
+  private readonly counters: Omit<Stats, 'queued' | 'inFlight'> = {
+    accepted: 0,
+    replayed: 0,
+    delivered: 0,
+    retried: 0,
+    failed: 0,
+    dropped: 0,
+    persisted: 0,
+  };
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastDropLog = 0;
@@ -279,12 +287,18 @@ export class RudderAnalytics {
   }
 
   /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'`. Returns a function that unsubscribes. */
-  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(
+    name: K,
+    listener: (payload: ClientEvents[K]) => void,
+  ): () => void {
     return this.emitter.on(name, listener);
   }
 
   /** Removes a listener added with `on`. */
-  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
+  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(
+    name: K,
+    listener: (payload: ClientEvents[K]) => void,
+  ): void {
     this.emitter.off(name, listener);
   }
 

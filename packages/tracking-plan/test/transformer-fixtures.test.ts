@@ -3,8 +3,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  ajvResolver, decide, evaluate, findPlannedEvent, isSupportedEventType, loadPlan, violationsOf,
-  type JsonObject, type TrackingPlanConfig, type Violation,
+  ajvResolver,
+  decide,
+  evaluate,
+  findPlannedEvent,
+  isSupportedEventType,
+  loadPlan,
+  violationsOf,
+  type JsonObject,
+  type TrackingPlanConfig,
+  type Violation,
 } from '../src/index.js';
 import { fixture } from './support/fixtures.js';
 
