@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
 /**
@@ -68,17 +67,28 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** What {@link checkRead} looks at in a request. */
+export interface ReadRequest {
+  host?: string;
+  authorization?: string;
+  cookie?: string;
+  /** The `token` query parameter, if any. */
+  queryToken?: string;
+  /** The peer's address as the socket reports it. */
+  peer: string;
+}
+
 /** Decides one read request. The answer never repeats the token or the Host header. */
-export function checkRead(guard: ReadGuard, req: IncomingMessage, url: URL): GuardResult {
-  const name = hostName(req.headers.host);
+export function checkRead(guard: ReadGuard, req: ReadRequest): GuardResult {
+  const name = hostName(req.host);
   if (name === undefined || !(LOOPBACK_NAMES.has(name) || guard.allowedHosts.has(name))) {
     return { ok: false, status: 403, message: 'host not allowed: start the data plane with --allowed-host <name> to read through it' };
   }
-  if (guard.token === undefined || isLoopbackAddress(req.socket.remoteAddress ?? '')) return { ok: true };
-  const auth = req.headers.authorization ?? '';
+  if (guard.token === undefined || isLoopbackAddress(req.peer)) return { ok: true };
+  const auth = req.authorization ?? '';
   const bearer = auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7).trim() : undefined;
-  const query = url.searchParams.get('token') ?? undefined;
-  const cookie = cookieValue(req.headers.cookie, guard.cookieName);
+  const query = req.queryToken;
+  const cookie = cookieValue(req.cookie, guard.cookieName);
   for (const candidate of [bearer, query, cookie]) {
     if (candidate !== undefined && sameSecret(candidate, guard.token)) {
       // The live page's own fetch and EventSource cannot add a header; the cookie carries the token for them.

@@ -215,7 +215,13 @@ async function routeIngest(deps: ServerDeps, url: URL, req: IncomingMessage, res
 
 /** The read side: stored events. No CORS grant ever; only allowed Host names, and the token when required. */
 async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const verdict = checkRead(deps.guard, req, url);
+  const verdict = checkRead(deps.guard, {
+    host: req.headers.host,
+    authorization: req.headers.authorization,
+    cookie: req.headers.cookie,
+    queryToken: url.searchParams.get('token') ?? undefined,
+    peer: req.socket.remoteAddress ?? '',
+  });
   if (!verdict.ok) return sendError(res, verdict.status, verdict.message);
   if (verdict.setCookie) res.setHeader('Set-Cookie', verdict.setCookie);
   const method = req.method ?? 'GET';
