@@ -2,44 +2,11 @@
 // /sourceConfig, /beacon, /pixel, /rsaMetrics, gateway-like answers to unknown paths, deep JSON; and
 // the read side locked to loopback Host names with no CORS grant.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { basic, post, startTestPlane, track } from './helpers.js';
+import { basic, post, raw, startTestPlane, track } from './helpers.js';
 
 const ORIGIN = 'http://shop.localhost:3000';
 const OFF_KEY = 'off_key_0123456789';
-
-interface RawReply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** One request with exactly these headers (fetch would not let a test choose `Host`). */
-function raw(
-  url: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string | Buffer,
-): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method, headers, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      // A stream never ends by itself: its status and headers are all we need.
-      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
-        res.destroy();
-        return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0) });
-      }
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const lines: string[] = [];
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
