@@ -127,6 +127,10 @@ Flags:
   --host HOST              interface (default 127.0.0.1; anything else exposes the dev key)
   --db FILE                SQLite file (default ./.rudder/dataplane.db; ':memory:' keeps nothing)
   --config FILE            JSON {"sources":[{"writeKey":"…","name":"web"}],"devWriteKey":…}
+  --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable);
+                           other than localhost, 127.0.0.1 and [::1] they get 403
+  --no-read-token          with a --host beyond loopback, let other machines read without the
+                           printed read token
 
 Examples:
   rudder dev

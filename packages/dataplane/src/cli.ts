@@ -9,6 +9,9 @@ export const DATAPLANE_USAGE = `Options:
   --config <path>           JSON file with {"sources":[{"name","writeKey","disabled"}]}
   --write-key <key>         accept this write key too (repeatable)
   --max-request-bytes <n>   cap on the decompressed body (default 4096000)
+  --allowed-host <name>     also answer reads (/api/*, /live) for this Host name (repeatable)
+  --read-token <token>      token other machines need to read (default: random when --host is not loopback)
+  --no-read-token           no read token even when --host is not loopback
   --quiet                   print nothing`;
 
 /** Turns command-line flags into {@link DataPlaneOptions}; throws with a readable message on bad input. */
@@ -23,6 +26,9 @@ export function parseDataPlaneArgs(argv: string[]): DataPlaneOptions {
       config: { type: 'string' },
       'write-key': { type: 'string', multiple: true },
       'max-request-bytes': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'read-token': { type: 'string' },
+      'no-read-token': { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
   });
@@ -38,6 +44,8 @@ export function parseDataPlaneArgs(argv: string[]): DataPlaneOptions {
     configFile: values.config,
     writeKeys: values['write-key'],
     maxRequestBytes: int('max-request-bytes', values['max-request-bytes']),
+    allowedHosts: values['allowed-host'],
+    readToken: values['no-read-token'] ? false : values['read-token'],
     quiet: values.quiet,
   };
 }

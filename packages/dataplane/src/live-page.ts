@@ -46,7 +46,7 @@ export function livePage(nonce: string): string {
 <main>
   <div id="list">
     <table>
-      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th></tr></thead>
+      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>channel</th><th>library</th></tr></thead>
       <tbody id="events"></tbody>
     </table>
   </div>
@@ -72,6 +72,14 @@ export function livePage(nonce: string): string {
     td.textContent = text == null ? '' : String(text);
     if (cls) td.className = cls;
     return td;
+  };
+
+  // Where an event came from: web (a browser SDK), server, mobile… as the client says; the SDK that sent it.
+  const channelOf = (p) => (typeof p.channel === 'string' ? p.channel : '');
+  const libraryOf = (p) => {
+    const lib = p.context && typeof p.context === 'object' ? p.context.library : undefined;
+    if (!lib || typeof lib !== 'object' || typeof lib.name !== 'string') return '';
+    return typeof lib.version === 'string' ? lib.name + ' ' + lib.version : lib.name;
   };
 
   const visible = (e) => {
@@ -104,7 +112,8 @@ export function livePage(nonce: string): string {
     if (e.id > lastId) lastId = e.id;
     const tr = document.createElement('tr');
     tr.dataset.id = String(e.id);
-    tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source));
+    tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source),
+      cell(channelOf(e.payload)), cell(libraryOf(e.payload)));
     tr.hidden = !visible(e);
     tr.addEventListener('click', () => select(tr));
     // Keep newest first whatever order rows arrive in.

@@ -73,8 +73,12 @@ test('a broken config file or a key with ":" is refused at start', async () => {
 
 test('defaults: 127.0.0.1, and the CLI flags map onto options', () => {
   assert.deepEqual(parseDataPlaneArgs(['--port', '0', '--db', 'x.db', '--write-key', 'k1', '--write-key', 'k2', '--quiet']), {
-    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: undefined, quiet: true,
+    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: undefined,
+    allowedHosts: undefined, readToken: undefined, quiet: true,
   });
+  const reads = parseDataPlaneArgs(['--allowed-host', 'dev.test', '--allowed-host', 'box.lan', '--read-token', 't0k']);
+  assert.deepEqual([reads.allowedHosts, reads.readToken], [['dev.test', 'box.lan'], 't0k']);
+  assert.equal(parseDataPlaneArgs(['--no-read-token']).readToken, false);
   assert.throws(() => parseDataPlaneArgs(['--port', 'eighty']), /--port/);
   assert.throws(() => parseDataPlaneArgs(['--bogus']));
 });

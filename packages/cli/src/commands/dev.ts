@@ -3,12 +3,15 @@ import { int, parse, str } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import { DEV_HELP } from '../help.js';
 import { stderr, stdout } from '../output.js';
+import { sdkSnippets } from '../snippets.js';
 
 const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   db: { type: 'string' },
   config: { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
+  'no-read-token': { type: 'boolean' },
 } as const;
 
 export async function runDev(argv: string[]): Promise<number> {
@@ -26,6 +29,8 @@ export async function runDev(argv: string[]): Promise<number> {
     host: str(values, 'host'),
     dbPath: str(values, 'db'),
     configFile: str(values, 'config'),
+    allowedHosts: values['allowed-host'] as unknown as string[] | undefined,
+    readToken: values['no-read-token'] ? false : undefined,
     logger: {
       info: (m) => stdout.write(`${m}\n`),
       warn: (m) => stderr.write(`${m}\n`),
@@ -38,6 +43,7 @@ export async function runDev(argv: string[]): Promise<number> {
       ? `\nReady. In another shell, with no setup:\n  rudder track --user-id u1 --event "Hello"\n  rudder events --follow\n`
       : `\nReady. In another shell:\n  export RUDDER_DATA_PLANE_URL=${dp.url}\n  rudder track --user-id u1 --event "Hello"\n  rudder events --follow\n`,
   );
+  stdout.write(sdkSnippets(dp.url, dp.sources[0]?.name === 'dev' ? dp.writeKey : undefined));
   stdout.write('Press Ctrl-C to stop.\n');
 
   await new Promise<void>((resolve) => {
