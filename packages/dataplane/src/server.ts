@@ -110,7 +110,7 @@ async function handlePixel(deps: ServerDeps, type: PixelType, url: URL, req: Inc
   const outcome = await pixelOutcome(deps, event, req);
   if (outcome !== Messages.ok) deps.logger.info(`pixel ${url.pathname}: ${outcome}`);
   res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': PIXEL_GIF.length, 'Cache-Control': 'no-store' });
-  res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
+  res.end(PIXEL_GIF);
 }
 
 async function pixelOutcome(deps: ServerDeps, event: PixelResult, req: IncomingMessage): Promise<string> {
@@ -196,7 +196,8 @@ async function routeIngest(deps: ServerDeps, url: URL, req: IncomingMessage, res
     return handleIngest(deps, 'batch', { query: url.searchParams.get('writeKey') }, req, res);
   }
   if (path.startsWith('/pixel/v1/') && PIXEL_TYPES.has(path.slice(10))) {
-    if (!isGet) return methodNotAllowed(res, 'GET');
+    // GET only, like the gateway's router: a HEAD (a link checker, say) must not store an event.
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
     return handlePixel(deps, path.slice(10) as PixelType, url, req, res);
   }
   switch (path) {

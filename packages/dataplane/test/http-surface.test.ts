@@ -206,7 +206,9 @@ describe('/pixel/v1/track and /pixel/v1/page', () => {
     await pixel(`/pixel/v1/page?writeKey=${dp.writeKey}&name=Home`);
     await pixel(`/pixel/v1/page?writeKey=${dp.writeKey}&userId=u1&__proto__.polluted=1&constructor.prototype.polluted=1`);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
-    assert.equal(dp.count(), 1, 'only the last one (with an id) is stored');
+    const head = await raw(dp.url, 'HEAD', `/pixel/v1/track?writeKey=${dp.writeKey}&userId=u1&event=E`);
+    assert.equal(head.status, 405, 'GET only, as the gateway routes it');
+    assert.equal(dp.count(), 1, 'only the one with a key and an id is stored');
     assert.equal(((dp.events()[0].payload.__proto__ as unknown) as Record<string, unknown>).polluted, '1');
   });
 });
@@ -263,4 +265,19 @@ test('write keys from query strings never reach a log line', async () => {
   for (const line of logged) {
     for (const key of [secret, dp.writeKey, OFF_KEY]) assert.ok(!line.includes(key), `a key in: ${line}`);
   }
+});
+
+test('a read token is printed once and carried by the live URL', async () => {
+  const printed: string[] = [];
+  const log = (m: string) => printed.push(m);
+  const guarded = await startTestPlane({ quiet: false, logger: { info: log, warn: log, error: log }, readToken: 'chosen-token-123' });
+  try {
+    assert.equal(guarded.readToken, 'chosen-token-123');
+    assert.equal(guarded.liveUrl, `${guarded.url}/live?token=chosen-token-123`);
+    assert.equal(printed.filter((l) => l.includes('chosen-token-123')).length, 2, printed.join('\n'));
+    assert.equal((await raw(guarded.url, 'GET', '/live?token=chosen-token-123')).status, 200);
+  } finally {
+    await guarded.stop();
+  }
+  assert.equal(dp.readToken, undefined, 'none on loopback unless asked for');
 });
