@@ -115,27 +115,25 @@ Examples:
   rudder send --dry-run events.jsonl
 `;
 
-export const DEV_HELP = `Usage: rudder dev [flags]
+/** `rudder dev --help`, around the data plane's own flag list (`DATAPLANE_USAGE`), which it parses with. */
+export function devHelp(dataPlaneUsage: string): string {
+  return `Usage: rudder dev [flags]
 
 Starts a local RudderStack-compatible data plane: the gateway's HTTP API (/v1/batch, …),
 SQLite storage, the query API (/api/events) and a live page. Prints its URL, the local dev
 write key (public by design; every other key is masked) and the live page URL, and runs until
 Ctrl-C (SIGINT or SIGTERM close it cleanly).
 
-Flags:
-  --port N                 port (default 8080; 0 picks a free one)
-  --host HOST              interface (default 127.0.0.1; anything else exposes the dev key)
-  --db FILE                SQLite file (default ./.rudder/dataplane.db; ':memory:' keeps nothing)
-  --config FILE            JSON {"sources":[{"writeKey":"…","name":"web"}],"devWriteKey":…}
-  --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable);
-                           other than localhost, 127.0.0.1 and [::1] they get 403
-  --no-read-token          with a --host beyond loopback, let other machines read without the
-                           printed read token
+${dataPlaneUsage}
+
+Environment: RUDDER_PORT and RUDDER_DB are read when --port and --db are not given.
 
 Examples:
   rudder dev
   rudder dev --port 9090 --db /tmp/events.db
+  rudder dev --config sources.json --write-key "$MY_SOURCE_KEY"
 `;
+}
 
 export const EVENTS_HELP = `Usage: rudder events [flags]
 
@@ -148,8 +146,9 @@ Flags:
   --anonymous-id ID        exact anonymousId
   --event NAME             track event name, or page/screen name
   --message-id ID          one event
-  --since ID|ISO           only after this row id, or received at/after this time
-  --limit N                the newest N (default 20; at most 10000)
+  --since ID|ISO           only after this row id, or received at/after this time; pages
+                           forward: the first N after it (next page: --since <its last id>)
+  --limit N                N rows, 1 to 10000 (default 20): the newest N, or the first N after --since
   --json                   JSON Lines: one stored event per line (with the full payload)
   --follow, -f             keep printing new events as they are stored (until Ctrl-C)
   --data-plane-url URL     (else $RUDDER_DATA_PLANE_URL, else http://127.0.0.1:8080)
@@ -157,5 +156,6 @@ Flags:
 Examples:
   rudder events
   rudder events --type track --user-id u1 --limit 5
+  rudder events --json --since 0 --limit 1000          # then --since <the last id> for the next page
   rudder events --follow --json | jq .payload.properties
 `;

@@ -11,7 +11,8 @@ import { normalizeFilter, type EventFilter } from './query.js';
 import { createReadGuard, isLoopbackAddress } from './read-guard.js';
 import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
-import { maskKey, SourceRegistry, toSources, type SourceConfig } from './sources.js';
+import { maskKey } from './mask.js';
+import { SourceRegistry, toSources, type SourceConfig } from './sources.js';
 import { EventStore, toStoredEvent, type StoredEvent, type Synchronous } from './store.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
@@ -164,9 +165,9 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
 
   logger.info(`rudder data plane listening on ${url}`);
   sources.forEach((s, i) => {
-    const isDev = i === 0 && hasDev;
-    // The dev key is printed in full once, by design (it is public anyway); other keys only masked.
-    const shown = isDev ? configs[0].writeKey : maskKey(configs[i].writeKey);
+    // The well-known dev key is printed in full once, by design (it is public anyway); every other key,
+    // a replacement dev key from a config file included, only masked.
+    const shown = i === 0 && hasDev && configs[0].writeKey === DEV_WRITE_KEY ? DEV_WRITE_KEY : maskKey(configs[i].writeKey);
     logger.info(`  source ${s.name}${s.disabled ? ' (disabled)' : ''}: write key ${shown}`);
   });
   logger.info(`  live events: ${liveUrl}`);

@@ -25,12 +25,6 @@ export type AuthResult = { ok: true; source: Source } | { ok: false; message: Me
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest();
 
-/** Masks a key for display: `dev_…a1b2`. Never print a key any other way. */
-export function maskKey(key: string): string {
-  if (key.length <= 8) return '…';
-  return `${key.slice(0, 4)}…${key.slice(-4)}`;
-}
-
 export function toSources(configs: SourceConfig[]): Source[] {
   return configs.map((c, i) => {
     if (typeof c.writeKey !== 'string' || c.writeKey === '') {

@@ -87,10 +87,10 @@ describe('query API', () => {
     assert.deepEqual(await ids('?limit=2'), ['m4', 'm3']);
     const all = (await get('')).body.events.map((e) => e.id as number);
     const idOfM2 = all[2];
-    assert.deepEqual(await ids(`?since=${idOfM2}`), ['m4', 'm3']);
+    assert.deepEqual(await ids(`?since=${idOfM2}`), ['m3', 'm4'], 'since pages forward: oldest first');
     assert.deepEqual(await ids(`?before=${idOfM2}`), ['m1']);
     const minute = 60_000;
-    assert.deepEqual(await ids(`?since=${new Date(Date.now() - minute).toISOString()}&type=track`), ['m3', 'm2']);
+    assert.deepEqual(await ids(`?since=${new Date(Date.now() - minute).toISOString()}&type=track`), ['m2', 'm3']);
     assert.deepEqual(await ids(`?since=${new Date(Date.now() + minute).toISOString()}`), []);
     // since=<date> means "stored at or after": wait for the clock to tick past the mark, store one more.
     const mark = new Date();

@@ -86,7 +86,9 @@ export class RudderAnalytics {
     this.options = resolveOptions(options);
     const log = this.options.logger;
     if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-      log.warn?.(`the data plane URL uses plain http:// to ${url.hostname}: the write key crosses the network unencrypted; use https://`);
+      // A host is printed lowercased, so a key pasted as the host would escape a case-sensitive redaction.
+      const host = url.hostname.includes(writeKey.toLowerCase()) ? 'a host that contains the write key' : url.hostname;
+      log.warn?.(`the data plane URL uses plain http:// to ${host}: the write key crosses the network unencrypted; use https://`);
     }
     this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
     this.env = { now: nowIso, uuid: randomUuid, maxMessageBytes: this.options.maxMessageBytes };

@@ -1,5 +1,6 @@
 /** `rudder identify|track|page|screen|group|alias`: one call, from flags or from a JSON object on stdin. */
 import { randomUUID } from 'node:crypto';
+import { ValidationError } from 'rudderanalytics';
 import { CONNECTION_OPTIONS, parse, str, type OptionSpecs, type Values } from '../args.js';
 import { createClient, sdkOptions } from '../client.js';
 import { resolveTarget } from '../config.js';
@@ -8,6 +9,7 @@ import { hintFor, reasonOf } from '../failure.js';
 import { callHelp } from '../help.js';
 import { stderr, stdout } from '../output.js';
 
+/** The call types, each a command of its own; also what `rudder events --type` accepts. */
 export const CALL_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
 export type CallType = (typeof CALL_TYPES)[number];
 
@@ -55,7 +57,7 @@ export async function runCall(type: CallType, argv: string[]): Promise<number> {
     await client.send({ type, ...call } as Parameters<typeof client.send>[0]);
   } catch (error) {
     await client.close({ timeoutMs: 0 });
-    if ((error as { code?: string }).code === 'invalid_event') throw new InputError(reasonOf(error));
+    if (error instanceof ValidationError) throw new InputError(reasonOf(error));
     const hint = hintFor(error, target);
     stderr.write(`error: ${type} ${reasonOf(error)}\n${hint ? `hint: ${hint}\n` : ''}`);
     return EXIT_FAILED;

@@ -180,7 +180,6 @@ test(`a corpus of ${rows.length} bad calls and options: each refused with its fi
   assert.ok(rows.length >= 40);
   const rejections = recordUnhandledRejections();
   const plane = await startStoredPlane(KEY);
-  t.diagnostic(`against the ${plane.kind}`);
   const client = RudderAnalytics.load(KEY, plane.url, { flushOnExit: false, flushInterval: 10, gzip: true });
   t.after(async () => {
     rejections.stop();
