@@ -1,21 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { routeIngest } from './gateway-routes.js';
+import { sendError, sendJson } from './http-answers.js';
 import type { EventHub } from './hub.js';
-import { isPreflight, preflightHeaders, responseCorsHeaders } from './cors.js';
-import { ingest, SINGLE_TYPES, type PreparedEvent, type RequestType } from './ingest.js';
-import { livePage } from './live-page.js';
 import type { DataPlaneLogger } from './logger.js';
-import { Messages, StatusOf, type Message } from './messages.js';
-import { PIXEL_GIF, pixelEvent, type PixelResult, type PixelType } from './pixel.js';
-import { parseQuery, QueryError } from './query.js';
-import { readBody } from './read-body.js';
-import { checkRead, type ReadGuard } from './read-guard.js';
-import { stringifyJson } from './serialize.js';
-import { sourceConfigJson } from './source-config.js';
-import { writeKeyFromHeader, type AuthResult, type Source, type SourceRegistry } from './sources.js';
-import { serveStream } from './sse.js';
-import { rowJson, type EventStore } from './store.js';
+import { QueryError } from './query.js';
+import type { ReadGuard } from './read-guard.js';
+import { routeRead } from './read-routes.js';
+import type { SourceRegistry } from './sources.js';
+import type { EventStore } from './store.js';
 
+/** What the request handlers share. */
 export interface ServerDeps {
   registry: SourceRegistry;
   store: EventStore;
@@ -26,216 +20,8 @@ export interface ServerDeps {
   guard: ReadGuard;
 }
 
-const INGEST_TYPES = new Set<string>([...SINGLE_TYPES, 'batch']);
-const STORE_FAILED = 'failed to store events';
-
-/** Like Go's http.Error: text/plain, nosniff, message plus a newline. */
-function sendError(res: ServerResponse, status: number, message: string, close = false): void {
-  const headers: Record<string, string> = {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'X-Content-Type-Options': 'nosniff',
-  };
-  if (close) headers.Connection = 'close';
-  res.writeHead(status, headers);
-  res.end(`${message}\n`);
-}
-
-function sendJson(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(text);
-}
-
-/** kithttputil.GetRequestIP: first X-Forwarded-For entry (spaces removed), else the peer host. */
-export function requestIp(req: IncomingMessage): string {
-  const xff = req.headersDistinct['x-forwarded-for']?.[0];
-  const first = xff?.split(',')[0] ?? '';
-  if (first !== '') return first.replaceAll(' ', '');
-  const peer = req.socket.remoteAddress ?? '';
-  if (peer.startsWith('::ffff:') && peer.includes('.')) return peer.slice(7);
-  // Go's RemoteAddr brackets IPv6 hosts and the gateway keeps the brackets.
-  return peer.includes(':') ? `[${peer}]` : peer;
-}
-
-/** Where a request's write key comes from: the Authorization header, or the query string (beacon). */
-type KeySource = { header: string | undefined } | { query: string | null };
-
-async function handleIngest(deps: ServerDeps, type: RequestType, key: KeySource, req: IncomingMessage, res: ServerResponse) {
-  // The path only: the query string of a beacon request carries the write key.
-  const path = new URL(req.url ?? '/', 'http://local').pathname;
-  const fail = (message: Message, close = false) => {
-    deps.logger.info(`${StatusOf[message]} POST ${path}: ${message}`);
-    sendError(res, StatusOf[message], message, close);
-  };
-  // Auth first, before a single body byte is read, like the gateway's writeKeyAuth middleware.
-  const auth = authenticate(deps.registry, key);
-  if (!auth.ok) return fail(auth.message);
-
-  const body = await readBody(req, deps.maxRequestBytes);
-  if (!body.ok) {
-    if ('aborted' in body) return;
-    return fail(body.message, body.message === Messages.tooLarge);
-  }
-  const result = ingest(body.body, type, { ip: requestIp(req), receivedAt: new Date().toISOString() });
-  if (!result.ok) return fail(result.message);
-  const stored = await store(deps, auth.source, result.events);
-  if (!stored) return sendError(res, 500, STORE_FAILED);
-  // Committed: only now may the client hear `ok`.
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(Messages.ok);
-}
-
-function authenticate(registry: SourceRegistry, key: KeySource): AuthResult {
-  if ('header' in key) return registry.authenticate(key.header);
-  // The gateway's beacon interceptor: a missing or empty `writeKey` parameter is its own 401.
-  if (!key.query) return { ok: false, message: Messages.noWriteKeyInQuery };
-  return registry.authenticateKey(key.query);
-}
-
-/** Commits the events, then tells live listeners; false when the database refused them. */
-async function store(deps: ServerDeps, source: Source, events: PreparedEvent[]): Promise<boolean> {
-  let firstId: number;
-  try {
-    firstId = await deps.store.insert(source.name, events);
-  } catch (err) {
-    deps.logger.error(`storing ${events.length} events failed: ${(err as Error).message}`);
-    return false;
-  }
-  deps.hub.publish(source.name, firstId, events);
-  return true;
-}
-
-/** `GET /pixel/v1/track|page`: always the GIF; what happened to the event is only logged. */
-async function handlePixel(deps: ServerDeps, type: PixelType, url: URL, req: IncomingMessage, res: ServerResponse) {
-  const event = pixelEvent(url.searchParams, type, new Date().toISOString());
-  const outcome = await pixelOutcome(deps, event, req);
-  if (outcome !== Messages.ok) deps.logger.info(`pixel ${url.pathname}: ${outcome}`);
-  res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': PIXEL_GIF.length, 'Cache-Control': 'no-store' });
-  res.end(PIXEL_GIF);
-}
-
-async function pixelOutcome(deps: ServerDeps, event: PixelResult, req: IncomingMessage): Promise<string> {
-  if (!event.ok) return event.reason;
-  const auth = event.writeKey === '' ? ({ ok: false, message: Messages.noWriteKey } as const) : deps.registry.authenticateKey(event.writeKey);
-  if (!auth.ok) return auth.message;
-  const body = Buffer.from(stringifyJson(event.body));
-  const result = ingest(body, event.body.type as PixelType, { ip: requestIp(req), receivedAt: new Date().toISOString() });
-  if (!result.ok) return result.message;
-  return (await store(deps, auth.source, result.events)) ? Messages.ok : STORE_FAILED;
-}
-
-/** `GET /sourceConfig/`: the write key from Basic auth, else from the `writeKey` parameter. */
-function handleSourceConfig(deps: ServerDeps, url: URL, req: IncomingMessage, res: ServerResponse) {
-  const key = writeKeyFromHeader(req.headers.authorization) ?? url.searchParams.get('writeKey');
-  if (!key) return sendError(res, 401, Messages.noWriteKey);
-  const source = deps.registry.find(key);
-  if (!source) return sendError(res, 401, Messages.invalidWriteKey);
-  sendJson(res, 200, sourceConfigJson(source));
-}
-
-/** `POST /rsaMetrics`: the browser SDK's own error and usage metrics; read and dropped. */
-async function handleSdkMetrics(deps: ServerDeps, req: IncomingMessage, res: ServerResponse) {
-  const body = await readBody(req, deps.maxRequestBytes);
-  if (!body.ok && 'aborted' in body) return;
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(Messages.ok);
-}
-
-function handleHealth(deps: ServerDeps, res: ServerResponse) {
-  const db = deps.store.healthy() ? 'UP' : 'DOWN';
-  sendJson(res, 200, JSON.stringify({ server: 'UP', db, acceptingEvents: db === 'UP' ? 'TRUE' : 'FALSE' }));
-}
-
-function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
-  const q = parseQuery(url.searchParams);
-  const rows = deps.store.query(q);
-  sendJson(res, 200, `{"events":[${rows.map(rowJson).join(',')}]}`);
-}
-
-function handleLive(res: ServerResponse) {
-  const nonce = randomBytes(16).toString('base64');
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'`,
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end(livePage(nonce));
-}
-
-/** chi's answer to a known path asked with another method: 405, an Allow header, no body. */
-function methodNotAllowed(res: ServerResponse, allow: string): void {
-  res.writeHead(405, { Allow: allow });
-  res.end();
-}
-
+/** Stored events: the only paths without CORS and behind the Host and token checks. */
 const isReadPath = (path: string) => path.startsWith('/api/') || path === '/live' || path.startsWith('/live/');
-const PIXEL_TYPES = new Set<string>(['track', 'page']);
-
-/**
- * The gateway side: what rudder-server routes (gateway/handle_lifecycle.go), plus the control plane's
- * `/sourceConfig` and the SDK metrics sink. Every answer carries CORS, preflights are answered before auth.
- */
-async function routeIngest(deps: ServerDeps, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (isPreflight(req)) {
-    res.writeHead(204, preflightHeaders(req));
-    return void res.end();
-  }
-  for (const [name, value] of Object.entries(responseCorsHeaders(req))) res.setHeader(name, value);
-  const path = url.pathname;
-  const method = req.method ?? 'GET';
-  const isGet = method === 'GET' || method === 'HEAD';
-
-  if (path.startsWith('/v1/')) {
-    const type = path.slice(4);
-    if (!INGEST_TYPES.has(type)) return sendError(res, 404, '404 page not found');
-    if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    return handleIngest(deps, type as RequestType, { header: req.headers.authorization }, req, res);
-  }
-  if (path === '/beacon/v1/batch') {
-    if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    return handleIngest(deps, 'batch', { query: url.searchParams.get('writeKey') }, req, res);
-  }
-  if (path.startsWith('/pixel/v1/') && PIXEL_TYPES.has(path.slice(10))) {
-    // GET only, like the gateway's router: a HEAD (a link checker, say) must not store an event.
-    if (method !== 'GET') return methodNotAllowed(res, 'GET');
-    return handlePixel(deps, path.slice(10) as PixelType, url, req, res);
-  }
-  switch (path) {
-    case '/':
-    case '/health':
-      return isGet ? handleHealth(deps, res) : methodNotAllowed(res, 'GET');
-    case '/sourceConfig':
-    case '/sourceConfig/':
-      return isGet ? handleSourceConfig(deps, url, req, res) : methodNotAllowed(res, 'GET');
-    case '/rsaMetrics':
-      return method === 'POST' ? handleSdkMetrics(deps, req, res) : methodNotAllowed(res, 'POST');
-    default:
-      return sendError(res, 404, '404 page not found');
-  }
-}
-
-/** The read side: stored events. No CORS grant ever; only allowed Host names, and the token when required. */
-async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const verdict = checkRead(deps.guard, {
-    host: req.headers.host,
-    authorization: req.headers.authorization,
-    cookie: req.headers.cookie,
-    queryToken: url.searchParams.get('token') ?? undefined,
-    peer: req.socket.remoteAddress ?? '',
-  });
-  if (!verdict.ok) return sendError(res, verdict.status, verdict.message);
-  if (verdict.setCookie) res.setHeader('Set-Cookie', verdict.setCookie);
-  const method = req.method ?? 'GET';
-  const path = url.pathname;
-  const known = path === '/api/events' || path === '/api/events/stream' || path === '/live' || path === '/live/';
-  if (!known) return sendError(res, 404, '404 page not found');
-  if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
-  if (path === '/api/events') return handleQuery(deps, url, res);
-  if (path === '/api/events/stream') {
-    return serveStream(req, res, parseQuery(url.searchParams), deps.store, deps.hub, deps.streams);
-  }
-  return handleLive(res);
-}
 
 async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let url: URL;
@@ -247,6 +33,7 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   return isReadPath(url.pathname) ? routeRead(deps, url, req, res) : routeIngest(deps, url, req, res);
 }
 
+/** The HTTP server: the gateway side (CORS, any Host) and the read side (guarded), split by path. */
 export function createDataPlaneServer(deps: ServerDeps): Server {
   const server = createServer((req, res) => {
     route(deps, req, res).catch((err: unknown) => {
