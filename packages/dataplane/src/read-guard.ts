@@ -11,6 +11,11 @@ import { isIP } from 'node:net';
 export interface ReadGuard {
   /** Extra Host names (lowercase, no port) answered besides the loopback ones. */
   allowedHosts: ReadonlySet<string>;
+  /**
+   * Whether any IP address is a valid Host: true when bound beyond loopback, so other machines can use the
+   * address they reach it by. An address cannot be rebound the way a domain name can.
+   */
+  ipHosts: boolean;
   /** Required from non-loopback peers; undefined = no token. */
   token?: string;
   /** The cookie that carries the token for the live page's own requests (named after the port once bound). */
@@ -50,10 +55,11 @@ export function createReadGuard(opts: {
   readToken?: string | false;
 }): ReadGuard {
   const allowedHosts = new Set((opts.allowedHosts ?? []).map((h) => hostName(h) ?? h.toLowerCase()));
+  const remote = !isLoopbackAddress(opts.host);
   let token: string | undefined;
   if (typeof opts.readToken === 'string') token = opts.readToken;
-  else if (opts.readToken !== false && !isLoopbackAddress(opts.host)) token = randomBytes(18).toString('base64url');
-  return { allowedHosts, token, cookieName: 'rudder_read' };
+  else if (opts.readToken !== false && remote) token = randomBytes(18).toString('base64url');
+  return { allowedHosts, ipHosts: remote, token, cookieName: 'rudder_read' };
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -81,7 +87,8 @@ export interface ReadRequest {
 /** Decides one read request. The answer never repeats the token or the Host header. */
 export function checkRead(guard: ReadGuard, req: ReadRequest): GuardResult {
   const name = hostName(req.host);
-  if (name === undefined || !(LOOPBACK_NAMES.has(name) || guard.allowedHosts.has(name))) {
+  const isAddress = name !== undefined && isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+  if (name === undefined || !(LOOPBACK_NAMES.has(name) || guard.allowedHosts.has(name) || (guard.ipHosts && isAddress))) {
     return { ok: false, status: 403, message: 'host not allowed: start the data plane with --allowed-host <name> to read through it' };
   }
   if (guard.token === undefined || isLoopbackAddress(req.peer)) return { ok: true };

@@ -53,3 +53,15 @@ test('the token is needed from remote peers only, by header, query or cookie', (
   const foreign = checkRead(guard, { ...remote, host: 'evil.test', authorization: 'Bearer tok-123' });
   assert.equal(foreign.ok ? 0 : foreign.status, 403, 'the token does not lift the Host rule');
 });
+
+test('bound beyond loopback, the addresses other machines use are valid Hosts; names still are not', () => {
+  const lan = { ...createReadGuard({ host: '0.0.0.0', readToken: 'tok' }), cookieName: 'c' };
+  for (const host of ['192.168.1.5:8080', '[fe80::1]:8080', '10.0.0.2']) {
+    assert.deepEqual(checkRead(lan, { host, peer: '192.168.1.7', authorization: 'Bearer tok' }), { ok: true, setCookie: undefined }, host);
+  }
+  const named = checkRead(lan, { host: 'rebind.evil.test', peer: '127.0.0.1' });
+  assert.equal(named.ok ? 0 : named.status, 403);
+  const local = createReadGuard({ host: '127.0.0.1' });
+  const address = checkRead(local, { host: '192.168.1.5', peer: '127.0.0.1' });
+  assert.equal(address.ok ? 0 : address.status, 403, 'on loopback only the loopback names');
+});
