@@ -1,3 +1,7 @@
+/**
+ * The gateway side of the data plane: the ingest routes rudder-server serves, the control plane's
+ * `/sourceConfig` and the browser SDK's metrics sink, all with the gateway's CORS.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPreflight, preflightHeaders, responseCorsHeaders } from './cors.js';
 import { methodNotAllowed, sendError, sendJson } from './http-answers.js';
@@ -27,9 +31,9 @@ export function requestIp(req: IncomingMessage): string {
 /** Where a request's write key comes from: the Authorization header, or the query string (beacon). */
 type KeySource = { header: string | undefined } | { query: string | null };
 
-async function handleIngest(deps: ServerDeps, type: RequestType, key: KeySource, req: IncomingMessage, res: ServerResponse) {
+async function handleIngest(deps: ServerDeps, type: RequestType, key: KeySource, url: URL, req: IncomingMessage, res: ServerResponse) {
   // The path only: the query string of a beacon request carries the write key.
-  const path = new URL(req.url ?? '/', 'http://local').pathname;
+  const path = url.pathname;
   const fail = (message: Message, close = false) => {
     deps.logger.info(`${StatusOf[message]} POST ${path}: ${message}`);
     sendError(res, StatusOf[message], message, close);
@@ -133,11 +137,11 @@ export async function routeIngest(deps: ServerDeps, url: URL, req: IncomingMessa
     const type = path.slice(4);
     if (!INGEST_TYPES.has(type)) return sendError(res, 404, '404 page not found');
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    return handleIngest(deps, type as RequestType, { header: req.headers.authorization }, req, res);
+    return handleIngest(deps, type as RequestType, { header: req.headers.authorization }, url, req, res);
   }
   if (path === '/beacon/v1/batch') {
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
-    return handleIngest(deps, 'batch', { query: url.searchParams.get('writeKey') }, req, res);
+    return handleIngest(deps, 'batch', { query: url.searchParams.get('writeKey') }, url, req, res);
   }
   if (path.startsWith('/pixel/v1/') && PIXEL_TYPES.has(path.slice(10))) {
     // GET only, like the gateway's router: a HEAD (a link checker, say) must not store an event.

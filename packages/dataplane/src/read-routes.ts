@@ -1,3 +1,4 @@
+/** The read side of the data plane: stored events (query API, stream, live page), behind the read guard. */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { methodNotAllowed, sendError, sendJson } from './http-answers.js';
