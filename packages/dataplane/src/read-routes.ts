@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { methodNotAllowed, sendError, sendJson } from './http-answers.js';
+import { CHART_ASSET_PREFIX, serveChartAsset } from './live-chart.js';
 import { livePage } from './live-page.js';
 import { parseQuery } from './query.js';
 import { checkRead } from './read-guard.js';
@@ -39,9 +40,11 @@ export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage
   if (verdict.setCookie) res.setHeader('Set-Cookie', verdict.setCookie);
   const method = req.method ?? 'GET';
   const path = url.pathname;
-  const known = path === '/api/events' || path === '/api/events/stream' || path === '/live' || path === '/live/';
+  const isAsset = path.startsWith(CHART_ASSET_PREFIX);
+  const known = isAsset || path === '/api/events' || path === '/api/events/stream' || path === '/live' || path === '/live/';
   if (!known) return sendError(res, 404, '404 page not found');
   if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
+  if (isAsset) return void (serveChartAsset(path, res) || sendError(res, 404, '404 page not found'));
   if (path === '/api/events') return handleQuery(deps, url, res);
   if (path === '/api/events/stream') {
     return serveStream(req, res, parseQuery(url.searchParams), deps.store, deps.hub, deps.streams);

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS batches (first_id INTEGER PRIMARY KEY, stored_at TEXT
 CREATE INDEX IF NOT EXISTS batches_stored_at ON batches(stored_at);
 `;
 
+/** SQLite's `synchronous` pragma in WAL mode: `NORMAL` survives a process crash, `FULL` also power loss, `OFF` neither. */
 export type Synchronous = 'OFF' | 'NORMAL' | 'FULL';
 
 /**

@@ -60,6 +60,10 @@ export interface LoadOptions extends ClientOptions {
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 const DROP_LOG_INTERVAL_MS = 10_000;
 
+/**
+ * The client: create one with {@link RudderAnalytics.load}, call the helpers (`track`, `identify`, …) or
+ * `send`, and `close()` it on shutdown. Delivery runs in the background; failures arrive as `'error'` events.
+ */
 export class RudderAnalytics {
   private readonly options: ResolvedOptions;
   private readonly queue: EventQueue;

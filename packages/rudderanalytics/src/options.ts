@@ -4,9 +4,13 @@ import { SENT_AT_BYTES, batchBytes } from './encode.js';
 
 /** Where log lines go. Every method is optional; the default logs warnings and errors to the console. */
 export interface Logger {
+  /** Request-level detail; off by default. */
   debug?(message: string): void;
+  /** Notable, expected events. */
   info?(message: string): void;
+  /** Something the operator should look at; the client carries on. */
   warn?(message: string): void;
+  /** Events finally not delivered, when nobody listens to `'error'`. */
   error?(message: string): void;
 }
 
@@ -19,6 +23,7 @@ export type OverflowPolicy =
   /** The call throws a DroppedError; nothing already queued is touched. */
   | 'throw';
 
+/** How a batch is retried after a retryable answer (408, 429, 5xx, a network error, a timeout). */
 export interface RetryOptions {
   /** Attempts per batch, the first included. Default 10. */
   maxAttempts?: number;
@@ -32,6 +37,7 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
+/** Options of {@link RudderAnalytics.load}. Every field is optional. */
 export interface ClientOptions {
   /** Send a batch once this many events are queued. Default 1000. */
   flushAt?: number;

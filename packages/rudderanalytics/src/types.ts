@@ -31,11 +31,17 @@ export interface CommonFields {
   messageId?: string;
 }
 
+/** `identify`: who the user is, with their traits. */
 export type IdentifyCall = CommonFields & Identity & { traits?: JsonObject };
+/** `track`: an action the user took (`event`), with its properties. */
 export type TrackCall = CommonFields & Identity & { event: string; properties?: JsonObject };
+/** `page`: a web page the user viewed (`name`), with its properties. */
 export type PageCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+/** `screen`: a mobile screen the user viewed (`name`), with its properties. */
 export type ScreenCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+/** `group`: the user belongs to a group (`groupId`: a company, a team), with its traits. */
 export type GroupCall = CommonFields & Identity & { groupId: Id; traits?: JsonObject };
+/** `alias`: `previousId` and `userId` are the same user. */
 export type AliasCall = CommonFields & { userId: Id; previousId: Id; anonymousId?: Id };
 
 /** The six event types. */
