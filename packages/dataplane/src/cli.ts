@@ -28,8 +28,6 @@ export class DataPlaneArgsError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 /** An integer in [min, max] from a flag or a variable; the value itself is not echoed (it could be anything). */
 function intIn(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -45,7 +43,7 @@ function intIn(name: string, text: string | undefined, min: number, max: number)
  * Throws {@link DataPlaneArgsError} on an unknown flag or a value of the wrong shape, so a bad port is a
  * sentence, not `ERR_SOCKET_BAD_PORT`.
  */
-export function parseDataPlaneArgs(argv: string[], env: Env = {}): DataPlaneOptions {
+export function parseDataPlaneArgs(argv: string[], env: Record<string, string | undefined> = {}): DataPlaneOptions {
   let values;
   try {
     ({ values } = parseArgs({
