@@ -41,6 +41,10 @@ Config precedence: flags, then $RUDDER_WRITE_KEY / $RUDDER_DATA_PLANE_URL, then 
 data plane's defaults (http://127.0.0.1:8080 and its dev write key), so after 'rudder dev'
 everything works with no setup.
 
+Ctrl-C: no new request is sent; the answers to requests in flight are awaited up to 2 s; then
+--failed-out marks each undelivered event "delivery":"unknown" (in a request with no answer: may
+have been delivered) or "delivery":"no" (never sent). Ctrl-C again quits at once.
+
 Exit codes: 0 done, 1 something invalid or not delivered, 2 usage error, 130 interrupted.
 
 Examples:
@@ -89,20 +93,25 @@ Streams calls to the data plane. Input (files in order; '-' or no file reads std
     use JSON Lines for huge inputs; JSON Lines are streamed with bounded memory at any size.
   - the records --failed-out writes ({"line":…,"reason":…,"event":{…}}): their "event" is sent,
     so a failed-out file can be replayed as is.
-A bad line is reported with its line number and the rule it broke, and the rest is still sent.
+A line is refused only when the gateway would refuse it (no usable userId/anonymousId, not an
+object), JSON cannot carry it, or it is too large; it is reported with its line number and the
+rule, and the rest is still sent. Other fields are delivered as given; likely mistakes are warned.
 
 Flags:
   --failed-out FILE        write every event not delivered (invalid, or refused/failed) as JSONL:
                            {"line":12,"reason":"userId: …","event":{…the call…}}; replay with
                            'rudder send FILE'
   --dry-run                validate only; nothing is sent (no network)
+  --strict                 refuse what is otherwise delivered with a warning (misspelt fields,
+                           unreadable timestamps, …) and require event/name/groupId/previousId
   --quiet                  no progress output (the summary is still printed)
   --progress-interval S    seconds between progress lines when stderr is not a terminal (default 5)
 
 ${CONNECTION}
 
 Output: a progress bar on a terminal (events/s, delivered, failed, ETA when the size is known),
-else periodic plain lines; then one summary line:
+else periodic plain lines; then what was delivered unchanged / with warnings (per warning), what
+was refused and why (per rule), and one summary line:
   read N · delivered N · invalid N · failed N · dropped N · 1.2s · 83,000 events/s
 
 Exit codes: 0 everything delivered (or valid, with --dry-run); 1 some lines were invalid or

@@ -139,7 +139,7 @@ describe('one call from stdin', () => {
 });
 
 describe('invalid calls', () => {
-  test('the SDK rule is printed with the field, exit 1, nothing stored', async () => {
+  test('the SDK rule (strict mode: a call typed by hand) is printed with the field, exit 1, nothing stored', async () => {
     const before = dp.count();
     const noEvent = await rudder(['track', ...at(dp), '--user-id', 'u1']);
     assert.equal(noEvent.code, 1);
@@ -154,13 +154,9 @@ describe('invalid calls', () => {
     assert.equal(aliasNoPrevious.code, 1);
     assert.match(aliasNoPrevious.stderr, /previousId: is required on alias/);
 
-    const wrongField = await rudder(['identify', ...at(dp), '--user-id', 'u1', '--event', 'E']);
-    assert.equal(wrongField.code, 1);
-    assert.match(wrongField.stderr, /event: is not a field of a identify call/);
-
     const badTimestamp = await rudder(['track', ...at(dp), '--user-id', 'u1', '--event', 'E', '--timestamp', 'yesterday']);
     assert.equal(badTimestamp.code, 1);
-    assert.match(badTimestamp.stderr, /originalTimestamp: must be a valid Date/);
+    assert.match(badTimestamp.stderr, /originalTimestamp: is not a Date, an ISO 8601 string or epoch milliseconds.*strict mode/);
     assert.equal(dp.count(), before);
   });
 
@@ -170,7 +166,7 @@ describe('invalid calls', () => {
     assert.match(run.stderr, /properties: must be a JSON object/);
     const notObject = await rudder(['track', ...at(dp), '--user-id', 'u1', '--event', 'E', '--properties', '[1]']);
     assert.equal(notObject.code, 1);
-    assert.match(notObject.stderr, /properties: must be a plain object/);
+    assert.match(notObject.stderr, /properties: is not an object.*strict mode/);
   });
 });
 

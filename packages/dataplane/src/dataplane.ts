@@ -13,7 +13,9 @@ import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
 import { maskKey } from './mask.js';
 import { SourceRegistry, toSources, type SourceConfig } from './sources.js';
-import { EventStore, toStoredEvent, type StoredEvent, type Synchronous } from './store.js';
+import type { StorageEngine } from './engines.js';
+import { toStoredEvent, type StoredEvent } from './rows.js';
+import { EventStore, type Synchronous } from './store.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -48,6 +50,11 @@ export interface DataPlaneOptions {
    * otherwise. `false` lets anyone who reaches the port read.
    */
   readToken?: string | false;
+  /**
+   * The SQLite implementation to store with; default the runtime's built-in one (`bun:sqlite` on Bun,
+   * `node:sqlite` on Node 22.13+ and Deno), else `better-sqlite3` when installed (Node 20).
+   */
+  engine?: StorageEngine;
   /** Where to report; default the console. */
   logger?: DataPlaneLogger;
   /** Shorthand for a logger that says nothing (also suppresses the startup banner). */
@@ -68,6 +75,8 @@ export interface DataPlane {
   /** The token remote readers need, or undefined when none is required. */
   readonly readToken: string | undefined;
   readonly dbPath: string;
+  /** The SQLite implementation storing the events. */
+  readonly engine: StorageEngine;
   /** Configured sources by name (never their keys). */
   readonly sources: ReadonlyArray<{ name: string; disabled: boolean }>;
   /** Stored events, newest first unless `order: 'asc'`; same filters as `GET /api/events` (default limit 100). */
@@ -126,7 +135,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
   let store: EventStore;
   try {
-    store = await EventStore.open(scratch ? join(scratch, 'events.db') : dbPath, opts.synchronous ?? 'NORMAL');
+    store = await EventStore.open(scratch ? join(scratch, 'events.db') : dbPath, opts.synchronous ?? 'NORMAL', opts.engine);
   } catch (err) {
     removeScratch();
     throw err;
@@ -172,7 +181,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   });
   logger.info(`  live events: ${liveUrl}`);
   if (guard.token) logger.info(`  read token (for /api/* from other machines): ${guard.token}`);
-  logger.info(`  database: ${dbPath}`);
+  logger.info(`  database: ${dbPath} (${store.engine})`);
   if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }
@@ -199,6 +208,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     liveUrl,
     readToken: guard.token,
     dbPath,
+    engine: store.engine,
     sources: sources.map((s) => ({ name: s.name, disabled: s.disabled })),
     events: (filter) => store.query(normalizeFilter(filter)).map(toStoredEvent),
     count: (filter) => store.count(normalizeFilter(filter)),

@@ -8,7 +8,7 @@ import { parseQuery } from './query.js';
 import { checkRead } from './read-guard.js';
 import type { ServerDeps } from './server.js';
 import { serveStream } from './sse.js';
-import { rowJson } from './store.js';
+import { rowJson } from './rows.js';
 
 function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
   const q = parseQuery(url.searchParams);

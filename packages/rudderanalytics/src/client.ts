@@ -10,6 +10,7 @@ import { ClosedError, ConfigError, DeliveryError, DroppedError, type DropReason 
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
 import { MemoryQueue, type EventQueue, type QueuedEvent } from './queue.js';
+import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';
 
@@ -49,6 +50,8 @@ export interface ClientEvents {
   retry: RetryInfo;
   /** Events dropped (queue full, or closed before delivery). */
   dropped: DroppedError;
+  /** A call delivered as given although it is probably a mistake (emitted during the call, for each one). */
+  warning: CallWarning;
 }
 
 /** Options of `RudderAnalytics.load`, plus the storage seam. */
@@ -59,6 +62,8 @@ export interface LoadOptions extends ClientOptions {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 const DROP_LOG_INTERVAL_MS = 10_000;
+/** Field names whose warning has been logged are remembered up to this many (then no more are logged). */
+const WARNED_FIELDS_MAX = 1000;
 
 /**
  * The client: create one with {@link RudderAnalytics.load}, call the helpers (`track`, `identify`, …) or
@@ -74,6 +79,7 @@ export class RudderAnalytics {
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastDropLog = 0;
+  private readonly warnedFields = new Set<string>();
   private readonly onBeforeExit?: () => void;
 
   /**
@@ -95,7 +101,13 @@ export class RudderAnalytics {
       log.warn?.(`the data plane URL uses plain http:// to ${host}: the write key crosses the network unencrypted; use https://`);
     }
     this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
-    this.env = { now: nowIso, uuid: randomUuid, maxMessageBytes: this.options.maxMessageBytes };
+    this.env = {
+      now: nowIso,
+      uuid: randomUuid,
+      maxMessageBytes: this.options.maxMessageBytes,
+      strict: this.options.strict,
+      warn: (warning) => this.reportWarning(warning),
+    };
     this.queue = checkStorage(options?.storage) ?? new MemoryQueue();
     this.dispatcher = new Dispatcher(
       `${url.href.replace(/\/+$/, '')}/v1/batch`,
@@ -215,13 +227,13 @@ export class RudderAnalytics {
     return this.closing;
   }
 
-  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped'`. Returns a function that unsubscribes. */
-  on<K extends 'error' | 'delivered' | 'retry' | 'dropped'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'warning'`. Returns a function that unsubscribes. */
+  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     return this.emitter.on(name, listener);
   }
 
   /** Removes a listener added with `on`. */
-  off<K extends 'error' | 'delivered' | 'retry' | 'dropped'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
+  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
     this.emitter.off(name, listener);
   }
 
@@ -259,6 +271,15 @@ export class RudderAnalytics {
       }
     }
     this.dispatcher.accept(event);
+  }
+
+  /** Every warning is emitted; each field name is logged once (a stream repeats its mistakes). */
+  private reportWarning(warning: CallWarning): void {
+    if (this.emitter.has('warning')) this.emitter.emit('warning', warning);
+    const name = warning.field.replace(/^batch\[\d+\]\./, '');
+    if (this.warnedFields.has(name) || this.warnedFields.size >= WARNED_FIELDS_MAX) return;
+    this.warnedFields.add(name);
+    this.options.logger.warn?.(`${name}: ${warning.rule} (warned once per field name)`);
   }
 
   private dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {

@@ -65,6 +65,12 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** When false, calls are validated and return ids but nothing is queued or sent. Default true. */
   enable?: boolean;
+  /**
+   * Refuse what is only warned about by default (a misspelt field, an unreadable timestamp, an id that is
+   * an object…) and require the typed calls' fields (`event`, `name`, `groupId`, `previousId`) at run
+   * time too. Default false: the SDK accepts what the gateway accepts.
+   */
+  strict?: boolean;
   /** On Node, flush what is still queued when the event loop empties (`beforeExit`). Default true. */
   flushOnExit?: boolean;
   /**
@@ -91,6 +97,7 @@ export interface ResolvedOptions {
   logger: Logger;
   fetch: typeof fetch;
   enable: boolean;
+  strict: boolean;
   flushOnExit: boolean;
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -125,6 +132,7 @@ export function resolveOptions(given: ClientOptions | undefined): ResolvedOption
     logger: logger ?? consoleLogger,
     fetch: options.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch),
     enable: bool('enable', options.enable, true),
+    strict: bool('strict', options.strict, false),
     flushOnExit: bool('flushOnExit', options.flushOnExit, true),
   };
   // A small maxBatchBytes lowers the default message limit with it, so that one event always fits.

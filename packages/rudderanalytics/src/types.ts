@@ -17,16 +17,22 @@ export type Identity =
   | { userId: Id; anonymousId?: Id }
   | { userId?: Id; anonymousId: Id };
 
-/** Fields every call may carry. */
+/** A time: a Date, an ISO 8601 string (sent as given), or epoch milliseconds (sent as ISO 8601). */
+export type Timestamp = Date | string | number;
+
+/**
+ * Fields every call may carry. The types guide correct calls; at run time the SDK is as liberal as the
+ * gateway: other fields are delivered as given, and only what the gateway refuses is refused (see the README).
+ */
 export interface CommonFields {
-  /** Extra context; `context.library` is set by the SDK and may not be given. */
+  /** Extra context. `context.library` is set by the SDK when absent (a replayed event keeps its own). */
   context?: JsonObject;
   /** Destinations to send to; defaults to `{ All: true }`. */
   integrations?: Integrations;
-  /** When the call happened; defaults to now. A Date or an ISO 8601 string. */
-  originalTimestamp?: Date | string;
-  /** The event's time when it differs from the call's (e.g. a backfill); sent as given. */
-  timestamp?: Date | string;
+  /** When the call happened; defaults to now. */
+  originalTimestamp?: Timestamp;
+  /** The event's time when it differs from the call's (e.g. a backfill). */
+  timestamp?: Timestamp;
   /** A caller-chosen idempotency key; a UUID v4 is generated otherwise. */
   messageId?: string;
 }
@@ -57,7 +63,7 @@ export type Message =
   | ({ type: 'alias' } & AliasCall);
 
 /**
- * Several calls sent together. Batch-level `context` is merged under each item's (the item wins),
+ * Several calls sent together. Batch-level `context` is merged under each item's, recursively (the item wins),
  * batch-level `integrations` apply to items without their own, and each item keeps its own
  * `originalTimestamp` (the batch's is the default for items without one).
  */
@@ -66,7 +72,7 @@ export interface BatchMessage {
   batch: Message[];
   context?: JsonObject;
   integrations?: Integrations;
-  originalTimestamp?: Date | string;
+  originalTimestamp?: Timestamp;
 }
 
 /** What `send()` takes: one of the six calls, or a batch of them. */

@@ -47,7 +47,10 @@ export async function runCall(type: CallType, argv: string[]): Promise<number> {
   else throw new UsageError(`no call given: pass field flags (e.g. --user-id), or pipe one JSON object on stdin`, type);
 
   const target = await resolveTarget(values);
-  const client = createClient(target, sdkOptions(values, { maxAttempts: 5, flushInterval: 0, verbose: values.verbose === true }));
+  const options = sdkOptions(values, { maxAttempts: 5, flushInterval: 0, verbose: values.verbose === true });
+  // A call typed by hand has no compiler to check it: the SDK's strict mode applies the types' rules.
+  options.strict = true;
+  const client = createClient(target, options);
   // The failure is reported once, below, from send()'s rejection; without a listener the SDK would log it too.
   client.on('error', () => {});
   // send() does not return the id, so the CLI picks it (unless given) to print it once accepted.
