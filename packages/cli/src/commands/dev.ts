@@ -30,12 +30,7 @@ export async function runDev(argv: string[]): Promise<number> {
       error: (m) => stderr.write(`${m}\n`),
     },
   });
-  if (!options.quiet) {
-    const snippets = sdkSnippets(dp.url, dp.writeKey === DEV_WRITE_KEY ? dp.writeKey : undefined);
-    stdout.write(`${readyText(dp, DEV_WRITE_KEY)}${snippets}Press Ctrl-C to stop.\n`);
-  }
-
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -51,6 +46,12 @@ export async function runDev(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // Printed only once the handlers are in place: a Ctrl-C prompted by this line must close cleanly.
+  if (!options.quiet) {
+    const snippets = sdkSnippets(dp.url, dp.writeKey === DEV_WRITE_KEY ? dp.writeKey : undefined);
+    stdout.write(`${readyText(dp, DEV_WRITE_KEY)}${snippets}Press Ctrl-C to stop.\n`);
+  }
+  await stopped;
   if (!options.quiet) stdout.write('stopped.\n');
   return EXIT_OK;
 }
