@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchBody, batchBytes, encodeEvent, MemoryQueue, SENT_AT_BYTES } from '../src/index.js';
+import { batchBody, batchBytes, encodeEvent, SENT_AT_BYTES } from '../src/encode.js';
+import { MemoryQueue } from '../src/queue.js';
 import { useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
 
