@@ -35,6 +35,7 @@ Commands:
   dev                                      run a local data plane (SQLite, live page)
   events                                   list or follow what the local data plane stored
   plan validate|coverage|draft|diff        check events against a tracking plan, offline
+  typegen --plan PLAN --out FILE           typed calls (TypeScript) from a tracking plan; --check for CI
 
 Run 'rudder <command> --help' for a command's flags and examples.
 
