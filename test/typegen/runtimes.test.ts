@@ -5,8 +5,7 @@
  * reaches onViolation with exactly the violations the data plane stores.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,8 +13,8 @@ import { Miniflare } from 'miniflare';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { generateClient, loadPlan } from '@rudderanalytics/tracking-plan';
 import { bundleWithPlan } from '../../packages/tracking-plan/test/compiled.js';
+import { devBinary, requireBuild, ROOT, runJson } from '../runtimes/support/subprocess.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const PLAN_DOC = { id: 'tp_typed', version: 5, events: [
   { eventType: 'track', name: 'Order Completed', description: 'A checkout finished.', rules: {
     $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', required: ['properties'],
@@ -59,6 +58,7 @@ function bundleRun(extra: string): Promise<string> {
 }
 
 before(async () => {
+  requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'rudder-typegen-runtimes-'));
   source = generateClient(loadPlan(PLAN_DOC));
   dp = await startDataPlane({ port: 0, dbPath: join(dir, 'events.db'), quiet: true, devWriteKey: false, trackingPlan: PLAN_DOC, writeKeys: SOURCES.map((name) => ({ name, writeKey: keys[name] })) });
@@ -71,25 +71,6 @@ after(async () => {
   await dp?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function binary(name: string): string {
-  const path = join(ROOT, 'node_modules', '.bin', name);
-  assert.ok(existsSync(path), `${name} is a devDependency of the workspace: run npm ci`);
-  return path;
-}
-
-function runScript(bin: string, args: string[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    execFile(bin, args, { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${bin} failed: ${error.message}\n${stderr}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop()!));
-      } catch {
-        reject(new Error(`no JSON line from ${bin}: ${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
 
 function assertRun(name: Source, json: any): void {
   assert.deepEqual(json.plan.id, 'tp_typed');
@@ -113,15 +94,15 @@ function assertRun(name: Source, json: any): void {
 
 describe('a generated client on every runtime', () => {
   test('node', async () => {
-    assertRun('node', await runScript(process.execPath, [join(dir, 'run.mjs'), dp.url, keys.node, 'node']));
+    assertRun('node', (await runJson(process.execPath, [join(dir, 'run.mjs'), dp.url, keys.node, 'node'], { timeoutMs: 60_000 })).json);
   });
 
   test('bun', async () => {
-    assertRun('bun', await runScript(binary('bun'), ['run', join(dir, 'run.mjs'), dp.url, keys.bun, 'bun']));
+    assertRun('bun', (await runJson(devBinary('bun'), ['run', join(dir, 'run.mjs'), dp.url, keys.bun, 'bun'], { timeoutMs: 60_000 })).json);
   });
 
   test('deno', async () => {
-    assertRun('deno', await runScript(binary('deno'), ['run', '--allow-net=127.0.0.1', join(dir, 'run.mjs'), dp.url, keys.deno, 'deno']));
+    assertRun('deno', (await runJson(devBinary('deno'), ['run', '--allow-net=127.0.0.1', join(dir, 'run.mjs'), dp.url, keys.deno, 'deno'], { timeoutMs: 60_000 })).json);
   });
 
   test('Cloudflare Workers (workerd via miniflare), no code generation', async () => {

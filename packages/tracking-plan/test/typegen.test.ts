@@ -81,6 +81,16 @@ describe('generated source', () => {
     assert.match(source, /Validates that clients properly sanitize event names\./);
   });
 
+  test('a plan that requires userId makes it required in the call type', () => {
+    const plan = loadPlan({ id: 'tp_u', version: 1, events: [
+      { eventType: 'track', name: 'Signed Up', rules: { type: 'object', required: ['userId'], properties: { userId: { type: 'string' } } } },
+      { eventType: 'track', name: 'Visited', rules: { type: 'object' } },
+    ] });
+    const source = generateClient(plan, { validate: false });
+    assert.match(source, /export type SignedUpCall = CommonFields & \{ userId: Id; anonymousId\?: Id \} & \{/);
+    assert.match(source, /export type VisitedCall = CommonFields & Identity & \{/);
+  });
+
   test('--no-validate: no compiled validators and no run-time imports', () => {
     const source = generateClient(REAL_PLANS.transformer, { validate: false });
     assert.doesNotMatch(source, /^import /m);
