@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Miniflare } from 'miniflare';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { generateClient, loadPlan } from '@rudderanalytics/tracking-plan';
 import { bundleWithPlan } from '../../packages/tracking-plan/test/compiled.js';
 import { devBinary, requireBuild, ROOT, runJson } from '../runtimes/support/subprocess.js';
+import { startWorker } from '../runtimes/support/worker.js';
 
 const PLAN_DOC = { id: 'tp_typed', version: 5, events: [
   { eventType: 'track', name: 'Order Completed', description: 'A checkout finished.', rules: {
@@ -110,12 +110,12 @@ describe('a generated client on every runtime', () => {
 export default { async fetch(request, env) { return Response.json(await run(env.URL, env.KEY, 'worker')); } };
 `);
     assert.doesNotMatch(script, /new Function|\beval\(/);
-    const mf = new Miniflare({ modules: true, script, compatibilityDate: '2024-11-01', cf: false, bindings: { URL: dp.url, KEY: keys.worker } });
+    const worker = await startWorker({ compatibilityDate: '2024-11-01', compatibilityFlags: [], bundled: script }, { URL: dp.url, KEY: keys.worker });
     try {
-      const res = await mf.dispatchFetch('http://localhost/');
-      assertRun('worker', await res.json());
+      assertRun('worker', await (await worker.fetch('/')).json());
+      assert.deepEqual(worker.noise, [], 'workerd printed nothing');
     } finally {
-      await mf.dispose();
+      await worker.dispose();
     }
   });
 });
