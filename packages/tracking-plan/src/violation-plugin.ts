@@ -12,7 +12,9 @@ import type { JsonObject, TrackingPlanConfig, Verdict } from './types.js';
 
 /** What `onViolation` receives for an event with at least one violation. */
 export interface ViolationReport {
+  /** The event's messageId, as the data plane stores it. */
   messageId: string;
+  /** The event's type (`track`, `identify`, …). */
   type: string;
   /** The track event's name; undefined for the other types. */
   event?: string;
