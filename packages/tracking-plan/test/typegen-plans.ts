@@ -2,11 +2,13 @@
 import { loadPlan, type TrackingPlan } from '../src/index.js';
 import { fixture } from './fixtures.js';
 
-/** The real plans, one per layout (each fixture file names its source repository, path and commit). */
+/** The real plans, in four layouts (each fixture file names its source repository, path and commit). */
 export const REAL_PLANS: Record<string, TrackingPlan> = {
-  // rudder-transformer's test plan: RudderStack rules{} layout.
+  // rudder-transformer's test plan: the legacy rules{} shape with a display_name (Segment Config API v1 layout).
   transformer: loadPlan(fixture('transformer-tracking-plan.json').plans.trackingPlan),
-  // RudderTyper 2's example plan: rules.events[] with every event type.
+  // rudder-transformer's newer test plan: RudderStack events[] layout, a track event and a group rule.
+  transformerEvents: loadPlan(fixture('transformer-event-validation.json').plans.newTrackingPlan),
+  // RudderTyper 2's example plan: RudderStack rules{} layout, rules.events[] with every event type.
   ruddertyper: loadPlan(fixture('typegen/ruddertyper-node-typescript.json').plan),
   // Typewriter's end-to-end plan: Segment Config API v1 (odd names, collisions, nullable and nested types).
   typewriterV1: loadPlan(fixture('typegen/typewriter-e2e-config-api-v1.json').plan),

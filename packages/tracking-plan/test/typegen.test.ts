@@ -1,5 +1,5 @@
 // `generateClient` (rudder typegen): identifiers, JSON Schema → TypeScript, deterministic output with a
-// header naming the plan, and clients from real plans in four layouts that compile under strict
+// header naming the plan, and clients from five real plans in four layouts that compile under strict
 // TypeScript (nodenext ESM, nodenext CommonJS, bundler) while wrong calls fail on exactly their lines.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,6 +132,11 @@ ids.push(analytics.productClickedDraft7({ userId: 'u1', properties: { email: 'e'
 ids.push(analytics.productClickedDraft2019({ userId: 'u1', properties: { email: 'e', name: 'n', prop_float: 1, prop_integer: 2, revenue: 3, props: ['x', 1] } }));
 const version: number = trackingPlan.version;
 export { version };
+`,
+  transformerEvents: `import { planPlugin, typedClient } from './transformerEvents.js';
+${CLIENT}
+ids.push(analytics.productClickedNew({ userId: 'u1', properties: { email: 'e', name: 'n', prop_float: 2.3, prop_integer: 2, revenue: 1, prop_string: 's' } }));
+ids.push(analytics.group({ anonymousId: 'a1', groupId: 42, traits: { company: 'Acme' } }));
 `,
   ruddertyper: `import { planPlugin, typedClient } from './ruddertyper.js';
 ${CLIENT}
