@@ -113,6 +113,12 @@ const SETUPS = {
   'nodenext ESM': { packageType: 'module', options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext } },
   'nodenext CommonJS': { packageType: 'commonjs', options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext } },
   bundler: { packageType: 'module', options: { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler } },
+  // The flags projects add on top of strict: the generated files must not trip any of them.
+  'bundler, every extra check': { packageType: 'module', options: {
+    module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noUnusedLocals: true, noUnusedParameters: true,
+    exactOptionalPropertyTypes: true, noPropertyAccessFromIndexSignature: true, noUncheckedIndexedAccess: true, noImplicitReturns: true,
+    verbatimModuleSyntax: true, isolatedModules: true, allowUnreachableCode: false,
+  } },
 } as const;
 
 // Correct calls per plan: they must compile without a single error.

@@ -45,7 +45,7 @@ function callTypes(call: PlannedCall): string {
   return out;
 }
 
-function validatorSection(input: EmitInput): { imports: string[]; body: string } {
+function validatorSection(input: EmitInput): { imports: string[]; body: string; checks: number } {
   const imports = new Map<string, string>();
   const checks: string[] = [];
   const entries: string[] = [];
@@ -89,7 +89,7 @@ function validatorSection(input: EmitInput): { imports: string[]; body: string }
     '}',
     '',
   ].join('\n');
-  return { imports: depImports, body };
+  return { imports: depImports, body, checks: checks.length };
 }
 
 /** The typed client's source text. */
@@ -108,7 +108,8 @@ export function emitClient(input: EmitInput): string {
   if (validators) {
     out.push(
       "import type { Plugin } from 'rudderanalytics';",
-      "import { compiledPlanPlugin, type CompiledPlanModule, type CompiledPlanPluginOptions, type SchemaCheck } from '@rudderanalytics/tracking-plan/runtime';",
+      // SchemaCheck only when some schema compiled: an unused import fails under noUnusedLocals.
+      `import { compiledPlanPlugin, type CompiledPlanModule, type CompiledPlanPluginOptions${validators.checks > 0 ? ', type SchemaCheck' : ''} } from '@rudderanalytics/tracking-plan/runtime';`,
       ...validators.imports,
     );
   }
