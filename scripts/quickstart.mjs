@@ -2,11 +2,19 @@
 // The README's first command (`npm start`): start the local data plane, deliver a handful of sample
 // events of every type through the SDK, say where to see them, and keep serving until Ctrl-C.
 // RUDDER_PORT picks another port (0: any free one); RUDDER_DB another database file.
-import { startDataPlane } from '@rudderanalytics/dataplane';
+import { DataPlaneArgsError, parseDataPlaneArgs, startDataPlane } from '@rudderanalytics/dataplane';
 import { RudderAnalytics } from 'rudderanalytics';
 
-const port = process.env.RUDDER_PORT === undefined ? 8080 : Number(process.env.RUDDER_PORT);
-const dataPlane = await startDataPlane({ port, dbPath: process.env.RUDDER_DB ?? './.rudder/dataplane.db' });
+// The same parser as `rudder dev`: flags after `npm start --`, then RUDDER_PORT / RUDDER_DB.
+let options;
+try {
+  options = parseDataPlaneArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof DataPlaneArgsError)) throw error;
+  console.error(`error: ${error.message}`);
+  process.exit(2);
+}
+const dataPlane = await startDataPlane(options);
 
 const lastBefore = dataPlane.events({ limit: 1 })[0]?.id ?? 0; // the database may hold earlier runs
 const client = RudderAnalytics.load(dataPlane.writeKey, dataPlane.url);

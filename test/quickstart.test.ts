@@ -3,12 +3,13 @@
  * sample events of every type through the SDK and says where to see them, then serves until Ctrl-C.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -66,5 +67,22 @@ test('npm start delivers sample events of every type and serves them until Ctrl-
       // already gone
     }
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm start with a RUDDER_PORT that is not a port says so and exits 2 (no ERR_SOCKET_BAD_PORT)', async () => {
+  // What `npm start` runs once the build is done; the build itself is covered above.
+  const run = promisify(execFile);
+  for (const port of ['abc', '65536']) {
+    const failed = await run(process.execPath, [join(root, 'scripts/quickstart.mjs')], {
+      cwd: root,
+      env: { ...process.env, RUDDER_PORT: port, RUDDER_DB: ':memory:' },
+      timeout: 30_000,
+    }).then(
+      () => assert.fail('it started'),
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    assert.equal(failed.code, 2, failed.stderr);
+    assert.equal(failed.stderr?.trim(), 'error: RUDDER_PORT must be an integer from 0 to 65535');
   }
 });

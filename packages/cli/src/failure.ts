@@ -1,38 +1,33 @@
 /** Turns what the SDK rejects with into one line for a human (never with the write key). */
+import { DeliveryError, ValidationError } from 'rudderanalytics';
 import type { Target } from './config.js';
 import { maskKey } from './output.js';
 
-interface SdkError {
-  code?: string;
-  message: string;
-  status?: number;
-  serverMessage?: string;
-  reason?: string;
-  attempts?: number;
-  cause?: unknown;
-}
-
 /** One event's reason: the rule it broke, or how delivery ended. */
 export function reasonOf(error: unknown): string {
-  const e = error as SdkError;
-  if (e?.code === 'invalid_event') return e.message;
-  if (e?.status !== undefined) {
-    const what = `HTTP ${e.status}${e.serverMessage ? ` ${e.serverMessage}` : ''}`;
-    return `not delivered (${e.reason}) after ${e.attempts} attempt(s): ${what}`;
+  if (error instanceof ValidationError) return error.message;
+  if (error instanceof DeliveryError) {
+    const what =
+      error.status !== undefined
+        ? `HTTP ${error.status}${error.serverMessage ? ` ${error.serverMessage}` : ''}`
+        : (causeOf(error.cause) ?? error.message);
+    return `not delivered (${error.reason}) after ${error.attempts} attempt(s): ${what}`;
   }
-  if (e?.reason !== undefined && e.attempts !== undefined) {
-    return `not delivered (${e.reason}) after ${e.attempts} attempt(s): ${causeOf(e.cause) ?? e.message}`;
-  }
-  return e?.message ?? String(error);
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Where the write key came from, as a user would recognise it. */
+export function keySourceLabel(target: Target): string {
+  return target.keySource === 'flag' ? '--write-key' : target.keySource === 'env' ? '$RUDDER_WRITE_KEY' : 'the local dev key';
 }
 
 /** A hint on what to check, for failures whose cause is the configuration rather than the event. */
 export function hintFor(error: unknown, target: Target): string | undefined {
-  const e = error as SdkError;
-  const key = `write key ${maskKey(target.writeKey)} (${target.keySource === 'flag' ? '--write-key' : target.keySource === 'env' ? '$RUDDER_WRITE_KEY' : 'the local dev key'})`;
-  if (e?.status === 401) return `check the ${key}`;
-  if (e?.status === 404) return `the source of ${key} is disabled on ${target.dataPlaneUrl}`;
-  if (e?.status === undefined && e?.reason === 'retries_exhausted') {
+  if (!(error instanceof DeliveryError)) return undefined;
+  const key = `write key ${maskKey(target.writeKey)} (${keySourceLabel(target)})`;
+  if (error.status === 401) return `check the ${key}`;
+  if (error.status === 404) return `the source of ${key} is disabled on ${target.dataPlaneUrl}`;
+  if (error.status === undefined && error.reason === 'retries_exhausted') {
     return target.keySource === 'local dev key'
       ? `is a data plane running at ${target.dataPlaneUrl}? start one with 'rudder dev'`
       : `is the data plane at ${target.dataPlaneUrl} reachable?`;

@@ -43,6 +43,10 @@ Config precedence: flags, then $RUDDER_WRITE_KEY / $RUDDER_DATA_PLANE_URL, then 
 data plane's defaults (http://127.0.0.1:8080 and its dev write key), so after 'rudder dev'
 everything works with no setup.
 
+Ctrl-C: no new request is sent; the answers to requests in flight are awaited up to 2 s; then
+--failed-out marks each undelivered event "delivery":"unknown" (in a request with no answer: may
+have been delivered) or "delivery":"no" (never sent). Ctrl-C again quits at once.
+
 Exit codes: 0 done, 1 something invalid or not delivered, 2 usage error, 130 interrupted.
 
 Examples:
@@ -91,20 +95,25 @@ Streams calls to the data plane. Input (files in order; '-' or no file reads std
     use JSON Lines for huge inputs; JSON Lines are streamed with bounded memory at any size.
   - the records --failed-out writes ({"line":…,"reason":…,"event":{…}}): their "event" is sent,
     so a failed-out file can be replayed as is.
-A bad line is reported with its line number and the rule it broke, and the rest is still sent.
+A line is refused only when the gateway would refuse it (no usable userId/anonymousId, not an
+object), JSON cannot carry it, or it is too large; it is reported with its line number and the
+rule, and the rest is still sent. Other fields are delivered as given; likely mistakes are warned.
 
 Flags:
   --failed-out FILE        write every event not delivered (invalid, or refused/failed) as JSONL:
                            {"line":12,"reason":"userId: …","event":{…the call…}}; replay with
                            'rudder send FILE'
   --dry-run                validate only; nothing is sent (no network)
+  --strict                 refuse what is otherwise delivered with a warning (misspelt fields,
+                           unreadable timestamps, …) and require event/name/groupId/previousId
   --quiet                  no progress output (the summary is still printed)
   --progress-interval S    seconds between progress lines when stderr is not a terminal (default 5)
 
 ${CONNECTION}
 
 Output: a progress bar on a terminal (events/s, delivered, failed, ETA when the size is known),
-else periodic plain lines; then one summary line:
+else periodic plain lines; then what was delivered unchanged / with warnings (per warning), what
+was refused and why (per rule), and one summary line:
   read N · delivered N · invalid N · failed N · dropped N · 1.2s · 83,000 events/s
 
 Exit codes: 0 everything delivered (or valid, with --dry-run); 1 some lines were invalid or
@@ -117,25 +126,25 @@ Examples:
   rudder send --dry-run events.jsonl
 `;
 
-export const DEV_HELP = `Usage: rudder dev [flags]
+/** `rudder dev --help`, around the data plane's own flag list (`DATAPLANE_USAGE`), which it parses with. */
+export function devHelp(dataPlaneUsage: string): string {
+  return `Usage: rudder dev [flags]
 
 Starts a local RudderStack-compatible data plane: the gateway's HTTP API (/v1/batch, …),
 SQLite storage, the query API (/api/events) and a live page. Prints its URL, the local dev
 write key (public by design; every other key is masked) and the live page URL, and runs until
 Ctrl-C (SIGINT or SIGTERM close it cleanly).
 
-Flags:
-  --port N                 port (default 8080; 0 picks a free one)
-  --host HOST              interface (default 127.0.0.1; anything else exposes the dev key)
-  --db FILE                SQLite file (default ./.rudder/dataplane.db; ':memory:' keeps nothing)
-  --config FILE            JSON {"sources":[{"writeKey":"…","name":"web"}],"devWriteKey":…}
-  --tracking-plan FILE     check ingested events against a tracking plan, as the hosted processor
-  --tracking-plan-config FILE   its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
+${dataPlaneUsage}
+
+Environment: RUDDER_PORT and RUDDER_DB are read when --port and --db are not given.
 
 Examples:
   rudder dev
   rudder dev --port 9090 --db /tmp/events.db
+  rudder dev --config sources.json --write-key "$MY_SOURCE_KEY"
 `;
+}
 
 export const EVENTS_HELP = `Usage: rudder events [flags]
 
@@ -148,8 +157,9 @@ Flags:
   --anonymous-id ID        exact anonymousId
   --event NAME             track event name, or page/screen name
   --message-id ID          one event
-  --since ID|ISO           only after this row id, or received at/after this time
-  --limit N                the newest N (default 20; at most 10000)
+  --since ID|ISO           only after this row id, or received at/after this time; pages
+                           forward: the first N after it (next page: --since <its last id>)
+  --limit N                N rows, 1 to 10000 (default 20): the newest N, or the first N after --since
   --json                   JSON Lines: one stored event per line (with the full payload)
   --follow, -f             keep printing new events as they are stored (until Ctrl-C)
   --data-plane-url URL     (else $RUDDER_DATA_PLANE_URL, else http://127.0.0.1:8080)
@@ -157,5 +167,6 @@ Flags:
 Examples:
   rudder events
   rudder events --type track --user-id u1 --limit 5
+  rudder events --json --since 0 --limit 1000          # then --since <the last id> for the next page
   rudder events --follow --json | jq .payload.properties
 `;

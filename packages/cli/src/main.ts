@@ -1,4 +1,5 @@
 /** The `rudder` command: picks the subcommand, maps errors to exit codes. */
+import { ConfigError } from 'rudderanalytics';
 import { CALL_TYPES, runCall, type CallType } from './commands/call.js';
 import { registerSecretsFromArgv } from './config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './errors.js';
@@ -41,13 +42,12 @@ export async function main(argv: string[]): Promise<number> {
       stderr.write(`error: ${error.message}\n`);
       return EXIT_FAILED;
     }
-    const e = error as Error;
-    // ConfigError from the SDK: a bad --data-plane-url or option value is a usage mistake.
-    if ((e as { code?: string }).code === 'invalid_config') {
-      stderr.write(`error: ${e.message}\n`);
+    // A bad --data-plane-url or option value is a usage mistake.
+    if (error instanceof ConfigError) {
+      stderr.write(`error: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    stderr.write(`error: ${e?.message ?? String(error)}\n`);
+    stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILED;
   }
 }

@@ -4,23 +4,23 @@
  * already keep keys out of their messages; this is the last line of defence for what we compose.
  */
 
-const secrets = new Set<string>();
+import { maskKey, redactor } from '@rudderanalytics/dataplane/mask';
 
-/** Shows only the last 4 characters (`…3a9c`); keys too short to keep anything hidden show as `…`. */
-export function maskKey(key: string): string {
-  return key.length >= 12 ? `…${key.slice(-4)}` : '…';
-}
+export { maskKey };
+
+const secrets = new Set<string>();
+let redactSecrets: (text: string) => string = (text) => text;
 
 /** Registers a value that must never be printed. Very short values are ignored (they would mangle output). */
 export function addSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
+  if (!value || value.length < 4 || secrets.has(value)) return;
+  secrets.add(value);
+  redactSecrets = redactor(secrets);
 }
 
+/** `text` with every registered secret masked, in any letter case, percent-encoded or base64'd for Basic auth. */
 export function redact(text: string): string {
-  for (const secret of secrets) {
-    if (text.includes(secret)) text = text.split(secret).join(maskKey(secret));
-  }
-  return text;
+  return redactSecrets(text);
 }
 
 export interface Writer {

@@ -3,15 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { assertNoKeyPrinted, rudder, SENTINEL, start, waitForOutput } from './helpers.js';
+import { deadUrl, rudder, SENTINEL, start, stopAfter, waitForOutput, type Child } from './helpers.js';
 import { DEV_WRITE_KEY } from '@rudderanalytics/dataplane';
 
 const dir = mkdtempSync(join(tmpdir(), 'rudder-dev-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('rudder dev: prints URL, dev key and live page; events sent with no setup are stored; SIGTERM closes it (exit 0)', async () => {
+test('rudder dev: prints URL, dev key and live page; events sent with no setup are stored; SIGTERM closes it (exit 0)', async (t) => {
   const db = join(dir, 'dev.db');
-  const dev = start(['dev', '--port', '0', '--db', db]);
+  const dev = stopAfter(t, start(['dev', '--port', '0', '--db', db]));
   const banner = await waitForOutput(dev, /Press Ctrl-C to stop/);
   const url = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
   assert.ok(url, banner);
@@ -35,7 +35,7 @@ test('rudder dev: prints URL, dev key and live page; events sent with no setup a
   assert.match(run.stdout, /stopped\./);
 
   // It closed cleanly: the database file is reusable by the next start, with the event still in it.
-  const again = start(['dev', '--port', '0', '--db', db]);
+  const again = stopAfter(t, start(['dev', '--port', '0', '--db', db]));
   const url2 = (await waitForOutput(again, /Press Ctrl-C to stop/)).match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
   const kept = await rudder(['events', '--json', '--data-plane-url', url2!]);
   assert.match(kept.stdout, /dev-user/);
@@ -43,10 +43,10 @@ test('rudder dev: prints URL, dev key and live page; events sent with no setup a
   assert.equal((await again.result).code, 0);
 });
 
-test('rudder dev --config: configured keys are only shown masked', async () => {
+test('rudder dev --config: configured keys are only shown masked', async (t) => {
   const config = join(dir, 'sources.json');
   writeFileSync(config, JSON.stringify({ sources: [{ writeKey: SENTINEL, name: 'web' }] }));
-  const dev = start(['dev', '--port', '0', '--db', ':memory:', '--config', config]);
+  const dev = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:', '--config', config]));
   const banner = await waitForOutput(dev, /Press Ctrl-C to stop/);
   assert.match(banner, /source web: write key/);
   const url = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1];
@@ -58,8 +58,8 @@ test('rudder dev --config: configured keys are only shown masked', async () => {
   assert.ok(!run.stdout.includes(SENTINEL) && !run.stderr.includes(SENTINEL));
 });
 
-test('rudder dev: a port in use is an error (exit 1), a bad --port a usage error (exit 2)', async () => {
-  const first = start(['dev', '--port', '0', '--db', ':memory:']);
+test('rudder dev: a port in use is an error (exit 1), a bad --port a usage error (exit 2)', async (t) => {
+  const first = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:']));
   const port = (await waitForOutput(first, /Press Ctrl-C to stop/)).match(/127\.0\.0\.1:(\d+)/)![1];
   const second = await rudder(['dev', '--port', port, '--db', ':memory:']);
   assert.equal(second.code, 1);
@@ -70,6 +70,77 @@ test('rudder dev: a port in use is an error (exit 1), a bad --port a usage error
   assert.equal(bad.code, 2);
 });
 
-test('the write key never appears in any output of this file', () => {
-  assertNoKeyPrinted();
+/** Resolves once `url` answers /health; rejects if `child` exits first or after 30 s. */
+async function untilHealthy(url: string, child: Child): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`rudder dev exited (${child.exitCode}): ${child.seen.stderr}`);
+    const up = await fetch(`${url}/health`).then(
+      async (r) => (await r.body?.cancel(), r.ok),
+      () => false,
+    );
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url} did not come up within 30 s`);
+}
+
+test('rudder dev takes the data plane\'s flags: --write-key (masked in the banner) and --quiet', async (t) => {
+  // --quiet prints nothing, so it gets a port that was free a moment ago, and is asked whether it is up.
+  const quietUrl = await deadUrl();
+  const dev = stopAfter(t, start(['dev', '--port', new URL(quietUrl).port, '--db', ':memory:', '--write-key', SENTINEL, '--quiet']));
+  await untilHealthy(quietUrl, dev);
+  const quietDb = join(dir, 'quiet.db');
+  const loud = stopAfter(t, start(['dev', '--port', '0', '--db', quietDb, '--write-key', SENTINEL, '--max-request-bytes', '2000']));
+  const banner = await waitForOutput(loud, /Press Ctrl-C to stop/);
+  assert.match(banner, /source source-2: write key …3a9c/);
+  const url = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1];
+  const sent = await rudder(['identify', '--user-id', 'flag-key-user', '--data-plane-url', url, '--write-key', SENTINEL]);
+  assert.equal(sent.code, 0, sent.stderr);
+  // --max-request-bytes reached the data plane: a call above 2,000 bytes is refused with 413.
+  const big = await rudder(['track', '--user-id', 'u', '--event', 'E', '--properties', JSON.stringify({ pad: 'x'.repeat(3000) }), '--data-plane-url', url, '--max-attempts', '1']);
+  assert.equal(big.code, 1);
+  assert.match(big.stderr, /413/);
+  loud.kill('SIGTERM');
+  assert.equal((await loud.result).code, 0);
+
+  dev.kill('SIGTERM');
+  const quiet = await dev.result;
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(quiet.stdout + quiet.stderr, '');
+});
+
+test('rudder dev honours RUDDER_PORT and RUDDER_DB, and refuses a RUDDER_PORT that is not a port with a clear message', async (t) => {
+  const db = join(dir, 'env.db');
+  const dev = stopAfter(t, start(['dev'], { env: { RUDDER_PORT: '0', RUDDER_DB: db } }));
+  const banner = await waitForOutput(dev, /Press Ctrl-C to stop/);
+  assert.ok(banner.includes(`database: ${db}`), banner);
+  assert.doesNotMatch(banner, /:8080\b/, 'RUDDER_PORT=0 picked a free port, not the default');
+  dev.kill('SIGTERM');
+  assert.equal((await dev.result).code, 0);
+
+  for (const port of ['abc', '70000', '-1']) {
+    const bad = await rudder(['dev', '--db', ':memory:'], { env: { RUDDER_PORT: port } });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /RUDDER_PORT must be an integer from 0 to 65535/);
+    assert.doesNotMatch(bad.stderr, /ERR_SOCKET_BAD_PORT/);
+  }
+  const flag = await rudder(['dev', '--port', 'eighty']);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /--port must be an integer from 0 to 65535/);
+});
+
+test('rudder dev with the dev key disabled says to export RUDDER_WRITE_KEY too, naming the source and the key\'s last 4 characters', async (t) => {
+  const config = join(dir, 'no-dev.json');
+  writeFileSync(config, JSON.stringify({ sources: [{ writeKey: SENTINEL, name: 'web' }], devWriteKey: false }));
+  const dev = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:', '--config', config]));
+  const banner = await waitForOutput(dev, /Press Ctrl-C to stop/);
+  const url = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1];
+  assert.ok(banner.includes(`export RUDDER_DATA_PLANE_URL=${url}`), banner);
+  assert.match(banner, /export RUDDER_WRITE_KEY=<the write key of source web, ending …3a9c>/);
+  // Following the advice works: with both exported, the call is accepted.
+  const sent = await rudder(['track', '--user-id', 'u1', '--event', 'Hello'], { env: { RUDDER_DATA_PLANE_URL: url, RUDDER_WRITE_KEY: SENTINEL } });
+  assert.equal(sent.code, 0, sent.stderr);
+  dev.kill('SIGTERM');
+  assert.equal((await dev.result).code, 0);
 });

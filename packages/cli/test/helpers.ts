@@ -30,7 +30,21 @@ export interface RunOptions {
   stdin?: string;
   env?: Record<string, string>;
   cwd?: string;
+  /** The process is killed (SIGKILL) if still running after this long; default 60 s. */
+  timeoutMs?: number;
 }
+
+/** Whether `text` shows the sentinel or the wrong key, in any letter case, or their Basic-auth base64. */
+export function showsKey(text: string): boolean {
+  const lower = text.toLowerCase();
+  return [SENTINEL, WRONG_KEY].some((key) => [key, Buffer.from(`${key}:`).toString('base64')].some((form) => lower.includes(form.toLowerCase())));
+}
+
+/** Every child still running; killed when the test process exits, whatever way a test ended. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** The environment without the caller's RUDDER_* settings, so only what a test gives counts. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -52,13 +66,23 @@ export function start(args: string[], options: RunOptions = {}): Child {
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (seen.stderr += d));
   child.stdin!.on('error', () => {});
   child.stdin!.end(options.stdin ?? '');
+  running.add(child);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  // Each run checks its own output: a test run alone still proves the key was not printed.
   const result = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      clearTimeout(deadline);
+      running.delete(child);
       transcript.push(seen.stdout, seen.stderr);
-      resolve({ code, signal, stdout: seen.stdout, stderr: seen.stderr });
+      if (showsKey(seen.stdout + seen.stderr)) reject(new Error(`rudder ${args[0]} printed a write key:\n${seen.stdout}${seen.stderr}`));
+      else if (signal === 'SIGKILL') reject(new Error(`rudder ${args.join(' ')} was still running after ${timeoutMs} ms and was killed:\n${seen.stdout}${seen.stderr}`));
+      else resolve({ code, signal, stdout: seen.stdout, stderr: seen.stderr });
     });
   });
+  // Not every caller awaits a child it only kills; a rejection then must not become unhandled.
+  result.catch(() => {});
   return Object.assign(child, { result, seen });
 }
 
@@ -67,23 +91,45 @@ export function rudder(args: string[], options: RunOptions = {}): Promise<Run> {
   return start(args, options).result;
 }
 
-/** Resolves with everything printed so far once `pattern` appears (rejects if the process ends first). */
-export function waitForOutput(child: Child, pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+/**
+ * Resolves with everything printed so far once `pattern` appears; rejects if the process ends first or
+ * after `timeoutMs` (default 30 s).
+ */
+export function waitForOutput(child: Child, pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout', timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!pattern.test(child.seen[stream])) return false;
+    const done = () => {
+      clearTimeout(timer);
       child[stream]!.off('data', onData);
       child.off('close', onClose);
+    };
+    const check = () => {
+      if (!pattern.test(child.seen[stream])) return false;
+      done();
       resolve(child.seen[stream]);
       return true;
     };
     // Listeners added after start()'s own, so `seen` already holds the chunk when onData runs.
     const onData = () => check();
-    const onClose = (code: number | null) => reject(new Error(`rudder exited (${code}) before printing ${pattern}; got: ${child.seen[stream]}`));
+    const onClose = (code: number | null) => {
+      done();
+      reject(new Error(`rudder exited (${code}) before printing ${pattern}; got: ${child.seen[stream]}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`rudder did not print ${pattern} within ${timeoutMs} ms; got: ${child.seen[stream]}`));
+    }, timeoutMs);
     child[stream]!.on('data', onData);
     child.once('close', onClose);
     check();
   });
+}
+
+/** Kills `child` when the test ends, unless it has ended by then (a failed assertion must not leave it running). */
+export function stopAfter(t: { after(fn: () => void): void }, child: Child): Child {
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
 }
 
 export interface TestPlane extends DataPlane {
@@ -107,12 +153,10 @@ export async function startPlane(): Promise<TestPlane> {
 /** Flags that point a command at `dp` with the sentinel key. */
 export const at = (dp: DataPlane, key = SENTINEL) => ['--data-plane-url', dp.url, '--write-key', key];
 
-/** Asserts nothing printed so far contains the sentinel (or the wrong key a test used). */
+/** Asserts nothing printed so far contains the sentinel (or the wrong key a test used), in any letter case. */
 export function assertNoKeyPrinted(): void {
   for (const text of transcript) {
-    for (const key of [SENTINEL, WRONG_KEY]) {
-      if (text.includes(key)) throw new Error(`a write key was printed:\n${text}`);
-    }
+    if (showsKey(text)) throw new Error(`a write key was printed:\n${text}`);
   }
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, WRONG_KEY, type TestPlane } from './helpers.js';
 
@@ -35,12 +37,12 @@ const MIXED = jsonl(
   { type: 'nope', userId: 'mixed-8' },
 );
 
-describe('a JSONL file with bad lines', () => {
+describe('a JSONL file with bad lines, --strict', () => {
   let run: Awaited<ReturnType<typeof rudder>>;
   let failedPath: string;
   before(async () => {
     failedPath = join(dp.dir, 'failed-mixed.jsonl');
-    run = await rudder(['send', file(MIXED), ...at(dp), '--failed-out', failedPath]);
+    run = await rudder(['send', file(MIXED), ...at(dp), '--strict', '--failed-out', failedPath]);
   });
 
   test('exits 1 and the summary counts every outcome', () => {
@@ -84,11 +86,27 @@ describe('a JSONL file with bad lines', () => {
   });
 
   test('replaying the failed-out file reads its wrapped records (still invalid: same rules, new line numbers)', async () => {
-    const replay = await rudder(['send', failedPath, ...at(dp)]);
+    const replay = await rudder(['send', failedPath, ...at(dp), '--strict']);
     assert.equal(replay.code, 1);
     assert.match(replay.stderr, /read 4 · delivered 0 · invalid 4/);
     assert.match(replay.stderr, /line 2: event: is required on track/);
     assert.match(replay.stderr, /line 3: groupId: is required on group/);
+  });
+});
+
+describe('the same file without --strict: what the gateway accepts is delivered', () => {
+  test('only the line that is not JSON is refused; the summary tells unchanged from warned, and why', async () => {
+    const failedPath = join(dp.dir, 'failed-mixed-lenient.jsonl');
+    // Ids of its own, so this run's events are told apart from the --strict run's.
+    const input = MIXED.replaceAll('"mixed-', '"lenient-');
+    const run = await rudder(['send', file(input), ...at(dp), '--failed-out', failedPath]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /read 9 · delivered 8 · invalid 1 · failed 0 · dropped 0/);
+    assert.match(run.stderr, /^delivered 8: 7 unchanged, 1 with warnings \(delivered as given\)$/m);
+    assert.match(run.stderr, /^  warning ×1  type: is not one of identify, track, page, screen, group, alias/m);
+    assert.match(run.stderr, /^refused 1:\n  refused ×1  invalid JSON$/m);
+    for (const userId of ['lenient-3', 'lenient-6', 'lenient-8']) assert.equal(dp.count({ userId }), 1, userId);
+    assert.deepEqual(readJsonl(failedPath).map((r) => r.line), [3]);
   });
 });
 
@@ -142,7 +160,63 @@ describe('an unreachable data plane', () => {
     assert.match(run.stderr, /read 2 · delivered 0 · invalid 0 · failed 0 · dropped 2/);
     const records = readJsonl(failedPath);
     assert.deepEqual(records.map((r) => [r.line, r.event.userId]), [[1, 'int-1'], [2, 'int-2']]);
-    for (const r of records) assert.match(r.reason, /interrupted before the data plane accepted it/);
+    // The connection was refused: provably never received, so not "may have been delivered".
+    for (const r of records) {
+      assert.match(r.reason, /^not delivered: the run was interrupted/);
+      assert.equal(r.delivery, 'no');
+    }
+    assert.match(run.stderr, /interrupted: 0 event\(s\) may have been delivered .*, 2 were not delivered/);
+  });
+});
+
+describe('interrupted while requests are in flight', () => {
+  test('Ctrl-C: no new request; unanswered requests\' events are "may have been delivered", the rest "not delivered"', async (t) => {
+    // A data plane that reads each request and never answers: what it received may or may not be stored.
+    const received = new Set<string>();
+    let requests = 0;
+    let first!: () => void;
+    const firstArrived = new Promise<void>((resolve) => (first = resolve));
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createServer((req) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body).toString() : body.toString();
+        for (const e of JSON.parse(text).batch) received.add(e.messageId);
+        requests++;
+        first();
+      });
+    });
+    server.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    const lines = Array.from({ length: 12 }, (_, i) => ({ type: 'track', userId: `hang-${i}`, event: 'E' }));
+    const failedPath = join(dp.dir, 'failed-hanging.jsonl');
+    const child = start(['send', file(jsonl(...lines)), '--data-plane-url', url, '--write-key', SENTINEL, '--batch-size', '2', '--timeout', '60000', '--failed-out', failedPath]);
+    t.after(() => child.kill('SIGKILL'));
+    await Promise.race([firstArrived, child.result.then(() => assert.fail('exited before any request arrived'))]);
+    child.kill('SIGINT');
+    const run = await child.result;
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /interrupted: reading stopped and no new request is sent; waiting up to 2 s/);
+    const records = readJsonl(failedPath);
+    const unknown = records.filter((r) => r.delivery === 'unknown').map((r) => r.event.messageId as string);
+    const no = records.filter((r) => r.delivery === 'no').map((r) => r.event.messageId as string);
+    // Every line is accounted for, once, and keeps its line number.
+    assert.deepEqual(records.map((r) => r.line).sort((a, b) => a - b), lines.map((_, i) => i + 1));
+    assert.equal(unknown.length + no.length, lines.length);
+    // What the data plane received is never reported as not delivered (a replay of "no" cannot duplicate).
+    for (const id of received) assert.ok(unknown.includes(id), `${id} was received: it must be "may have been delivered"`);
+    for (const id of no) assert.ok(!received.has(id), `${id} is marked not delivered but was received`);
+    assert.ok(unknown.length > 0 && no.length > 0, `${unknown.length} unknown, ${no.length} not delivered`);
+    for (const r of records) assert.match(r.reason, r.delivery === 'unknown' ? /^may have been delivered/ : /^not delivered: the run was interrupted/);
+    assert.match(run.stderr, new RegExp(`interrupted: ${unknown.length} event\\(s\\) may have been delivered .*, ${no.length} were not delivered`));
+    assert.ok(requests >= 1);
   });
 });
 
@@ -161,8 +235,8 @@ describe('--dry-run', () => {
     const before = dp.count();
     const run = await rudder(['send', file(MIXED), '--dry-run', ...at(dp)]);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /read 9 · valid 5 · invalid 4/);
-    assert.match(run.stderr, /line 5: event: is required on track/);
+    assert.match(run.stderr, /read 9 · valid 8 · invalid 1/);
+    assert.match(run.stderr, /line 3: invalid JSON/);
     assert.equal(dp.count(), before);
   });
 });
@@ -193,13 +267,13 @@ describe('input forms', () => {
   });
 
   test('stdin with -, CRLF line ends and several files in one run', async () => {
-    const second = file(jsonl({ type: 'track', userId: 'multi-2', event: 'E' }, { type: 'track', userId: 'multi-3' }));
+    const second = file(jsonl({ type: 'track', userId: 'multi-2', event: 'E' }, { type: 'track', event: 'no ids' }));
     const run = await rudder(['send', '-', second, ...at(dp)], {
       stdin: `${JSON.stringify({ type: 'track', userId: 'multi-1', event: 'E' })}\r\n`,
     });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /read 3 · delivered 2 · invalid 1/);
-    assert.match(run.stderr, /input-\d+\.jsonl: line 2: event: is required/);
+    assert.match(run.stderr, /input-\d+\.jsonl: line 2: userId: a userId or an anonymousId is required/);
     assert.equal(dp.count({ userId: 'multi-1' }), 1);
     assert.equal(dp.count({ userId: 'multi-2' }), 1);
   });

@@ -1,66 +1,79 @@
+/**
+ * The data plane's command-line flags and environment, parsed in one place for every way it is
+ * started from a shell: `rudder dev` and the repository's `npm start`.
+ */
 import { parseArgs } from 'node:util';
-import { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
+import type { DataPlaneOptions } from './dataplane.js';
 
-/** Usage text for the flags {@link parseDataPlaneArgs} understands (for `rudder dev --help`). */
-export const DATAPLANE_USAGE = `Options:
-  --port <n>                port to listen on (default 8080, 0 = any free port)
-  --host <addr>             interface to bind (default 127.0.0.1)
-  --db <path>               SQLite file (default ./.rudder/dataplane.db)
-  --config <path>           JSON file with {"sources":[{"name","writeKey","disabled"}]}
-  --write-key <key>         accept this write key too (repeatable)
-  --max-request-bytes <n>   cap on the decompressed body (default 4096000)
-  --tracking-plan <path>    check ingested events against this tracking plan (any layout)
-  --tracking-plan-config <path>  the source's tracking-plan settings ({"global":{…},"track":{…}})
-  --quiet                   print nothing`;
+/** Usage text for the flags and variables {@link parseDataPlaneArgs} understands (for `rudder dev --help`). */
+export const DATAPLANE_USAGE = `Flags:
+  --port N                 port (default 8080, or $RUDDER_PORT; 0 picks a free one)
+  --host HOST              interface (default 127.0.0.1; anything else exposes the dev key)
+  --db FILE                SQLite file (default ./.rudder/dataplane.db, or $RUDDER_DB; ':memory:' keeps nothing)
+  --config FILE            JSON {"sources":[{"writeKey":"…","name":"web","disabled":false}],"devWriteKey":"…"|false}
+  --write-key KEY          accept this write key too (repeatable; shown masked)
+  --max-request-bytes N    cap on the decompressed request body (default 4096000; 413 beyond it)
+  --tracking-plan FILE     check ingested events against a tracking plan (any layout), as the hosted processor
+  --tracking-plan-config FILE  its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
+  --quiet                  print nothing`;
 
-/** Turns command-line flags into {@link DataPlaneOptions}; throws with a readable message on bad input. */
-export function parseDataPlaneArgs(argv: string[]): DataPlaneOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      config: { type: 'string' },
-      'write-key': { type: 'string', multiple: true },
-      'max-request-bytes': { type: 'string' },
-      quiet: { type: 'boolean' },
-      'tracking-plan': { type: 'string' },
-      'tracking-plan-config': { type: 'string' },
-    },
-  });
-  const int = (name: string, v: string | undefined) => {
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a non-negative integer`);
-    return Number(v);
-  };
+/** A flag or variable of the wrong shape; the message names it and the rule. */
+export class DataPlaneArgsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataPlaneArgsError';
+  }
+}
+
+
+/** An integer in [min, max] from a flag or a variable; the value itself is not echoed (it could be anything). */
+function intIn(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new DataPlaneArgsError(`${name} must be ${max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`}`);
+  }
+  return n;
+}
+
+/**
+ * Turns command-line flags, then `RUDDER_PORT` / `RUDDER_DB` from `env`, into {@link DataPlaneOptions}.
+ * Throws {@link DataPlaneArgsError} on an unknown flag or a value of the wrong shape, so a bad port is a
+ * sentence, not `ERR_SOCKET_BAD_PORT`.
+ */
+export function parseDataPlaneArgs(argv: string[], env: Record<string, string | undefined> = {}): DataPlaneOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        config: { type: 'string' },
+        'write-key': { type: 'string', multiple: true },
+        'max-request-bytes': { type: 'string' },
+        quiet: { type: 'boolean' },
+        'tracking-plan': { type: 'string' },
+        'tracking-plan-config': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs says "Unknown option '--x'. To specify a positional…": the first sentence is the useful part.
+    throw new DataPlaneArgsError((error as Error).message.split('. ')[0]);
+  }
+  const emptyToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
+  const port = values.port !== undefined ? intIn('--port', values.port, 0, 65_535) : intIn('RUDDER_PORT', emptyToUndefined(env.RUDDER_PORT), 0, 65_535);
   return {
-    port: int('port', values.port),
+    port,
     host: values.host,
-    dbPath: values.db,
+    dbPath: values.db ?? emptyToUndefined(env.RUDDER_DB),
     configFile: values.config,
     writeKeys: values['write-key'],
-    maxRequestBytes: int('max-request-bytes', values['max-request-bytes']),
+    maxRequestBytes: intIn('--max-request-bytes', values['max-request-bytes'], 1, Number.MAX_SAFE_INTEGER),
     quiet: values.quiet,
     ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
     ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
   };
-}
-
-/**
- * What `rudder dev` runs: start from flags (the banner prints URL, dev write key, live page and
- * database), then close cleanly on SIGINT/SIGTERM. Resolves once closed.
- */
-export async function runDataPlane(argv: string[]): Promise<void> {
-  const dp: DataPlane = await startDataPlane(parseDataPlaneArgs(argv));
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void dp.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

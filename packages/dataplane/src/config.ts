@@ -7,6 +7,7 @@ import type { SourceConfig } from './sources.js';
  * accepted by a server that listens on 127.0.0.1 unless you bind elsewhere on purpose.
  */
 export const DEV_WRITE_KEY = 'dev_rudderanalytics_local';
+/** The name the dev write key's source is stored under (the `source` of its events). */
 export const DEV_SOURCE_NAME = 'dev';
 
 /** The JSON config file (`configFile`). */

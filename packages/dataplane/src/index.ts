@@ -5,11 +5,15 @@
 export { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
 export { DEV_WRITE_KEY, DEV_SOURCE_NAME, type ConfigFile } from './config.js';
 export type { EventFilter } from './query.js';
-export type { StoredEvent } from './store.js';
+export { MAX_API_LIMIT } from './query.js';
+export type { StoredEvent } from './rows.js';
+export type { Synchronous } from './store.js';
+export { STORAGE_ENGINES, type StorageEngine } from './engines.js';
 export type { SourceConfig } from './sources.js';
-export { maskKey } from './sources.js';
+export { maskKey, redactor } from './mask.js';
 export type { DataPlaneLogger } from './logger.js';
 export { Messages, DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 export { sanitizeUnicode, cleanId, stringifyId, INVISIBLE_RUNES } from './sanitize.js';
 export { rudderId } from './rudder-id.js';
-export { parseDataPlaneArgs, runDataPlane, DATAPLANE_USAGE } from './cli.js';
+export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';
+export type { TrackingPlanSource } from './tracking-plan.js';

@@ -1,3 +1,5 @@
+import { CHART_STYLES, chartHead, chartMarkup, chartScript } from './live-chart.js';
+
 /**
  * `GET /live`: one self-contained page (no CDN, inline CSS and JS). Event content only ever reaches
  * the DOM through textContent, and the CSP nonce keeps anything else from running even if it did.
@@ -18,7 +20,7 @@ export function livePage(nonce: string): string {
   #status { padding:2px 8px; border-radius:10px; background:#3a2a2a; color:#ffb4b4; }
   #status.live { background:#1f3a2a; color:#9be7b4; }
   input, select { background:var(--panel); color:var(--fg); border:1px solid var(--line); border-radius:4px; padding:4px 6px; font:inherit; }
-  main { display:grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); height: calc(100vh - 50px); }
+  main { display:grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); height: calc(100vh - 270px); }
   #list { overflow:auto; border-right:1px solid var(--line); }
   table { width:100%; border-collapse:collapse; }
   th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); white-space:nowrap; overflow:hidden; text-overflow:ellipsis; max-width:260px; }
@@ -31,7 +33,8 @@ export function livePage(nonce: string): string {
   #count { color:var(--dim); }
   tr.violated td.plan { color:#ffb86b; }
   tr.dropped td.plan { color:#ff6b6b; }
-</style>
+${CHART_STYLES}</style>
+${chartHead(nonce)}
 </head>
 <body>
 <header>
@@ -45,6 +48,7 @@ export function livePage(nonce: string): string {
   <label>event <input id="filter-event" placeholder="event or page name"></label>
   <span id="count"></span>
 </header>
+${chartMarkup()}
 <main>
   <div id="list">
     <table>
@@ -54,6 +58,9 @@ export function livePage(nonce: string): string {
   </div>
   <pre id="detail">Click an event to see its JSON.</pre>
 </main>
+<script nonce="${nonce}">
+${chartScript()}
+</script>
 <script nonce="${nonce}">
 (() => {
   'use strict';
@@ -119,6 +126,7 @@ export function livePage(nonce: string): string {
   const add = (e) => {
     if (byId.has(e.id)) return;
     byId.set(e.id, e);
+    document.dispatchEvent(new CustomEvent('rudder:event', { detail: e }));
     if (e.id > lastId) lastId = e.id;
     const tr = document.createElement('tr');
     tr.dataset.id = String(e.id);

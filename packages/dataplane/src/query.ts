@@ -21,9 +21,12 @@ export interface EventFilter {
   since?: number | string | Date;
   /** A row id: only rows with a smaller id (to page back through older events). */
   before?: number;
-  /** At most this many rows (default 100). */
+  /** At most this many rows: an integer of at least 1 (default 100; over HTTP at most {@link MAX_API_LIMIT}). */
   limit?: number;
-  /** `desc` (default, newest first) or `asc`. */
+  /**
+   * `desc` (newest first) or `asc`. Default `desc`, except with `since`, which pages forward: the
+   * oldest rows after it first, so the last row's id is the next page's `since`.
+   */
   order?: 'asc' | 'desc';
 }
 
@@ -33,6 +36,7 @@ export interface EventQuery extends Omit<EventFilter, 'since'> {
   sinceTime?: string;
 }
 
+/** The most rows one `GET /api/events` returns (`rudder events --limit` has the same bound). */
 export const MAX_API_LIMIT = 10_000;
 
 export class QueryError extends Error {}
@@ -40,6 +44,15 @@ export class QueryError extends Error {}
 function intOf(name: string, v: number | string): number {
   const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isSafeInteger(n) || n < 0) throw new QueryError(`${name} must be a non-negative integer`);
+  return n;
+}
+
+/** A limit out of range is refused, not bent: a silent cap or a `0` read as `1` would answer another question. */
+function limitOf(v: number | string, max: number): number {
+  const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new QueryError(max === Number.MAX_SAFE_INTEGER ? 'limit must be an integer of at least 1' : `limit must be an integer from 1 to ${max}`);
+  }
   return n;
 }
 
@@ -63,10 +76,12 @@ export function normalizeFilter(f: EventFilter = {}, maxLimit = Number.MAX_SAFE_
     }
   }
   if (f.before !== undefined) q.before = intOf('before', f.before);
-  if (f.limit !== undefined) q.limit = Math.min(Math.max(intOf('limit', f.limit), 1), maxLimit);
+  if (f.limit !== undefined) q.limit = limitOf(f.limit, maxLimit);
   if (f.order !== undefined) {
     if (f.order !== 'asc' && f.order !== 'desc') throw new QueryError('order must be asc or desc');
     q.order = f.order;
+  } else if (q.sinceId !== undefined || q.sinceTime !== undefined) {
+    q.order = 'asc';
   }
   return q;
 }

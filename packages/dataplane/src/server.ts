@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EventHub } from './hub.js';
 import { ingest, SINGLE_TYPES, type RequestType } from './ingest.js';
+import { CHART_ASSET_PREFIX, serveChartAsset } from './live-chart.js';
 import { livePage } from './live-page.js';
 import type { DataPlaneLogger } from './logger.js';
 import { Messages, StatusOf, type Message } from './messages.js';
@@ -9,7 +10,8 @@ import { parseQuery, QueryError } from './query.js';
 import { readBody } from './read-body.js';
 import type { SourceRegistry } from './sources.js';
 import { serveStream } from './sse.js';
-import { rowJson, type EventStore } from './store.js';
+import { rowJson } from './rows.js';
+import type { EventStore } from './store.js';
 import { applyTrackingPlan } from './tracking-plan.js';
 import type { PlanValidator } from '@rudderanalytics/tracking-plan';
 
@@ -120,6 +122,7 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     return handleIngest(deps, type as RequestType, req, res);
   }
   if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'method not allowed');
+  if (path.startsWith(CHART_ASSET_PREFIX) && serveChartAsset(path, res)) return;
   switch (path) {
     case '/':
     case '/health':

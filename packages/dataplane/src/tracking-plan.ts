@@ -47,7 +47,7 @@ export function applyTrackingPlan(validator: PlanValidator, events: PreparedEven
  * The SQL condition (on the stored `json`) of a `violation` filter: `any` (at least one violation),
  * `dropped` (dropped by the settings), or a violation type such as `Required-Missing`.
  */
-export function violationClause(violation: string): { sql: string; params: unknown[] } {
+export function violationClause(violation: string): { sql: string; params: string[] } {
   if (violation === 'dropped') return { sql: `json_extract(json, '$.${VERDICT_FIELD}.dropEvent') = 1`, params: [] };
   if (violation === 'any') return { sql: "json_array_length(json, '$.context.violationErrors') > 0", params: [] };
   // json_each has a column named json too: the outer one must be qualified.

@@ -1,9 +1,9 @@
-// Sources from the JSON config file, the dev key, what gets logged, and the CLI flag parser.
+// Sources from the JSON config file, the dev key, what gets logged, and the flag parser `rudder dev` and `npm start` use.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DEV_WRITE_KEY, parseDataPlaneArgs, startDataPlane } from '../src/index.js';
+import { DataPlaneArgsError, DEV_WRITE_KEY, parseDataPlaneArgs, startDataPlane } from '../src/index.js';
 import { post, tempDir, track } from './helpers.js';
 
 const tmp = tempDir();
@@ -41,7 +41,7 @@ test('sources come from the config file; disabled ones answer 404; nothing logs 
   for (const secret of ['backend_secret_0001', 'legacy_secret_0002', 'unknown_secret_0003']) {
     assert.ok(!text.includes(secret), `${secret} leaked into the log`);
   }
-  assert.ok(text.includes('back…0001'), 'configured keys are shown masked');
+  assert.ok(text.includes('source backend: write key …0001'), 'configured keys are shown masked');
   // The dev key is printed exactly once, in the startup banner.
   assert.equal(text.split(DEV_WRITE_KEY).length - 1, 1);
   assert.ok(text.includes(`${dp.url}/live`));
@@ -71,12 +71,36 @@ test('a broken config file or a key with ":" is refused at start', async () => {
   );
 });
 
-test('defaults: 127.0.0.1, and the CLI flags map onto options', () => {
-  assert.deepEqual(parseDataPlaneArgs(['--port', '0', '--db', 'x.db', '--write-key', 'k1', '--write-key', 'k2', '--quiet']), {
-    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: undefined, quiet: true,
+test('the flags of rudder dev and npm start map onto options; RUDDER_PORT / RUDDER_DB fill in for missing flags', () => {
+  assert.deepEqual(parseDataPlaneArgs(['--port', '0', '--db', 'x.db', '--write-key', 'k1', '--write-key', 'k2', '--quiet', '--max-request-bytes', '5000']), {
+    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: 5000, quiet: true,
   });
-  assert.throws(() => parseDataPlaneArgs(['--port', 'eighty']), /--port/);
-  assert.throws(() => parseDataPlaneArgs(['--bogus']));
+  const env = { RUDDER_PORT: '9191', RUDDER_DB: '/tmp/env.db' };
+  assert.equal(parseDataPlaneArgs([], env).port, 9191);
+  assert.equal(parseDataPlaneArgs([], env).dbPath, '/tmp/env.db');
+  assert.equal(parseDataPlaneArgs(['--port', '7070', '--db', 'flag.db'], env).port, 7070, 'a flag wins over the environment');
+  assert.equal(parseDataPlaneArgs(['--db', 'flag.db'], env).dbPath, 'flag.db');
+  assert.equal(parseDataPlaneArgs([], { RUDDER_PORT: '' }).port, undefined, 'an empty variable is unset');
+  for (const [argv, environment, message] of [
+    [['--port', 'eighty'], {}, /^--port must be an integer from 0 to 65535$/],
+    [[], { RUDDER_PORT: 'abc' }, /^RUDDER_PORT must be an integer from 0 to 65535$/],
+    [[], { RUDDER_PORT: '65536' }, /^RUDDER_PORT must be/],
+    [['--max-request-bytes', '0'], {}, /^--max-request-bytes must be an integer of at least 1$/],
+    [['--bogus'], {}, /Unknown option '--bogus'/],
+  ] as const) {
+    assert.throws(() => parseDataPlaneArgs([...argv], environment), (e: Error) => e instanceof DataPlaneArgsError && message.test(e.message));
+  }
+});
+
+test('a replacement dev key from the config file is shown masked; only the well-known dev key is printed in full', async () => {
+  const configFile = join(tmp.dir, 'own-dev-key.json');
+  writeFileSync(configFile, JSON.stringify({ devWriteKey: 'my_private_dev_key_0042' }));
+  const lines: string[] = [];
+  const log = (m: string) => lines.push(m);
+  const dp = await startDataPlane({ port: 0, dbPath: join(tmp.dir, 'g.db'), configFile, logger: { info: log, warn: log, error: log } });
+  await dp.close();
+  assert.ok(!lines.join('\n').includes('my_private_dev_key_0042'), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('source dev: write key …0042')));
 });
 
 test('binds 127.0.0.1 by default', async () => {

@@ -11,6 +11,7 @@ import { resolveOptions, type ClientOptions, type ResolvedOptions } from './opti
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
 import { isFiltered, resolvePlugins, type FilteredInfo, type PluginError, type PluginInput } from './middleware.js';
 import { MemoryQueue, type EventQueue, type QueuedEvent } from './queue.js';
+import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';
 
@@ -52,6 +53,8 @@ export interface ClientEvents {
   retry: RetryInfo;
   /** Events dropped (queue full, or closed before delivery). */
   dropped: DroppedError;
+  /** A call delivered as given although it is probably a mistake (emitted during the call, for each one). */
+  warning: CallWarning;
   /** An event a plugin dropped, with its reason and details (e.g. tracking-plan violations). */
   filtered: FilteredInfo;
   /** A plugin failed on an event; the event went on without that plugin's change. */
@@ -68,7 +71,13 @@ export interface LoadOptions extends ClientOptions {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 const DROP_LOG_INTERVAL_MS = 10_000;
+/** Field names whose warning has been logged are remembered up to this many (then no more are logged). */
+const WARNED_FIELDS_MAX = 1000;
 
+/**
+ * The client: create one with {@link RudderAnalytics.load}, call the helpers (`track`, `identify`, …) or
+ * `send`, and `close()` it on shutdown. Delivery runs in the background; failures arrive as `'error'` events.
+ */
 export class RudderAnalytics {
   private readonly options: ResolvedOptions;
   private readonly queue: EventQueue;
@@ -79,6 +88,7 @@ export class RudderAnalytics {
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastDropLog = 0;
+  private readonly warnedFields = new Set<string>();
   private readonly onBeforeExit?: () => void;
 
   /**
@@ -95,10 +105,18 @@ export class RudderAnalytics {
     this.options = resolveOptions(options);
     const log = this.options.logger;
     if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-      log.warn?.(`the data plane URL uses plain http:// to ${url.hostname}: the write key crosses the network unencrypted; use https://`);
+      // A host is printed lowercased, so a key pasted as the host would escape a case-sensitive redaction.
+      const host = url.hostname.includes(writeKey.toLowerCase()) ? 'a host that contains the write key' : url.hostname;
+      log.warn?.(`the data plane URL uses plain http:// to ${host}: the write key crosses the network unencrypted; use https://`);
     }
     this.emitter = new Emitter((error) => log.error?.(`an event listener threw: ${String(error)}`));
-    this.env = { now: nowIso, uuid: randomUuid, maxMessageBytes: this.options.maxMessageBytes };
+    this.env = {
+      now: nowIso,
+      uuid: randomUuid,
+      maxMessageBytes: this.options.maxMessageBytes,
+      strict: this.options.strict,
+      warn: (warning) => this.reportWarning(warning),
+    };
     const plugins = resolvePlugins(options?.plugins);
     if (plugins.length > 0) {
       this.counters.filtered = 0;
@@ -232,13 +250,13 @@ export class RudderAnalytics {
     return this.closing;
   }
 
-  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'filtered' | 'pluginError'`. Returns a function that unsubscribes. */
-  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'`. Returns a function that unsubscribes. */
+  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     return this.emitter.on(name, listener);
   }
 
   /** Removes a listener added with `on`. */
-  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
+  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
     this.emitter.off(name, listener);
   }
 
@@ -277,6 +295,15 @@ export class RudderAnalytics {
       }
     }
     this.dispatcher.accept(event);
+  }
+
+  /** Every warning is emitted; each field name is logged once (a stream repeats its mistakes). */
+  private reportWarning(warning: CallWarning): void {
+    if (this.emitter.has('warning')) this.emitter.emit('warning', warning);
+    const name = warning.field.replace(/^batch\[\d+\]\./, '');
+    if (this.warnedFields.has(name) || this.warnedFields.size >= WARNED_FIELDS_MAX) return;
+    this.warnedFields.add(name);
+    this.options.logger.warn?.(`${name}: ${warning.rule} (warned once per field name)`);
   }
 
   private dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {

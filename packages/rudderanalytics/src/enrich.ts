@@ -1,21 +1,17 @@
 /**
- * Enrichment: turns a validated call into the event the data plane receives, with the fields a
- * server-side SDK owes every event. Pure: the clock and the id generator are passed in.
- * Key order is fixed (and pinned by the wire-snapshot test); `sentAt` is added at send time.
+ * Enrichment: turns a validated call into the event the data plane receives. The caller's fields go on
+ * the wire as given, in the caller's order; the SDK adds only what is absent (`messageId`,
+ * `context.library`, `integrations`, `originalTimestamp`, `channel`, in that order, after the caller's).
+ * `sentAt` is the SDK's own: a caller's is dropped here and the send time spliced in at send time.
+ * Pure: the clock and the id generator are passed in.
  */
+import { isPresentId } from './ids.js';
+import { wireTimestamp } from './time.js';
 import { isPlainObject } from './validate.js';
-import { toIsoTimestamp } from './time.js';
 import { LIBRARY } from './version.js';
-import type { EventType, Integrations, JsonObject } from './types.js';
+import type { EventType, Integrations } from './types.js';
 
 const ALL: Integrations = Object.freeze({ All: true });
-
-/** What the batch call passes down to its items. */
-export interface BatchDefaults {
-  context?: JsonObject;
-  integrations?: Integrations;
-  originalTimestamp?: Date | string;
-}
 
 export interface EnrichEnv {
   /** The current time, ISO 8601 with ms. */
@@ -23,48 +19,41 @@ export interface EnrichEnv {
   uuid: () => string;
 }
 
-export function enrich(call: Record<string, unknown>, type: EventType, env: EnrichEnv, defaults?: BatchDefaults): Record<string, unknown> {
-  const event: Record<string, unknown> = { type };
-  switch (type) {
-    case 'track':
-      event.event = call.event;
-      break;
-    case 'page':
-    case 'screen':
-      event.name = call.name;
-      if (call.category !== undefined) event.category = call.category;
-      break;
-    case 'group':
-      event.groupId = call.groupId;
-      break;
-    case 'alias':
-      event.previousId = call.previousId;
-      break;
+/**
+ * `type` is the call's type when fixed (a typed call): it goes first unless the caller's own `type` says
+ * the same, which keeps its place. Undefined keeps whatever `type` the caller gave.
+ */
+export function enrich(call: Record<string, unknown>, type: EventType | undefined, env: EnrichEnv): Record<string, unknown> {
+  const event: Record<string, unknown> = {};
+  if (type !== undefined && call.type !== type) event.type = type;
+  for (const key in call) {
+    const value = call[key];
+    if (value === undefined) continue;
+    switch (key) {
+      case 'type':
+        if (event.type === undefined) event.type = value;
+        break;
+      case 'sentAt':
+        break;
+      case 'context':
+        event.context = isPlainObject(value) && value.library === undefined ? { ...value, library: LIBRARY } : value;
+        break;
+      case 'originalTimestamp':
+      case 'timestamp':
+        event[key] = wireTimestamp(value) ?? value;
+        break;
+      case 'messageId':
+        // The gateway replaces a messageId that is not a non-blank string; doing it here keeps the id we report.
+        event.messageId = typeof value === 'string' && isPresentId(value) ? value : env.uuid();
+        break;
+      default:
+        event[key] = value;
+    }
   }
-  if (call.userId !== undefined && call.userId !== null) event.userId = call.userId;
-  if (call.anonymousId !== undefined && call.anonymousId !== null) event.anonymousId = call.anonymousId;
-  if (call.traits !== undefined) event.traits = call.traits;
-  if (call.properties !== undefined) event.properties = call.properties;
-
-  const context = defaults?.context ? mergeUnder(defaults.context, call.context as JsonObject | undefined) : call.context;
-  event.context = context ? { ...(context as JsonObject), library: LIBRARY } : { library: LIBRARY };
-  event.integrations = call.integrations ?? defaults?.integrations ?? ALL;
-  event.messageId = call.messageId ?? env.uuid();
-  event.originalTimestamp =
-    toIsoTimestamp(call.originalTimestamp ?? defaults?.originalTimestamp) ?? env.now();
-  if (call.timestamp !== undefined) event.timestamp = toIsoTimestamp(call.timestamp);
-  event.channel = 'server';
+  if (event.messageId === undefined) event.messageId = env.uuid();
+  if (event.context === undefined) event.context = { library: LIBRARY };
+  if (event.integrations === undefined) event.integrations = ALL;
+  if (event.originalTimestamp === undefined) event.originalTimestamp = env.now();
+  if (event.channel === undefined) event.channel = 'server';
   return event;
-}
-
-/** `over` merged onto `under`, recursively for nested plain objects; `over` wins. */
-function mergeUnder(under: JsonObject, over: JsonObject | undefined): JsonObject {
-  if (!over) return under;
-  const merged: JsonObject = { ...under };
-  for (const key in over) {
-    const a = merged[key];
-    const b = over[key];
-    merged[key] = isPlainObject(a) && isPlainObject(b) ? mergeUnder(a, b) : b;
-  }
-  return merged;
 }

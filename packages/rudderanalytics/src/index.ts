@@ -34,4 +34,5 @@ export { batchBytes, batchBody, encodeEvent, SENT_AT_BYTES, type EncodedEvent } 
 export { cleanId, isPresentId } from './ids.js';
 export { createTestClient, type TestClient, type SentEvent } from './testing.js';
 export { LIBRARY } from './version.js';
+export type { CallWarning } from './validate.js';
 export type * from './types.js';

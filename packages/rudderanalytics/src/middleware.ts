@@ -9,8 +9,11 @@ import { ConfigError, RudderError } from './errors.js';
 import { findUnserializable } from './serializable.js';
 import type { EventType, JsonObject } from './types.js';
 
-/** The event as the data plane will receive it (without `sentAt`, added at send time). */
-export type OutgoingEvent = JsonObject & { readonly type: EventType; readonly messageId: string };
+/**
+ * The event as the data plane will receive it (without `sentAt`, added at send time). `type` is one of
+ * the six call types, or whatever `send()` was given for an item the gateway would take as is.
+ */
+export type OutgoingEvent = JsonObject & { readonly type: EventType | (string & {}); readonly messageId: string };
 
 /** What a plugin decides for one event. Returning nothing (undefined) keeps the event as it is. */
 export type PluginVerdict =
@@ -24,7 +27,9 @@ export type PluginVerdict =
 
 /** A named plugin. */
 export interface Plugin {
+  /** Names the plugin in `'filtered'` payloads and `PluginError`s. */
   readonly name: string;
+  /** Sees each event once, in plugin order; returns what to do with it (nothing: keep it as it is). */
   beforeSend(event: OutgoingEvent): PluginVerdict | void;
 }
 
@@ -35,7 +40,7 @@ export type PluginInput = Plugin | ((event: OutgoingEvent) => PluginVerdict | vo
 export interface FilteredInfo {
   plugin: string;
   messageId: string;
-  type: EventType;
+  type: OutgoingEvent['type'];
   reason: string;
   details?: unknown;
 }

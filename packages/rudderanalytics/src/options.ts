@@ -4,9 +4,13 @@ import { SENT_AT_BYTES, batchBytes } from './encode.js';
 
 /** Where log lines go. Every method is optional; the default logs warnings and errors to the console. */
 export interface Logger {
+  /** Request-level detail; off by default. */
   debug?(message: string): void;
+  /** Notable, expected events. */
   info?(message: string): void;
+  /** Something the operator should look at; the client carries on. */
   warn?(message: string): void;
+  /** Events finally not delivered, when nobody listens to `'error'`. */
   error?(message: string): void;
 }
 
@@ -19,6 +23,7 @@ export type OverflowPolicy =
   /** The call throws a DroppedError; nothing already queued is touched. */
   | 'throw';
 
+/** How a batch is retried after a retryable answer (408, 429, 5xx, a network error, a timeout). */
 export interface RetryOptions {
   /** Attempts per batch, the first included. Default 10. */
   maxAttempts?: number;
@@ -32,6 +37,7 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
+/** Options of {@link RudderAnalytics.load}. Every field is optional. */
 export interface ClientOptions {
   /** Send a batch once this many events are queued. Default 1000. */
   flushAt?: number;
@@ -59,6 +65,12 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** When false, calls are validated and return ids but nothing is queued or sent. Default true. */
   enable?: boolean;
+  /**
+   * Refuse what is only warned about by default (a misspelt field, an unreadable timestamp, an id that is
+   * an object…) and require the typed calls' fields (`event`, `name`, `groupId`, `previousId`) at run
+   * time too. Default false: the SDK accepts what the gateway accepts.
+   */
+  strict?: boolean;
   /** On Node, flush what is still queued when the event loop empties (`beforeExit`). Default true. */
   flushOnExit?: boolean;
   /**
@@ -85,6 +97,7 @@ export interface ResolvedOptions {
   logger: Logger;
   fetch: typeof fetch;
   enable: boolean;
+  strict: boolean;
   flushOnExit: boolean;
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -119,6 +132,7 @@ export function resolveOptions(given: ClientOptions | undefined): ResolvedOption
     logger: logger ?? consoleLogger,
     fetch: options.fetch ?? (globalThis.fetch?.bind(globalThis) as typeof fetch),
     enable: bool('enable', options.enable, true),
+    strict: bool('strict', options.strict, false),
     flushOnExit: bool('flushOnExit', options.flushOnExit, true),
   };
   // A small maxBatchBytes lowers the default message limit with it, so that one event always fits.

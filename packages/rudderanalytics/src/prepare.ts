@@ -2,36 +2,30 @@
  * The front of the pipeline, pure: validate → enrich → serialize once → check the size.
  * What comes out is ready to queue; what cannot be sent is refused here, at the call.
  */
+import { batchDefaultsOf, withBatchDefaults } from './batch.js';
 import { encodeEvent, wireBytes } from './encode.js';
-import { enrich, type BatchDefaults, type EnrichEnv } from './enrich.js';
+import { enrich, type EnrichEnv } from './enrich.js';
 import { ValidationError } from './errors.js';
 import { isFiltered, runPlugins, type Filtered, type OutgoingEvent, type Plugin, type PluginReports } from './middleware.js';
 import { findUnserializable } from './serializable.js';
-import { toIsoTimestamp } from './time.js';
-import { EVENT_TYPES, isPlainObject, validateCall } from './validate.js';
+import { wireTimestamp } from './time.js';
+import { EVENT_TYPES, isPlainObject, validateCall, type ValidateEnv } from './validate.js';
 import type { QueuedEvent } from './queue.js';
 import type { EventType } from './types.js';
 
-export interface PrepareEnv extends EnrichEnv {
+export interface PrepareEnv extends EnrichEnv, ValidateEnv {
   maxMessageBytes: number;
   /** The `plugins` option: run between enrichment and serialization. */
   plugins?: { list: readonly Plugin[]; reports: PluginReports };
 }
 
 /**
- * One call of a known type, ready to queue, or what a plugin dropped. `at` and `index` locate a
- * batch item in errors.
+ * One call, ready to queue, or what a plugin dropped. `type` is fixed for a typed call; undefined
+ * reads it from the call (send()). `at` and `index` locate a batch item in errors.
  */
-export function prepareCall(
-  call: unknown,
-  type: EventType,
-  env: PrepareEnv,
-  defaults?: BatchDefaults,
-  at = '',
-  index?: number,
-): QueuedEvent | Filtered {
-  validateCall(call, type, at, index);
-  const enriched = enrich(call as Record<string, unknown>, type, env, defaults);
+export function prepareCall(call: unknown, type: EventType | undefined, env: PrepareEnv, at = '', index?: number): QueuedEvent | Filtered {
+  validateCall(call, type, env, at, index);
+  const enriched = enrich(call as Record<string, unknown>, type, env);
   const event = env.plugins ? runPlugins(env.plugins.list, enriched as OutgoingEvent, env.plugins.reports) : enriched;
   if (isFiltered(event)) return event;
   let encoded;
@@ -50,42 +44,48 @@ export function prepareCall(
 
 /** `send()`'s argument: one tagged call, or a batch whose items are all checked before any is queued. */
 export function prepareSendable(message: unknown, env: PrepareEnv): Array<QueuedEvent | Filtered> {
-  if (!isPlainObject(message)) throw new ValidationError('message', 'must be a plain object with a type');
-  const type = message.type;
-  if (type === 'batch') return prepareBatch(message, env);
-  if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
-    throw new ValidationError('type', `must be one of ${EVENT_TYPES.join(', ')} or batch`);
-  }
-  return [prepareCall(message, type as EventType, env)];
+  if (!isPlainObject(message)) throw new ValidationError('message', 'must be a plain object');
+  if (message.type === 'batch') return prepareBatch(message, env);
+  return [prepareItem(message, env)];
 }
 
-const BATCH_FIELDS = new Set(['type', 'batch', 'context', 'integrations', 'originalTimestamp']);
+/** A call whose type is its own `type` field: one of the six is checked as such; any other is sent as given. */
+function prepareItem(call: Record<string, unknown>, env: PrepareEnv, at = '', index?: number): QueuedEvent | Filtered {
+  const type = call.type;
+  if (typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type)) return prepareCall(call, type as EventType, env, at, index);
+  if (!env.strict) {
+    const warning = { field: `${at}type`, rule: `is not one of ${EVENT_TYPES.join(', ')}; delivered as given (the gateway does not check it on a batch)` };
+    env.warn(index === undefined ? warning : { ...warning, index });
+  }
+  // Validated without a type: the gateway's rules only (strict refuses it there, naming the type).
+  return prepareCall(call, undefined, env, at, index);
+}
+
+// Fields of a batch call; the gateway reads only `batch`, and a send time is the SDK's own.
+const BATCH_FIELDS = new Set(['type', 'batch', 'context', 'integrations', 'originalTimestamp', 'sentAt']);
 
 function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): Array<QueuedEvent | Filtered> {
-  for (const key in message) {
-    if (!BATCH_FIELDS.has(key) && message[key] !== undefined) throw new ValidationError(key, 'is not a field of a batch call');
-  }
+  const note = (field: string, rule: string): void => {
+    if (env.strict) throw new ValidationError(field, `${rule} (refused: strict mode)`);
+    env.warn({ field, rule });
+  };
   const { batch, context, integrations, originalTimestamp } = message;
   if (!Array.isArray(batch) || batch.length === 0) throw new ValidationError('batch', 'must be a non-empty array of calls');
-  for (const [field, value] of [['context', context], ['integrations', integrations]] as const) {
-    if (value === undefined) continue;
-    if (!isPlainObject(value)) throw new ValidationError(field, 'must be a plain object');
-    const bad = findUnserializable(value, field);
+  for (const key in message) {
+    const value = message[key];
+    if (value === undefined || key === 'batch') continue;
+    const bad = findUnserializable(value, key);
     if (bad) throw new ValidationError(bad.path, bad.rule);
+    if (!BATCH_FIELDS.has(key)) note(key, 'is not a field of a batch call; ignored (the gateway reads only the items)');
   }
-  if (isPlainObject(context) && context.library !== undefined) {
-    throw new ValidationError('context.library', 'is set by the SDK and must not be given');
+  if (context !== undefined && !isPlainObject(context)) note('context', 'is not an object; ignored');
+  if (originalTimestamp !== undefined && wireTimestamp(originalTimestamp) === undefined) {
+    note('originalTimestamp', 'is not a Date, an ISO 8601 string or epoch milliseconds; delivered as given on items without their own');
   }
-  if (originalTimestamp !== undefined && toIsoTimestamp(originalTimestamp) === undefined) {
-    throw new ValidationError('originalTimestamp', 'must be a valid Date or an ISO 8601 date string');
-  }
-  const defaults = { context, integrations, originalTimestamp } as BatchDefaults;
+  const defaults = batchDefaultsOf(message);
   return batch.map((item: unknown, index) => {
     const at = `batch[${index}].`;
-    const itemType = isPlainObject(item) ? item.type : undefined;
-    if (typeof itemType !== 'string' || !(EVENT_TYPES as readonly string[]).includes(itemType)) {
-      throw new ValidationError(`${at}type`, `must be one of ${EVENT_TYPES.join(', ')}`, index);
-    }
-    return prepareCall(item, itemType as EventType, env, defaults, at, index);
+    if (!isPlainObject(item)) throw new ValidationError(`batch[${index}]`, 'must be a plain object (the gateway refuses the whole batch otherwise)', index);
+    return prepareItem(withBatchDefaults(item, defaults), env, at, index);
   });
 }

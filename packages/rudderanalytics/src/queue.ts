@@ -16,6 +16,10 @@ export interface QueuedEvent extends EncodedEvent {
   done?: Settle;
 }
 
+/**
+ * Where accepted events wait until they are delivered: the `storage` option. {@link MemoryQueue} by
+ * default; `FileStore` (rudderanalytics/node) and `RedisStore` (rudderanalytics/redis) survive a restart.
+ */
 export interface EventQueue {
   /**
    * True when events survive a restart. `close()` running out of time then leaves unsent events in the

@@ -7,6 +7,7 @@ import { RudderAnalytics, type LoadOptions } from './client.js';
 /** A wire event as the data plane would receive it. */
 export type SentEvent = Record<string, unknown> & { type: string; messageId: string; sentAt: string };
 
+/** What {@link createTestClient} returns: a real client and the events it sent. */
 export interface TestClient {
   /** The client to hand to the code under test. */
   client: RudderAnalytics;

@@ -17,25 +17,37 @@ export type Identity =
   | { userId: Id; anonymousId?: Id }
   | { userId?: Id; anonymousId: Id };
 
-/** Fields every call may carry. */
+/** A time: a Date, an ISO 8601 string (sent as given), or epoch milliseconds (sent as ISO 8601). */
+export type Timestamp = Date | string | number;
+
+/**
+ * Fields every call may carry. The types guide correct calls; at run time the SDK is as liberal as the
+ * gateway: other fields are delivered as given, and only what the gateway refuses is refused (see the README).
+ */
 export interface CommonFields {
-  /** Extra context; `context.library` is set by the SDK and may not be given. */
+  /** Extra context. `context.library` is set by the SDK when absent (a replayed event keeps its own). */
   context?: JsonObject;
   /** Destinations to send to; defaults to `{ All: true }`. */
   integrations?: Integrations;
-  /** When the call happened; defaults to now. A Date or an ISO 8601 string. */
-  originalTimestamp?: Date | string;
-  /** The event's time when it differs from the call's (e.g. a backfill); sent as given. */
-  timestamp?: Date | string;
+  /** When the call happened; defaults to now. */
+  originalTimestamp?: Timestamp;
+  /** The event's time when it differs from the call's (e.g. a backfill). */
+  timestamp?: Timestamp;
   /** A caller-chosen idempotency key; a UUID v4 is generated otherwise. */
   messageId?: string;
 }
 
+/** `identify`: who the user is, with their traits. */
 export type IdentifyCall = CommonFields & Identity & { traits?: JsonObject };
+/** `track`: an action the user took (`event`), with its properties. */
 export type TrackCall = CommonFields & Identity & { event: string; properties?: JsonObject };
+/** `page`: a web page the user viewed (`name`), with its properties. */
 export type PageCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+/** `screen`: a mobile screen the user viewed (`name`), with its properties. */
 export type ScreenCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+/** `group`: the user belongs to a group (`groupId`: a company, a team), with its traits. */
 export type GroupCall = CommonFields & Identity & { groupId: Id; traits?: JsonObject };
+/** `alias`: `previousId` and `userId` are the same user. */
 export type AliasCall = CommonFields & { userId: Id; previousId: Id; anonymousId?: Id };
 
 /** The six event types. */
@@ -51,7 +63,7 @@ export type Message =
   | ({ type: 'alias' } & AliasCall);
 
 /**
- * Several calls sent together. Batch-level `context` is merged under each item's (the item wins),
+ * Several calls sent together. Batch-level `context` is merged under each item's, recursively (the item wins),
  * batch-level `integrations` apply to items without their own, and each item keeps its own
  * `originalTimestamp` (the batch's is the default for items without one).
  */
@@ -60,7 +72,7 @@ export interface BatchMessage {
   batch: Message[];
   context?: JsonObject;
   integrations?: Integrations;
-  originalTimestamp?: Date | string;
+  originalTimestamp?: Timestamp;
 }
 
 /** What `send()` takes: one of the six calls, or a batch of them. */

@@ -1,25 +1,39 @@
 /**
- * Validation at the call: the gateway's own rules plus the SDK's, so a bad event is refused on its own,
- * with the field and the rule, instead of making the data plane reject the whole batch it joined.
- * Pure: throws ValidationError, returns nothing.
+ * Validation at the call. The SDK refuses only what the gateway refuses (an event it cannot identify,
+ * something that is not an object), what JSON cannot carry, and (in prepare.ts) what is too large; the
+ * rest is delivered as given. What is probably a mistake (a misspelt field, a timestamp the data plane
+ * cannot read) is a warning, and `strict` turns every warning into a refusal. Pure: reports through
+ * `env.warn`, throws ValidationError, returns nothing.
  */
 import { ValidationError } from './errors.js';
+import { KNOWN_FIELDS, likelyMisspelling } from './fields.js';
 import { isPresentId } from './ids.js';
 import { findUnserializable } from './serializable.js';
-import { toIsoTimestamp } from './time.js';
+import { wireTimestamp } from './time.js';
 import type { EventType } from './types.js';
 
 export const EVENT_TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
 
-const COMMON = ['type', 'userId', 'anonymousId', 'context', 'integrations', 'originalTimestamp', 'timestamp', 'messageId'];
-const FIELDS: Record<EventType, ReadonlySet<string>> = {
-  identify: new Set([...COMMON, 'traits']),
-  track: new Set([...COMMON, 'event', 'properties']),
-  page: new Set([...COMMON, 'name', 'category', 'properties']),
-  screen: new Set([...COMMON, 'name', 'category', 'properties']),
-  group: new Set([...COMMON, 'groupId', 'traits']),
-  alias: new Set([...COMMON, 'previousId']),
-};
+/** Something a call holds that is delivered as given but is probably a mistake. */
+export interface CallWarning {
+  /** The field, as a dotted path (`batch[3].userID` for a batch item). */
+  field: string;
+  /** What is probably wrong, and what is sent. */
+  rule: string;
+  /** For a batch call: the index of the item. */
+  index?: number;
+}
+
+export interface ValidateEnv {
+  /** Warnings become refusals, and the typed calls' required fields are required. */
+  strict: boolean;
+  warn(warning: CallWarning): void;
+}
+
+const LENIENT: ValidateEnv = { strict: false, warn: () => undefined };
+const ID_FIELDS = ['userId', 'anonymousId', 'previousId', 'groupId'] as const;
+const OBJECT_FIELDS = ['properties', 'traits', 'context', 'integrations'] as const;
+const TIME_FIELDS = ['originalTimestamp', 'timestamp'] as const;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -27,79 +41,103 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** True when JSON.stringify of `value` needs a look (objects, and leaves it throws on or loses). */
+function needsWalk(value: unknown): boolean {
+  switch (typeof value) {
+    case 'object':
+      return value !== null;
+    case 'number':
+      return !Number.isFinite(value);
+    case 'string':
+    case 'boolean':
+      return false;
+  }
+  return true; // bigint, symbol, function
+}
+
 /**
- * Checks one call of a known type. `at` prefixes field names (`batch[3].` for batch items) and
- * `index` is the batch position, so the error points at the item.
+ * Checks one call. `type` is the call's type when known (a typed call, or a valid `type` field), else
+ * undefined. `at` prefixes field names (`batch[3].` for batch items) and `index` is the batch position.
  */
-export function validateCall(call: unknown, type: EventType, at = '', index?: number): void {
+export function validateCall(call: unknown, type: EventType | undefined, env: ValidateEnv = LENIENT, at = '', index?: number): void {
   const fail = (field: string, rule: string): never => {
     throw new ValidationError(`${at}${field}`, rule, index);
   };
-  if (!isPlainObject(call)) fail(at ? '' : 'message', `a ${type} call must be a plain object`);
+  const note = (field: string, rule: string): void => {
+    if (env.strict) fail(field, `${rule} (refused: strict mode)`);
+    env.warn(index === undefined ? { field: `${at}${field}`, rule } : { field: `${at}${field}`, rule, index });
+  };
+  if (!isPlainObject(call)) fail(at ? '' : 'message', `${type ? `a ${type} call` : 'an event'} must be a plain object`);
   const c = call as Record<string, unknown>;
-  const allowed = FIELDS[type];
+
+  // One pass over the top level: what JSON cannot carry is refused, likely misspellings are noted.
   for (const key in c) {
-    if (!allowed.has(key) && c[key] !== undefined) fail(key, `is not a field of a ${type} call`);
+    const value = c[key];
+    if (value === undefined) continue;
+    if (needsWalk(value)) {
+      const bad = findUnserializable(value, key);
+      if (bad) fail(bad.path, bad.rule);
+    }
+    if (!KNOWN_FIELDS.has(key)) {
+      const meant = likelyMisspelling(key);
+      if (meant) note(key, `looks like a misspelling of ${meant}; delivered as given, under this name`);
+    }
   }
 
-  checkIdType(c.userId, 'userId', fail);
-  checkIdType(c.anonymousId, 'anonymousId', fail);
-  if (type === 'alias') {
+  for (const field of ID_FIELDS) {
+    const value = c[field];
+    if (value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number') {
+      note(field, 'is not a string or a number; delivered as given, and the gateway reads it as its JSON text');
+    }
+  }
+  if (env.strict && type === 'alias') {
     if (!isPresentId(c.userId)) fail('userId', 'is required on alias and must not be blank');
-    checkIdType(c.previousId, 'previousId', fail);
-    if (!isPresentId(c.previousId)) fail('previousId', 'is required on alias and must not be blank');
   } else if (!isPresentId(c.userId) && !isPresentId(c.anonymousId)) {
     fail('userId', 'a userId or an anonymousId is required, non-blank after invisible characters are removed and whitespace trimmed');
   }
+  if (env.strict) requireTypedFields(c, type, fail);
 
-  switch (type) {
-    case 'track':
-      if (typeof c.event !== 'string') fail('event', 'is required on track and must be a string');
-      if (!isPresentId(c.event)) fail('event', 'must not be blank');
-      break;
-    case 'page':
-    case 'screen':
-      if (typeof c.name !== 'string') fail('name', `is required on ${type} and must be a string`);
-      if (!isPresentId(c.name)) fail('name', 'must not be blank');
-      if (c.category !== undefined && typeof c.category !== 'string') fail('category', 'must be a string');
-      break;
-    case 'group':
-      checkIdType(c.groupId, 'groupId', fail);
-      if (!isPresentId(c.groupId)) fail('groupId', 'is required on group and must not be blank');
-      break;
-  }
-
-  for (const field of ['properties', 'traits', 'context', 'integrations'] as const) {
+  for (const field of OBJECT_FIELDS) {
     const value = c[field];
-    if (value === undefined) continue;
-    if (!isPlainObject(value)) fail(field, 'must be a plain object');
-    const bad = findUnserializable(value, field);
-    if (bad) fail(bad.path, bad.rule);
-  }
-  if (isPlainObject(c.context) && c.context.library !== undefined) {
-    fail('context.library', 'is set by the SDK and must not be given');
+    if (value !== undefined && !isPlainObject(value)) note(field, 'is not an object; delivered as given');
   }
   if (isPlainObject(c.integrations)) {
     for (const name in c.integrations) {
       const v = c.integrations[name];
-      if (v !== undefined && typeof v !== 'boolean' && !isPlainObject(v)) {
-        fail(`integrations.${name}`, 'must be a boolean or a plain object');
-      }
+      if (v !== undefined && typeof v !== 'boolean' && !isPlainObject(v)) note(`integrations.${name}`, 'is not a boolean or an object; delivered as given');
     }
   }
-  for (const field of ['originalTimestamp', 'timestamp'] as const) {
-    if (c[field] !== undefined && toIsoTimestamp(c[field]) === undefined) {
-      fail(field, 'must be a valid Date or an ISO 8601 date string');
+  for (const field of TIME_FIELDS) {
+    if (c[field] !== undefined && wireTimestamp(c[field]) === undefined) {
+      note(field, 'is not a Date, an ISO 8601 string or epoch milliseconds; delivered as given (the data plane falls back to receivedAt)');
     }
   }
-  if (c.messageId !== undefined) {
-    if (typeof c.messageId !== 'string') fail('messageId', 'must be a string');
-    if (!isPresentId(c.messageId)) fail('messageId', 'must not be blank');
+  const messageId = c.messageId;
+  if (messageId !== undefined && messageId !== null) {
+    if (typeof messageId !== 'string') note('messageId', 'is not a string; replaced by a generated UUID, as the gateway does');
+    else if (!isPresentId(messageId)) note('messageId', 'is blank after invisible characters are removed; replaced by a generated UUID, as the gateway does');
   }
 }
 
-function checkIdType(value: unknown, field: string, fail: (field: string, rule: string) => never): void {
-  if (value === undefined || value === null || typeof value === 'string') return;
-  if (typeof value === 'number' && Number.isFinite(value)) return;
-  fail(field, 'must be a string or a finite number');
+/** The fields the typed calls require (strict mode only: the gateway requires none of them). */
+function requireTypedFields(c: Record<string, unknown>, type: EventType | undefined, fail: (field: string, rule: string) => never): void {
+  switch (type) {
+    case undefined:
+      fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+      break;
+    case 'track':
+      if (typeof c.event !== 'string' || !isPresentId(c.event)) fail('event', 'is required on track and must be a non-blank string');
+      break;
+    case 'page':
+    case 'screen':
+      if (typeof c.name !== 'string' || !isPresentId(c.name)) fail('name', `is required on ${type} and must be a non-blank string`);
+      if (c.category !== undefined && typeof c.category !== 'string') fail('category', 'must be a string');
+      break;
+    case 'group':
+      if (!isPresentId(c.groupId)) fail('groupId', 'is required on group and must not be blank');
+      break;
+    case 'alias':
+      if (!isPresentId(c.previousId)) fail('previousId', 'is required on alias and must not be blank');
+      break;
+  }
 }

@@ -63,7 +63,7 @@ describe('delivery over HTTP', () => {
     assert.equal(JSON.parse(server.requests[0].raw.toString()).batch[0].event, 'Plain');
   });
 
-  test('caller-chosen messageId and originalTimestamp are kept; a Date is sent as ISO', async () => {
+  test('caller-chosen messageId and originalTimestamp are kept; a Date is sent as ISO, an ISO string as given', async () => {
     const { client } = testClient(server.url);
     const id = client.track({ userId: 'u1', event: 'E', messageId: 'order-42', originalTimestamp: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6)) });
     client.track({ userId: 'u1', event: 'F', originalTimestamp: '2024-01-02T03:04:05.006+01:00' });
@@ -72,7 +72,7 @@ describe('delivery over HTTP', () => {
     const [e, f] = server.delivered();
     assert.equal(e.messageId, 'order-42');
     assert.equal(e.originalTimestamp, '2024-01-02T03:04:05.006Z');
-    assert.equal(f.originalTimestamp, '2024-01-02T02:04:05.006Z');
+    assert.equal(f.originalTimestamp, '2024-01-02T03:04:05.006+01:00');
   });
 
   test('numeric ids are sent as given', async () => {
@@ -123,7 +123,7 @@ describe('batch calls', () => {
   test('a bad call does not poison the batch of good ones around it', async () => {
     const { client } = testClient(server.url);
     client.track({ userId: 'u1', event: 'before' });
-    assert.throws(() => client.track({ userId: 'u1', event: 42 } as never), ValidationError);
+    assert.throws(() => client.track({ userId: '\u200B', event: 'bad' }), ValidationError);
     client.track({ userId: 'u1', event: 'after' });
     await client.close();
     assert.equal(server.requests.length, 1);

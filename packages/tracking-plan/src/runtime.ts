@@ -2,7 +2,7 @@
  * Checks messages with a plan compiled ahead of time by `compilePlan`: no ajv, no code generation,
  * so it runs on Workers and Deno Deploy. Same verdicts as `createValidator`.
  */
-import { checkKey } from './check-key.js';
+import { planIndex } from './plan-index.js';
 import type { Resolver } from './evaluate.js';
 import { createPlanValidator, type PlanValidator } from './plan-validator.js';
 import type { SchemaCheck, TrackingPlanConfig } from './types.js';
@@ -23,9 +23,11 @@ export interface CompiledPlanModule {
 
 /** A resolver over one compiled plan version. */
 export function compiledResolver(plan: CompiledPlan): Resolver {
+  const index = planIndex(Object.keys(plan.checks), (key) => JSON.parse(key) as [string, unknown]);
   return (eventType, eventName) => {
-    const found = Object.prototype.hasOwnProperty.call(plan.checks, checkKey(eventType, eventName)) ? plan.checks[checkKey(eventType, eventName)] : undefined;
-    if (found === undefined) return { kind: 'unplanned' };
+    const key = index.get(eventType)?.get(eventName ?? null);
+    if (key === undefined) return { kind: 'unplanned' };
+    const found = plan.checks[key];
     if (typeof found !== 'function') throw new Error(found.error);
     return { kind: 'check', check: found };
   };

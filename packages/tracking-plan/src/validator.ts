@@ -1,10 +1,10 @@
 /** The run-time validator: compiles each planned schema with ajv on first use, as the transformer does. */
 import { compilableSchema, isDraft4, makeAjv } from './ajv.js';
 import type { Resolved, Resolver } from './evaluate.js';
-import { findPlannedEvent } from './layouts.js';
+import { planIndex } from './plan-index.js';
 import { createPlanValidator, type PlanValidator } from './plan-validator.js';
 import { ajvOptionsFor, DEFAULT_CONFIG } from './settings.js';
-import type { SchemaCheck, TrackingPlan, TrackingPlanConfig } from './types.js';
+import type { PlannedEvent, SchemaCheck, TrackingPlan, TrackingPlanConfig } from './types.js';
 
 /** Options of {@link createValidator}. */
 export interface ValidatorOptions {
@@ -14,35 +14,31 @@ export interface ValidatorOptions {
   versions?: TrackingPlan[];
 }
 
-function stableKey(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableKey((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
-}
-
-/** A resolver that compiles a plan's schemas with ajv, caching each compiled check (or its compile error). */
+/**
+ * A resolver that compiles a plan's schemas with ajv on first use and keeps each compiled check (or
+ * its compile error): the config, hence the ajv options per type, is fixed. Memory is bounded by the
+ * plan, whatever names the events carry.
+ */
 export function ajvResolver(plan: TrackingPlan, config: TrackingPlanConfig): Resolver {
-  const cache = new Map<string, SchemaCheck | Error>();
-  return (eventType, eventName): Resolved => {
-    const planned = findPlannedEvent(plan, eventType, eventName);
-    const schema = planned?.schema;
+  const compiled = new Map<PlannedEvent, Resolved | Error>();
+  const index = planIndex(plan.events, (e) => [e.eventType, e.name]);
+  const compile = (event: PlannedEvent): Resolved | Error => {
+    const schema = event.schema;
     if (!schema || Object.keys(schema).length === 0) return { kind: 'unplanned' };
-    const draft4 = isDraft4(schema);
-    const options = ajvOptionsFor(config, eventType);
-    const key = `${eventType}\u0000${String(eventName)}\u0000${draft4}\u0000${stableKey(options)}`;
-    let compiled = cache.get(key);
-    if (compiled === undefined) {
-      try {
-        compiled = makeAjv(options, draft4).compile(compilableSchema(schema)) as SchemaCheck;
-      } catch (error) {
-        compiled = error instanceof Error ? error : new Error(String(error));
-      }
-      cache.set(key, compiled);
+    try {
+      const check = makeAjv(ajvOptionsFor(config, event.eventType), isDraft4(schema)).compile(compilableSchema(schema)) as SchemaCheck;
+      return { kind: 'check', check };
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
     }
-    if (compiled instanceof Error) throw compiled;
-    return { kind: 'check', check: compiled };
+  };
+  return (eventType, eventName): Resolved => {
+    const event = index.get(eventType)?.get(eventName);
+    if (!event) return { kind: 'unplanned' };
+    let found = compiled.get(event);
+    if (found === undefined) compiled.set(event, (found = compile(event)));
+    if (found instanceof Error) throw found;
+    return found;
   };
 }
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WRANGLER_BUILD } from '../../../test/runtimes/support/bundle.js';
 import type { CompiledPlanModule } from '../src/runtime.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -28,13 +29,9 @@ export async function bundleWithPlan(entry: string, planSource: string, resolveD
         b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: planLoader }));
       },
     }],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
+    ...WRANGLER_BUILD,
+    conditions: [...WRANGLER_BUILD.conditions],
+    mainFields: [...WRANGLER_BUILD.mainFields],
     logLevel: 'silent',
   });
   return result.outputFiles[0].text;

@@ -3,7 +3,7 @@
  * conditions), with the SDK resolved by its package name through the exports map instead of the
  * fixture's relative dist path: what a Worker project that depends on `rudderanalytics` deploys.
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { join } from 'node:path';
 import { ROOT } from './subprocess.js';
 
@@ -23,16 +23,23 @@ const byPackageName: Plugin = {
   },
 };
 
+/** How wrangler bundles a Worker: one ES module, platform neutral, the workerd/worker/browser conditions. */
+export const WRANGLER_BUILD = {
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['browser', 'module', 'main'],
+} as const satisfies BuildOptions;
+
 export async function bundleWorker(): Promise<Bundle> {
   const result = await build({
+    ...WRANGLER_BUILD,
+    conditions: [...WRANGLER_BUILD.conditions],
+    mainFields: [...WRANGLER_BUILD.mainFields],
     entryPoints: [join(ROOT, 'test/runtimes/fixtures/worker.mjs')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
     metafile: true,
     logLevel: 'silent',
     absWorkingDir: ROOT,

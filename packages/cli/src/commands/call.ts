@@ -1,5 +1,6 @@
 /** `rudder identify|track|page|screen|group|alias`: one call, from flags or from a JSON object on stdin. */
 import { randomUUID } from 'node:crypto';
+import { ValidationError } from 'rudderanalytics';
 import { CONNECTION_OPTIONS, parse, str, type OptionSpecs, type Values } from '../args.js';
 import { createClient, sdkOptions } from '../client.js';
 import { resolveTarget } from '../config.js';
@@ -8,6 +9,7 @@ import { hintFor, reasonOf } from '../failure.js';
 import { callHelp } from '../help.js';
 import { stderr, stdout } from '../output.js';
 
+/** The call types, each a command of its own; also what `rudder events --type` accepts. */
 export const CALL_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
 export type CallType = (typeof CALL_TYPES)[number];
 
@@ -45,7 +47,10 @@ export async function runCall(type: CallType, argv: string[]): Promise<number> {
   else throw new UsageError(`no call given: pass field flags (e.g. --user-id), or pipe one JSON object on stdin`, type);
 
   const target = await resolveTarget(values);
-  const client = createClient(target, sdkOptions(values, { maxAttempts: 5, flushInterval: 0, verbose: values.verbose === true }));
+  const options = sdkOptions(values, { maxAttempts: 5, flushInterval: 0, verbose: values.verbose === true });
+  // A call typed by hand has no compiler to check it: the SDK's strict mode applies the types' rules.
+  options.strict = true;
+  const client = createClient(target, options);
   // The failure is reported once, below, from send()'s rejection; without a listener the SDK would log it too.
   client.on('error', () => {});
   // send() does not return the id, so the CLI picks it (unless given) to print it once accepted.
@@ -55,7 +60,7 @@ export async function runCall(type: CallType, argv: string[]): Promise<number> {
     await client.send({ type, ...call } as Parameters<typeof client.send>[0]);
   } catch (error) {
     await client.close({ timeoutMs: 0 });
-    if ((error as { code?: string }).code === 'invalid_event') throw new InputError(reasonOf(error));
+    if (error instanceof ValidationError) throw new InputError(reasonOf(error));
     const hint = hintFor(error, target);
     stderr.write(`error: ${type} ${reasonOf(error)}\n${hint ? `hint: ${hint}\n` : ''}`);
     return EXIT_FAILED;

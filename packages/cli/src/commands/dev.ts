@@ -1,56 +1,44 @@
 /** `rudder dev`: runs the local data plane in the foreground until Ctrl-C. */
-import { int, parse, str } from '../args.js';
-import { EXIT_OK } from '../errors.js';
-import { DEV_HELP } from '../help.js';
-import { stderr, stdout } from '../output.js';
-
-const OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  db: { type: 'string' },
-  config: { type: 'string' },
-  'tracking-plan': { type: 'string' },
-  'tracking-plan-config': { type: 'string' },
-} as const;
+import type { DataPlane } from '@rudderanalytics/dataplane';
+import { LOCAL_DATA_PLANE_URL } from '../config.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { devHelp } from '../help.js';
+import { maskKey, stderr, stdout } from '../output.js';
 
 export async function runDev(argv: string[]): Promise<number> {
-  const { values } = parse('dev', argv, OPTIONS);
-  if (values.help) {
-    stdout.write(DEV_HELP);
+  const { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE, DEV_WRITE_KEY, startDataPlane } = await import('@rudderanalytics/dataplane');
+  if (argv.includes('--help') || argv.includes('-h')) {
+    stdout.write(devHelp(DATAPLANE_USAGE));
     return EXIT_OK;
   }
-  const port = int(values, 'port', 0, 65_535) ?? 8080;
-  const { startDataPlane } = await import('@rudderanalytics/dataplane');
+  // The data plane's own parser, so `rudder dev` takes exactly its flags, and RUDDER_PORT / RUDDER_DB as `npm start` does.
+  let options;
+  try {
+    options = parseDataPlaneArgs(argv, process.env);
+  } catch (error) {
+    if (error instanceof DataPlaneArgsError) throw new UsageError(error.message, 'dev');
+    throw error;
+  }
   // The data plane's own banner prints the URL, the dev key (in full, the one documented exception:
-  // it is public) and only masked forms of any configured key.
+  // it is public) and only masked forms of any other key.
   const dp = await startDataPlane({
-    port,
-    host: str(values, 'host'),
-    dbPath: str(values, 'db'),
-    configFile: str(values, 'config'),
-    trackingPlan: str(values, 'tracking-plan'),
-    trackingPlanConfig: str(values, 'tracking-plan-config'),
+    ...options,
     logger: {
       info: (m) => stdout.write(`${m}\n`),
       warn: (m) => stderr.write(`${m}\n`),
       error: (m) => stderr.write(`${m}\n`),
     },
   });
-  const defaults = dp.url === 'http://127.0.0.1:8080' && dp.sources[0]?.name === 'dev';
-  stdout.write(
-    defaults
-      ? `\nReady. In another shell, with no setup:\n  rudder track --user-id u1 --event "Hello"\n  rudder events --follow\n`
-      : `\nReady. In another shell:\n  export RUDDER_DATA_PLANE_URL=${dp.url}\n  rudder track --user-id u1 --event "Hello"\n  rudder events --follow\n`,
-  );
-  stdout.write('Press Ctrl-C to stop.\n');
+  if (!options.quiet) stdout.write(`${readyText(dp, DEV_WRITE_KEY)}Press Ctrl-C to stop.\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      stdout.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: closing the data plane…\n`);
-      // A second signal while closing means "now".
-      process.once('SIGINT', () => process.exit(130));
+      if (!options.quiet) stdout.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: closing the data plane…\n`);
+      // A second signal while closing means "now". Armed on the next turn: Deno also hands the signal
+      // being handled to listeners added while it is dispatched.
+      setTimeout(() => process.once('SIGINT', () => process.exit(130)), 0);
       dp.close().then(resolve, (error: unknown) => {
         stderr.write(`error while closing: ${(error as Error).message}\n`);
         resolve();
@@ -59,6 +47,23 @@ export async function runDev(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  stdout.write('stopped.\n');
+  if (!options.quiet) stdout.write('stopped.\n');
   return EXIT_OK;
+}
+
+/**
+ * What another shell needs so that `rudder track` reaches this data plane: nothing with the defaults,
+ * else the URL and, when the dev key is not the one accepted, which write key to export (named by its
+ * source and last 4 characters, never printed).
+ */
+export function readyText(dp: Pick<DataPlane, 'url' | 'writeKey' | 'sources'>, devWriteKey: string): string {
+  const exports: string[] = [];
+  if (dp.url !== LOCAL_DATA_PLANE_URL) exports.push(`export RUDDER_DATA_PLANE_URL=${dp.url}`);
+  if (dp.writeKey !== devWriteKey) {
+    const source = dp.sources.find((s) => !s.disabled)?.name ?? 'the first enabled source';
+    exports.push(`export RUDDER_WRITE_KEY=<the write key of source ${source}, ending ${maskKey(dp.writeKey)}>`);
+  }
+  const commands = ['rudder track --user-id u1 --event "Hello"', 'rudder events --follow'];
+  const intro = exports.length === 0 ? 'Ready. In another shell, with no setup:' : 'Ready. In another shell:';
+  return `\n${intro}\n${[...exports, ...commands].map((line) => `  ${line}\n`).join('')}`;
 }

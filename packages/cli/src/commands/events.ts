@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { int, parse, str, type Values } from '../args.js';
 import { resolveDataPlaneUrl } from '../config.js';
+import { CALL_TYPES } from './call.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { readSse } from '../events/sse.js';
 import { header, row, type EventRow } from '../events/table.js';
@@ -28,7 +29,6 @@ const FILTERS: Array<[flag: string, param: string]> = [
   ['event', 'event'],
   ['message-id', 'messageId'],
 ];
-const TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
 
 class Unreachable extends Error {}
 
@@ -39,7 +39,8 @@ export async function runEvents(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const type = str(values, 'type');
-  if (type !== undefined && !TYPES.includes(type)) throw new UsageError(`--type must be one of ${TYPES.join(', ')}`, 'events');
+  if (type !== undefined && !(CALL_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${CALL_TYPES.join(', ')}`, 'events');
+  // The data plane's bound (MAX_API_LIMIT): the same rule, refused the same way, on both sides.
   const limit = int(values, 'limit', 1, 10_000) ?? 20;
   const base = resolveDataPlaneUrl(values).replace(/\/+$/, '');
   try {
@@ -65,15 +66,26 @@ export async function runEvents(argv: string[]): Promise<number> {
     if (abort.signal.aborted) return EXIT_OK;
     return failed(error, base);
   }
+  const since = str(values, 'since');
+  // A log reads oldest first, and --follow appends below. With --since the API pages forward (the
+  // oldest rows after it, oldest first); without, it answers the newest rows, newest first.
+  const oldestFirst = since !== undefined ? events : [...events].reverse();
   if (!json && (events.length > 0 || values.follow)) stdout.write(`${header()}\n`);
-  // The API answers newest first; a log reads oldest first, and --follow appends below.
-  for (let i = events.length - 1; i >= 0; i--) print(events[i]);
+  for (const e of oldestFirst) print(e);
+  const newest = oldestFirst.at(-1);
   if (events.length === 0 && !values.follow) stderr.write('no events stored yet\n');
+  else if (events.length === limit && !values.follow) {
+    stderr.write(
+      since !== undefined
+        ? `more may follow: rudder events --since ${newest!.id} …\n`
+        : `the newest ${limit}; to read from the oldest: rudder events --since 0 …, then --since <the last id>\n`,
+    );
+  }
   if (!values.follow) return EXIT_OK;
 
   // Follow from the newest row listed; with none listed, from 0: the stream then replays exactly the
   // matching rows stored after the listing, so nothing that arrives in between is missed.
-  const lastId = events.length > 0 ? String(events[0].id) : (str(values, 'since') ?? '0');
+  const lastId = newest !== undefined ? String(newest.id) : (since ?? '0');
   try {
     return await follow(base, filters, lastId, print, abort.signal);
   } finally {

@@ -4,7 +4,7 @@
  * `GET /api/events`.
  */
 import type { JsonObject } from '@rudderanalytics/tracking-plan';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { resolveInputs } from '../send/inputs.js';
 import { readLines, TOO_LONG } from '../send/lines.js';
 import { isBad, parseText, type BadRecord, type InputRecord } from '../send/records.js';
@@ -16,7 +16,13 @@ export type PlanRecord = (InputRecord | BadRecord) & { file?: string };
 
 /** Every record of the inputs (`-` or none: stdin), in order. */
 export async function* readRecords(names: string[]): AsyncGenerator<PlanRecord> {
-  const inputs = resolveInputs(names);
+  let inputs;
+  try {
+    inputs = resolveInputs(names);
+  } catch (error) {
+    // The same checks as `rudder send`; the help to point at is this command's.
+    throw error instanceof UsageError ? new UsageError(error.message, 'plan') : error;
+  }
   for (const input of inputs) {
     const file = inputs.length > 1 ? input.name : undefined;
     const tag = (r: InputRecord | BadRecord): PlanRecord => (file ? { ...r, file } : r);

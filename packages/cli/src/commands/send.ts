@@ -4,7 +4,7 @@
  * a window of events is unsettled; only those events are held, to report and write out their failures.
  */
 import { randomUUID } from 'node:crypto';
-import { DeliveryError, type RudderAnalytics, type Sendable } from 'rudderanalytics';
+import { DeliveryError, type CallWarning, type RudderAnalytics, type Sendable } from 'rudderanalytics';
 import { CONNECTION_OPTIONS, int, parse, str } from '../args.js';
 import { createClient, sdkOptions } from '../client.js';
 import { resolveTarget, type Target } from '../config.js';
@@ -13,9 +13,11 @@ import { hintFor, reasonOf } from '../failure.js';
 import { SEND_HELP } from '../help.js';
 import { maskKey, stderr, stdout } from '../output.js';
 import { FailedOut } from '../send/failed-out.js';
+import { InterruptGate } from '../send/interrupt-gate.js';
 import { resolveInputs, totalSize, type Input } from '../send/inputs.js';
 import { readLines, TOO_LONG } from '../send/lines.js';
 import { newCounts, Progress, summaryLine, type Counts } from '../send/progress.js';
+import { Tally } from '../send/tally.js';
 import { isBad, parseText, recordsOf, type BadRecord, type InputRecord } from '../send/records.js';
 import { Window } from '../send/window.js';
 
@@ -25,11 +27,14 @@ const MAX_LINE_CHARS = 8 * 1024 * 1024;
 const MAX_DOCUMENT_CHARS = 256 * 1024 * 1024;
 /** Bad lines and delivery errors printed one by one; the rest are counted (and in --failed-out). */
 const MAX_REPORTED = 100;
+/** After Ctrl-C: how long the answers to requests already sent are waited for. */
+const INTERRUPT_WAIT_MS = 2000;
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   'failed-out': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  strict: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'progress-interval': { type: 'string' },
   verbose: { type: 'boolean' },
@@ -56,13 +61,16 @@ export async function runSend(argv: string[]): Promise<number> {
   const target = await resolveTarget(values);
   const failedPath = str(values, 'failed-out');
   const failedOut = failedPath ? new FailedOut(failedPath) : undefined;
-  const client = createClient(
-    target,
-    sdkOptions(values, { maxAttempts: 10, dryRun, maxQueueSize: limit + 16, verbose: values.verbose === true }),
-  );
+  const options = sdkOptions(values, { maxAttempts: 10, dryRun, maxQueueSize: limit + 16, verbose: values.verbose === true });
+  options.strict = values.strict === true;
+  // Every request goes through the gate, so an interruption can tell "in flight" from "never sent".
+  const gate = new InterruptGate(globalThis.fetch.bind(globalThis));
+  options.fetch = gate.fetch;
+  const client = createClient(target, options);
 
   const counts = newCounts();
-  const run = new SendRun(client, target, counts, window, failedOut, inputs.length > 1, dryRun);
+  const tally = new Tally();
+  const run = new SendRun(client, target, counts, tally, gate, window, failedOut, inputs.length > 1, dryRun);
   let interrupted = false;
   let interrupt!: () => void;
   // Every wait (window, flush) races this, so Ctrl-C is honoured even while retries back off.
@@ -70,8 +78,12 @@ export async function runSend(argv: string[]): Promise<number> {
   const onSignal = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
+    gate.stop();
     interrupt();
-    stderr.write('\ninterrupted: stopping the reads, delivering what is in flight (Ctrl-C again to quit now)\n');
+    stderr.write(
+      `\ninterrupted: reading stopped and no new request is sent; waiting up to ${INTERRUPT_WAIT_MS / 1000} s for the answers to the ` +
+        `${gate.inFlight} request(s) in flight, then what is unanswered is written out as "may have been delivered" (Ctrl-C again to quit now)\n`,
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -93,8 +105,14 @@ export async function runSend(argv: string[]): Promise<number> {
       await run.readInput(input, () => interrupted, interruption);
     }
     if (!interrupted) await Promise.race([client.flush(), interruption]);
+    if (interrupted) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([gate.settled(), new Promise((resolve) => (timer = setTimeout(resolve, INTERRUPT_WAIT_MS)))]);
+      clearTimeout(timer);
+      gate.abandonPending();
+    }
     // Whatever is left after this (only when interrupted) is settled as dropped, and written out.
-    await client.close({ timeoutMs: interrupted ? 2000 : 1000 });
+    await client.close({ timeoutMs: interrupted ? 0 : 1000 });
     await window.empty();
   } finally {
     progress.stop();
@@ -104,6 +122,7 @@ export async function runSend(argv: string[]): Promise<number> {
   await failedOut?.close();
   const elapsed = Date.now() - started;
   if (run.unreported > 0) stderr.write(`(${run.unreported.toLocaleString('en-US')} more problems not shown${failedOut ? `; all are in ${failedOut.path}` : '; use --failed-out FILE to keep them'})\n`);
+  for (const line of tally.lines(counts, dryRun)) stderr.write(`${line}\n`);
   stderr.write(`${summaryLine(counts, elapsed, dryRun)}\n`);
   if (failedOut && failedOut.count > 0) stderr.write(`${failedOut.count.toLocaleString('en-US')} event(s) written to ${failedOut.path}; replay with: rudder send ${failedOut.path}\n`);
   if (interrupted) return EXIT_INTERRUPTED;
@@ -118,11 +137,15 @@ class SendRun {
   private readonly records: Array<InputRecord | BadRecord> = [];
   private file: string | undefined;
   private interruption: Promise<void> = new Promise(() => {});
+  /** The warnings of the call being handed to the SDK (`send()` validates synchronously); mostly none. */
+  private warnings: CallWarning[] | undefined;
 
   constructor(
     private readonly client: RudderAnalytics,
     private readonly target: Target,
     private readonly counts: Counts,
+    private readonly tally: Tally,
+    private readonly gate: InterruptGate,
     private readonly window: Window,
     private readonly failedOut: FailedOut | undefined,
     private readonly manyInputs: boolean,
@@ -137,7 +160,10 @@ class SendRun {
         stderr.write(`hint: ${hint}\n`);
       }
     });
-    client.on('dropped', (error) => this.report(`warning: ${error.message}`));
+    client.on('dropped', (error) => {
+      if (error.code !== 'closed') this.report(`warning: ${error.message}`);
+    });
+    client.on('warning', (warning) => (this.warnings ??= []).push(warning));
   }
 
   async readInput(input: Input, stop: () => boolean, interruption: Promise<void>): Promise<void> {
@@ -234,9 +260,14 @@ class SendRun {
       added = true;
     }
     this.window.add();
-    this.client.send(call as Sendable).then(
+    this.warnings = undefined;
+    const sent = this.client.send(call as Sendable);
+    const warnings = this.warnings;
+    sent.then(
       () => {
         this.counts.delivered++;
+        this.tally.delivered(warnings);
+        this.gate.forget((call as Record<string, unknown> | null)?.messageId);
         this.window.done();
       },
       (error: unknown) => {
@@ -252,13 +283,29 @@ class SendRun {
       this.counts.invalid++;
       if (addedId) delete (record.call as Record<string, unknown>).messageId;
       const reason = (error as Error).message;
+      this.tally.refused(reason);
       this.report(`${this.where(record)}: ${reason}`);
       this.writeFailed(record, reason, record.call);
       return;
     }
     if (error instanceof DeliveryError) this.counts.failed++;
     else this.counts.dropped++;
+    if ((error as { code?: string }).code === 'closed') return this.interrupted(record);
+    this.gate.forget((record.call as Record<string, unknown> | null)?.messageId);
     this.writeFailed(record, error instanceof DeliveryError ? reasonOf(error) : droppedReason(error), record.call);
+  }
+
+  /** Not settled when the run was interrupted: in a request that got no answer, or never delivered. */
+  private interrupted(record: InputRecord): void {
+    const messageId = (record.call as Record<string, unknown>).messageId;
+    const unknown = typeof messageId === 'string' && this.gate.mayHaveBeenDelivered(messageId);
+    this.tally.interrupted(unknown);
+    this.failedOut?.write({
+      ...this.location(record),
+      reason: unknown ? MAY_HAVE_BEEN_DELIVERED : NOT_DELIVERED_INTERRUPTED,
+      delivery: unknown ? 'unknown' : 'no',
+      event: record.call,
+    });
   }
 
   private bad(record: BadRecord): void {
@@ -273,6 +320,7 @@ class SendRun {
 
   private reportBad(record: BadRecord): void {
     this.counts.invalid++;
+    this.tally.refused(record.reason);
     this.report(`${this.where(record)}: ${record.reason}`);
     if (this.failedOut) {
       const entry = { ...this.location(record), reason: record.reason, raw: record.raw };
@@ -306,9 +354,11 @@ class SendRun {
   }
 }
 
+const MAY_HAVE_BEEN_DELIVERED = 'may have been delivered: it was in a request when the run was interrupted and no answer came (a replay may store it twice, under the same messageId)';
+const NOT_DELIVERED_INTERRUPTED = 'not delivered: the run was interrupted before it was sent (or after the data plane refused it)';
+
 function droppedReason(error: unknown): string {
   const code = (error as { code?: string }).code;
-  if (code === 'closed') return 'not delivered: interrupted before the data plane accepted it';
   if (code === 'queue_full') return 'dropped: the send queue was full';
   return `not delivered: ${(error as Error).message}`;
 }

@@ -10,6 +10,8 @@ export interface FailedEntry {
   item?: number;
   file?: string;
   reason: string;
+  /** Set for events not settled when the run was interrupted: `unknown` (in a request with no answer) or `no`. */
+  delivery?: 'unknown' | 'no';
   event?: unknown;
   raw?: string;
 }

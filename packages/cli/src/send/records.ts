@@ -3,6 +3,7 @@
  * Accepts the calls themselves, batches of them, and the records `--failed-out` writes, so a
  * failed-out file replays as is.
  */
+import { batchDefaultsOf, withBatchDefaults } from 'rudderanalytics/internal';
 
 /** One call read from the input, and where: the line, and the position inside an array/batch. */
 export interface InputRecord {
@@ -40,21 +41,14 @@ function isBatch(value: Record<string, unknown>): boolean {
 }
 
 /**
- * The calls of a batch object, each with the batch-level `context` (under its own), `integrations`
- * and `originalTimestamp` (when it has none) applied, so each can be sent and reported on its own.
+ * The calls of a batch object, each with the batch's defaults applied by the SDK's own batch rule, so
+ * each can be sent and reported on its own and still goes out as `send({ type: 'batch' })` would send it.
  */
 function batchItems(value: Record<string, unknown>): unknown[] {
-  const { context, integrations, originalTimestamp } = value;
   const items = value.batch as unknown[];
-  if (context === undefined && integrations === undefined && originalTimestamp === undefined) return items;
-  return items.map((item) => {
-    if (!isObject(item)) return item;
-    const out: Record<string, unknown> = { ...item };
-    if (isObject(context)) out.context = isObject(item.context) ? { ...context, ...item.context } : (item.context ?? context);
-    if (integrations !== undefined && item.integrations === undefined) out.integrations = integrations;
-    if (originalTimestamp !== undefined && item.originalTimestamp === undefined) out.originalTimestamp = originalTimestamp;
-    return out;
-  });
+  const defaults = batchDefaultsOf(value);
+  if (!defaults) return items;
+  return items.map((item) => (isObject(item) ? withBatchDefaults(item, defaults) : item));
 }
 
 /** Expands one parsed JSON value found at `line` into the records it holds. */

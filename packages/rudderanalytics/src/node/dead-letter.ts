@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { DeliveryError } from '../errors.js';
 import type { RudderAnalytics } from '../client.js';
 
+/** One undeliverable event and why, as kept by a durable store (a JSON line, or a Redis stream entry). */
 export interface DeadLetter {
   /** `rejected` (400/401/404…), `too_large`, `retries_exhausted`, or `queue_full` (dropped by `overflow: 'drop-oldest'`). */
   reason: string;

@@ -11,6 +11,7 @@ import { deadLetter, type DeadLetterCause } from './dead-letter.js';
 import { DirectoryLock } from './lock.js';
 import { SegmentLog, type FsyncPolicy, type RecordLocation } from './segment-log.js';
 
+/** Options of {@link FileStore}. */
 export interface FileStoreOptions {
   /** Directory of the store (created if missing). One process at a time: a second opener gets a StoreLockedError. */
   dir: string;
@@ -26,7 +27,10 @@ export interface FileStoreOptions {
   /** Where undeliverable events go, as JSON Lines. Default `<dir>/dead-letter.jsonl`. */
   deadLetterPath?: string;
   /** Receives warnings (disk errors, unreadable records). Default: `console.warn`. */
-  logger?: { warn?(message: string): void };
+  logger?: {
+    /** One warning, one line. */
+    warn?(message: string): void;
+  };
 }
 
 /** What the store holds and has done since it was opened. */
@@ -41,6 +45,11 @@ export interface FileStoreStats {
 
 const FSYNC_POLICIES: readonly FsyncPolicy[] = ['never', 'batch', 'always'];
 
+/**
+ * A crash-safe event store in append-only files, for the `storage` option: an accepted event reaches the
+ * OS before the call returns and is sent again after a restart until it is delivered or dead-lettered.
+ * One process per directory.
+ */
 export class FileStore implements EventQueue {
   readonly durable = true;
   /** Absolute path of the dead-letter file. */
@@ -95,6 +104,7 @@ export class FileStore implements EventQueue {
     return this.waiting.bytes;
   }
 
+  /** Counters since this store was opened. */
   stats(): FileStoreStats {
     return { ...this.counters };
   }

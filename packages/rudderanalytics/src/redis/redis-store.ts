@@ -16,6 +16,7 @@ import { MemoryQueue, type EventQueue, type QueuedEvent } from '../queue.js';
 import { deadLetter, type DeadLetter, type DeadLetterCause } from '../node/dead-letter.js';
 import { ADD_AND_CLAIM } from './scripts.js';
 
+/** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
   /** An ioredis client (the store only sends non-blocking commands, so it may be shared) or a redis:// URL. */
   redis: Redis | string;
@@ -43,9 +44,13 @@ export interface RedisStoreOptions {
   /** Longest `flush()`/`close()` wait for Redis round trips, in ms. Default 10,000. */
   timeoutMs?: number;
   /** Receives warnings (Redis errors, a full stream). Default: `console.warn`. */
-  logger?: { warn?(message: string): void };
+  logger?: {
+    /** One warning, one line. */
+    warn?(message: string): void;
+  };
 }
 
+/** Counters of one {@link RedisStore} since it was created. */
 export interface RedisStoreStats {
   /** Events added to the stream by this process. */
   added: number;
@@ -53,6 +58,7 @@ export interface RedisStoreStats {
   claimed: number;
   /** Entries acknowledged and deleted by this process. */
   acknowledged: number;
+  /** Events this process wrote to the dead-letter stream. */
   deadLettered: number;
   /**
    * Events never added: the stream was full (`whenFull: 'reject'`), or an add failed while closing. They are
@@ -74,6 +80,11 @@ const ID_CHUNK = 1000;
 const CLAIM_BACKLOG = 5000;
 const WARN_INTERVAL_MS = 10_000;
 
+/**
+ * An event store in a Redis Stream shared by many processes, for the `storage` option: each accepted event
+ * is added to the stream, delivered by the process that accepted it, and taken over by another process
+ * if that one dies.
+ */
 export class RedisStore implements EventQueue {
   readonly durable = true;
   readonly stream: string;
@@ -150,6 +161,7 @@ export class RedisStore implements EventQueue {
     return this.waiting.bytes;
   }
 
+  /** Counters since this store was created. */
   stats(): RedisStoreStats {
     return { ...this.counters };
   }

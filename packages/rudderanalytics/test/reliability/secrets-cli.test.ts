@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const KEY = 'wk_SENTINEL_b7e2d41c';
 const WRONG = `${KEY}_wrong`;
-const NEEDLES = [KEY, Buffer.from(`${KEY}:`).toString('base64'), Buffer.from(`${WRONG}:`).toString('base64')];
+/** Whether `text` shows any of `keys` or their Basic-auth base64, in any letter case (a URL host is lowercased). */
+function shows(text: string, keys: string[]): boolean {
+  const lower = text.toLowerCase();
+  return keys.some((key) => [key, Buffer.from(`${key}:`).toString('base64')].some((n) => lower.includes(n.toLowerCase())));
+}
 const BIN = fileURLToPath(new URL('../../../cli/bin/rudder.js', import.meta.url));
 
 interface Run {
@@ -53,6 +57,7 @@ test('rudder dev and the rudder commands never print the write key', async (t) =
       if (found) resolve(found[0]);
     });
     void exited.then((code) => reject(new Error(`rudder dev exited (${code}) before listening: ${devOut}${devErr}`)));
+    setTimeout(() => reject(new Error(`rudder dev did not listen within 30 s: ${devOut}${devErr}`)), 30_000).unref();
   });
 
   const env = { RUDDER_WRITE_KEY: KEY, RUDDER_DATA_PLANE_URL: url };
@@ -78,7 +83,26 @@ test('rudder dev and the rudder commands never print the write key', async (t) =
   assert.match(devOut, /sentinel/);
 
   const outputs = [['rudder dev', devOut + devErr], ...Object.entries(runs).map(([name, r]) => [name, r.stdout + r.stderr])];
-  const leaks = outputs.filter(([, text]) => NEEDLES.some((n) => text.includes(n))).map(([name, text]) => `${name}: ${text.slice(0, 400)}`);
+  const leaks = outputs.filter(([, text]) => shows(text, [KEY, WRONG])).map(([name, text]) => `${name}: ${text.slice(0, 400)}`);
   assert.deepEqual(leaks, []);
   t.diagnostic(`${outputs.length} processes, ${outputs.reduce((n, [, text]) => n + text.split('\n').length, 0)} output lines searched`);
+});
+
+test('a write key is masked in any letter case: as the host of the data plane URL, as a stray argument', async () => {
+  const key = '2LxAbCdEfGh9KqZ7';
+  const line = '{"type":"track","userId":"u1","event":"E"}\n';
+  // A URL parser lowercases the host, which is how a key pasted there used to come back in the warning.
+  for (const run of [
+    await rudder(['send', '--dry-run', '-', '--write-key', key, '--data-plane-url', `http://${key}`], {}, line),
+    await rudder(['send', '--dry-run', '-', '--data-plane-url', `http://${key.toUpperCase()}:8080/`], { RUDDER_WRITE_KEY: key }, line),
+  ]) {
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /plain http:\/\//, 'the warning was printed, so there was something to mask');
+    assert.equal(shows(run.stdout + run.stderr, [key]), false, run.stderr);
+  }
+  // A usage error echoes the stray argument: the key in lower case is masked like the key itself.
+  const stray = await rudder(['track', '--write-key', key, '--user-id', 'u1', '--event', 'E', key.toLowerCase()]);
+  assert.equal(stray.code, 2, stray.stderr);
+  assert.match(stray.stderr, /Unexpected argument '…KqZ7'/);
+  assert.equal(shows(stray.stdout + stray.stderr, [key]), false, stray.stderr);
 });

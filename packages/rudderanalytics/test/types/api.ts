@@ -14,6 +14,7 @@ client.group({ userId: 'u1', groupId: 'g1' });
 client.alias({ userId: 'u1', previousId: 'a1' });
 const id: string = client.track({ userId: 'u', event: 'E', originalTimestamp: new Date(), integrations: { All: false, Amplitude: true } });
 void id;
+client.identify({ userId: 'u1', originalTimestamp: 1700000000000 });
 const batch: Sendable = { type: 'batch', batch: [{ type: 'identify', userId: 'u1' }, { type: 'alias', userId: 'u1', previousId: 'a' }], context: { app: 'x' } };
 const done: Promise<void> = client.send(batch);
 void done;
@@ -42,7 +43,7 @@ const bad: Message = { type: 'pageview', userId: 'u1' };
 void bad;
 // @ts-expect-error send() of a track without event
 void client.send({ type: 'track', userId: 'u1' });
-// @ts-expect-error originalTimestamp must be a Date or string
-client.identify({ userId: 'u1', originalTimestamp: 12345 });
-// @ts-expect-error on() only knows the four events
+// @ts-expect-error originalTimestamp must be a Date, a string or epoch milliseconds
+client.identify({ userId: 'u1', originalTimestamp: true });
+// @ts-expect-error on() only knows its five events
 client.on('finished', () => {});

@@ -49,9 +49,13 @@ export class Capture {
     if (value instanceof Error) this.thrown(value);
   }
 
-  /** The captured texts that contain any of `needles`. */
+  /** The captured texts that contain any of `needles`, in any letter case (a URL host is lowercased). */
   leaks(needles: string[]): string[] {
-    return this.texts.filter((t) => needles.some((n) => t.includes(n)));
+    const lower = needles.map((n) => n.toLowerCase());
+    return this.texts.filter((t) => {
+      const text = t.toLowerCase();
+      return lower.some((n) => text.includes(n));
+    });
   }
 }
 

@@ -1,0 +1,7 @@
+/**
+ * Internal to the rudderanalytics packages (the `rudder` CLI): not part of the SDK's documented API,
+ * and may change in any release. It exists so the CLI applies the very batch rule the SDK applies.
+ * @internal
+ * @packageDocumentation
+ */
+export { batchDefaultsOf, withBatchDefaults, type BatchDefaults } from './batch.js';
