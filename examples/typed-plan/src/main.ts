@@ -9,7 +9,6 @@ import { planPlugin, typedClient } from './analytics.js';
 const writeKey = process.env.RUDDER_WRITE_KEY ?? 'dev_rudderanalytics_local';
 const dataPlaneUrl = process.env.RUDDER_DATA_PLANE_URL ?? 'http://127.0.0.1:8080';
 
-// A function, not top-level await: this file also runs as CommonJS.
 async function main(): Promise<void> {
   const client = RudderAnalytics.load(writeKey, dataPlaneUrl, {
     // One JSON line per event that breaks the plan: the violations as the data plane stores them.
