@@ -15,6 +15,11 @@ export const DATAPLANE_USAGE = `Flags:
   --max-request-bytes N    cap on the decompressed request body (default 4096000; 413 beyond it)
   --tracking-plan FILE     check ingested events against a tracking plan (any layout), as the hosted processor
   --tracking-plan-config FILE  its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
+  --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable); other
+                           than localhost, 127.0.0.1 and [::1] they get 403
+  --read-token TOKEN       what other machines must show to read (default: a random one, printed,
+                           when --host is not loopback)
+  --no-read-token          no read token even when --host is not loopback
   --quiet                  print nothing`;
 
 /** A flag or variable of the wrong shape; the message names it and the rule. */
@@ -55,6 +60,9 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
         config: { type: 'string' },
         'write-key': { type: 'string', multiple: true },
         'max-request-bytes': { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
+        'read-token': { type: 'string' },
+        'no-read-token': { type: 'boolean' },
         quiet: { type: 'boolean' },
         'tracking-plan': { type: 'string' },
         'tracking-plan-config': { type: 'string' },
@@ -74,6 +82,8 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
     configFile: values.config,
     writeKeys: values['write-key'],
     maxRequestBytes: intIn('--max-request-bytes', values['max-request-bytes'], 1, Number.MAX_SAFE_INTEGER),
+    allowedHosts: values['allowed-host'],
+    readToken: values['no-read-token'] ? false : values['read-token'],
     quiet: values.quiet,
     ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
     ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),

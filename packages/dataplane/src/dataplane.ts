@@ -8,6 +8,7 @@ import { EventHub, rowMatches } from './hub.js';
 import { consoleLogger, silentLogger, type DataPlaneLogger } from './logger.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 import { normalizeFilter, type EventFilter } from './query.js';
+import { createReadGuard, isLoopbackAddress } from './read-guard.js';
 import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
 import { maskKey } from './mask.js';
@@ -40,6 +41,18 @@ export interface DataPlaneOptions {
   /** SQLite `synchronous` in WAL mode: NORMAL (default; survives a process crash) or FULL (also power loss). */
   synchronous?: Synchronous;
   /**
+   * Host names (no port) the read side (`/api/*`, `/live`) answers besides localhost, 127.0.0.1 and [::1];
+   * any other `Host` gets 403, which stops DNS-rebinding pages from reading events. The ingest side
+   * answers every Host, as the gateway does.
+   */
+  allowedHosts?: string[];
+  /**
+   * Token that peers other than this machine must show to read events (`Authorization: Bearer`,
+   * `?token=`). Default: none on a loopback `host`, a random one (printed, and on {@link DataPlane.readToken})
+   * otherwise. `false` lets anyone who reaches the port read.
+   */
+  readToken?: string | false;
+  /**
    * The SQLite implementation to store with; default the runtime's built-in one (`bun:sqlite` on Bun,
    * `node:sqlite` on Node 22.13+ and Deno), else `better-sqlite3` when installed (Node 20).
    */
@@ -63,8 +76,10 @@ export interface DataPlane {
   readonly host: string;
   /** The write key to use: the dev key, or the first enabled configured source when the dev key is off. */
   readonly writeKey: string;
-  /** The live events page, `${url}/live`. */
+  /** The live events page, `${url}/live` (with `?token=` when a read token is required). */
   readonly liveUrl: string;
+  /** The token remote readers need, or undefined when none is required. */
+  readonly readToken: string | undefined;
   readonly dbPath: string;
   /** The SQLite implementation storing the events. */
   readonly engine: StorageEngine;
@@ -134,7 +149,9 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   }
   const hub = new EventHub();
   const streams = new Set<ServerResponse>();
+  const guard = createReadGuard({ host, allowedHosts: opts.allowedHosts, readToken: opts.readToken });
   const server = createDataPlaneServer({
+    guard,
     registry: new SourceRegistry(sources),
     store,
     hub,
@@ -159,7 +176,9 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
+  guard.cookieName = `rudder_read_${port}`;
   const url = `http://${hostForUrl(host)}:${port}`;
+  const liveUrl = guard.token ? `${url}/live?token=${guard.token}` : `${url}/live`;
 
   logger.info(`rudder data plane listening on ${url}`);
   sources.forEach((s, i) => {
@@ -168,10 +187,11 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     const shown = i === 0 && hasDev && configs[0].writeKey === DEV_WRITE_KEY ? DEV_WRITE_KEY : maskKey(configs[i].writeKey);
     logger.info(`  source ${s.name}${s.disabled ? ' (disabled)' : ''}: write key ${shown}`);
   });
-  logger.info(`  live events: ${url}/live`);
+  logger.info(`  live events: ${liveUrl}`);
+  if (guard.token) logger.info(`  read token (for /api/* from other machines): ${guard.token}`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
   if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && hasDev) {
+  if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }
 
@@ -194,7 +214,8 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     port,
     host,
     writeKey,
-    liveUrl: `${url}/live`,
+    liveUrl,
+    readToken: guard.token,
     dbPath,
     engine: store.engine,
     sources: sources.map((s) => ({ name: s.name, disabled: s.disabled })),

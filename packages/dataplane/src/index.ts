@@ -4,8 +4,7 @@
  */
 export { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
 export { DEV_WRITE_KEY, DEV_SOURCE_NAME, type ConfigFile } from './config.js';
-export type { EventFilter } from './query.js';
-export { MAX_API_LIMIT } from './query.js';
+export { MAX_API_LIMIT, type EventFilter } from './query.js';
 export type { StoredEvent } from './rows.js';
 export type { Synchronous } from './store.js';
 export { STORAGE_ENGINES, type StorageEngine } from './engines.js';

@@ -52,7 +52,7 @@ ${chartMarkup()}
 <main>
   <div id="list">
     <table>
-      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>plan</th></tr></thead>
+      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>channel</th><th>library</th><th>plan</th></tr></thead>
       <tbody id="events"></tbody>
     </table>
   </div>
@@ -83,6 +83,13 @@ ${chartScript()}
     return td;
   };
 
+  // Where an event came from: web (a browser SDK), server, mobile… as the client says; the SDK that sent it.
+  const channelOf = (p) => (typeof p.channel === 'string' ? p.channel : '');
+  const libraryOf = (p) => {
+    const lib = p.context && typeof p.context === 'object' ? p.context.library : undefined;
+    if (!lib || typeof lib !== 'object' || typeof lib.name !== 'string') return '';
+    return typeof lib.version === 'string' ? lib.name + ' ' + lib.version : lib.name;
+  };
   // With --tracking-plan: the verdict, as the stored context (and the dropped marker) carry it.
   const planCell = (e, tr) => {
     const p = e.payload || {};
@@ -130,7 +137,8 @@ ${chartScript()}
     if (e.id > lastId) lastId = e.id;
     const tr = document.createElement('tr');
     tr.dataset.id = String(e.id);
-    tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source), planCell(e, tr));
+    tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source),
+      cell(channelOf(e.payload)), cell(libraryOf(e.payload)), planCell(e, tr));
     tr.hidden = !visible(e);
     tr.addEventListener('click', () => select(tr));
     // Keep newest first whatever order rows arrive in.

@@ -4,6 +4,7 @@ import { LOCAL_DATA_PLANE_URL } from '../config.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { devHelp } from '../help.js';
 import { maskKey, stderr, stdout } from '../output.js';
+import { sdkSnippets } from '../snippets.js';
 
 export async function runDev(argv: string[]): Promise<number> {
   const { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE, DEV_WRITE_KEY, startDataPlane } = await import('@rudderanalytics/dataplane');
@@ -50,7 +51,10 @@ export async function runDev(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  if (!options.quiet) stdout.write(`${readyText(dp, DEV_WRITE_KEY)}Press Ctrl-C to stop.\n`);
+  if (!options.quiet) {
+    const snippets = sdkSnippets(dp.url, dp.writeKey === DEV_WRITE_KEY ? dp.writeKey : undefined);
+    stdout.write(`${readyText(dp, DEV_WRITE_KEY)}${snippets}Press Ctrl-C to stop.\n`);
+  }
   await stopped;
   if (!options.quiet) stdout.write('stopped.\n');
   return EXIT_OK;
