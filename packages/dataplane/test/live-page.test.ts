@@ -95,7 +95,12 @@ test('the live page shows stored and new events, as text, filterable, with JSON 
 });
 
 test('each row shows the channel (web/server) and the library that sent it', async () => {
-  const web = { anonymousId: 'browser-1', event: 'From Web', channel: 'web', context: { library: { name: 'RudderLabs JavaScript SDK', version: '3.34.1' } } };
+  const web = {
+    anonymousId: 'browser-1',
+    event: 'From Web',
+    channel: 'web',
+    context: { library: { name: 'RudderLabs JavaScript SDK', version: '3.34.1' } },
+  };
   const server = { userId: 'backend-1', event: 'From Server', channel: 'server', context: { library: { name: 'rudderanalytics' } } };
   assert.equal((await post(dp, '/v1/track', web)).status, 200);
   assert.equal((await post(dp, '/v1/track', server)).status, 200);

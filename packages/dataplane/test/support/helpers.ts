@@ -71,13 +71,7 @@ export interface RawReply {
 }
 
 /** One request with exactly these headers (fetch would not let a test choose `Host`). */
-export function raw(
-  url: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string | Buffer,
-): Promise<RawReply> {
+export function raw(url: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     // A fresh connection each time: a reused keep-alive socket the server just closed would fail the test, not the server.
     const req = request(`${url}${path}`, { method, headers, timeout: 10_000, agent: false }, (res) => {

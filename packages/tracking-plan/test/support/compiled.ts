@@ -22,13 +22,15 @@ export function bundleCompiled(planSource: string): Promise<string> {
 export async function bundleWithPlan(entry: string, planSource: string, resolveDir = PACKAGE_DIR, planLoader: 'js' | 'ts' = 'js'): Promise<string> {
   const result = await build({
     stdin: { contents: entry, resolveDir, sourcefile: 'entry.mjs', loader: 'js' },
-    plugins: [{
-      name: 'compiled-plan',
-      setup(b) {
-        b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'compiled-plan', namespace: 'compiled-plan' }));
-        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: planLoader }));
+    plugins: [
+      {
+        name: 'compiled-plan',
+        setup(b) {
+          b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'compiled-plan', namespace: 'compiled-plan' }));
+          b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: planLoader }));
+        },
       },
-    }],
+    ],
     ...WRANGLER_BUILD,
     conditions: [...WRANGLER_BUILD.conditions],
     mainFields: [...WRANGLER_BUILD.mainFields],
