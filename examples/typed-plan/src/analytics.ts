@@ -2,15 +2,10 @@
 // Plan hash: sha256:5c2b28b184e7270892a43beb11fc4c3010053b0e4e411949bb6f74eaf2343dc1. Do not edit: regenerate with `rudder typegen`; `rudder typegen --check` tells when this file is stale.
 /* eslint-disable */
 import type { Plugin } from 'rudderanalytics';
-import {
-  compiledPlanPlugin,
-  type CompiledPlanModule,
-  type CompiledPlanPluginOptions,
-  type SchemaCheck,
-} from '@rudderanalytics/tracking-plan/runtime';
+import { compiledPlanPlugin, type CompiledPlanModule, type CompiledPlanPluginOptions, type SchemaCheck } from '@rudderanalytics/tracking-plan/runtime';
 
 /** The tracking plan this file was generated from; every call stamps it into `context.ruddertyper`. */
-export const trackingPlan = { id: 'tp_shop', version: 2, hash: 'sha256:5c2b28b184e7270892a43beb11fc4c3010053b0e4e411949bb6f74eaf2343dc1' } as const;
+export const trackingPlan = { id: "tp_shop", version: 2, hash: "sha256:5c2b28b184e7270892a43beb11fc4c3010053b0e4e411949bb6f74eaf2343dc1" } as const;
 
 /** An id as the gateway accepts it: a string, or a number it turns into one. */
 export type Id = string | number;
@@ -38,7 +33,7 @@ export type OrderCompletedProperties = {
   order_id: string;
   /** What was paid, tax included. */
   total: number;
-  currency: 'EUR' | 'USD' | 'GBP';
+  currency: "EUR" | "USD" | "GBP";
   coupon?: string | null;
   products?: {
     sku: string;
@@ -54,10 +49,9 @@ export type OrderCompletedProperties = {
  *
  * The ids: a userId, an anonymousId, or both.
  */
-export type OrderCompletedCall = CommonFields &
-  Identity & {
-    properties: OrderCompletedProperties;
-  };
+export type OrderCompletedCall = CommonFields & Identity & {
+  properties: OrderCompletedProperties;
+};
 
 /** The properties of the "Cart Viewed" event, as the plan types them. */
 export type CartViewedProperties = { [key: string]: unknown };
@@ -69,15 +63,14 @@ export type CartViewedProperties = { [key: string]: unknown };
  *
  * The ids: a userId, an anonymousId, or both.
  */
-export type CartViewedCall = CommonFields &
-  Identity & {
-    properties?: CartViewedProperties;
-  };
+export type CartViewedCall = CommonFields & Identity & {
+  properties?: CartViewedProperties;
+};
 
 /** The traits of identify calls, as the plan types them. */
 export type IdentifyTraits = {
   email?: string;
-  plan?: 'free' | 'pro';
+  plan?: "free" | "pro";
   [key: string]: unknown;
 };
 
@@ -86,13 +79,14 @@ export type IdentifyTraits = {
  *
  * The ids: a userId, an anonymousId, or both.
  */
-export type IdentifyCall = CommonFields &
-  Identity & {
-    traits?: IdentifyTraits;
-  };
+export type IdentifyCall = CommonFields & Identity & {
+  traits?: IdentifyTraits;
+};
 
 /** Any planned track event: `event` names it, and the rest is typed by it. */
-export type TrackCall = ({ event: 'Order Completed' } & OrderCompletedCall) | ({ event: 'Cart Viewed' } & CartViewedCall);
+export type TrackCall =
+  | ({ event: "Order Completed" } & OrderCompletedCall)
+  | ({ event: "Cart Viewed" } & CartViewedCall);
 
 /** The names of the planned track events. */
 export type EventName = TrackCall['event'];
@@ -134,8 +128,8 @@ function stamp<T extends CommonFields>(call: T): T {
  */
 export function typedClient(client: AnalyticsClient): TypedAnalytics {
   return {
-    orderCompleted: (call) => client.track(stamp({ ...call, event: 'Order Completed' })),
-    cartViewed: (call) => client.track(stamp({ ...call, event: 'Cart Viewed' })),
+    orderCompleted: (call) => client.track(stamp({ ...call, event: "Order Completed" })),
+    cartViewed: (call) => client.track(stamp({ ...call, event: "Cart Viewed" })),
     track: (call) => client.track(stamp(call)),
     identify: (call) => client.identify(stamp(call)),
   };
@@ -145,565 +139,31 @@ export function typedClient(client: AnalyticsClient): TypedAnalytics {
 const check0 = ((): SchemaCheck => {
   const module: { exports: any } = { exports: {} };
   // @ts-ignore -- ajv standalone code, compiled by rudder typegen
-  ('use strict');
-  module.exports = validate20;
-  module.exports.default = validate20;
-  const schema22 = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    type: 'object',
-    required: ['properties'],
-    properties: {
-      properties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['order_id', 'total', 'currency'],
-        properties: {
-          order_id: { type: 'string', description: 'Our order number.' },
-          total: { type: 'number', description: 'What was paid, tax included.' },
-          currency: { enum: ['EUR', 'USD', 'GBP'] },
-          coupon: { type: ['string', 'null'] },
-          products: {
-            type: 'array',
-            items: { type: 'object', required: ['sku'], properties: { sku: { type: 'string' }, quantity: { type: 'integer' } } },
-          },
-        },
-      },
-    },
-  };
-  function validate20(data, { instancePath = '', parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-    let vErrors = null;
-    let errors = 0;
-    const evaluated0 = validate20.evaluated;
-    if (evaluated0.dynamicProps) {
-      evaluated0.props = undefined;
-    }
-    if (evaluated0.dynamicItems) {
-      evaluated0.items = undefined;
-    }
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      if (data.properties === undefined) {
-        const err0 = {
-          instancePath,
-          schemaPath: '#/required',
-          keyword: 'required',
-          params: { missingProperty: 'properties' },
-          message: "must have required property '" + 'properties' + "'",
-          schema: schema22.required,
-          parentSchema: schema22,
-          data,
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      if (data.properties !== undefined) {
-        let data0 = data.properties;
-        if (data0 && typeof data0 == 'object' && !Array.isArray(data0)) {
-          if (data0.order_id === undefined) {
-            const err1 = {
-              instancePath: instancePath + '/properties',
-              schemaPath: '#/properties/properties/required',
-              keyword: 'required',
-              params: { missingProperty: 'order_id' },
-              message: "must have required property '" + 'order_id' + "'",
-              schema: schema22.properties.properties.required,
-              parentSchema: schema22.properties.properties,
-              data: data0,
-            };
-            if (vErrors === null) {
-              vErrors = [err1];
-            } else {
-              vErrors.push(err1);
-            }
-            errors++;
-          }
-          if (data0.total === undefined) {
-            const err2 = {
-              instancePath: instancePath + '/properties',
-              schemaPath: '#/properties/properties/required',
-              keyword: 'required',
-              params: { missingProperty: 'total' },
-              message: "must have required property '" + 'total' + "'",
-              schema: schema22.properties.properties.required,
-              parentSchema: schema22.properties.properties,
-              data: data0,
-            };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
-            errors++;
-          }
-          if (data0.currency === undefined) {
-            const err3 = {
-              instancePath: instancePath + '/properties',
-              schemaPath: '#/properties/properties/required',
-              keyword: 'required',
-              params: { missingProperty: 'currency' },
-              message: "must have required property '" + 'currency' + "'",
-              schema: schema22.properties.properties.required,
-              parentSchema: schema22.properties.properties,
-              data: data0,
-            };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-          for (const key0 in data0) {
-            if (!(key0 === 'order_id' || key0 === 'total' || key0 === 'currency' || key0 === 'coupon' || key0 === 'products')) {
-              const err4 = {
-                instancePath: instancePath + '/properties',
-                schemaPath: '#/properties/properties/additionalProperties',
-                keyword: 'additionalProperties',
-                params: { additionalProperty: key0 },
-                message: 'must NOT have additional properties',
-                schema: false,
-                parentSchema: schema22.properties.properties,
-                data: data0,
-              };
-              if (vErrors === null) {
-                vErrors = [err4];
-              } else {
-                vErrors.push(err4);
-              }
-              errors++;
-            }
-          }
-          if (data0.order_id !== undefined) {
-            let data1 = data0.order_id;
-            if (typeof data1 !== 'string') {
-              const err5 = {
-                instancePath: instancePath + '/properties/order_id',
-                schemaPath: '#/properties/properties/properties/order_id/type',
-                keyword: 'type',
-                params: { type: 'string' },
-                message: 'must be string',
-                schema: schema22.properties.properties.properties.order_id.type,
-                parentSchema: schema22.properties.properties.properties.order_id,
-                data: data1,
-              };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
-              errors++;
-            }
-          }
-          if (data0.total !== undefined) {
-            let data2 = data0.total;
-            if (!(typeof data2 == 'number' && isFinite(data2))) {
-              const err6 = {
-                instancePath: instancePath + '/properties/total',
-                schemaPath: '#/properties/properties/properties/total/type',
-                keyword: 'type',
-                params: { type: 'number' },
-                message: 'must be number',
-                schema: schema22.properties.properties.properties.total.type,
-                parentSchema: schema22.properties.properties.properties.total,
-                data: data2,
-              };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-          }
-          if (data0.currency !== undefined) {
-            let data3 = data0.currency;
-            if (!(data3 === 'EUR' || data3 === 'USD' || data3 === 'GBP')) {
-              const err7 = {
-                instancePath: instancePath + '/properties/currency',
-                schemaPath: '#/properties/properties/properties/currency/enum',
-                keyword: 'enum',
-                params: { allowedValues: schema22.properties.properties.properties.currency.enum },
-                message: 'must be equal to one of the allowed values',
-                schema: schema22.properties.properties.properties.currency.enum,
-                parentSchema: schema22.properties.properties.properties.currency,
-                data: data3,
-              };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-          }
-          if (data0.coupon !== undefined) {
-            let data4 = data0.coupon;
-            if (typeof data4 !== 'string' && data4 !== null) {
-              const err8 = {
-                instancePath: instancePath + '/properties/coupon',
-                schemaPath: '#/properties/properties/properties/coupon/type',
-                keyword: 'type',
-                params: { type: schema22.properties.properties.properties.coupon.type },
-                message: 'must be string,null',
-                schema: schema22.properties.properties.properties.coupon.type,
-                parentSchema: schema22.properties.properties.properties.coupon,
-                data: data4,
-              };
-              if (vErrors === null) {
-                vErrors = [err8];
-              } else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-          }
-          if (data0.products !== undefined) {
-            let data5 = data0.products;
-            if (Array.isArray(data5)) {
-              const len0 = data5.length;
-              for (let i0 = 0; i0 < len0; i0++) {
-                let data6 = data5[i0];
-                if (data6 && typeof data6 == 'object' && !Array.isArray(data6)) {
-                  if (data6.sku === undefined) {
-                    const err9 = {
-                      instancePath: instancePath + '/properties/products/' + i0,
-                      schemaPath: '#/properties/properties/properties/products/items/required',
-                      keyword: 'required',
-                      params: { missingProperty: 'sku' },
-                      message: "must have required property '" + 'sku' + "'",
-                      schema: schema22.properties.properties.properties.products.items.required,
-                      parentSchema: schema22.properties.properties.properties.products.items,
-                      data: data6,
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err9];
-                    } else {
-                      vErrors.push(err9);
-                    }
-                    errors++;
-                  }
-                  if (data6.sku !== undefined) {
-                    let data7 = data6.sku;
-                    if (typeof data7 !== 'string') {
-                      const err10 = {
-                        instancePath: instancePath + '/properties/products/' + i0 + '/sku',
-                        schemaPath: '#/properties/properties/properties/products/items/properties/sku/type',
-                        keyword: 'type',
-                        params: { type: 'string' },
-                        message: 'must be string',
-                        schema: schema22.properties.properties.properties.products.items.properties.sku.type,
-                        parentSchema: schema22.properties.properties.properties.products.items.properties.sku,
-                        data: data7,
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err10];
-                      } else {
-                        vErrors.push(err10);
-                      }
-                      errors++;
-                    }
-                  }
-                  if (data6.quantity !== undefined) {
-                    let data8 = data6.quantity;
-                    if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
-                      const err11 = {
-                        instancePath: instancePath + '/properties/products/' + i0 + '/quantity',
-                        schemaPath: '#/properties/properties/properties/products/items/properties/quantity/type',
-                        keyword: 'type',
-                        params: { type: 'integer' },
-                        message: 'must be integer',
-                        schema: schema22.properties.properties.properties.products.items.properties.quantity.type,
-                        parentSchema: schema22.properties.properties.properties.products.items.properties.quantity,
-                        data: data8,
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err11];
-                      } else {
-                        vErrors.push(err11);
-                      }
-                      errors++;
-                    }
-                  }
-                } else {
-                  const err12 = {
-                    instancePath: instancePath + '/properties/products/' + i0,
-                    schemaPath: '#/properties/properties/properties/products/items/type',
-                    keyword: 'type',
-                    params: { type: 'object' },
-                    message: 'must be object',
-                    schema: schema22.properties.properties.properties.products.items.type,
-                    parentSchema: schema22.properties.properties.properties.products.items,
-                    data: data6,
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err12];
-                  } else {
-                    vErrors.push(err12);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err13 = {
-                instancePath: instancePath + '/properties/products',
-                schemaPath: '#/properties/properties/properties/products/type',
-                keyword: 'type',
-                params: { type: 'array' },
-                message: 'must be array',
-                schema: schema22.properties.properties.properties.products.type,
-                parentSchema: schema22.properties.properties.properties.products,
-                data: data5,
-              };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
-              errors++;
-            }
-          }
-        } else {
-          const err14 = {
-            instancePath: instancePath + '/properties',
-            schemaPath: '#/properties/properties/type',
-            keyword: 'type',
-            params: { type: 'object' },
-            message: 'must be object',
-            schema: schema22.properties.properties.type,
-            parentSchema: schema22.properties.properties,
-            data: data0,
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err15 = {
-        instancePath,
-        schemaPath: '#/type',
-        keyword: 'type',
-        params: { type: 'object' },
-        message: 'must be object',
-        schema: schema22.type,
-        parentSchema: schema22,
-        data,
-      };
-      if (vErrors === null) {
-        vErrors = [err15];
-      } else {
-        vErrors.push(err15);
-      }
-      errors++;
-    }
-    validate20.errors = vErrors;
-    return errors === 0;
-  }
-  validate20.evaluated = { props: { properties: true }, dynamicProps: false, dynamicItems: false };
+  "use strict";module.exports = validate20;module.exports.default = validate20;const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","required":["properties"],"properties":{"properties":{"type":"object","additionalProperties":false,"required":["order_id","total","currency"],"properties":{"order_id":{"type":"string","description":"Our order number."},"total":{"type":"number","description":"What was paid, tax included."},"currency":{"enum":["EUR","USD","GBP"]},"coupon":{"type":["string","null"]},"products":{"type":"array","items":{"type":"object","required":["sku"],"properties":{"sku":{"type":"string"},"quantity":{"type":"integer"}}}}}}}};function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.properties === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'",schema:schema22.required,parentSchema:schema22,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.properties !== undefined){let data0 = data.properties;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.order_id === undefined){const err1 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'",schema:schema22.properties.properties.required,parentSchema:schema22.properties.properties,data:data0};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data0.total === undefined){const err2 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'",schema:schema22.properties.properties.required,parentSchema:schema22.properties.properties,data:data0};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data0.currency === undefined){const err3 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'",schema:schema22.properties.properties.required,parentSchema:schema22.properties.properties,data:data0};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}for(const key0 in data0){if(!(((((key0 === "order_id") || (key0 === "total")) || (key0 === "currency")) || (key0 === "coupon")) || (key0 === "products"))){const err4 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22.properties.properties,data:data0};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data0.order_id !== undefined){let data1 = data0.order_id;if(typeof data1 !== "string"){const err5 = {instancePath:instancePath+"/properties/order_id",schemaPath:"#/properties/properties/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.properties.properties.order_id.type,parentSchema:schema22.properties.properties.properties.order_id,data:data1};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data0.total !== undefined){let data2 = data0.total;if(!((typeof data2 == "number") && (isFinite(data2)))){const err6 = {instancePath:instancePath+"/properties/total",schemaPath:"#/properties/properties/properties/total/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.properties.properties.properties.total.type,parentSchema:schema22.properties.properties.properties.total,data:data2};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data0.currency !== undefined){let data3 = data0.currency;if(!(((data3 === "EUR") || (data3 === "USD")) || (data3 === "GBP"))){const err7 = {instancePath:instancePath+"/properties/currency",schemaPath:"#/properties/properties/properties/currency/enum",keyword:"enum",params:{allowedValues: schema22.properties.properties.properties.currency.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.properties.properties.currency.enum,parentSchema:schema22.properties.properties.properties.currency,data:data3};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data0.coupon !== undefined){let data4 = data0.coupon;if((typeof data4 !== "string") && (data4 !== null)){const err8 = {instancePath:instancePath+"/properties/coupon",schemaPath:"#/properties/properties/properties/coupon/type",keyword:"type",params:{type: schema22.properties.properties.properties.coupon.type},message:"must be string,null",schema:schema22.properties.properties.properties.coupon.type,parentSchema:schema22.properties.properties.properties.coupon,data:data4};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data0.products !== undefined){let data5 = data0.products;if(Array.isArray(data5)){const len0 = data5.length;for(let i0=0; i0<len0; i0++){let data6 = data5[i0];if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.sku === undefined){const err9 = {instancePath:instancePath+"/properties/products/" + i0,schemaPath:"#/properties/properties/properties/products/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'",schema:schema22.properties.properties.properties.products.items.required,parentSchema:schema22.properties.properties.properties.products.items,data:data6};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data6.sku !== undefined){let data7 = data6.sku;if(typeof data7 !== "string"){const err10 = {instancePath:instancePath+"/properties/products/" + i0+"/sku",schemaPath:"#/properties/properties/properties/products/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.properties.properties.products.items.properties.sku.type,parentSchema:schema22.properties.properties.properties.products.items.properties.sku,data:data7};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data6.quantity !== undefined){let data8 = data6.quantity;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){const err11 = {instancePath:instancePath+"/properties/products/" + i0+"/quantity",schemaPath:"#/properties/properties/properties/products/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.properties.properties.products.items.properties.quantity.type,parentSchema:schema22.properties.properties.properties.products.items.properties.quantity,data:data8};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}else {const err12 = {instancePath:instancePath+"/properties/products/" + i0,schemaPath:"#/properties/properties/properties/products/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.properties.properties.properties.products.items.type,parentSchema:schema22.properties.properties.properties.products.items,data:data6};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}else {const err13 = {instancePath:instancePath+"/properties/products",schemaPath:"#/properties/properties/properties/products/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.properties.properties.products.type,parentSchema:schema22.properties.properties.properties.products,data:data5};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}}else {const err14 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.properties.properties.type,parentSchema:schema22.properties.properties,data:data0};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}}else {const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"properties":true},"dynamicProps":false,"dynamicItems":false};
   return module.exports;
 })();
 
 const check1 = ((): SchemaCheck => {
   const module: { exports: any } = { exports: {} };
   // @ts-ignore -- ajv standalone code, compiled by rudder typegen
-  ('use strict');
-  module.exports = validate20;
-  module.exports.default = validate20;
-  const schema22 = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' };
-  function validate20(data, { instancePath = '', parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-    let vErrors = null;
-    let errors = 0;
-    const evaluated0 = validate20.evaluated;
-    if (evaluated0.dynamicProps) {
-      evaluated0.props = undefined;
-    }
-    if (evaluated0.dynamicItems) {
-      evaluated0.items = undefined;
-    }
-    if (!(data && typeof data == 'object' && !Array.isArray(data))) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/type',
-        keyword: 'type',
-        params: { type: 'object' },
-        message: 'must be object',
-        schema: schema22.type,
-        parentSchema: schema22,
-        data,
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    validate20.errors = vErrors;
-    return errors === 0;
-  }
-  validate20.evaluated = { dynamicProps: false, dynamicItems: false };
+  "use strict";module.exports = validate20;module.exports.default = validate20;const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object"};function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(!(data && typeof data == "object" && !Array.isArray(data))){const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"dynamicProps":false,"dynamicItems":false};
   return module.exports;
 })();
 
 const check2 = ((): SchemaCheck => {
   const module: { exports: any } = { exports: {} };
   // @ts-ignore -- ajv standalone code, compiled by rudder typegen
-  ('use strict');
-  module.exports = validate20;
-  module.exports.default = validate20;
-  const schema22 = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    type: 'object',
-    properties: { traits: { type: 'object', properties: { email: { type: 'string', format: 'email' }, plan: { enum: ['free', 'pro'] } } } },
-  };
-  const formats0 =
-    /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-  function validate20(data, { instancePath = '', parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-    let vErrors = null;
-    let errors = 0;
-    const evaluated0 = validate20.evaluated;
-    if (evaluated0.dynamicProps) {
-      evaluated0.props = undefined;
-    }
-    if (evaluated0.dynamicItems) {
-      evaluated0.items = undefined;
-    }
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      if (data.traits !== undefined) {
-        let data0 = data.traits;
-        if (data0 && typeof data0 == 'object' && !Array.isArray(data0)) {
-          if (data0.email !== undefined) {
-            let data1 = data0.email;
-            if (typeof data1 === 'string') {
-              if (!formats0.test(data1)) {
-                const err0 = {
-                  instancePath: instancePath + '/traits/email',
-                  schemaPath: '#/properties/traits/properties/email/format',
-                  keyword: 'format',
-                  params: { format: 'email' },
-                  message: 'must match format "' + 'email' + '"',
-                  schema: 'email',
-                  parentSchema: schema22.properties.traits.properties.email,
-                  data: data1,
-                };
-                if (vErrors === null) {
-                  vErrors = [err0];
-                } else {
-                  vErrors.push(err0);
-                }
-                errors++;
-              }
-            } else {
-              const err1 = {
-                instancePath: instancePath + '/traits/email',
-                schemaPath: '#/properties/traits/properties/email/type',
-                keyword: 'type',
-                params: { type: 'string' },
-                message: 'must be string',
-                schema: schema22.properties.traits.properties.email.type,
-                parentSchema: schema22.properties.traits.properties.email,
-                data: data1,
-              };
-              if (vErrors === null) {
-                vErrors = [err1];
-              } else {
-                vErrors.push(err1);
-              }
-              errors++;
-            }
-          }
-          if (data0.plan !== undefined) {
-            let data2 = data0.plan;
-            if (!(data2 === 'free' || data2 === 'pro')) {
-              const err2 = {
-                instancePath: instancePath + '/traits/plan',
-                schemaPath: '#/properties/traits/properties/plan/enum',
-                keyword: 'enum',
-                params: { allowedValues: schema22.properties.traits.properties.plan.enum },
-                message: 'must be equal to one of the allowed values',
-                schema: schema22.properties.traits.properties.plan.enum,
-                parentSchema: schema22.properties.traits.properties.plan,
-                data: data2,
-              };
-              if (vErrors === null) {
-                vErrors = [err2];
-              } else {
-                vErrors.push(err2);
-              }
-              errors++;
-            }
-          }
-        } else {
-          const err3 = {
-            instancePath: instancePath + '/traits',
-            schemaPath: '#/properties/traits/type',
-            keyword: 'type',
-            params: { type: 'object' },
-            message: 'must be object',
-            schema: schema22.properties.traits.type,
-            parentSchema: schema22.properties.traits,
-            data: data0,
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/type',
-        keyword: 'type',
-        params: { type: 'object' },
-        message: 'must be object',
-        schema: schema22.type,
-        parentSchema: schema22,
-        data,
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    validate20.errors = vErrors;
-    return errors === 0;
-  }
-  validate20.evaluated = { props: { traits: true }, dynamicProps: false, dynamicItems: false };
+  "use strict";module.exports = validate20;module.exports.default = validate20;const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"traits":{"type":"object","properties":{"email":{"type":"string","format":"email"},"plan":{"enum":["free","pro"]}}}}};const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(data && typeof data == "object" && !Array.isArray(data)){if(data.traits !== undefined){let data0 = data.traits;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.email !== undefined){let data1 = data0.email;if(typeof data1 === "string"){if(!(formats0.test(data1))){const err0 = {instancePath:instancePath+"/traits/email",schemaPath:"#/properties/traits/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema22.properties.traits.properties.email,data:data1};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}else {const err1 = {instancePath:instancePath+"/traits/email",schemaPath:"#/properties/traits/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.traits.properties.email.type,parentSchema:schema22.properties.traits.properties.email,data:data1};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data0.plan !== undefined){let data2 = data0.plan;if(!((data2 === "free") || (data2 === "pro"))){const err2 = {instancePath:instancePath+"/traits/plan",schemaPath:"#/properties/traits/properties/plan/enum",keyword:"enum",params:{allowedValues: schema22.properties.traits.properties.plan.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.traits.properties.plan.enum,parentSchema:schema22.properties.traits.properties.plan,data:data2};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}}else {const err3 = {instancePath:instancePath+"/traits",schemaPath:"#/properties/traits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.properties.traits.type,parentSchema:schema22.properties.traits,data:data0};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"props":{"traits":true},"dynamicProps":false,"dynamicItems":false};
   return module.exports;
 })();
 
 const compiledPlan: CompiledPlanModule = {
-  plans: [
-    {
-      id: 'tp_shop',
-      version: 2,
-      checks: {
-        '["track","Order Completed"]': check0,
-        '["track","Cart Viewed"]': check1,
-        '["identify",""]': check2,
-      },
-    },
-  ],
-  config: {
-    global: {
-      allowUnplannedEvents: 'true',
-      unplannedProperties: 'forward',
-      anyOtherViolation: 'forward',
-      propagateValidationErrors: 'true',
-      ajvOptions: {},
-    },
-  },
+  plans: [{ id: "tp_shop", version: 2, checks: {
+    "[\"track\",\"Order Completed\"]": check0,
+    "[\"track\",\"Cart Viewed\"]": check1,
+    "[\"identify\",\"\"]": check2,
+  } }],
+  config: {"global":{"allowUnplannedEvents":"true","unplannedProperties":"forward","anyOtherViolation":"forward","propagateValidationErrors":"true","ajvOptions":{}}},
 };
 
 /**
