@@ -602,7 +602,21 @@ Observed request paths / encodings at N = ${fi(S[0]?.n)}: ${enc.join(' · ') || 
   (\`fetchRetryDelay\`), so a 503 on every third request makes 20k events take ~100 × 3 s ≈ 300 s > timeout.
 
 ${raw.profile ? profileSection(raw.profile) : ''}
-${notes.length ? '### Notes\n\n' + notes.map((x) => `- ${x}`).join('\n') + '\n' : ''}`;
+${notes.length ? '### Notes\n\n' + notes.map((x) => `- ${x}`).join('\n') + '\n' : ''}${keptSections()}`;
+}
+
+// Sections of BENCHMARKS.md written by other tools (the data plane's ingest benchmark, the memory
+// accounting) start at one of these headings; a re-render keeps them as they are.
+const KEPT_HEADINGS = ['## Data plane ingest', '## Where the memory goes'];
+function keptSections() {
+  let text;
+  try {
+    text = readFileSync(path.join(root, 'BENCHMARKS.md'), 'utf8');
+  } catch {
+    return '';
+  }
+  const starts = KEPT_HEADINGS.map((h) => text.indexOf('\n' + h)).filter((i) => i >= 0);
+  return starts.length ? '\n' + text.slice(Math.min(...starts) + 1) : '';
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
