@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): installs the system packages the suites need when missing,
-// builds every package, then runs every test file with Node's own test runner.
+// builds every package, then runs the test files with Node's own test runner on each tested Node line
+// (see node-lines.mjs): every suite on the newest LTS, a representative subset on the others.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeLines } from './node-lines.mjs';
+import { ensureSqliteEngine } from './sqlite-fallback.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -54,6 +57,7 @@ function findTests(dir, out = []) {
 }
 
 ensureSystemPackages();
+ensureSqliteEngine();
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 
 const filter = process.argv.slice(2);
@@ -65,14 +69,36 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-// Spec output for people; a TAP copy on the side gives the totals for one plain closing line.
-const tap = join(mkdtempSync(join(tmpdir(), 'rudder-test-')), 'results.tap');
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, RUDDER_TEST: '1' } },
-);
-const totals = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-const count = (name) => Number(totals.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
-console.log(`\ntests: ${count('pass')} passed, ${count('fail') + count('cancelled')} failed`);
-process.exit(result.status ?? 1);
+
+/** Runs `files` with one Node binary; returns its pass/fail totals and how long it took. */
+function run(line, files) {
+  console.log(`\n# ${line.label}: ${files.length} test files`);
+  // Spec output for people; a TAP copy on the side gives the totals for one plain closing line.
+  const tap = join(mkdtempSync(join(tmpdir(), 'rudder-test-')), 'results.tap');
+  const started = Date.now();
+  // The line's bin directory first on PATH, so what the suites spawn (`node`, `npm start`) runs on it too.
+  const PATH = line.binDir ? `${line.binDir}:${process.env.PATH}` : process.env.PATH;
+  const result = spawnSync(
+    line.node,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, RUDDER_TEST: '1' } },
+  );
+  const totals = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (name) => Number(totals.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+  let failed = count('fail') + count('cancelled');
+  // A runner that died before reporting (a crash, a signal) fails the run as well.
+  if (result.status !== 0 && failed === 0) failed = 1;
+  return { label: line.label, passed: count('pass'), failed, seconds: (Date.now() - started) / 1000 };
+}
+
+const results = [];
+for (const line of nodeLines(root)) {
+  const mine = line.subset ? files.filter(line.subset) : files;
+  if (mine.length) results.push(run(line, mine));
+}
+console.log('');
+for (const r of results) console.log(`${r.label}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
-import { LIBRARY } from 'rudderanalytics';
+import { LIBRARY } from '../../packages/rudderanalytics/src/version.js';
 import { assertStored } from './support/expect-wire.js';
 import { basicAuth, startRecordingProxy, type RecordingProxy } from './support/recording-proxy.js';
 import { devBinary, requireBuild, runJson } from './support/subprocess.js';
@@ -73,7 +73,7 @@ function assertGzipped(source: Source): void {
   }
 }
 
-const CLEAN_STATS = { accepted: 9, queued: 0, inFlight: 0, delivered: 9, retried: 0, failed: 0, dropped: 0 };
+const CLEAN_STATS = { accepted: 9, replayed: 0, queued: 0, inFlight: 0, delivered: 9, retried: 0, failed: 0, dropped: 0, persisted: 0 };
 
 describe('server runtimes run the built ESM package', () => {
   for (const runtime of ['node', 'bun', 'deno'] as const) {

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { cleanId, LIBRARY, RudderAnalytics, ValidationError } from 'rudderanalytics';
+import { RudderAnalytics, ValidationError } from 'rudderanalytics';
+import { cleanId } from '../../rudderanalytics/src/ids.js';
+import { LIBRARY } from '../../rudderanalytics/src/version.js';
 import { at, rudder, SENTINEL, startPlane, type TestPlane } from './helpers.js';
 
 const DIR = new URL('../../../test/corpus/gateway/', import.meta.url);

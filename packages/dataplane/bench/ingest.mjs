@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Ingest benchmark: gzip'd /v1/batch requests of ~1000 events of ~430 bytes against the built data plane
 // running in a child process; reports events/s, request latency and the server's RSS as events pile up.
-//   node packages/dataplane/bench/ingest.mjs [--events 1000000] [--batch 1000] [--concurrency 4]
+//   node packages/dataplane/bench/ingest.mjs [--events 1000000] [--batch 1000] [--concurrency 4] [--engine node:sqlite]
+// --engine picks the storage engine (node:sqlite, bun:sqlite, better-sqlite3); default the runtime's own.
 // BENCH_PROF=1 writes CPU profiles of the server process to /tmp/dp-cpuprof.
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '4' },
     bodies: { type: 'string', default: '16' },
+    engine: { type: 'string' },
   },
 });
 const TOTAL = Number(values.events);
@@ -58,7 +60,7 @@ for (let b = 0; b < Number(values.bodies); b++) {
 
 const dir = mkdtempSync(join(tmpdir(), 'dataplane-bench-'));
 const dbPath = join(dir, 'bench.db');
-const child = fork(join(here, 'server-child.mjs'), { env: { ...process.env, BENCH_DB: dbPath }, execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/dp-cpuprof'] : [] });
+const child = fork(join(here, 'server-child.mjs'), { env: { ...process.env, BENCH_DB: dbPath, BENCH_ENGINE: values.engine ?? '' }, execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/dp-cpuprof'] : [] });
 const ask = (kind) =>
   new Promise((resolve) => {
     const on = (m) => {
@@ -70,7 +72,7 @@ const ask = (kind) =>
     child.on('message', on);
     if (kind !== 'ready') child.send({ kind });
   });
-const { url, writeKey } = await ask('ready');
+const { url, writeKey, engine } = await ask('ready');
 const target = new URL(`${url}/v1/batch`);
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
@@ -120,6 +122,8 @@ latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
 const mb = (b) => (b / 1024 / 1024).toFixed(0);
 console.log(`\ndataplane ingest: ${sent.toLocaleString()} events, ${BATCH}/batch, ~${eventBytes.toFixed(0)} B/event, gzip, concurrency ${CONCURRENCY}`);
+const runtime = globalThis.Bun ? `Bun ${globalThis.Bun.version}` : `Node ${process.versions.node}`;
+console.log(`runtime: ${runtime}; storage engine: ${engine}`);
 console.log(`throughput: ${Math.round(sent / seconds).toLocaleString()} events/s (${seconds.toFixed(1)} s); request latency p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
 console.log(`stored rows: ${final.count.toLocaleString()}; database ${mb(statSync(dbPath).size)} MB`);
 // Other work on the machine moves events/s a lot; CPU time per event does not, so report both.

@@ -1,8 +1,9 @@
 // The data plane under test, in its own process so the client's work and memory never count as ours.
 import { startDataPlane } from '../dist/index.js';
 
-const dp = await startDataPlane({ port: 0, dbPath: process.env.BENCH_DB, quiet: true });
-process.send({ kind: 'ready', url: dp.url, writeKey: dp.writeKey });
+const engine = process.env.BENCH_ENGINE || undefined;
+const dp = await startDataPlane({ port: 0, dbPath: process.env.BENCH_DB, quiet: true, engine });
+process.send({ kind: 'ready', url: dp.url, writeKey: dp.writeKey, engine: dp.engine });
 process.on('message', async (m) => {
   if (m.kind === 'stats') {
     const { rss, heapUsed } = process.memoryUsage();

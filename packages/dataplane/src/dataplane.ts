@@ -12,7 +12,9 @@ import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
 import { maskKey } from './mask.js';
 import { SourceRegistry, toSources, type SourceConfig } from './sources.js';
-import { EventStore, toStoredEvent, type StoredEvent, type Synchronous } from './store.js';
+import type { StorageEngine } from './engines.js';
+import { toStoredEvent, type StoredEvent } from './rows.js';
+import { EventStore, type Synchronous } from './store.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -35,6 +37,11 @@ export interface DataPlaneOptions {
   configFile?: string;
   /** SQLite `synchronous` in WAL mode: NORMAL (default; survives a process crash) or FULL (also power loss). */
   synchronous?: Synchronous;
+  /**
+   * The SQLite implementation to store with; default the runtime's built-in one (`bun:sqlite` on Bun,
+   * `node:sqlite` on Node 22.13+ and Deno), else `better-sqlite3` when installed (Node 20).
+   */
+  engine?: StorageEngine;
   /** Where to report; default the console. */
   logger?: DataPlaneLogger;
   /** Shorthand for a logger that says nothing (also suppresses the startup banner). */
@@ -53,6 +60,8 @@ export interface DataPlane {
   /** The live events page, `${url}/live`. */
   readonly liveUrl: string;
   readonly dbPath: string;
+  /** The SQLite implementation storing the events. */
+  readonly engine: StorageEngine;
   /** Configured sources by name (never their keys). */
   readonly sources: ReadonlyArray<{ name: string; disabled: boolean }>;
   /** Stored events, newest first unless `order: 'asc'`; same filters as `GET /api/events` (default limit 100). */
@@ -111,7 +120,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
   let store: EventStore;
   try {
-    store = await EventStore.open(scratch ? join(scratch, 'events.db') : dbPath, opts.synchronous ?? 'NORMAL');
+    store = await EventStore.open(scratch ? join(scratch, 'events.db') : dbPath, opts.synchronous ?? 'NORMAL', opts.engine);
   } catch (err) {
     removeScratch();
     throw err;
@@ -152,7 +161,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     logger.info(`  source ${s.name}${s.disabled ? ' (disabled)' : ''}: write key ${shown}`);
   });
   logger.info(`  live events: ${url}/live`);
-  logger.info(`  database: ${dbPath}`);
+  logger.info(`  database: ${dbPath} (${store.engine})`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }
@@ -178,6 +187,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     writeKey,
     liveUrl: `${url}/live`,
     dbPath,
+    engine: store.engine,
     sources: sources.map((s) => ({ name: s.name, disabled: s.disabled })),
     events: (filter) => store.query(normalizeFilter(filter)).map(toStoredEvent),
     count: (filter) => store.count(normalizeFilter(filter)),

@@ -1,6 +1,6 @@
 import type { PreparedEvent } from './ingest.js';
 import { matches, type EventQuery } from './query.js';
-import { rowColumns, type RawRow } from './store.js';
+import { preparedRow, rowColumns, type RawRow } from './rows.js';
 
 export type RowsListener = (rows: RawRow[]) => void;
 
@@ -11,10 +11,6 @@ export type RowsListener = (rows: RawRow[]) => void;
 export class EventHub {
   private readonly listeners = new Set<RowsListener>();
 
-  get size(): number {
-    return this.listeners.size;
-  }
-
   subscribe(l: RowsListener): () => void {
     this.listeners.add(l);
     return () => {
@@ -24,19 +20,7 @@ export class EventHub {
 
   publish(source: string, firstId: number, events: PreparedEvent[]): void {
     if (this.listeners.size === 0) return;
-    const rows: RawRow[] = events.map((e, i) => ({
-      id: firstId + i,
-      source,
-      type: e.type,
-      user_id: e.userId,
-      anonymous_id: e.anonymousId,
-      event: e.event,
-      message_id: e.messageId,
-      original_timestamp: e.originalTimestamp,
-      sent_at: e.sentAt,
-      received_at: e.receivedAt,
-      json: e.json,
-    }));
+    const rows = events.map((e, i) => preparedRow(source, firstId + i, e));
     for (const l of [...this.listeners]) {
       try {
         l(rows);

@@ -5,7 +5,9 @@
 export { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
 export { DEV_WRITE_KEY, DEV_SOURCE_NAME, type ConfigFile } from './config.js';
 export type { EventFilter } from './query.js';
-export type { StoredEvent, Synchronous } from './store.js';
+export type { StoredEvent } from './rows.js';
+export type { Synchronous } from './store.js';
+export { STORAGE_ENGINES, type StorageEngine } from './engines.js';
 export type { SourceConfig } from './sources.js';
 export { maskKey, redactor } from './mask.js';
 export type { DataPlaneLogger } from './logger.js';

@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './engines.js';
+import type { PreparedEvent } from './ingest.js';
 
 /**
  * Rows are grouped in buckets of 2^14 consecutive ids, and the indexes on high-cardinality columns
@@ -41,19 +42,39 @@ CREATE INDEX IF NOT EXISTS batches_stored_at ON batches(stored_at);
 export type Synchronous = 'OFF' | 'NORMAL' | 'FULL';
 
 /**
- * Short values per event in the flat array the main thread hands the writer (cheaper to clone than
- * objects); the event JSON travels separately as UTF-8 in one transferred buffer.
+ * The short values of each event, in the order of the flat array the main thread hands the writer
+ * (cheaper to clone than objects), with the column each is stored in. The event JSON travels separately,
+ * as UTF-8 in one transferred buffer; id, bucket and source are the writer's.
  */
-export const FIELDS_PER_EVENT = 8;
+export const EVENT_FIELDS = [
+  ['type', 'type'],
+  ['userId', 'user_id'],
+  ['anonymousId', 'anonymous_id'],
+  ['event', 'event'],
+  ['messageId', 'message_id'],
+  ['originalTimestamp', 'original_timestamp'],
+  ['sentAt', 'sent_at'],
+  ['receivedAt', 'received_at'],
+] as const satisfies ReadonlyArray<readonly [Exclude<keyof PreparedEvent, 'json'>, string]>;
+
+export const FIELDS_PER_EVENT = EVENT_FIELDS.length;
 
 /** Rows per multi-row INSERT statement: fewer statement executions per batch. */
 export const ROWS_PER_STATEMENT = 50;
 
-export function applyPragmas(db: Database.Database, synchronous: Synchronous, cacheKiB: number): void {
-  db.pragma('journal_mode = WAL');
+/** The writer's INSERT of `rows` events: id, bucket, source, the {@link EVENT_FIELDS}, then the JSON. */
+export function insertSql(rows: number): string {
+  const columns = ['id', 'bucket', 'source', ...EVENT_FIELDS.map(([, column]) => column), 'json'];
+  // The JSON arrives as UTF-8 bytes; stored as TEXT so reads return strings.
+  const row = `(${columns.map((c) => (c === 'json' ? 'CAST(? AS TEXT)' : '?')).join(', ')})`;
+  return `INSERT INTO events (${columns.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
+}
+
+export function applyPragmas(db: SqlDatabase, synchronous: Synchronous, cacheKiB: number): void {
+  db.exec('PRAGMA journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a crash of this process; FULL also survives power loss.
-  db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('busy_timeout = 5000');
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
+  db.exec('PRAGMA busy_timeout = 5000');
   // A fixed page-cache cap per connection is what keeps RSS flat however many rows we hold.
-  db.pragma(`cache_size = -${cacheKiB}`);
+  db.exec(`PRAGMA cache_size = -${cacheKiB}`);
 }

@@ -10,7 +10,8 @@ import { parseQuery, QueryError } from './query.js';
 import { readBody } from './read-body.js';
 import type { SourceRegistry } from './sources.js';
 import { serveStream } from './sse.js';
-import { rowJson, type EventStore } from './store.js';
+import { rowJson } from './rows.js';
+import type { EventStore } from './store.js';
 
 export interface ServerDeps {
   registry: SourceRegistry;

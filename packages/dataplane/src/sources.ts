@@ -14,8 +14,7 @@ export interface SourceConfig {
 export interface Source {
   name: string;
   disabled: boolean;
-  /** sha256 of the write key, hex; stored with each event so rows never hold the key itself. */
-  keyHash: string;
+  /** sha256 of the write key: what requests are matched against, so the key itself is not kept. */
   keyDigest: Buffer;
 }
 
@@ -34,7 +33,6 @@ export function toSources(configs: SourceConfig[]): Source[] {
     return {
       name: c.name ?? `source-${i + 1}`,
       disabled: c.disabled === true,
-      keyHash: digest.toString('hex'),
       keyDigest: digest,
     };
   });
@@ -59,10 +57,6 @@ export function writeKeyFromHeader(header: string | undefined): Buffer | undefin
 
 export class SourceRegistry {
   constructor(private readonly sources: readonly Source[]) {}
-
-  get all(): readonly Source[] {
-    return this.sources;
-  }
 
   /** Checks the header before any body byte is read, like the gateway's writeKeyAuth middleware. */
   authenticate(header: string | undefined): AuthResult {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rowMatches, type EventHub } from './hub.js';
 import type { EventQuery } from './query.js';
-import { rowJson, type EventStore, type RawRow } from './store.js';
+import { rowJson, type RawRow } from './rows.js';
+import type { EventStore } from './store.js';
 
 /** A client this far behind is cut off; EventSource reconnects with Last-Event-ID and catches up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

@@ -1,16 +1,24 @@
 // The writer thread: owns the only write connection so inserts (the slowest part of ingest) run on their
 // own core while the main thread keeps parsing and validating the next requests.
-import Database from 'better-sqlite3';
+import { Buffer } from 'node:buffer';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyPragmas, bucketOf, FIELDS_PER_EVENT, ROWS_PER_STATEMENT, SCHEMA, type Synchronous } from './schema.js';
+import { openDatabase, transaction, type SqlValue, type StorageEngine } from './engines.js';
+import { applyPragmas, bucketOf, FIELDS_PER_EVENT, insertSql, ROWS_PER_STATEMENT, SCHEMA, type Synchronous } from './schema.js';
+
+/** What the writer thread is started with. */
+export interface WriterData {
+  dbPath: string;
+  synchronous: Synchronous;
+  engine: StorageEngine;
+}
 
 export interface InsertRequest {
   op: 'insert';
   seq: number;
   source: string;
-  /** FIELDS_PER_EVENT values per event: type, userId, anonymousId, event, messageId, originalTimestamp, sentAt, receivedAt. */
+  /** FIELDS_PER_EVENT values per event, in the order of schema.ts's EVENT_FIELDS. */
   values: Array<string | null>;
   /** Every event's JSON as UTF-8, back to back; event i is json[offsets[i], offsets[i + 1]). */
   json: Uint8Array;
@@ -22,13 +30,13 @@ export type WriterRequest = InsertRequest | { op: 'clear'; seq: number } | { op:
 
 export type WriterReply = { seq: number; firstId?: number; error?: string };
 
-const { dbPath, synchronous } = workerData as { dbPath: string; synchronous: Synchronous };
+const { dbPath, synchronous, engine } = workerData as WriterData;
 mkdirSync(dirname(dbPath), { recursive: true });
-const db = new Database(dbPath);
+const db = await openDatabase(engine, dbPath);
 // Enough cache for the hot subtrees of every index (the newest bucket) and the table's right edge.
 applyPragmas(db, synchronous, 32 * 1024);
 // Fewer, larger checkpoints: pages dirtied by consecutive batches are copied back once.
-db.pragma('wal_autocheckpoint = 4000');
+db.exec('PRAGMA wal_autocheckpoint = 4000');
 db.exec(SCHEMA);
 
 // Ids are ours (not SQLite's) so the bucket is known at insert time; `meta` keeps them increasing after clear().
@@ -36,51 +44,50 @@ const maxId = (db.prepare('SELECT max(id) AS m FROM events').get() as { m: numbe
 const saved = (db.prepare("SELECT value FROM meta WHERE key = 'next_id'").get() as { value: number } | undefined)?.value ?? 1;
 let nextId = Math.max(maxId + 1, saved);
 
-const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))';
-const insertSql = (rows: number) =>
-  `INSERT INTO events (id, bucket, source, type, user_id, anonymous_id, event, message_id, original_timestamp,
-    sent_at, received_at, json) VALUES ${Array(rows).fill(ROW).join(', ')}`;
 const insertMany = db.prepare(insertSql(ROWS_PER_STATEMENT));
 const insertOne = db.prepare(insertSql(1));
 const insertBatch = db.prepare('INSERT OR REPLACE INTO batches (first_id, stored_at) VALUES (?, ?)');
+const saveNextId = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_id', ?)");
 
-const insertAll = db.transaction((m: InsertRequest) => {
+function insertAll(m: InsertRequest): number {
   const v = m.values;
+  // A Buffer view, not a copy: better-sqlite3 binds only Buffers as blobs.
   const json = Buffer.from(m.json.buffer, m.json.byteOffset, m.json.byteLength);
   const n = m.offsets.length - 1;
   const first = nextId;
-  const params: unknown[] = [];
+  const params: SqlValue[] = [];
   const push = (i: number) => {
     const id = first + i;
-    const f = i * FIELDS_PER_EVENT;
-    params.push(id, bucketOf(id), m.source, v[f], v[f + 1], v[f + 2], v[f + 3], v[f + 4], v[f + 5], v[f + 6], v[f + 7],
-      json.subarray(m.offsets[i], m.offsets[i + 1]));
+    params.push(id, bucketOf(id), m.source);
+    for (let f = i * FIELDS_PER_EVENT, end = f + FIELDS_PER_EVENT; f < end; f++) params.push(v[f]);
+    params.push(json.subarray(m.offsets[i], m.offsets[i + 1]));
   };
   let i = 0;
   for (; i + ROWS_PER_STATEMENT <= n; i += ROWS_PER_STATEMENT) {
     params.length = 0;
     for (let j = i; j < i + ROWS_PER_STATEMENT; j++) push(j);
-    insertMany.run(params);
+    insertMany.run(...params);
   }
   for (; i < n; i++) {
     params.length = 0;
     push(i);
-    insertOne.run(params);
+    insertOne.run(...params);
   }
   insertBatch.run(first, m.storedAt);
   nextId = first + n;
   return first;
-});
-const clearAll = db.transaction(() => {
-  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_id', ?)").run(nextId);
+}
+
+function clearAll(): void {
+  saveNextId.run(nextId);
   db.exec('DELETE FROM events; DELETE FROM batches;');
-});
+}
 
 parentPort!.on('message', (m: WriterRequest) => {
   const reply: WriterReply = { seq: m.seq };
   try {
-    if (m.op === 'insert') reply.firstId = insertAll(m);
-    else if (m.op === 'clear') clearAll();
+    if (m.op === 'insert') reply.firstId = transaction(db, () => insertAll(m));
+    else if (m.op === 'clear') transaction(db, clearAll);
     else if (m.op === 'close') {
       db.close();
       parentPort!.postMessage(reply);

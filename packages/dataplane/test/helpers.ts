@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startDataPlane, type DataPlane, type DataPlaneOptions } from '../src/index.js';
+import { startDataPlane, type DataPlane, type DataPlaneOptions, type StorageEngine } from '../src/index.js';
+
+/** The storage engine the suites run on: RUDDER_DATAPLANE_ENGINE (engines.test.ts sets it), else the runtime's default. */
+export const TEST_ENGINE = (process.env.RUDDER_DATAPLANE_ENGINE || undefined) as StorageEngine | undefined;
 
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'dataplane-test-'));
@@ -12,7 +15,7 @@ export function tempDir(): { dir: string; remove: () => void } {
 /** A data plane on a free port with its database in a fresh temp dir. */
 export async function startTestPlane(opts: DataPlaneOptions = {}): Promise<DataPlane & { dir: string; stop(): Promise<void> }> {
   const tmp = tempDir();
-  const dp = await startDataPlane({ port: 0, dbPath: join(tmp.dir, 'events.db'), quiet: true, ...opts });
+  const dp = await startDataPlane({ port: 0, dbPath: join(tmp.dir, 'events.db'), quiet: true, engine: TEST_ENGINE, ...opts });
   return Object.assign(dp, {
     dir: tmp.dir,
     async stop() {

@@ -1,10 +1,10 @@
 // Storage and read side: SQLite persistence and WAL, the query API, the SSE stream and the in-process reader.
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { openDatabase } from '../src/engines.js';
 import { startDataPlane } from '../src/index.js';
 import { post, startTestPlane, tempDir, track } from './helpers.js';
 import { openSse } from './sse-client.js';
@@ -17,9 +17,9 @@ describe('persistence', () => {
       const first = await startDataPlane({ port: 0, dbPath, quiet: true });
       assert.equal((await post(first, '/v1/batch', { batch: [track({ messageId: 'a' }), track({ messageId: 'b' })] })).status, 200);
       // A second connection sees the rows as soon as the 200 arrived: the commit came first.
-      const reader = new Database(dbPath, { readonly: true });
+      const reader = await openDatabase(first.engine, dbPath);
       assert.equal((reader.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n, 2);
-      assert.equal(reader.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal((reader.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
       assert.ok(existsSync(`${dbPath}-wal`));
       reader.close();
       await first.close();

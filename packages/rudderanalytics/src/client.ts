@@ -6,18 +6,24 @@ import { base64Utf8 } from './bytes.js';
 import { nowIso } from './clock.js';
 import { Dispatcher, type RetryInfo } from './dispatcher.js';
 import { Emitter } from './emitter.js';
-import { ClosedError, ConfigError, DeliveryError, DroppedError, type DropReason } from './errors.js';
+import { ClosedError, ConfigError, DeliveryError, DroppedError } from './errors.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
-import { MemoryQueue, type EventQueue, type QueuedEvent } from './queue.js';
+import type { Journal } from './journal.js';
+import type { QueuedEvent } from './queue.js';
 import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';
 
-/** Counters since the client was created. `accepted = delivered + failed + dropped + queued + inFlight`. */
+/**
+ * Counters since the client was created. They always balance:
+ * `accepted + replayed = delivered + failed + dropped + queued + inFlight + persisted`.
+ */
 export interface Stats {
-  /** Calls that passed validation. */
+  /** Events of calls that passed validation and were not refused by `overflow: 'throw'`. */
   accepted: number;
+  /** Events a durable store gave back (left undelivered by an earlier run, or taken over from another process). */
+  replayed: number;
   /** Waiting for a batch. */
   queued: number;
   /** In a request, or waiting to be retried. */
@@ -28,8 +34,10 @@ export interface Stats {
   retried: number;
   /** Finally not delivered: refused by the data plane, or retries used up. */
   failed: number;
-  /** Dropped by the overflow policy or by `close()` running out of time. */
+  /** Dropped by the overflow policy, or by `close()` running out of time without a durable store. */
   dropped: number;
+  /** Left in the durable store by `close()` running out of time: delivered after the next start. */
+  persisted: number;
 }
 
 /** Payload of `'delivered'`. */
@@ -56,8 +64,11 @@ export interface ClientEvents {
 
 /** Options of `RudderAnalytics.load`, plus the storage seam. */
 export interface LoadOptions extends ClientOptions {
-  /** Where accepted events wait. Default: in memory. See `rudderanalytics/node` for a crash-safe file store. */
-  storage?: EventQueue;
+  /**
+   * A durable store that journals accepted events so they survive a crash (`FileStore` from
+   * `rudderanalytics/node`, `RedisStore` from `rudderanalytics/redis`). Default: none, events wait in memory only.
+   */
+  storage?: Journal;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -71,11 +82,13 @@ const WARNED_FIELDS_MAX = 1000;
  */
 export class RudderAnalytics {
   private readonly options: ResolvedOptions;
-  private readonly queue: EventQueue;
+  private readonly journal: Journal | undefined;
+  /** Settles once the journal's start-up replay is done: `flush()` waits for it first. */
+  private readonly replaying: Promise<void> | undefined;
   private readonly dispatcher: Dispatcher;
   private readonly emitter: Emitter<ClientEvents>;
   private readonly env: PrepareEnv;
-  private readonly counters = { accepted: 0, delivered: 0, retried: 0, failed: 0, dropped: 0 };
+  private readonly counters = { accepted: 0, replayed: 0, delivered: 0, retried: 0, failed: 0, dropped: 0, persisted: 0 };
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastDropLog = 0;
@@ -108,12 +121,11 @@ export class RudderAnalytics {
       strict: this.options.strict,
       warn: (warning) => this.reportWarning(warning),
     };
-    this.queue = checkStorage(options?.storage) ?? new MemoryQueue();
+    this.journal = checkStorage(options?.storage);
     this.dispatcher = new Dispatcher(
       `${url.href.replace(/\/+$/, '')}/v1/batch`,
       `Basic ${base64Utf8(`${writeKey}:`)}`,
       this.options,
-      this.queue,
       {
         delivered: (events, status, attempts) => {
           this.counters.delivered += events.length;
@@ -125,6 +137,9 @@ export class RudderAnalytics {
           else log.error?.(error.message);
         },
         dropped: (events, error) => this.reportDropped(events.length, error),
+        replayed: (events) => {
+          this.counters.replayed += events.length;
+        },
         retrying: (_events, info) => {
           this.counters.retried++;
           this.emitter.emit('retry', info);
@@ -132,12 +147,14 @@ export class RudderAnalytics {
         },
         warn: (message) => log.warn?.(message),
       },
+      this.journal,
     );
+    this.replaying = this.journal?.replay(this.dispatcher.intake()).catch(() => undefined);
     if (this.options.flushOnExit && this.options.enable) {
       const proc = (globalThis as { process?: { on?: Function; off?: Function } }).process;
       if (typeof proc?.on === 'function') {
         this.onBeforeExit = () => {
-          if (this.queue.length > 0) void this.flush();
+          if (this.dispatcher.queued > 0) void this.flush();
         };
         proc.on('beforeExit', this.onBeforeExit);
       }
@@ -164,10 +181,9 @@ export class RudderAnalytics {
         failure ??= error;
         if (--pending === 0) (failure ? reject(failure) : resolve());
       };
-      for (const event of events) {
-        event.done = done;
-        this.enqueue(event);
-      }
+      for (const event of events) event.done = done;
+      const refused = this.enqueue(events);
+      if (refused) return reject(refused);
       // The caller is waiting for this delivery: it goes out now, with whatever else is queued.
       this.dispatcher.expedite();
     });
@@ -200,14 +216,19 @@ export class RudderAnalytics {
 
   /** Settles when every event accepted before the call is delivered or finally failed (never rejects). */
   flush(): Promise<void> {
-    const delivered = this.dispatcher.flush();
-    // A store with asynchronous writes (Redis) settles its acknowledgements of those deliveries too.
-    return this.queue.flush ? delivered.then(() => this.queue.flush!()).catch(() => undefined) : delivered;
+    const journal = this.journal;
+    if (!journal) return this.dispatcher.flush();
+    // What the journal replays at start is part of "everything accepted": waited for first. Then the
+    // journal's own writes (fsync, Redis acknowledgements) of those deliveries settle too.
+    return this.replaying!.then(() => this.dispatcher.flush())
+      .then(() => journal.flush())
+      .catch(() => undefined);
   }
 
   /**
    * Flushes, then stops: later calls throw ClosedError. Events still undelivered after `timeoutMs`
-   * (default 30,000) are dropped (`'dropped'`, reason `closed`), or kept for the next start by a durable store.
+   * (default 30,000) are given up: requests in flight are aborted, and the events are dropped (`'dropped'`,
+   * reason `closed`), or, with a durable store, left in it for the next start (`stats().persisted`).
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.closing) return this.closing;
@@ -221,8 +242,10 @@ export class RudderAnalytics {
         resolve();
       });
     })
-      .then(() => this.dispatcher.abandon((events) => new DroppedError('closed', events.map((e) => e.messageId))))
-      .then(() => this.queue.close?.())
+      .then(() => {
+        this.counters.persisted += this.dispatcher.abandon().length;
+      })
+      .then(() => this.journal?.close())
       .catch(() => undefined);
     return this.closing;
   }
@@ -239,38 +262,26 @@ export class RudderAnalytics {
 
   /** A snapshot of the counters. */
   stats(): Stats {
-    return { ...this.counters, queued: this.queue.length, inFlight: this.dispatcher.inFlight };
+    return { ...this.counters, queued: this.dispatcher.queued, inFlight: this.dispatcher.inFlight };
   }
 
   private call(call: unknown, type: EventType): string {
     this.assertOpen();
     const event = prepareCall(call, type, this.env);
-    if (this.options.enable) this.enqueue(event);
+    if (this.options.enable) {
+      const refused = this.enqueue([event]);
+      if (refused) throw refused;
+    }
     return event.messageId;
   }
 
-  private enqueue(event: QueuedEvent): void {
-    this.counters.accepted++;
-    if (this.queue.length + this.dispatcher.inFlight >= this.options.maxQueueSize) {
-      switch (this.options.overflow) {
-        case 'drop-oldest':
-          if (this.dispatcher.dropOldest((events) => this.dropError('queue_full', events))) break;
-        // Nothing waiting to drop (all in flight): the new event goes instead.
-        // falls through
-        case 'drop-newest': {
-          const error = this.dropError('queue_full', [event]);
-          event.done?.(error);
-          this.reportDropped(1, error);
-          return;
-        }
-        case 'throw': {
-          const error = this.dropError('queue_full', [event]);
-          this.reportDropped(1, error);
-          throw error;
-        }
-      }
-    }
-    this.dispatcher.accept(event);
+  /** Hands a call's events to the dispatcher; returns the DroppedError to throw when `overflow: 'throw'` refuses them. */
+  private enqueue(events: QueuedEvent[]): DroppedError | undefined {
+    // Counted first: a drop reported during accept() is of events already accepted.
+    this.counters.accepted += events.length;
+    const refused = this.dispatcher.accept(events);
+    if (refused) this.counters.accepted -= events.length;
+    return refused;
   }
 
   /** Every warning is emitted; each field name is logged once (a stream repeats its mistakes). */
@@ -280,10 +291,6 @@ export class RudderAnalytics {
     if (this.warnedFields.has(name) || this.warnedFields.size >= WARNED_FIELDS_MAX) return;
     this.warnedFields.add(name);
     this.options.logger.warn?.(`${name}: ${warning.rule} (warned once per field name)`);
-  }
-
-  private dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {
-    return new DroppedError(reason, events.map((e) => e.messageId));
   }
 
   private reportDropped(count: number, error: DroppedError): void {
@@ -300,11 +307,11 @@ export class RudderAnalytics {
   }
 }
 
-function checkStorage(storage: EventQueue | undefined): EventQueue | undefined {
+function checkStorage(storage: Journal | undefined): Journal | undefined {
   if (storage === undefined) return undefined;
-  const methods = ['push', 'peek', 'shift', 'take', 'release'] as const;
+  const methods = ['replay', 'append', 'settle', 'flush', 'close'] as const;
   if (typeof storage !== 'object' || storage === null || methods.some((m) => typeof storage[m] !== 'function')) {
-    throw new ConfigError(`storage must be an EventQueue (an object with ${methods.join(', ')})`);
+    throw new ConfigError(`storage must be a Journal (an object with ${methods.join(', ')}), e.g. a FileStore or a RedisStore`);
   }
   return storage;
 }

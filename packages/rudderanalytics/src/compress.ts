@@ -16,7 +16,7 @@ export function gzip(text: string): Promise<Uint8Array> {
   return webGzip(text);
 }
 
-export async function webGzip(text: string): Promise<Uint8Array> {
+async function webGzip(text: string): Promise<Uint8Array> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -1,16 +1,19 @@
 /**
- * Batching, sending and retrying: takes events from the queue in batches that fit the byte and count
- * limits, sends them, and follows `decide()` after each attempt. It is the only place that knows which
- * events are in flight, so it also keeps the promises `flush()` returns.
+ * Batching, sending and retrying: owns the one queue, admits events into it (the overflow rule), takes
+ * them in batches that fit the byte and count limits, sends them, and follows `decide()` after each
+ * attempt. It is the only place that knows which events are in flight, so it also keeps the promises
+ * `flush()` returns, and tells the journal (if any) how each event's delivery ended.
  */
 import { gzip } from './compress.js';
 import { batchBody, batchBytes } from './encode.js';
-import { DeliveryError, DroppedError } from './errors.js';
+import { DeliveryError, DroppedError, type DropReason } from './errors.js';
+import { admit } from './overflow.js';
+import { MemoryQueue, type QueuedEvent } from './queue.js';
 import { decide, type Outcome } from './retry.js';
 import { backgroundTimeout } from './timers.js';
 import { post } from './transport.js';
+import type { Journal, ReplayIntake } from './journal.js';
 import type { ResolvedOptions } from './options.js';
-import type { EventQueue, QueuedEvent } from './queue.js';
 
 interface Batch {
   events: QueuedEvent[];
@@ -37,6 +40,8 @@ export interface DispatchHooks {
   failed(events: readonly QueuedEvent[], error: DeliveryError): void;
   dropped(events: readonly QueuedEvent[], error: DroppedError): void;
   retrying(events: readonly QueuedEvent[], info: RetryInfo): void;
+  /** Events the journal gave back (left by an earlier run, or taken over) entered the queue. */
+  replayed(events: readonly QueuedEvent[]): void;
   warn(message: string): void;
 }
 
@@ -55,8 +60,9 @@ export class Dispatcher {
   /** Events accepted here and not yet settled: what `flush()` waits for. */
   private unsettled = 0;
   private readonly active = new Set<Batch>();
-  /** Accepted events a `send()` waits for, until settled: told when `close()` leaves them in a durable store. */
-  private readonly awaited = new Set<QueuedEvent>();
+  private readonly queue = new MemoryQueue();
+  /** Aborted by `abandon()`: requests still running end at once. */
+  private readonly cancel = new AbortController();
   private readonly ready: Batch[] = [];
   private readonly backoffs = new Map<Batch, ReturnType<typeof setTimeout>>();
   private barriers: Barrier[] = [];
@@ -71,14 +77,10 @@ export class Dispatcher {
     private readonly url: string,
     authorization: string,
     private readonly options: ResolvedOptions,
-    private readonly queue: EventQueue,
     private readonly hooks: DispatchHooks,
+    private readonly journal?: Journal,
   ) {
     this.gzip = options.gzip;
-    queue.attach?.(() => {
-      this.drainUntil = this.lastSeq;
-      this.pump();
-    });
     const plain = { authorization, 'content-type': 'application/json' };
     this.#headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
     this.#credentials = authorization.replace(/^Basic /, '');
@@ -89,12 +91,58 @@ export class Dispatcher {
     return this.takenEvents;
   }
 
-  /** Queues an accepted event and sends it when its batch is due. */
-  accept(event: QueuedEvent): void {
-    event.seq = ++this.lastSeq;
-    this.unsettled++;
-    if (event.done) this.awaited.add(event);
-    this.queue.push(event);
+  /** Events waiting for a batch. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Admits the events of one call, all or none, per the overflow policy: queued (and journaled), dropped
+   * (settled and reported here), or refused, when the returned DroppedError is for the caller to throw.
+   */
+  accept(events: readonly QueuedEvent[]): DroppedError | undefined {
+    const { overflow, maxQueueSize } = this.options;
+    const admission = admit(overflow, events.length, this.queue.length + this.takenEvents, this.queue.length, maxQueueSize);
+    if (admission.kind === 'refuse') return dropError('queue_full', events);
+    if (admission.kind === 'drop') {
+      this.settleDropped(events, dropError('queue_full', events));
+      return undefined;
+    }
+    if (admission.dropOldest > 0) {
+      const oldest: QueuedEvent[] = [];
+      for (let i = 0; i < admission.dropOldest; i++) oldest.push(this.queue.shift()!);
+      const error = dropError('queue_full', oldest);
+      // Unlike a drop at the call, these were journaled: they become dead letters, not silence.
+      this.journal?.settle(oldest, error);
+      this.settleDropped(oldest, error);
+    }
+    this.journal?.append(events);
+    this.enqueue(events);
+    return undefined;
+  }
+
+  /** Where the journal hands back what it holds undelivered: queued like new events, due at once. */
+  intake(): ReplayIntake {
+    const queue = this.queue;
+    return {
+      push: (events) => {
+        if (events.length === 0) return;
+        this.enqueue(events);
+        this.hooks.replayed(events);
+        this.expedite();
+      },
+      get backlog(): number {
+        return queue.length;
+      },
+    };
+  }
+
+  private enqueue(events: readonly QueuedEvent[]): void {
+    for (const event of events) {
+      event.seq = ++this.lastSeq;
+      this.queue.push(event);
+    }
+    this.unsettled += events.length;
     if (this.options.flushInterval === 0) this.drainUntil = this.lastSeq;
     else if (this.intervalTimer === undefined) this.armInterval();
     if (!this.pumpScheduled && this.isBatchDue()) {
@@ -123,43 +171,32 @@ export class Dispatcher {
     return done;
   }
 
-  /** Drops the oldest waiting event (overflow policy); returns it, settled as dropped. */
-  dropOldest(error: (events: QueuedEvent[]) => DroppedError): QueuedEvent | undefined {
-    const event = this.queue.shift();
-    if (event) this.settleDropped([event], error([event]));
-    return event;
-  }
-
   /**
-   * Stops: cancels retries and gives up on everything unsettled. A durable queue keeps its events for
-   * the next start; the memory queue's are settled as dropped.
+   * Stops: cancels retries, aborts requests in flight, and gives up on everything unsettled. With a
+   * journal, those events stay in it for the next start: returned, for the client to count as persisted;
+   * a `send()` waiting for one rejects with `closed`. Without one, they are settled as dropped.
    */
-  abandon(error: (events: QueuedEvent[]) => DroppedError): void {
-    if (this.intervalTimer !== undefined) clearTimeout(this.intervalTimer);
+  abandon(): QueuedEvent[] {
+    this.cancelInterval();
     for (const timer of this.backoffs.values()) clearTimeout(timer);
     this.backoffs.clear();
     this.ready.length = 0;
-    const lost: QueuedEvent[] = [];
+    const left: QueuedEvent[] = [];
     for (const batch of this.active) {
       batch.abandoned = true;
-      lost.push(...batch.events);
+      left.push(...batch.events);
     }
     this.active.clear();
     this.takenEvents = 0;
-    if (this.queue.durable) {
-      // Still in the store: replayed on the next start, so nothing is dropped; only waiters (in flight
-      // or still queued) are told, else a `send()` whose event never left the store would never settle.
-      const waiting = [...this.awaited];
-      this.awaited.clear();
-      const closed = error(waiting);
-      for (const event of waiting) event.done?.(closed);
-    } else {
-      for (let event = this.queue.shift(); event; event = this.queue.shift()) lost.push(event);
-      if (lost.length) this.settleDropped(lost, error(lost));
-    }
+    this.cancel.abort();
+    for (let event = this.queue.shift(); event; event = this.queue.shift()) left.push(event);
+    const error = dropError('closed', left);
+    if (this.journal) this.settleEvents(left, error);
+    else if (left.length) this.settleDropped(left, error);
     this.unsettled = 0;
     for (const barrier of this.barriers) barrier.resolve();
     this.barriers = [];
+    return this.journal ? left : [];
   }
 
   private isBatchDue(): boolean {
@@ -221,6 +258,7 @@ export class Dispatcher {
         this.options.fetch,
         { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body: gzipped ? await gzip(body) : body },
         this.options.timeoutMs,
+        this.cancel.signal,
       );
     } catch (error) {
       outcome = { kind: 'error', error };
@@ -295,22 +333,21 @@ export class Dispatcher {
   private settle(batch: Batch, error?: DeliveryError): void {
     this.active.delete(batch);
     this.takenEvents -= batch.events.length;
-    this.queue.release(batch.events, error);
+    this.journal?.settle(batch.events, error);
     this.settleEvents(batch.events, error);
   }
 
-  private settleDropped(events: QueuedEvent[], error: DroppedError): void {
+  private settleDropped(events: readonly QueuedEvent[], error: DroppedError): void {
     this.settleEvents(events, error);
     this.hooks.dropped(events, error);
   }
 
+  /** Resolves the waiting `send()`s, and the `flush()` barriers the events were part of. Events not yet queued have seq 0. */
   private settleEvents(events: readonly QueuedEvent[], error?: Error): void {
     for (const event of events) {
-      if (!event.done) continue;
-      this.awaited.delete(event);
-      event.done(error);
+      event.done?.(error);
+      if (event.seq > 0) this.unsettled--;
     }
-    for (const event of events) if (event.seq > 0) this.unsettled--;
     if (this.barriers.length === 0) return;
     for (const barrier of this.barriers) {
       for (const event of events) if (event.seq > 0 && event.seq <= barrier.target) barrier.remaining--;
@@ -322,4 +359,8 @@ export class Dispatcher {
     }
     this.barriers = open;
   }
+}
+
+function dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {
+  return new DroppedError(reason, events.map((e) => e.messageId));
 }

@@ -99,14 +99,22 @@ export class DroppedError extends RudderError {
   }
 }
 
-/** A call was made after `close()`. */
+/** A call was made after `close()`. Code `client_closed`, apart from `DroppedError`'s reason `closed`. */
 export class ClosedError extends RudderError {
   constructor() {
-    super('closed', 'the client is closed; create a new one with RudderAnalytics.load()');
+    super('client_closed', 'the client is closed; create a new one with RudderAnalytics.load()');
+  }
+}
+
+/** A request got no complete response by its deadline (`timeoutMs`). Retried; the `cause` of a final DeliveryError. */
+export class TimeoutError extends RudderError {
+  constructor(ms: number) {
+    super('timeout', `no complete response within ${ms} ms`);
   }
 }
 
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.name === 'TimeoutError' ? cause.message : `${cause.name}: ${cause.message}`;
+  if (cause instanceof TimeoutError) return cause.message;
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return 'no response';
 }

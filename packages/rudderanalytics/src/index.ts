@@ -6,6 +6,7 @@
  * client.track({ userId: 'u1', event: 'Order Completed', properties: { revenue: 19.99 } });
  * await client.close();
  * ```
+ * Exactly the documented surface: helpers that only tests and benchmarks use are imported from their modules.
  * @packageDocumentation
  */
 export { RudderAnalytics, type LoadOptions, type Stats, type DeliveredInfo, type ClientEvents } from './client.js';
@@ -17,14 +18,14 @@ export {
   DeliveryError,
   DroppedError,
   ClosedError,
+  TimeoutError,
   type FailureReason,
   type DropReason,
 } from './errors.js';
 export { GATEWAY_MAX_BODY_BYTES, type ClientOptions, type RetryOptions, type Logger, type OverflowPolicy } from './options.js';
-export { MemoryQueue, type EventQueue, type QueuedEvent, type Settle } from './queue.js';
-export { batchBytes, batchBody, encodeEvent, SENT_AT_BYTES, type EncodedEvent } from './encode.js';
-export { cleanId, isPresentId } from './ids.js';
+export type { Journal, ReplayIntake } from './journal.js';
+export type { QueuedEvent, Settle } from './queue.js';
+export type { EncodedEvent } from './encode.js';
 export { createTestClient, type TestClient, type SentEvent } from './testing.js';
-export { LIBRARY } from './version.js';
 export type { CallWarning } from './validate.js';
 export type * from './types.js';

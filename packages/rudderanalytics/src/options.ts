@@ -27,7 +27,7 @@ export type OverflowPolicy =
 export interface RetryOptions {
   /** Attempts per batch, the first included. Default 10. */
   maxAttempts?: number;
-  /** First backoff delay in ms; doubles each attempt, with full jitter. Default 100. */
+  /** First backoff delay in ms; doubles each attempt, with equal jitter (half fixed, half random). Default 100. */
   minDelayMs?: number;
   /** Largest backoff delay in ms. Default 30,000. */
   maxDelayMs?: number;

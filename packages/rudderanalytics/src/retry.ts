@@ -48,7 +48,7 @@ export function decide(outcome: Outcome, state: AttemptState, policy: Required<R
 }
 
 /** 408 and 429 ask to come back later; 5xx are the server's trouble. Other 4xx will not get better. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 

@@ -3,6 +3,7 @@
  * a stall before the headers or in the middle of the body ends as a timeout, not a hung promise.
  * The response body is always read, so the connection is free for the next request.
  */
+import { TimeoutError } from './errors.js';
 import type { Outcome } from './retry.js';
 
 export interface Request {
@@ -11,22 +12,26 @@ export interface Request {
   body: string | Uint8Array;
 }
 
-export class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no complete response within ${ms} ms`);
-    this.name = 'TimeoutError';
-  }
-}
-
-export async function post(fetchFn: typeof fetch, request: Request, timeoutMs: number): Promise<Outcome> {
+/**
+ * Sends `request` and settles with its outcome by `timeoutMs`, or as soon as `cancel` aborts (then the
+ * outcome is an error carrying the signal's reason). Either way the request itself is aborted and no
+ * timer is left armed: `close()` giving up must leave nothing that keeps a process alive.
+ */
+export async function post(fetchFn: typeof fetch, request: Request, timeoutMs: number, cancel?: AbortSignal): Promise<Outcome> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onCancel: (() => void) | undefined;
   const deadline = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => {
-      const error = new TimeoutError(timeoutMs);
+    const stop = (error: unknown) => {
       controller.abort(error);
       resolve({ kind: 'error', error });
-    }, timeoutMs);
+    };
+    timer = setTimeout(() => stop(new TimeoutError(timeoutMs)), timeoutMs);
+    if (cancel) {
+      onCancel = () => stop(cancel.reason);
+      if (cancel.aborted) onCancel();
+      else cancel.addEventListener('abort', onCancel, { once: true });
+    }
   });
   const attempt = (async (): Promise<Outcome> => {
     const response = await fetchFn(request.url, {
@@ -45,5 +50,6 @@ export async function post(fetchFn: typeof fetch, request: Request, timeoutMs: n
     return await Promise.race([attempt, deadline]);
   } finally {
     clearTimeout(timer);
+    if (onCancel) cancel!.removeEventListener('abort', onCancel);
   }
 }

@@ -13,7 +13,7 @@ export function randomUuid(): string {
   return webCrypto?.randomUUID ? webCrypto.randomUUID() : mathRandomUuid();
 }
 
-export function mathRandomUuid(): string {
+function mathRandomUuid(): string {
   const b = new Array<number>(16);
   for (let i = 0; i < 16; i++) b[i] = (Math.random() * 256) >>> 0;
   b[6] = (b[6] & 0x0f) | 0x40;

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { LIBRARY } from '../src/index.js';
+import { LIBRARY } from '../src/version.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cleanId as gatewayCleanId } from '@rudderanalytics/dataplane';
-import { cleanId, isPresentId } from '../src/index.js';
+import { cleanId, isPresentId } from '../src/ids.js';
 
 test('SDK and gateway agree on which ids are blank, code point by code point', () => {
   const disagreements: string[] = [];

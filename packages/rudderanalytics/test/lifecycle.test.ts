@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { ClosedError, DroppedError } from '../src/index.js';
+import { ClosedError, DroppedError, RudderError, TimeoutError, type OverflowPolicy, type Stats } from '../src/index.js';
 import { sequence, useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
 
@@ -84,6 +84,8 @@ test('overflow: drop-newest keeps the queue, throw refuses the call, drop-oldest
   const { client: strict } = testClient(server.url, { maxQueueSize: 1, overflow: 'throw', flushInterval: 60_000 });
   strict.track({ userId: 'u', event: 't1' });
   assert.throws(() => strict.track({ userId: 'u', event: 't2' }), (e: unknown) => e instanceof DroppedError && e.reason === 'queue_full');
+  // Refused at the call, like a bad call: not accepted, so not dropped either.
+  assert.deepEqual({ accepted: strict.stats().accepted, dropped: strict.stats().dropped }, { accepted: 1, dropped: 0 });
   await strict.close();
 
   const { client: oldest } = testClient(server.url, { maxQueueSize: 2, overflow: 'drop-oldest', flushInterval: 60_000 });
@@ -149,4 +151,70 @@ test('timers do not keep the process alive: with flushOnExit off, the process ex
   const result = await runChild('no-flush-on-exit');
   assert.equal(result.status, 0, result.stderr);
   assert.equal(server.requests.length, 0);
+});
+
+/** What the documented identity leaves over: 0 when the books balance. */
+const balance = (s: Stats) =>
+  s.accepted + s.replayed - (s.delivered + s.failed + s.dropped + s.queued + s.inFlight + s.persisted);
+
+for (const overflow of ['throw', 'drop-newest', 'drop-oldest'] as OverflowPolicy[]) {
+  test(`overflow ${overflow}: a batch send() into a nearly full queue is all-or-nothing, never cutting into its own items`, async () => {
+    const { client } = testClient(server.url, { maxQueueSize: 5, overflow, flushInterval: 60_000 });
+    const dropped: string[] = [];
+    client.on('dropped', (e) => dropped.push(...e.messageIds));
+    const queued = [1, 2, 3].map((i) => client.track({ userId: 'u', event: `q${i}` }));
+    const batch = [1, 2, 3, 4].map((i) => ({ type: 'track' as const, userId: 'u', event: `b${i}`, messageId: `batch-${overflow}-${i}` }));
+    const sent = client.send({ type: 'batch', batch }).then(() => 'delivered', (e: unknown) => e);
+    await client.flush();
+    const outcome = await sent;
+    const arrived = server.delivered().map((e) => e.event);
+    const stats = client.stats();
+    if (overflow === 'drop-oldest') {
+      // Room made from the oldest waiting events, never from the batch: the whole batch goes.
+      assert.equal(outcome, 'delivered');
+      assert.deepEqual(dropped, queued.slice(0, 2));
+      assert.deepEqual(arrived, ['q3', 'b1', 'b2', 'b3', 'b4']);
+    } else {
+      assert.ok(outcome instanceof DroppedError && outcome.reason === 'queue_full', String(outcome));
+      assert.deepEqual(outcome.messageIds, batch.map((b) => b.messageId));
+      assert.deepEqual(arrived, ['q1', 'q2', 'q3'], 'no item of the batch was sent');
+      // 'throw' refuses the call (not accepted); 'drop-newest' accepts and drops it whole.
+      assert.deepEqual(dropped, overflow === 'throw' ? [] : batch.map((b) => b.messageId));
+      assert.equal(stats.accepted, overflow === 'throw' ? 3 : 7);
+    }
+    assert.equal(balance(stats), 0, JSON.stringify(stats));
+    await client.close();
+  });
+}
+
+test('overflow drop-oldest: a batch larger than the whole queue is dropped whole; what waits is kept', async () => {
+  const { client } = testClient(server.url, { maxQueueSize: 3, overflow: 'drop-oldest', flushInterval: 60_000 });
+  client.track({ userId: 'u', event: 'kept' });
+  const batch = [1, 2, 3, 4].map((i) => ({ type: 'track' as const, userId: 'u', event: `big${i}` }));
+  await assert.rejects(client.send({ type: 'batch', batch }), (e: unknown) => e instanceof DroppedError && e.messageIds.length === 4);
+  await client.flush();
+  assert.deepEqual(server.delivered().map((e) => e.event), ['kept']);
+  await client.close();
+});
+
+test('ClosedError and a DroppedError for close() have different codes; every error is a RudderError', () => {
+  const closed = new ClosedError();
+  const dropped = new DroppedError('closed', ['m']);
+  assert.notEqual(closed.code, dropped.code);
+  const timeout = new TimeoutError(5);
+  assert.ok(timeout instanceof RudderError);
+  assert.equal(timeout.code, 'timeout');
+  assert.equal(timeout.name, 'TimeoutError');
+});
+
+test('close({ timeoutMs }) against a data plane that never answers: requests aborted, events counted, no timer left, the process exits', async () => {
+  server.script = () => ({ stall: true });
+  const result = await runChild('close-stalled');
+  assert.equal(result.status, 0, `the child did not exit on its own: ${result.stderr}`);
+  const report = JSON.parse(result.stdout) as { stats: Stats; send: string; timers: number };
+  assert.equal(report.send, 'DroppedError');
+  assert.equal(report.timers, 0, 'a timer was left armed after close()');
+  assert.equal(report.stats.accepted, 4);
+  assert.equal(report.stats.dropped, 4, 'the events of the aborted request are accounted as dropped');
+  assert.equal(balance(report.stats), 0);
 });

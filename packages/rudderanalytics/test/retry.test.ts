@@ -114,27 +114,47 @@ describe('retries over HTTP', () => {
     const done = client.send({ type: 'track', userId: 'u', event: 'E' });
     await assert.rejects(done, (e: unknown) => e instanceof DeliveryError && e.reason === 'retries_exhausted' && e.attempts === 3 && e.status === 503);
     assert.equal(server.requests.length, 3);
-    assert.deepEqual(client.stats(), { accepted: 1, delivered: 0, retried: 2, failed: 1, dropped: 0, queued: 0, inFlight: 0 });
+    assert.deepEqual(client.stats(), { accepted: 1, replayed: 0, delivered: 0, retried: 2, failed: 1, dropped: 0, queued: 0, inFlight: 0, persisted: 0 });
     await client.close();
   });
 
-  test('413 splits the batch until each part fits; a lone event that is too large fails alone', async () => {
+  test('413 splits the batch until each part fits, halves in order; a lone event that is too large fails alone', async () => {
     // The server takes at most 3 events per request, and never the one marked "huge".
     server.script = (request) =>
       request.events.length > 3 || request.events.some((e) => e.event === 'huge') ? { status: 413, body: 'request size exceeds max limit' } : { status: 200, body: 'ok' };
-    const { client } = testClient(server.url, fast);
+    // One request at a time, so the order of arrival is the order of sending.
+    const { client } = testClient(server.url, { ...fast, maxInFlight: 1 });
     const errors: DeliveryError[] = [];
     client.on('error', (e) => errors.push(e));
-    for (let i = 0; i < 10; i++) client.track({ userId: 'u', event: i === 6 ? 'huge' : `e${i}` });
+    const names = Array.from({ length: 10 }, (_, i) => (i === 6 ? 'huge' : `e${i}`));
+    for (const event of names) client.track({ userId: 'u', event });
     await client.flush();
-    const delivered = server.delivered().map((e) => e.event).sort();
-    assert.deepEqual(delivered, ['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e7', 'e8', 'e9']);
+    // In the order of the calls, across every split (not sorted: the README promises the order).
+    assert.deepEqual(server.delivered().map((e) => e.event), names.filter((n) => n !== 'huge'));
     assert.equal(errors.length, 1);
     assert.equal(errors[0].reason, 'too_large');
     assert.equal(errors[0].status, 413);
-    // Never retried whole: each 413'd body is followed only by strictly smaller ones.
-    for (const request of server.requests) assert.ok(request.events.length <= 10);
+    // Never retried whole: a set of events answered 413 is never sent again as it was.
+    const sets = server.requests.map((r) => r.events.map((e) => e.messageId).join(','));
+    const refused = server.requests.filter((r) => r.events.length > 1 && (r.events.length > 3 || r.events.some((e) => e.event === 'huge')));
+    assert.ok(refused.length >= 2, 'the test sends batches that are split');
+    for (const request of refused) {
+      const set = sets[request.index];
+      assert.equal(sets.filter((s) => s === set).length, 1, `a 413'd batch of ${request.events.length} was sent again whole`);
+    }
     assert.equal(client.stats().delivered, 9);
+    await client.close();
+  });
+
+  test('Retry-After: 0 means "again now", not "no advice": the retry waits 0 ms, not the backoff', { timeout: 20_000 }, async () => {
+    server.script = sequence({ status: 429, headers: { 'retry-after': '0' } });
+    // A backoff this long would show: treated as absent, the retry would wait at least 30 s.
+    const { client } = testClient(server.url, { ...fast, retry: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const delays: number[] = [];
+    client.on('retry', (info) => delays.push(info.delayMs));
+    await client.send({ type: 'track', userId: 'u', event: 'E' });
+    assert.deepEqual(delays, [0]);
+    assert.equal(server.requests.length, 2);
     await client.close();
   });
 

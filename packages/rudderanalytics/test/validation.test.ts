@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, RudderAnalytics, ValidationError, cleanId, isPresentId, type CallWarning } from '../src/index.js';
+import { ConfigError, RudderAnalytics, ValidationError, type CallWarning } from '../src/index.js';
+import { cleanId, isPresentId } from '../src/ids.js';
 import { createTestClient } from '../src/testing.js';
 
 test('ids follow the gateway: numbers stringified, invisible characters removed, whitespace trimmed', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { StoredEvent } from '@rudderanalytics/dataplane';
-import { LIBRARY } from 'rudderanalytics';
+import { LIBRARY } from '../../../packages/rudderanalytics/src/version.js';
 import { BATCH_INTEGRATIONS, ITEM_TIMESTAMP } from '../fixtures/send-all.mjs';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

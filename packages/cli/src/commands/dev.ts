@@ -36,8 +36,9 @@ export async function runDev(argv: string[]): Promise<number> {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       if (!options.quiet) stdout.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: closing the data plane…\n`);
-      // A second signal while closing means "now".
-      process.once('SIGINT', () => process.exit(130));
+      // A second signal while closing means "now". Armed on the next turn: Deno also hands the signal
+      // being handled to listeners added while it is dispatched.
+      setTimeout(() => process.once('SIGINT', () => process.exit(130)), 0);
       dp.close().then(resolve, (error: unknown) => {
         stderr.write(`error while closing: ${(error as Error).message}\n`);
         resolve();

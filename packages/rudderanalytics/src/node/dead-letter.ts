@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { DeliveryError } from '../errors.js';
+import { DroppedError, type DeliveryError } from '../errors.js';
 import type { RudderAnalytics } from '../client.js';
 
 /** One undeliverable event and why, as kept by a durable store (a JSON line, or a Redis stream entry). */
@@ -25,6 +25,11 @@ export interface DeadLetter {
 
 /** Why events are dead-lettered: a delivery failure, or an overflow drop. */
 export type DeadLetterCause = Pick<DeliveryError, 'reason' | 'status' | 'serverMessage' | 'message'> | { reason: 'queue_full' };
+
+/** The dead-letter cause of a journal's failed or dropped events (a drop keeps only its reason). */
+export function deadLetterCause(failure: DeliveryError | DroppedError): DeadLetterCause {
+  return failure instanceof DroppedError ? { reason: 'queue_full' } : failure;
+}
 
 /** The stored wire event (`QueuedEvent.json`) as a call: `channel` and `context.library` are the SDK's to add. */
 export function replayableEvent(json: string): Record<string, unknown> {

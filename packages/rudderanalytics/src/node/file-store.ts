@@ -1,13 +1,14 @@
 /**
- * A crash-safe event store on local disk: every accepted event is written to an append-only segment
- * file before `push()` returns, acknowledged once its delivery ends, and replayed on the next start
- * if the process died first. Events that can never be delivered go to a dead-letter JSONL file.
+ * A crash-safe journal on local disk: every accepted event is written to an append-only segment file
+ * before the call returns, acknowledged once its delivery ends, and replayed on the next start if the
+ * process died first. Events that can never be delivered go to a dead-letter JSONL file.
  */
 import { closeSync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, type DeliveryError } from '../errors.js';
-import { MemoryQueue, type EventQueue, type QueuedEvent } from '../queue.js';
-import { deadLetter, type DeadLetterCause } from './dead-letter.js';
+import { ConfigError, type DeliveryError, type DroppedError } from '../errors.js';
+import type { Journal, ReplayIntake } from '../journal.js';
+import type { QueuedEvent } from '../queue.js';
+import { deadLetter, deadLetterCause } from './dead-letter.js';
 import { DirectoryLock } from './lock.js';
 import { SegmentLog, type FsyncPolicy, type RecordLocation } from './segment-log.js';
 
@@ -16,9 +17,9 @@ export interface FileStoreOptions {
   /** Directory of the store (created if missing). One process at a time: a second opener gets a StoreLockedError. */
   dir: string;
   /**
-   * Power-loss policy. Every event reaches the OS (write(2)) before `push()` returns whatever the policy,
+   * Power-loss policy. Every event reaches the OS (write(2)) before the call returns whatever the policy,
    * which survives a killed process. `'batch'` (default): an fdatasync in the background covers every event
-   * appended before it started (group commit); `'always'`: one fdatasync per event, before `push()` returns;
+   * appended before it started (group commit); `'always'`: one fdatasync per event, before the call returns;
    * `'never'`: left to the OS.
    */
   fsync?: FsyncPolicy;
@@ -46,20 +47,16 @@ export interface FileStoreStats {
 const FSYNC_POLICIES: readonly FsyncPolicy[] = ['never', 'batch', 'always'];
 
 /**
- * A crash-safe event store in append-only files, for the `storage` option: an accepted event reaches the
+ * A crash-safe journal in append-only files, for the `storage` option: an accepted event reaches the
  * OS before the call returns and is sent again after a restart until it is delivered or dead-lettered.
  * One process per directory.
  */
-export class FileStore implements EventQueue {
-  readonly durable = true;
+export class FileStore implements Journal {
   /** Absolute path of the dead-letter file. */
   readonly deadLetterPath: string;
-  private readonly waiting = new MemoryQueue();
   private readonly locations = new WeakMap<QueuedEvent, RecordLocation>();
-  /** Events replayed on open whose delivery has not ended: `flush()` waits for them too. */
-  private readonly replayed = new WeakSet<QueuedEvent>();
-  private replayPending = 0;
-  private replayWaiters: (() => void)[] = [];
+  /** Found unacknowledged on open, until handed to the client by `replay()`. */
+  private found: QueuedEvent[] = [];
   private readonly log: SegmentLog;
   private readonly lock: DirectoryLock;
   private readonly fsync: FsyncPolicy;
@@ -86,22 +83,13 @@ export class FileStore implements EventQueue {
       for (const record of this.log.open()) {
         const event: QueuedEvent = { messageId: record.messageId, json: record.json, bytes: record.bytes, seq: 0 };
         this.locations.set(event, record);
-        this.replayed.add(event);
-        this.waiting.push(event);
+        this.found.push(event);
       }
     } catch (error) {
       this.lock.release();
       throw error;
     }
-    this.counters.replayed = this.replayPending = this.waiting.length;
-  }
-
-  get length(): number {
-    return this.waiting.length;
-  }
-
-  get bytes(): number {
-    return this.waiting.bytes;
+    this.counters.replayed = this.found.length;
   }
 
   /** Counters since this store was opened. */
@@ -109,78 +97,35 @@ export class FileStore implements EventQueue {
     return { ...this.counters };
   }
 
-  push(event: QueuedEvent): void {
-    try {
-      this.locations.set(event, this.log.append(event.json, event.bytes));
-    } catch (error) {
-      // Still delivered from memory; only its survival of a crash is lost. Never thrown into the caller's code.
-      this.counters.notDurable++;
-      if (Date.now() - this.lastWriteWarning > 10_000) {
-        this.lastWriteWarning = Date.now();
-        this.warn(`could not write an event to disk (${String(error)}); it is kept in memory only`);
-      }
-    }
-    this.waiting.push(event);
-  }
-
-  peek(): QueuedEvent | undefined {
-    return this.waiting.peek();
-  }
-
-  /** Only `overflow: 'drop-oldest'` removes events this way: the dropped event becomes a dead letter. */
-  shift(): QueuedEvent | undefined {
-    const event = this.waiting.shift();
-    if (event) this.finish([event], { reason: 'queue_full' });
-    return event;
-  }
-
-  take(maxEvents: number, maxBytes: number): QueuedEvent[] {
-    return this.waiting.take(maxEvents, maxBytes);
-  }
-
-  release(events: readonly QueuedEvent[], failure?: DeliveryError): void {
-    this.finish(events, failure);
-  }
-
-  attach(wake: () => void): void {
-    // Deferred: the dispatcher calling attach() is still being constructed.
-    if (this.waiting.length > 0) queueMicrotask(wake);
-  }
-
-  /**
-   * Settles once events replayed on open have been delivered or dead-lettered (so a short-lived process
-   * that replays also finishes the job in `client.flush()`/`close()`), and appended events are fsynced.
-   */
-  flush(): Promise<void> {
-    if (this.replayPending === 0 || this.closed) return this.log.sync();
-    return new Promise<void>((resolve) => this.replayWaiters.push(resolve)).then(() => this.log.sync());
-  }
-
-  /** Releases the lock and the files. Unacknowledged events stay on disk for the next start. */
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.closed = true;
-    for (const resolve of this.replayWaiters.splice(0)) resolve();
-    try {
-      this.log.close();
-      if (this.deadLetterFd !== undefined) closeSync(this.deadLetterFd);
-    } catch (error) {
-      this.warn(`error while closing: ${String(error)}`);
-    } finally {
-      this.lock.release();
-    }
+  /** Hands what the last run left undelivered to the client, in its original order. */
+  replay(intake: ReplayIntake): Promise<void> {
+    const found = this.found;
+    this.found = [];
+    intake.push(found);
     return Promise.resolve();
   }
 
-  private finish(events: readonly QueuedEvent[], cause?: DeadLetterCause): void {
+  append(events: readonly QueuedEvent[]): void {
+    for (const event of events) {
+      try {
+        this.locations.set(event, this.log.append(event.json, event.bytes));
+      } catch (error) {
+        // Still delivered from memory; only its survival of a crash is lost. Never thrown into the caller's code.
+        this.counters.notDurable++;
+        if (Date.now() - this.lastWriteWarning > 10_000) {
+          this.lastWriteWarning = Date.now();
+          this.warn(`could not write an event to disk (${String(error)}); it is kept in memory only`);
+        }
+      }
+    }
+  }
+
+  settle(events: readonly QueuedEvent[], failure?: DeliveryError | DroppedError): void {
     if (this.closed) return;
     // Unwritten dead letters stay unacknowledged: replayed (and failed again) after a restart, not lost.
-    if (cause && !this.writeDeadLetters(events, cause)) return;
+    if (failure && !this.writeDeadLetters(events, failure)) return;
     const done: RecordLocation[] = [];
     for (const event of events) {
-      if (this.replayed.delete(event) && --this.replayPending === 0) {
-        for (const resolve of this.replayWaiters.splice(0)) resolve();
-      }
       const location = this.locations.get(event);
       if (!location) continue;
       this.locations.delete(event);
@@ -193,8 +138,29 @@ export class FileStore implements EventQueue {
     }
   }
 
-  private writeDeadLetters(events: readonly QueuedEvent[], cause: DeadLetterCause): boolean {
+  /** Settles once the events appended so far are on stable storage (per the fsync policy). */
+  flush(): Promise<void> {
+    return this.log.sync();
+  }
+
+  /** Releases the lock and the files. Unacknowledged events stay on disk for the next start. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    try {
+      this.log.close();
+      if (this.deadLetterFd !== undefined) closeSync(this.deadLetterFd);
+    } catch (error) {
+      this.warn(`error while closing: ${String(error)}`);
+    } finally {
+      this.lock.release();
+    }
+    return Promise.resolve();
+  }
+
+  private writeDeadLetters(events: readonly QueuedEvent[], failure: DeliveryError | DroppedError): boolean {
     const failedAt = new Date().toISOString();
+    const cause = deadLetterCause(failure);
     let text = '';
     for (const event of events) text += JSON.stringify(deadLetter(event.json, cause, failedAt)) + '\n';
     try {

@@ -1,20 +1,22 @@
 /**
- * An event store in a Redis Stream shared by many SDK processes. Each process adds the events it
- * accepts and, in the same atomic step, claims them in the consumer group, so it delivers its own events
- * from memory (no round trip before sending) while Redis holds a copy. After the data plane's 2xx the
- * entry is acknowledged and deleted. A process that dies leaves its entries pending under its consumer
- * name; live processes heartbeat theirs and take over (XAUTOCLAIM) any entry idle for `claimIdleMs`.
+ * A journal in a Redis Stream shared by many SDK processes. Each process adds the events it accepts
+ * and, in the same atomic step, claims them in the consumer group, so it delivers its own events from
+ * memory (no round trip before sending) while Redis holds a copy. After the data plane's 2xx the entry
+ * is acknowledged and deleted. A process that dies leaves its entries pending under its consumer name;
+ * the take-over loop (takeover.ts) of a live process adopts them once idle for `claimIdleMs`.
  *
- * The durability point is the acknowledgement of the XADD, shortly after `push()` returns (adds are
+ * The durability point is the acknowledgement of the XADD, shortly after the call returns (adds are
  * batched per turn of the event loop): a process killed before that loses what it had not yet added.
  */
 import { messageIdOf } from '../encode.js';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { ConfigError, type DeliveryError } from '../errors.js';
-import { MemoryQueue, type EventQueue, type QueuedEvent } from '../queue.js';
-import { deadLetter, type DeadLetter, type DeadLetterCause } from '../node/dead-letter.js';
-import { ADD_AND_CLAIM } from './scripts.js';
+import { ConfigError, type DeliveryError, type DroppedError } from '../errors.js';
+import type { Journal, ReplayIntake } from '../journal.js';
+import type { QueuedEvent } from '../queue.js';
+import { deadLetter, deadLetterCause, type DeadLetter } from '../node/dead-letter.js';
+import { ADD_CHUNK, chunks, StreamCommands, type Entry } from './commands.js';
+import { TakeoverLoop } from './takeover.js';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -67,66 +69,49 @@ export interface RedisStoreStats {
   notDurable: number;
 }
 
-type AddResult = [string[], string[]];
-type AutoClaimResult = [string, ([string, string[]] | null)[], string[]?];
-type ReadGroupResult = [string, [string, string[]][]][] | null;
-interface ScriptedRedis extends Redis {
-  rudderAddAndClaim(key: string, ...args: (string | number)[]): Promise<AddResult>;
-}
-
-const ADD_CHUNK = 500;
-const ID_CHUNK = 1000;
-/** Take-overs stop while this many events already wait locally, so a large backlog is shared among live processes. */
-const CLAIM_BACKLOG = 5000;
 const WARN_INTERVAL_MS = 10_000;
 
+/** `open` · `closing`: `close()` is handing over · `closed`: nothing more is sent to Redis. */
+type StoreState = 'open' | 'closing' | 'closed';
+
 /**
- * An event store in a Redis Stream shared by many processes, for the `storage` option: each accepted event
+ * A journal in a Redis Stream shared by many processes, for the `storage` option: each accepted event
  * is added to the stream, delivered by the process that accepted it, and taken over by another process
  * if that one dies.
  */
-export class RedisStore implements EventQueue {
-  readonly durable = true;
+export class RedisStore implements Journal {
   readonly stream: string;
   readonly group: string;
   readonly consumer: string;
   readonly deadLetterStream: string;
-  private readonly redis: ScriptedRedis;
+  private readonly redis: Redis;
+  private readonly commands: StreamCommands;
+  private readonly loop: TakeoverLoop;
   private readonly ownsClient: boolean;
   private readonly maxLen: number;
   private readonly whenFull: 'reject' | 'trim';
-  private readonly claimIdleMs: number;
   private readonly deadLetterMaxLen: number;
   private readonly timeoutMs: number;
   private readonly warnLog: (message: string) => void;
-  private readonly waiting = new MemoryQueue();
-  /** Entry id of every event added or claimed here and not yet released. */
+  /** Entry id of every event added or adopted here and not yet settled. */
   private readonly held = new Map<QueuedEvent, string>();
   private readonly heldIds = new Set<string>();
-  /** Accepted events whose XADD has not been sent yet. */
+  /** Accepted events whose XADD has not been sent yet (or failed, to be sent again). */
   private readonly unsent = new Set<QueuedEvent>();
-  /** Released while their XADD was under way: acknowledged as soon as their id is known. */
-  private readonly releasedEarly = new WeakSet<QueuedEvent>();
-  /** Claimed events not yet released, and the flushes waiting for some of them. */
-  private readonly claimedOpen = new Set<QueuedEvent>();
-  private claimBarriers: { events: Set<QueuedEvent>; resolve: () => void }[] = [];
+  /** Settled while their XADD was under way: acknowledged as soon as their id is known, never adopted again. */
+  private readonly settledEarly = new WeakSet<QueuedEvent>();
+  /** Acknowledgements that failed (Redis away): sent again by the loop, or the entries would be delivered twice. */
+  private readonly unacked = new Set<string>();
   private readonly work = new Set<Promise<unknown>>();
   private readonly counters: RedisStoreStats = { added: 0, claimed: 0, acknowledged: 0, deadLettered: 0, notDurable: 0 };
-  private wake: (() => void) | undefined;
-  private ready = false;
-  /** The first full round (own pending entries, then take-overs) has run: what a start "replays". */
-  private firstRound = false;
-  private onFirstRound!: () => void;
-  /** Settles after the first round, or `timeoutMs` after construction if Redis cannot be reached: waited for once, never again. */
+  private intake: ReplayIntake | undefined;
+  /** Adopted before the client called `replay()`: handed over then. */
+  private early: QueuedEvent[] = [];
+  /** Settles after the loop's first round, or `timeoutMs` after construction if Redis cannot be reached. */
   private readonly startup: Promise<unknown>;
+  private state: StoreState = 'open';
   private addScheduled = false;
-  private loopTimer: ReturnType<typeof setTimeout> | undefined;
-  private loopRunning: Promise<void> | undefined;
-  private lastHeartbeat = 0;
-  private lastWarn = new Map<string, number>();
-  private closed = false;
-  /** close() was called: the background loop ends. */
-  private stopping = false;
+  private readonly lastWarn = new Map<string, number>();
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
@@ -134,7 +119,7 @@ export class RedisStore implements EventQueue {
       throw new ConfigError('RedisStore: redis must be an ioredis client or a redis:// URL');
     }
     this.ownsClient = typeof options.redis === 'string';
-    this.redis = (typeof options.redis === 'string' ? new Redis(options.redis, { lazyConnect: false }) : options.redis) as ScriptedRedis;
+    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, { lazyConnect: false }) : options.redis;
     if (this.ownsClient) this.redis.on('error', (error: Error) => this.warn('connection', `Redis: ${error.message}`));
     this.stream = options.stream ?? 'rudderanalytics:events';
     this.group = options.group ?? 'rudderanalytics';
@@ -143,22 +128,25 @@ export class RedisStore implements EventQueue {
     this.maxLen = positive('maxLen', options.maxLen, 1_000_000);
     this.whenFull = options.whenFull ?? 'reject';
     if (this.whenFull !== 'reject' && this.whenFull !== 'trim') throw new ConfigError(`RedisStore: whenFull must be 'reject' or 'trim'`);
-    this.claimIdleMs = positive('claimIdleMs', options.claimIdleMs, 30_000);
+    const claimIdleMs = positive('claimIdleMs', options.claimIdleMs, 30_000);
     this.deadLetterMaxLen = positive('deadLetterMaxLen', options.deadLetterMaxLen, 100_000);
     this.timeoutMs = positive('timeoutMs', options.timeoutMs, 10_000);
     const logger = options.logger ?? { warn: (message: string) => console.warn(`[rudderanalytics] ${message}`) };
     this.warnLog = (message) => logger.warn?.(`RedisStore: ${message}`);
-    if (!this.redis.rudderAddAndClaim) this.redis.defineCommand('rudderAddAndClaim', { numberOfKeys: 1, lua: ADD_AND_CLAIM });
-    this.startup = withTimeout(new Promise<void>((resolve) => (this.onFirstRound = resolve)), this.timeoutMs);
-    this.schedule(0);
-  }
-
-  get length(): number {
-    return this.waiting.length;
-  }
-
-  get bytes(): number {
-    return this.waiting.bytes;
+    this.commands = new StreamCommands(this.redis, this.stream, this.group, this.consumer);
+    this.loop = new TakeoverLoop(
+      this.commands,
+      {
+        heldIds: () => [...this.heldIds],
+        adopt: (entries) => this.adopt(entries),
+        backlog: () => this.intake?.backlog ?? this.early.length,
+        retryPending: () => this.retryPending(),
+        warn: (kind, message) => this.warn(kind, message),
+      },
+      claimIdleMs,
+    );
+    this.startup = withTimeout(this.loop.firstRound, this.timeoutMs);
+    this.loop.start();
   }
 
   /** Counters since this store was created. */
@@ -166,40 +154,32 @@ export class RedisStore implements EventQueue {
     return { ...this.counters };
   }
 
-  push(event: QueuedEvent): void {
-    this.waiting.push(event);
-    this.unsent.add(event);
-    if (!this.addScheduled && this.ready) {
+  /** Hands what this store adopts (its own pending entries at start, entries taken over later) to the client. */
+  replay(intake: ReplayIntake): Promise<void> {
+    this.intake = intake;
+    const early = this.early;
+    this.early = [];
+    intake.push(early);
+    return this.startup.then(() => undefined);
+  }
+
+  append(events: readonly QueuedEvent[]): void {
+    for (const event of events) this.unsent.add(event);
+    if (!this.addScheduled && this.loop.state === 'running') {
       // One round trip per turn of the event loop covers every event accepted in it.
       this.addScheduled = true;
       setImmediate(() => this.sendAdds());
     }
   }
 
-  peek(): QueuedEvent | undefined {
-    return this.waiting.peek();
-  }
-
-  /** Only `overflow: 'drop-oldest'` removes events this way: the dropped event becomes a dead letter. */
-  shift(): QueuedEvent | undefined {
-    const event = this.waiting.shift();
-    if (event) this.release([event], undefined, { reason: 'queue_full' });
-    return event;
-  }
-
-  take(maxEvents: number, maxBytes: number): QueuedEvent[] {
-    return this.waiting.take(maxEvents, maxBytes);
-  }
-
-  release(events: readonly QueuedEvent[], failure?: DeliveryError, cause: DeadLetterCause | undefined = failure): void {
-    if (this.closed) return;
-    const pipeline = cause ? this.redis.pipeline() : undefined;
-    if (pipeline && cause) {
+  settle(events: readonly QueuedEvent[], failure?: DeliveryError | DroppedError): void {
+    if (this.state === 'closed') return;
+    let deadLetters: { stream: string; maxLen: number; records: string[] } | undefined;
+    if (failure) {
       const failedAt = new Date().toISOString();
-      for (const event of events) {
-        const record = deadLetter(event.json, cause, failedAt);
-        pipeline.xadd(this.deadLetterStream, 'MAXLEN', '~', this.deadLetterMaxLen, '*', 'd', JSON.stringify(record));
-      }
+      const cause = deadLetterCause(failure);
+      const records = events.map((event) => JSON.stringify(deadLetter(event.json, cause, failedAt)));
+      deadLetters = { stream: this.deadLetterStream, maxLen: this.deadLetterMaxLen, records };
       this.counters.deadLettered += events.length;
     }
     const ids: string[] = [];
@@ -209,32 +189,20 @@ export class RedisStore implements EventQueue {
         ids.push(id);
         this.held.delete(event);
         this.heldIds.delete(id);
-      } else if (!this.unsent.delete(event)) this.releasedEarly.add(event); // unsent: never added at all
-      if (this.claimedOpen.delete(event)) this.settleClaimBarriers(event);
+      } else if (!this.unsent.delete(event)) this.settledEarly.add(event); // unsent: never added at all
     }
-    // Dead letters go first on the same connection: an entry is never acknowledged before its dead letter is stored.
-    if (ids.length) this.acknowledge(ids, pipeline);
-    else if (pipeline) this.track(pipeline.exec(), 'dead letters');
-  }
-
-  attach(wake: () => void): void {
-    this.wake = wake;
+    if (ids.length || deadLetters) this.acknowledge(ids, deadLetters);
   }
 
   /**
-   * Settles when (0) the first take-over round after start has run (waited for once, at most `timeoutMs`
-   * after construction), (1) the XADDs, acknowledgements and dead letters sent so far have been answered
-   * (or `timeoutMs` passed), and (2) entries this process had taken over before the call are delivered or
-   * dead-lettered. Events this process accepted are delivered by it, so the client's own flush covers them.
+   * Settles when the store has started (its first take-over round has run: waited for once, at most
+   * `timeoutMs` after construction) and the XADDs, acknowledgements and dead letters sent so far have been
+   * answered (or `timeoutMs` passed). The client's `flush()` calls it after its own, so deliveries are acknowledged too.
    */
   async flush(): Promise<void> {
     await this.startup;
-    const claimed = this.claimedOpen.size
-      ? new Promise<void>((resolve) => this.claimBarriers.push({ events: new Set(this.claimedOpen), resolve }))
-      : undefined;
-    if (this.unsent.size && this.ready) this.sendAdds();
+    if (this.unsent.size && this.loop.state === 'running') this.sendAdds();
     await this.settleWork();
-    if (claimed) await claimed;
   }
 
   /**
@@ -248,22 +216,13 @@ export class RedisStore implements EventQueue {
 
   private async shutDown(): Promise<void> {
     await this.startup;
-    this.stopping = true;
-    if (this.loopTimer !== undefined) clearTimeout(this.loopTimer);
-    this.loopTimer = undefined;
-    if (this.unsent.size && this.ready) this.sendAdds();
-    await this.settleWork();
-    await withTimeout(this.loopRunning ?? Promise.resolve(), this.timeoutMs);
-    this.closed = true;
+    this.state = 'closing';
+    await withTimeout(this.loop.stop(), this.timeoutMs);
+    await this.flush();
+    this.state = 'closed';
     const ids = [...this.heldIds];
-    const pipeline = this.redis.pipeline();
-    for (let i = 0; i < ids.length; i += ID_CHUNK) {
-      pipeline.xclaim(this.stream, this.group, this.consumer, 0, ...ids.slice(i, i + ID_CHUNK), 'IDLE', 2 ** 40, 'JUSTID');
-    }
-    if (ids.length) this.track(pipeline.exec(), 'hand-over');
+    if (ids.length) this.track(this.commands.touch(ids, 2 ** 40), 'hand-over');
     await this.settleWork();
-    for (const barrier of this.claimBarriers) barrier.resolve();
-    this.claimBarriers = [];
     if (this.ownsClient) {
       await withTimeout(this.redis.quit().catch(() => undefined), this.timeoutMs);
       this.redis.disconnect();
@@ -272,40 +231,37 @@ export class RedisStore implements EventQueue {
 
   /** Reads up to `count` dead letters, oldest first, with their stream entry ids. */
   async deadLetters(count = 1000): Promise<{ id: string; record: DeadLetter }[]> {
-    const entries = (await this.redis.xrange(this.deadLetterStream, '-', '+', 'COUNT', count)) as [string, string[]][];
+    const entries = await this.commands.readDeadLetters(this.deadLetterStream, count);
     return entries.map(([id, fields]) => ({ id, record: JSON.parse(fields[fields.indexOf('d') + 1]) as DeadLetter }));
   }
 
   /** Deletes dead letters (once replayed or inspected). */
   async deleteDeadLetters(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += ID_CHUNK) await this.redis.xdel(this.deadLetterStream, ...ids.slice(i, i + ID_CHUNK));
+    await this.commands.deleteDeadLetters(this.deadLetterStream, ids);
   }
 
   private sendAdds(): void {
     this.addScheduled = false;
     const events = [...this.unsent];
     this.unsent.clear();
-    for (let i = 0; i < events.length; i += ADD_CHUNK) {
-      const chunk = events.slice(i, i + ADD_CHUNK);
-      const added = this.redis
-        .rudderAddAndClaim(this.stream, this.group, this.consumer, this.maxLen, this.whenFull, ...chunk.map((e) => e.json))
-        .then(
-          ([ids, orphans]) => this.onAdded(chunk, ids, orphans),
-          (error: Error) => {
-            if (/NOGROUP/.test(error.message)) this.ready = false; // the group was deleted: recreated by the loop
-            const retry = !this.stopping;
-            // Still waiting here: tried again by the next round of the loop.
-            const again = retry ? chunk.filter((event) => !this.releasedEarly.has(event)) : [];
-            for (const event of again) this.unsent.add(event);
-            if (!retry) this.counters.notDurable += chunk.length;
-            this.warn('add', `${chunk.length} event(s) not stored in Redis${retry ? ' yet (will retry)' : ''}, delivered from memory meanwhile: ${error.message}`);
-          },
-        );
+    for (const chunk of chunks(events, ADD_CHUNK)) {
+      const added = this.commands.addAndClaim(chunk.map((e) => e.json), this.maxLen, this.whenFull).then(
+        ({ ids, orphans }) => this.onAdded(chunk, ids, orphans),
+        (error: Error) => {
+          if (/NOGROUP/.test(error.message)) this.loop.groupLost();
+          const retry = this.state === 'open';
+          // Still undelivered: tried again by the next round of the loop. Delivered meanwhile: never added.
+          const again = retry ? chunk.filter((event) => !this.settledEarly.has(event)) : [];
+          for (const event of again) this.unsent.add(event);
+          if (!retry) this.counters.notDurable += chunk.length;
+          this.warn('add', `${chunk.length} event(s) not stored in Redis${retry ? ' yet (will retry)' : ''}, delivered from memory meanwhile: ${error.message}`);
+        },
+      );
       this.track(added);
     }
   }
 
-  private onAdded(chunk: QueuedEvent[], ids: string[], orphans: string[]): void {
+  private onAdded(chunk: QueuedEvent[], ids: string[], orphans: Entry[]): void {
     this.counters.added += ids.length;
     if (ids.length < chunk.length) {
       this.counters.notDurable += chunk.length - ids.length;
@@ -314,37 +270,46 @@ export class RedisStore implements EventQueue {
     const early: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const event = chunk[i];
-      if (this.releasedEarly.has(event) || this.closed) early.push(ids[i]);
+      if (this.settledEarly.has(event)) early.push(ids[i]);
       else {
         this.held.set(event, ids[i]);
         this.heldIds.add(ids[i]);
       }
     }
     if (early.length) this.acknowledge(early);
-    const adopted: [string, string][] = [];
-    for (let i = 0; i < orphans.length; i += 2) adopted.push([orphans[i], orphans[i + 1]]);
-    this.adopt(adopted);
+    this.adopt(orphans);
   }
 
-  private acknowledge(ids: string[], pipeline = this.redis.pipeline()): void {
-    for (let i = 0; i < ids.length; i += ID_CHUNK) {
-      const part = ids.slice(i, i + ID_CHUNK);
-      pipeline.xack(this.stream, this.group, ...part).xdel(this.stream, ...part);
-    }
+  private acknowledge(ids: string[], deadLetters?: { stream: string; maxLen: number; records: string[] }): void {
     this.track(
-      pipeline.exec().then((results) => {
-        if (!results?.some(([error]) => error)) this.counters.acknowledged += ids.length;
-        return results;
-      }),
+      this.commands.acknowledge(ids, deadLetters).then(
+        () => {
+          this.counters.acknowledged += ids.length;
+        },
+        (error: Error) => {
+          for (const id of ids) this.unacked.add(id);
+          throw error;
+        },
+      ),
       'acknowledge',
     );
   }
 
-  /** Takes entries into the local queue as replays (`seq: 0`), skipping any already held here. */
-  private adopt(entries: [string, string][]): void {
-    let count = 0;
+  /** Each loop round: adds and acknowledgements that failed while Redis was away go again. */
+  private retryPending(): void {
+    if (this.unsent.size && !this.addScheduled) this.sendAdds();
+    if (this.unacked.size) {
+      const ids = [...this.unacked];
+      this.unacked.clear();
+      this.acknowledge(ids);
+    }
+  }
+
+  /** Queues entries found pending or idle, skipping any already held here. */
+  private adopt(entries: Entry[]): void {
+    const events: QueuedEvent[] = [];
     for (const [id, json] of entries) {
-      if (this.heldIds.has(id) || typeof json !== 'string') continue;
+      if (this.heldIds.has(id) || this.unacked.has(id) || typeof json !== 'string') continue;
       const messageId = messageIdOf(json);
       if (messageId === undefined) {
         this.warn('corrupt', `entry ${id} is not an event; acknowledged and dropped`);
@@ -354,85 +319,12 @@ export class RedisStore implements EventQueue {
       const event: QueuedEvent = { messageId, json, bytes: Buffer.byteLength(json), seq: 0 };
       this.held.set(event, id);
       this.heldIds.add(id);
-      this.claimedOpen.add(event);
-      this.waiting.push(event);
-      count++;
+      events.push(event);
     }
-    if (count) {
-      this.counters.claimed += count;
-      this.wake?.();
-    }
-  }
-
-  /** The background loop: set up the group, heartbeat held entries, take over idle ones. */
-  private schedule(delayMs: number): void {
-    if (this.stopping) return;
-    this.loopTimer = setTimeout(() => {
-      this.loopRunning = this.round()
-        .catch((error: Error) => this.warn('loop', `Redis: ${error.message}`))
-        .finally(() => {
-          this.loopRunning = undefined;
-          if (!this.stopping) this.schedule(Math.max(100, Math.min(5_000, Math.floor(this.claimIdleMs / 3))));
-        });
-    }, delayMs);
-    this.loopTimer.unref?.();
-  }
-
-  private async round(): Promise<void> {
-    if (!this.ready) {
-      await this.setUp();
-      this.ready = true;
-      if (this.unsent.size) this.sendAdds();
-    } else if (this.unsent.size && !this.addScheduled) this.sendAdds();
-    if (Date.now() - this.lastHeartbeat >= this.claimIdleMs / 3) await this.heartbeat();
-    let cursor = '0-0';
-    do {
-      if (this.stopping || this.waiting.length >= CLAIM_BACKLOG) break;
-      const [next, entries] = (await this.redis.xautoclaim(this.stream, this.group, this.consumer, this.claimIdleMs, cursor, 'COUNT', ADD_CHUNK)) as AutoClaimResult;
-      this.adopt(entries.flatMap((entry) => (entry ? [[entry[0], entry[1][entry[1].indexOf('e') + 1] ?? entry[1][1]] as [string, string]] : [])));
-      cursor = next;
-    } while (cursor !== '0-0');
-    if (!this.firstRound) {
-      this.firstRound = true;
-      this.onFirstRound();
-    }
-  }
-
-  /** Creates the group (from the start of the stream, so entries never delivered are adopted) and takes back this consumer's own pending entries. */
-  private async setUp(): Promise<void> {
-    try {
-      await this.redis.xgroup('CREATE', this.stream, this.group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!/BUSYGROUP/.test((error as Error).message)) throw error;
-    }
-    let after = '0-0';
-    for (;;) {
-      const read = (await this.redis.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', ADD_CHUNK, 'STREAMS', this.stream, after)) as ReadGroupResult;
-      const entries = read?.[0]?.[1] ?? [];
-      if (entries.length === 0) return;
-      this.adopt(entries.map(([id, fields]) => [id, fields[fields.indexOf('e') + 1] ?? fields[1]]));
-      after = entries[entries.length - 1][0];
-    }
-  }
-
-  /** Resets the idle time of every entry held here, so live processes never take them over. */
-  private async heartbeat(): Promise<void> {
-    this.lastHeartbeat = Date.now();
-    const ids = [...this.heldIds];
-    if (ids.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (let i = 0; i < ids.length; i += ID_CHUNK) pipeline.xclaim(this.stream, this.group, this.consumer, 0, ...ids.slice(i, i + ID_CHUNK), 'JUSTID');
-    await pipeline.exec();
-  }
-
-  private settleClaimBarriers(event: QueuedEvent): void {
-    if (this.claimBarriers.length === 0) return;
-    this.claimBarriers = this.claimBarriers.filter((barrier) => {
-      barrier.events.delete(event);
-      if (barrier.events.size > 0) return true;
-      barrier.resolve();
-      return false;
-    });
+    if (events.length === 0) return;
+    this.counters.claimed += events.length;
+    if (this.intake) this.intake.push(events);
+    else this.early.push(...events);
   }
 
   /** The Redis commands sent so far (not those sent meanwhile: a busy process would never see an empty set), at most `timeoutMs`. */
@@ -441,15 +333,9 @@ export class RedisStore implements EventQueue {
   }
 
   private track(promise: Promise<unknown>, what?: string): void {
-    const tracked = promise.then(
-      (results) => {
-        const failed = Array.isArray(results) ? results.find((r) => Array.isArray(r) && r[0]) : undefined;
-        if (failed && what) this.warn(what, `Redis ${what} failed: ${(failed[0] as Error).message}`);
-      },
-      (error: Error) => {
-        if (what) this.warn(what, `Redis ${what} failed: ${error.message}`);
-      },
-    );
+    const tracked = promise.catch((error: Error) => {
+      if (what) this.warn(what, `Redis ${what} failed: ${error.message}`);
+    });
     this.work.add(tracked);
     void tracked.finally(() => this.work.delete(tracked));
   }
@@ -462,7 +348,6 @@ export class RedisStore implements EventQueue {
     this.warnLog(message);
   }
 }
-
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -2,12 +2,15 @@
 
 /**
  * KEYS[1] stream · ARGV[1] group · ARGV[2] consumer · ARGV[3] maxLen · ARGV[4] 'reject' | 'trim' · ARGV[5…] events.
- * Adds the events and delivers them to their producer in the same step: every producer does so, so
+ * Creates the group first when it is missing (Redis restarted empty): a script is not rolled back when a
+ * later command fails, so without it the XADDs would land and the claim fail, leaving entries nobody
+ * holds, to be adopted and delivered a second time. Then adds the events and delivers them to their producer in the same step: every producer does so, so
  * `>` yields exactly the entries just added (plus any entry added by other means and never delivered,
  * returned as an orphan to adopt). With 'reject', only as many as fit under maxLen are added: the first
  * ones, so `addedIds` may be shorter than the events given. Returns `{ addedIds, { orphanId, orphanJson, … } }`.
  */
 export const ADD_AND_CLAIM = `
+redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
 local n = #ARGV - 4
 local maxlen = tonumber(ARGV[3])
 if ARGV[4] == 'reject' then

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
-import { startProducer } from './support/child.js';
+import { startProducer, within } from './support/child.js';
 import { startForwarder, startGate } from './support/gate.js';
 
 const N = 5000;
@@ -26,27 +26,35 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted events`, async () => {
+test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted events, and the restarted one's books balance`, async (t) => {
   const dir = join(tmp, 'store');
   const expected = new Set(Array.from({ length: N }, (_, i) => `crash-${i}`));
   const gate = await startGate(dataPlane.url, 2);
+  t.after(() => gate.server.close());
   const first = startProducer({ store: 'file', fsync: 'batch', dir, url: gate.server.url, writeKey: dataPlane.writeKey, count: N, prefix: 'crash', flushAt: FLUSH_AT });
+  t.after(() => first.stop());
   await first.waitFor((l) => l === `accepted ${N}`, 'accepted');
   await first.waitFor((l) => l.startsWith('delivered '), 'a first delivery');
-  await gate.stalled; // batch 3 stored by the data plane, its answer never given: in flight when killed
+  await within(gate.stalled, 'the third batch stored'); // batch 3 stored by the data plane, its answer never given: in flight when killed
   first.process.kill('SIGKILL');
-  await first.exited;
+  await within(first.exited, 'the killed child exits');
   await gate.server.close();
   const before = new Set(dataPlane.events({ limit: 100_000 }).map((e) => e.messageId));
   assert.equal(before.size, 3 * FLUSH_AT, 'exactly three batches reached the data plane before the kill');
 
   const healthy = await startForwarder(dataPlane.url);
+  t.after(() => healthy.close());
   const second = startProducer({ store: 'file', dir, url: healthy.url, writeKey: dataPlane.writeKey, count: 0, prefix: 'none', flushAt: FLUSH_AT });
+  t.after(() => second.stop());
   const ready = await second.waitFor((l) => l.startsWith('ready '), 'ready');
   // Batches 1 and 2 were acknowledged; batch 3 (stored, unanswered) and the rest come again.
   assert.equal(ready, `ready replayed=${N - 2 * FLUSH_AT}`);
-  await second.waitFor((l) => l.startsWith('done '), 'done');
-  assert.equal(await second.exited, 0, second.stderr());
+  const done = await second.waitFor((l) => l.startsWith('done '), 'done');
+  assert.equal(await within(second.exited, 'the second child exits'), 0, second.stderr());
+  // The restarted process accepted nothing itself: everything it delivered was replayed, and it says so.
+  const { client: books } = JSON.parse(done.slice('done '.length)) as { client: Record<string, number> };
+  assert.equal(books.replayed, N - 2 * FLUSH_AT);
+  assert.equal(books.accepted + books.replayed, books.delivered + books.failed + books.dropped + books.queued + books.inFlight + books.persisted, JSON.stringify(books));
   await healthy.close();
 
   const stored = dataPlane.events({ limit: 100_000 });

@@ -5,8 +5,10 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { encodeEvent, type QueuedEvent } from 'rudderanalytics';
+import { RudderAnalytics, type QueuedEvent, type Stats } from 'rudderanalytics';
 import { FileStore, StoreLockedError } from 'rudderanalytics/node';
+import { encodeEvent } from '../../src/encode.js';
+import { startFaultServer } from '../support/fault-server.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rudder-file-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,56 +21,61 @@ function event(i: number): QueuedEvent {
   return { ...encoded, seq: i + 1 };
 }
 
+/** What a store hands the client at start: the events it found unacknowledged, in order. */
+function replayed(store: FileStore): QueuedEvent[] {
+  const found: QueuedEvent[] = [];
+  void store.replay({ push: (events) => found.push(...events), backlog: 0 });
+  return found;
+}
+
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('seg-')).sort();
 
 test('unacknowledged events come back in their original order with their original bytes; acknowledged ones do not', async () => {
   const dir = freshDir();
   const store = new FileStore({ dir, logger: quiet });
   const events = Array.from({ length: 10 }, (_, i) => event(i));
-  for (const e of events) store.push(e);
-  const batch = store.take(3, 1_000_000);
-  store.release(batch);
-  store.take(2, 1_000_000); // taken (in flight) but never released: must come back
+  store.append(events);
+  store.settle(events.slice(0, 3));
+  // events 3 and 4 in flight, never settled: they come back like those still waiting
   await store.close();
 
   const reopened = new FileStore({ dir, logger: quiet });
   assert.equal(reopened.stats().replayed, 7);
-  const replayed = reopened.take(100, 1_000_000);
-  assert.deepEqual(replayed.map((e) => e.messageId), events.slice(3).map((e) => e.messageId));
-  assert.deepEqual(replayed.map((e) => e.json), events.slice(3).map((e) => e.json));
-  assert.deepEqual(replayed.map((e) => e.bytes), events.slice(3).map((e) => e.bytes));
-  assert.ok(replayed.every((e) => e.seq === 0), 'replayed events are not counted as accepted by this client');
+  const back = replayed(reopened);
+  assert.deepEqual(back.map((e) => e.messageId), events.slice(3).map((e) => e.messageId));
+  assert.deepEqual(back.map((e) => e.json), events.slice(3).map((e) => e.json));
+  assert.deepEqual(back.map((e) => e.bytes), events.slice(3).map((e) => e.bytes));
   await reopened.close();
 });
 
 test('a torn last line (the process died mid-write) is skipped, the records before it are replayed', async () => {
   const dir = freshDir();
   const store = new FileStore({ dir, logger: quiet });
-  for (let i = 0; i < 3; i++) store.push(event(i));
+  store.append([0, 1, 2].map(event));
   await store.close();
   const [segment] = segments(dir).filter((f) => f.endsWith('.jsonl'));
   appendFileSync(join(dir, segment), event(3).json.slice(0, 25));
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2']);
+  assert.deepEqual(replayed(reopened).map((e) => e.messageId), ['m-0', 'm-1', 'm-2']);
   // New events go to a new segment: never glued to the torn bytes.
-  reopened.push(event(4));
+  reopened.append([event(4)]);
   await reopened.close();
   const again = new FileStore({ dir, logger: quiet });
-  assert.deepEqual(again.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1', 'm-2', 'm-4']);
+  assert.deepEqual(replayed(again).map((e) => e.messageId), ['m-0', 'm-1', 'm-2', 'm-4']);
   await again.close();
 });
 
 test('a line of garbage in the middle (power loss) is skipped with a warning; the rest is replayed', async () => {
   const dir = freshDir();
   const store = new FileStore({ dir, logger: quiet });
-  store.push(event(0));
+  store.append([event(0)]);
   await store.close();
   const [segment] = segments(dir);
   appendFileSync(join(dir, segment), '\0\0\0\0\n' + event(1).json + '\n');
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(reopened.take(100, 1_000_000).map((e) => e.messageId), ['m-0', 'm-1']);
+  assert.deepEqual(replayed(reopened).map((e) => e.messageId), ['m-0', 'm-1']);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /1 unreadable record/);
   await reopened.close();
@@ -78,28 +85,26 @@ test('segments rotate by size and are deleted once every event in them is acknow
   const dir = freshDir();
   const store = new FileStore({ dir, segmentBytes: 1000, logger: quiet });
   const events = Array.from({ length: 60 }, (_, i) => event(i));
-  for (const e of events) store.push(e);
+  store.append(events);
   assert.ok(segments(dir).filter((f) => f.endsWith('.jsonl')).length > 3, 'several segments were written');
   // Delivered out of order (retries, split batches): each segment goes when its last event does.
-  const first = store.take(30, 1_000_000);
-  const second = store.take(30, 1_000_000);
-  store.release(second);
+  store.settle(events.slice(30));
   assert.ok(segments(dir).length > 2);
-  store.release(first);
+  store.settle(events.slice(0, 30));
   assert.deepEqual(segments(dir), [segments(dir).find((f) => f.endsWith('.jsonl'))], 'only the open segment is left, without an ack file');
   await store.close();
   assert.deepEqual(segments(dir), [], 'a fully acknowledged open segment is removed on close');
 });
 
-test('fsync "batch": flush() resolves once appended events are synced; "always" syncs in push()', async () => {
+test('fsync "batch": flush() resolves once appended events are synced; "always" syncs in append()', async () => {
   for (const fsync of ['batch', 'always'] as const) {
     const dir = freshDir();
     const store = new FileStore({ dir, fsync, logger: quiet });
-    for (let i = 0; i < 100; i++) store.push(event(i));
+    store.append(Array.from({ length: 100 }, (_, i) => event(i)));
     await store.flush();
     await store.close();
     const reopened = new FileStore({ dir, logger: quiet });
-    assert.equal(reopened.length, 100);
+    assert.equal(replayed(reopened).length, 100);
     await reopened.close();
   }
 });
@@ -140,4 +145,27 @@ test('another live process holding the directory is refused; its lock is taken o
   const store = new FileStore({ dir, logger: quiet });
   assert.equal(readFileSync(join(dir, 'lock'), 'utf8').split(' ')[0], String(process.pid));
   await store.close();
+});
+
+test('close() out of time with a FileStore: the events stay on disk, counted as persisted, and the books balance before and after the restart', async (t) => {
+  const dir = freshDir();
+  const stalled = await startFaultServer(() => ({ stall: true }));
+  const healthy = await startFaultServer();
+  t.after(() => Promise.all([stalled.close(), healthy.close()]));
+  const balance = (s: Stats) => s.accepted + s.replayed - (s.delivered + s.failed + s.dropped + s.queued + s.inFlight + s.persisted);
+
+  const first = RudderAnalytics.load('wk', stalled.url, { storage: new FileStore({ dir, logger: quiet }), flushAt: 5, logger: quiet, flushOnExit: false });
+  for (let i = 0; i < 11; i++) first.track({ userId: 'u', event: 'Kept', properties: { i } });
+  await first.close({ timeoutMs: 100 });
+  const atClose = first.stats();
+  assert.equal(atClose.accepted, 11);
+  assert.equal(atClose.persisted, 11, 'in flight and still queued alike');
+  assert.equal(balance(atClose), 0, JSON.stringify(atClose));
+
+  const second = RudderAnalytics.load('wk', healthy.url, { storage: new FileStore({ dir, logger: quiet }), logger: quiet, flushOnExit: false });
+  await second.close();
+  const after2 = second.stats();
+  assert.deepEqual({ replayed: after2.replayed, delivered: after2.delivered }, { replayed: 11, delivered: 11 });
+  assert.equal(balance(after2), 0, JSON.stringify(after2));
+  assert.equal(new Set(healthy.delivered().map((e) => e.messageId)).size, 11);
 });

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, LIBRARY, RudderAnalytics, ValidationError, type CallWarning, type LoadOptions } from 'rudderanalytics';
+import { ConfigError, RudderAnalytics, ValidationError, type CallWarning, type LoadOptions } from 'rudderanalytics';
+import { LIBRARY } from '../../src/version.js';
 import { startStoredPlane } from './helpers/dataplane.ts';
 import { recordUnhandledRejections } from './helpers/watch.ts';
 
@@ -252,7 +253,7 @@ test(`a corpus of ${rows.length} bad calls and options: refused with field and r
 
   assert.deepEqual(deliveryErrors, []);
   const total = goodIds.length + acceptedBad;
-  assert.deepEqual(stats, { accepted: total, queued: 0, inFlight: 0, delivered: total, retried: 0, failed: 0, dropped: 0 });
+  assert.deepEqual(stats, { accepted: total, replayed: 0, queued: 0, inFlight: 0, delivered: total, retried: 0, failed: 0, dropped: 0, persisted: 0 });
   // Every good event and every accepted one was stored: none lost, nothing refused on the wire.
   assert.equal(stored.size, total);
   for (const id of goodIds) assert.ok(stored.has(id), `good event ${id} stored`);

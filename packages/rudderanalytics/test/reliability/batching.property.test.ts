@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { MemoryQueue, RudderAnalytics, SENT_AT_BYTES, ValidationError, batchBody, batchBytes, encodeEvent, type QueuedEvent } from 'rudderanalytics';
+import { RudderAnalytics, ValidationError, type QueuedEvent } from 'rudderanalytics';
+import { SENT_AT_BYTES, batchBody, batchBytes, encodeEvent } from '../../src/encode.js';
+import { MemoryQueue } from '../../src/queue.js';
 import { startChaosServer } from '../support/chaos-server.ts';
 import { startFaultServer } from '../support/fault-server.ts';
 

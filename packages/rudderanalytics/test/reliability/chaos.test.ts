@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RudderAnalytics, type DeliveryError, type DroppedError } from 'rudderanalytics';
+import { RudderAnalytics, TimeoutError, type DeliveryError, type DroppedError } from 'rudderanalytics';
 import { MIXED, startChaosServer, type FaultKind } from '../support/chaos-server.ts';
 import { collectGarbage, mb, recordUnhandledRejections, sampleMemory, yieldToLoop } from './helpers/watch.ts';
 
@@ -69,7 +69,13 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
   let retryEvents = 0;
   client.on('error', (e) => errors.push(e));
   client.on('dropped', (e) => dropped.push(e));
-  client.on('retry', () => retryEvents++);
+  // Batches whose attempt timed out on the client: a 429 the server wrote after that deadline was never
+  // read, so that batch's next attempt follows the backoff, not the Retry-After (a loaded machine does this).
+  const timedOut = new Set<string>();
+  client.on('retry', (info) => {
+    retryEvents++;
+    if (info.error instanceof TimeoutError) timedOut.add(info.messageIds[0]);
+  });
 
   const memory = sampleMemory();
   const accepted: string[] = [];
@@ -167,8 +173,9 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
   assert.ok(stats.retried >= failedAttempts, `retried ${stats.retried} < failed attempts ${failedAttempts}`);
   assert.equal(retryEvents, stats.retried);
   // Retry-After is honoured: the same batch never came back sooner.
-  assert.ok(server.retryAfterGaps.length > 0);
-  assert.ok(Math.min(...server.retryAfterGaps) >= RETRY_AFTER_S * 1000 - 5, `gaps ${server.retryAfterGaps}`);
+  const heard = server.retryAfterGaps.filter((_, i) => !timedOut.has(server.retryAfterKeys[i]));
+  assert.ok(heard.length > 0);
+  assert.ok(Math.min(...heard) >= RETRY_AFTER_S * 1000 - 5, `gaps ${heard}`);
 
   assert.deepEqual(rejections.reasons, [], 'unhandled rejections');
   // Live heap (after full GCs): the 20,000-event backlog plus batches in flight is ~40 MB; a leak of the

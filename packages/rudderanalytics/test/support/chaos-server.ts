@@ -105,6 +105,8 @@ export interface ChaosServer {
   readonly plan: readonly FaultKind[];
   /** Ms between a `429-retry-after` answer and the next attempt of the same batch, per occurrence. */
   readonly retryAfterGaps: readonly number[];
+  /** The batch (its first messageId) of each gap, at the same index. */
+  readonly retryAfterKeys: readonly string[];
   /** Resolves once `n` requests have arrived (counted on arrival, before any answer). */
   waitForRequests(n: number): Promise<void>;
   /** Swaps the mix (e.g. an outage phase in a soak); the generator keeps its sequence. */
@@ -156,6 +158,7 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
   const plan: FaultKind[] = [];
   const tally = Object.fromEntries([...FAULT_KINDS, '400', '401', '413', '500-gzip'].map((k) => [k, 0])) as Tally;
   const retryAfterGaps: number[] = [];
+  const retryAfterKeys: string[] = [];
   /** Batches answered 429 with Retry-After, by first messageId → when. */
   const throttled = new Map<string, number>();
   let storedEvents = 0;
@@ -239,6 +242,7 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
         if (since !== undefined) {
           throttled.delete(key);
           retryAfterGaps.push(Date.now() - since);
+          retryAfterKeys.push(key);
         }
         switch (kind) {
           case 'ok':
@@ -286,6 +290,7 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
     stored,
     plan,
     retryAfterGaps,
+    retryAfterKeys,
     stats: () => ({
       requests: Object.values(tally).reduce((a, b) => a + b, 0),
       tally: { ...tally },

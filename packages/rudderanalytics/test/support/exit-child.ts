@@ -22,4 +22,12 @@ if (mode === 'failing') {
 } else if (mode === 'no-flush-on-exit') {
   const client = RudderAnalytics.load('wk', url, { logger: quiet, flushInterval: 60_000, flushOnExit: false });
   client.track({ userId: 'u', event: 'abandoned' });
+} else if (mode === 'close-stalled') {
+  // The data plane never answers; a request deadline far beyond the parent's patience: only close() aborting it lets the process end.
+  const client = RudderAnalytics.load('wk', url, { logger: quiet, timeoutMs: 120_000, flushOnExit: false });
+  for (let i = 0; i < 3; i++) client.track({ userId: 'u', event: 'stalled' });
+  const waiting = client.send({ type: 'track', userId: 'u', event: 'awaited' }).catch((error: Error) => error.name);
+  await client.close({ timeoutMs: 200 });
+  const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout');
+  console.log(JSON.stringify({ stats: client.stats(), send: await waiting, timers: timers.length }));
 }

@@ -1,4 +1,4 @@
-// Compile-time checks of the public types, run by types.test.ts through `tsc --noEmit`.
+// Compile-time checks of the public types, run by build.test.ts through `tsc --noEmit`.
 // Each @ts-expect-error must be an error; if the types stop catching it, tsc fails on the unused directive.
 import { RudderAnalytics, type Message, type Sendable } from 'rudderanalytics';
 

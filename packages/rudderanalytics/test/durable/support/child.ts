@@ -7,11 +7,15 @@ const PRODUCER = fileURLToPath(new URL('./producer.ts', import.meta.url));
 export interface Child {
   process: ChildProcess;
   lines: string[];
-  /** Resolves with the first line (already printed or to come) that matches. Rejects if the child exits first. */
-  waitFor(match: (line: string) => boolean, what: string): Promise<string>;
+  /** Resolves with the first line (already printed or to come) that matches. Rejects if the child exits first, or after `deadlineMs`. */
+  waitFor(match: (line: string) => boolean, what: string, deadlineMs?: number): Promise<string>;
   exited: Promise<number | null>;
   stderr(): string;
+  /** Kills the child if it is still running and waits for its exit: for `t.after`, whatever the test's outcome. */
+  stop(): Promise<void>;
 }
+
+const DEADLINE_MS = 60_000;
 
 export function startProducer(config: Record<string, unknown>): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', PRODUCER, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -39,13 +43,36 @@ export function startProducer(config: Record<string, unknown>): Child {
     lines,
     exited,
     stderr: () => err,
-    waitFor: (match, what) => {
+    waitFor: (match, what, deadlineMs = DEADLINE_MS) => {
       const seen = lines.find(match);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise<string>((resolve, reject) => {
-        waiters.push({ match, resolve });
-        void exited.then((code) => reject(new Error(`the child exited (${code}) before "${what}"; stderr:\n${err}`)));
+        const timer = setTimeout(() => reject(new Error(`no "${what}" from the child within ${deadlineMs} ms; stderr:\n${err}`)), deadlineMs);
+        waiters.push({
+          match,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`the child exited (${code}) before "${what}"; stderr:\n${err}`));
+        });
       });
     },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
   };
+}
+
+/** `promise`, or a rejection naming `what` after `ms`: every wait in a crash test has a deadline. */
+export function within<T>(promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -8,7 +8,7 @@
  * `delivered <total>`, `done <json stats>`. With `linger`, it waits for a `close` line on stdin before closing.
  */
 import { createInterface } from 'node:readline';
-import { RudderAnalytics, type EventQueue } from 'rudderanalytics';
+import { RudderAnalytics } from 'rudderanalytics';
 import { FileStore } from 'rudderanalytics/node';
 import { RedisStore } from 'rudderanalytics/redis';
 
@@ -37,7 +37,7 @@ const store =
     ? new FileStore({ dir: config.dir!, fsync: config.fsync ?? 'never', logger })
     : new RedisStore({ redis: config.redisUrl!, stream: config.stream, consumer: config.consumer, claimIdleMs: config.claimIdleMs, logger });
 const client = RudderAnalytics.load(config.writeKey, config.url, {
-  storage: store as EventQueue,
+  storage: store,
   flushAt: config.flushAt,
   flushInterval: 20,
   maxInFlight: 1,

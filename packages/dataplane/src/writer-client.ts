@@ -1,0 +1,109 @@
+// The main thread's side of the writer thread (writer.ts): starts it, numbers requests, matches replies.
+import { Buffer } from 'node:buffer';
+import { Worker } from 'node:worker_threads';
+import type { PreparedEvent } from './ingest.js';
+import { EVENT_FIELDS, FIELDS_PER_EVENT } from './schema.js';
+import type { WriterData, WriterReply, WriterRequest } from './writer.js';
+
+const FIELD_NAMES = EVENT_FIELDS.map(([field]) => field);
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+function startWorker(workerData: WriterData): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    // Running from source under tsx (the tests): workers do not inherit its loader, so register it first.
+    const entry = JSON.stringify(new URL('./writer.ts', import.meta.url).href);
+    const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
+    return new Worker(boot, { eval: true, workerData });
+  }
+  return new Worker(new URL('./writer.js', import.meta.url), { workerData });
+}
+
+/** Sends inserts and clears to the writer thread; each resolves once the writer committed it. */
+export class WriterClient {
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve(r: WriterReply): void; reject(e: Error): void }>();
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (r: WriterReply) => {
+      const p = this.pending.get(r.seq);
+      this.pending.delete(r.seq);
+      p?.resolve(r);
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', () => fail(new Error('the database writer stopped')));
+  }
+
+  /** Starts the writer; resolves once it has opened the file and created the schema. */
+  static async start(data: WriterData): Promise<WriterClient> {
+    const worker = startWorker(data);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      worker.once('error', onError);
+      worker.once('exit', (code) => reject(new Error(`the database writer exited (${code})`)));
+      worker.once('message', () => {
+        worker.off('error', onError);
+        worker.removeAllListeners('exit');
+        resolve();
+      });
+    });
+    return new WriterClient(worker);
+  }
+
+  /** Whether the writer is still there to write. */
+  get running(): boolean {
+    return !this.failure && !this.closed;
+  }
+
+  private call(req: WithoutSeq<WriterRequest>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('the event store is closed'));
+    const seq = ++this.seq;
+    return new Promise<WriterReply>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.postMessage({ ...req, seq } as WriterRequest, transfer);
+    }).then((reply) => {
+      if (reply.error) throw new Error(reply.error);
+      return reply;
+    });
+  }
+
+  /** Stores all events of one request in one transaction; resolves with the first row id once committed. */
+  async insert(source: string, events: PreparedEvent[]): Promise<number> {
+    const values: Array<string | null> = new Array(events.length * FIELDS_PER_EVENT);
+    let bytes = 0;
+    for (const e of events) bytes += Buffer.byteLength(e.json);
+    // A buffer of our own (not from the shared pool) so it can be transferred to the writer, not copied.
+    const json = Buffer.allocUnsafeSlow(bytes);
+    const offsets = new Uint32Array(events.length + 1);
+    let i = 0;
+    let off = 0;
+    events.forEach((e, n) => {
+      for (const field of FIELD_NAMES) values[i++] = e[field];
+      offsets[n] = off;
+      off += json.write(e.json, off);
+    });
+    offsets[events.length] = off;
+    const req = { op: 'insert' as const, source, values, json, offsets, storedAt: new Date().toISOString() };
+    return (await this.call(req, [json.buffer as ArrayBuffer, offsets.buffer])).firstId!;
+  }
+
+  async clear(): Promise<void> {
+    await this.call({ op: 'clear' });
+  }
+
+  /** Lets the writer close its connection, then stops the thread. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);
+    this.closed = true;
+    await this.worker.terminate();
+  }
+}
