@@ -189,6 +189,7 @@ export class Dispatcher {
     this.active.clear();
     this.takenEvents = 0;
     this.cancel.abort();
+    this.options.sender.close?.();
     for (let event = this.queue.shift(); event; event = this.queue.shift()) left.push(event);
     const error = dropError('closed', left);
     if (this.journal) this.settleEvents(left, error);
@@ -255,7 +256,7 @@ export class Dispatcher {
     try {
       const body = batchBody(batch.events, new Date(started).toISOString());
       outcome = await post(
-        this.options.fetch,
+        this.options.sender,
         { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body: gzipped ? await gzip(body) : body },
         this.options.timeoutMs,
         this.cancel.signal,
