@@ -9,6 +9,7 @@
 //          --reps=3                  repetitions (median reported)
 //          --timeout=200             hard per-child timeout, seconds (child is SIGKILLed); --quick: 20
 //          --open-loop               every scenario without driver backpressure (the `open` scenarios always are)
+//          --slow=60                 a run slower than this many seconds is not repeated
 //          --core                    only the driver baseline, ours and the floor (no peers), every scenario
 //          --write / --no-write      force / suppress writing BENCHMARKS.md
 //          --out=path.md             write the report there instead
@@ -42,7 +43,8 @@ const openLoop = !!opt('open-loop', false);
 const core = !!opt('core', false);
 const CORE = ['noop', 'ours', 'floor-gzip'];
 const PACE = 19_000; // driver backpressure threshold, see bench/child.mjs
-const SLOW_MS = 60_000; // a run slower than this (or a timeout) is not repeated: the median is of fewer reps
+// a run slower than this (or a timeout) is not repeated: the median is of fewer reps (--slow=seconds)
+const SLOW_MS = Number(opt('slow', 60)) * 1000;
 
 const ALL = ['noop', 'ours', 'floor-gzip', 'floor-raw', 'rudder-node', 'segment', 'posthog'];
 const EXPERIMENTS = ['ours-http', 'ours-ab']; // only with --only=…, in the scenarios that run ours
