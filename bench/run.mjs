@@ -553,7 +553,9 @@ ${targetsTable(S)}
   backlog grows with N (65k queued at 100k in a trial run), the RSS then measures the backlog rather than the SDK,
   and a 20,000-event queue overflows. With the wait, every SDK keeps its default 20,000-event queue (ours:
   \`maxQueueSize\` default, nothing raised) and nothing can be dropped; the time spent waiting is in "paused" below
-  and counts in wall but not CPU. \`--open-loop\` runs without the wait (queue limits raised to N instead).
+  and counts in wall but not CPU. The **open loop** scenarios (\`open 100k\`, \`open 1M\`) run without the wait, with every
+  queue limit raised to N (ours: \`maxQueueSize\` = N): a burst as it hits a real server; the backlog then grows with N and
+  the RSS measures it, for ours and the floor alike. \`--open-loop\` runs every scenario that way.
 - **Figures:** *wall* = first \`track()\` → everything acknowledged; *CPU* = user+sys of the child
   (\`process.cpuUsage()\`, all threads, so zlib on the libuv pool counts) over the same span; *peak RSS* =
   max of \`process.resourceUsage().maxRSS\` and a 10 ms \`memoryUsage.rss()\` sampler (whole process, driver
@@ -570,12 +572,14 @@ ${targetsTable(S)}
   a time with \`node:http\` keep-alive; non-2xx retried after 100 ms.
 - **Driver only** (\`bench/adapters/noop.mjs\`): \`track()\` does nothing: the harness's own CPU and RSS.
 - **Ratios** ours ÷ floor-gzip are taken per repetition (the two run back to back) and the median reported, because
-  the load on this shared box drifts during a run. The "1M per-event CPU" target is read as a bound on growth
-  (≤ +20%); a lower per-event figure at 1M is fixed costs amortizing.
+  the load on this shared box drifts during a run. Targets (issue #13), at 100k and 1M, paced and open loop:
+  CPU ≤ 1.2×, wire bytes ≤ 1.05×, peak RSS ≤ 1.25×, track() p99 ≤ 1.1× of floor-gzip, all paired; heap after
+  close within ${HEAP_SLACK_MB} MB of the heap before the first call (both after a full GC; children run with \`--expose-gc\`).
 - \`npm run bench -- --quick\`: N = 20k only, 1 repetition, 20 s timeout (slow peers show as "timeout"); writes
   \`bench/results/quick.md\` and leaves this file alone. Other tools: \`node bench/profile.mjs\` (CPU profile, ours 100k),
   \`node --expose-gc bench/memory.mjs\` (retained heap per queued event), \`--only=ours,ours-http\` (ours with a
-  node:http \`fetch\`, an experiment).
+  node:http \`fetch\`, an experiment), \`node bench/spaces.mjs\` (peak bytes per V8 heap space, see "Where the memory goes"),
+  \`npm run bench -- --core\` (driver, ours and the floor only: how this file's figures were made since #13).
 
 ### Settings changed from each SDK's defaults
 
@@ -583,7 +587,7 @@ Every SDK keeps a 20,000-event queue and the driver keeps the backlog below it (
 
 | SDK | changed | drain at the end | defaults that matter |
 |---|---|---|---|
-| rudderanalytics (ours) | nothing (\`RudderAnalytics.load(writeKey, sinkUrl)\`) | \`await flush()\`, \`await close()\` | gzip (zlib level 6), \`maxBatchBytes\` 500,000, \`flushAt\` 1000, \`maxQueueSize\` 20,000, \`maxInFlight\` 2, fetch |
+| rudderanalytics (ours) | nothing (\`RudderAnalytics.load(writeKey, sinkUrl)\`) | \`await flush()\`, \`await close()\` | gzip (zlib level 6), \`maxBatchBytes\` 500,000, \`flushAt\` 1000, \`maxQueueSize\` 20,000, \`maxInFlight\` 2, node:http keep-alive (Node's fetch before #13) |
 | @rudderstack/rudder-sdk-node | \`dataPlaneUrl\` = sink (\`maxInternalQueueSize\` already 20,000) | \`await flush()\` repeated until its (non-public) \`queue\` is empty — one \`flush()\` sends one batch | gzip, \`flushAt\` 20, \`maxQueueSize\` 450 KB, axios-retry 3 retries (exponential) |
 | @segment/analytics-node | \`host\` = sink (path stays \`/v1/batch\`) | \`await closeAndFlush()\` (its default timeout: 75 s) | no gzip, \`flushAt\` 15, \`maxRetries\` 10; no queue limit (backlog read from its \`_pendingEvents\`) |
 | posthog-node | \`host\` = sink, \`maxQueueSize: 20000\` (default 1000 drops the oldest) | \`await flush()\`, \`await shutdown()\` | gzip, \`flushAt\` 20, \`maxBatchSize\` 100, \`fetchRetryCount\` 3, \`fetchRetryDelay\` 3000 ms |
