@@ -149,7 +149,7 @@ test('rudder dev and npm start take exactly the flags the READMEs list, parsed b
   const dataplane = flagsIn(DATAPLANE_README.slice(DATAPLANE_README.indexOf('CLI flags (`parseDataPlaneArgs`'), DATAPLANE_README.indexOf('### The returned')));
   assert.deepEqual([...cliDev].sort(), [...usageFlags].sort(), 'the CLI README\'s rudder dev flags');
   assert.deepEqual([...dataplane].sort(), [...usageFlags].sort(), 'the data plane README\'s CLI flags');
-  const values: Record<string, string[]> = { '--quiet': ['--quiet'], '--port': ['--port', '0'], '--max-request-bytes': ['--max-request-bytes', '1000'] };
+  const values: Record<string, string[]> = { '--quiet': ['--quiet'], '--no-read-token': ['--no-read-token'], '--port': ['--port', '0'], '--max-request-bytes': ['--max-request-bytes', '1000'] };
   for (const flag of usageFlags) assert.doesNotThrow(() => parseDataPlaneArgs(values[flag] ?? [flag, 'x']), flag);
   // "RUDDER_PORT and RUDDER_DB pick another port and database file", for both.
   assert.deepEqual(parseDataPlaneArgs([], { RUDDER_PORT: '9999', RUDDER_DB: 'x.db' }), {

@@ -51,7 +51,9 @@ test('npm run docs builds the reference with no warning', { timeout: 240_000 }, 
     'classes/rudderanalytics.index.RudderAnalytics.html',
     'classes/rudderanalytics.node.FileStore.html',
     'classes/rudderanalytics.redis.RedisStore.html',
-    'functions/_rudderanalytics_dataplane.startDataPlane.html',
+    'functions/_rudderanalytics_dataplane.index.startDataPlane.html',
+    'functions/_rudderanalytics_tracking-plan.index.createValidator.html',
+    'functions/_rudderanalytics_tracking-plan.runtime.createCompiledValidator.html',
     'functions/_rudderanalytics_cli.main.html',
   ]) {
     assert.ok(existsSync(join(out, page)), `the reference has no ${page}`);

@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Each package, and where its compiled modules go (the SDK is built twice: ESM and CommonJS). */
 const PACKAGES = [
   { dir: 'packages/rudderanalytics', outDirs: ['dist/esm', 'dist/cjs'], extra: ['dist/esm/package.json', 'dist/cjs/package.json'] },
+  { dir: 'packages/tracking-plan', outDirs: ['dist'], extra: [] },
   { dir: 'packages/dataplane', outDirs: ['dist'], extra: [] },
   { dir: 'packages/cli', outDirs: ['dist'], extra: ['bin/rudder.js'] },
 ] as const;

@@ -25,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/dev.js')).runDev(rest);
       case 'events':
         return await (await import('./commands/events.js')).runEvents(rest);
+      case 'plan':
+        return await (await import('./commands/plan.js')).runPlan(rest);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

@@ -18,6 +18,12 @@ test('rudder dev: prints URL, dev key and live page; events sent with no setup a
   assert.ok(banner.includes(DEV_WRITE_KEY), 'the dev key is printed: it is the documented exception');
   assert.ok(banner.includes(`${url}/live`), 'the live page URL is printed');
   assert.ok(banner.includes(db));
+  // The browser snippet points both the SDK's config and its events at this data plane, which serves both.
+  assert.ok(banner.includes(`analytics.load("${DEV_WRITE_KEY}", "${url}", { configUrl: "${url}" });`), banner);
+  const config = await fetch(`${url}/sourceConfig/?writeKey=${DEV_WRITE_KEY}`, { headers: { Origin: 'http://localhost:3000' } });
+  assert.equal(config.status, 200);
+  assert.equal(config.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+  assert.equal(((await config.json()) as { source: { enabled: boolean } }).source.enabled, true);
 
   // Only the URL is configured: the dev key is the default, as after a plain `rudder dev`.
   const env = { RUDDER_DATA_PLANE_URL: url! };

@@ -13,6 +13,13 @@ export const DATAPLANE_USAGE = `Flags:
   --config FILE            JSON {"sources":[{"writeKey":"…","name":"web","disabled":false}],"devWriteKey":"…"|false}
   --write-key KEY          accept this write key too (repeatable; shown masked)
   --max-request-bytes N    cap on the decompressed request body (default 4096000; 413 beyond it)
+  --tracking-plan FILE     check ingested events against a tracking plan (any layout), as the hosted processor
+  --tracking-plan-config FILE  its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
+  --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable); other
+                           than localhost, 127.0.0.1 and [::1] they get 403
+  --read-token TOKEN       what other machines must show to read (default: a random one, printed,
+                           when --host is not loopback)
+  --no-read-token          no read token even when --host is not loopback
   --quiet                  print nothing`;
 
 /** A flag or variable of the wrong shape; the message names it and the rule. */
@@ -23,7 +30,6 @@ export class DataPlaneArgsError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
 
 /** An integer in [min, max] from a flag or a variable; the value itself is not echoed (it could be anything). */
 function intIn(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -40,7 +46,7 @@ function intIn(name: string, text: string | undefined, min: number, max: number)
  * Throws {@link DataPlaneArgsError} on an unknown flag or a value of the wrong shape, so a bad port is a
  * sentence, not `ERR_SOCKET_BAD_PORT`.
  */
-export function parseDataPlaneArgs(argv: string[], env: Env = {}): DataPlaneOptions {
+export function parseDataPlaneArgs(argv: string[], env: Record<string, string | undefined> = {}): DataPlaneOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -53,7 +59,12 @@ export function parseDataPlaneArgs(argv: string[], env: Env = {}): DataPlaneOpti
         config: { type: 'string' },
         'write-key': { type: 'string', multiple: true },
         'max-request-bytes': { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
+        'read-token': { type: 'string' },
+        'no-read-token': { type: 'boolean' },
         quiet: { type: 'boolean' },
+        'tracking-plan': { type: 'string' },
+        'tracking-plan-config': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -69,6 +80,10 @@ export function parseDataPlaneArgs(argv: string[], env: Env = {}): DataPlaneOpti
     configFile: values.config,
     writeKeys: values['write-key'],
     maxRequestBytes: intIn('--max-request-bytes', values['max-request-bytes'], 1, Number.MAX_SAFE_INTEGER),
+    allowedHosts: values['allowed-host'],
+    readToken: values['no-read-token'] ? false : values['read-token'],
     quiet: values.quiet,
+    ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
+    ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
   };
 }

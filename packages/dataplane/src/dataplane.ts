@@ -8,6 +8,7 @@ import { EventHub, rowMatches } from './hub.js';
 import { consoleLogger, silentLogger, type DataPlaneLogger } from './logger.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 import { normalizeFilter, type EventFilter } from './query.js';
+import { createReadGuard, isLoopbackAddress } from './read-guard.js';
 import { createDataPlaneServer } from './server.js';
 import { trackConnections } from './connections.js';
 import { maskKey } from './mask.js';
@@ -15,6 +16,8 @@ import { SourceRegistry, toSources, type SourceConfig } from './sources.js';
 import type { StorageEngine } from './engines.js';
 import { toStoredEvent, type StoredEvent } from './rows.js';
 import { EventStore, type Synchronous } from './store.js';
+import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
+import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -38,6 +41,18 @@ export interface DataPlaneOptions {
   /** SQLite `synchronous` in WAL mode: NORMAL (default; survives a process crash) or FULL (also power loss). */
   synchronous?: Synchronous;
   /**
+   * Host names (no port) the read side (`/api/*`, `/live`) answers besides localhost, 127.0.0.1 and [::1];
+   * any other `Host` gets 403, which stops DNS-rebinding pages from reading events. The ingest side
+   * answers every Host, as the gateway does.
+   */
+  allowedHosts?: string[];
+  /**
+   * Token that peers other than this machine must show to read events (`Authorization: Bearer`,
+   * `?token=`). Default: none on a loopback `host`, a random one (printed, and on {@link DataPlane.readToken})
+   * otherwise. `false` lets anyone who reaches the port read.
+   */
+  readToken?: string | false;
+  /**
    * The SQLite implementation to store with; default the runtime's built-in one (`bun:sqlite` on Bun,
    * `node:sqlite` on Node 22.13+ and Deno), else `better-sqlite3` when installed (Node 20).
    */
@@ -46,6 +61,10 @@ export interface DataPlaneOptions {
   logger?: DataPlaneLogger;
   /** Shorthand for a logger that says nothing (also suppresses the startup banner). */
   quiet?: boolean;
+  /** A tracking plan (file path or document, any layout): ingested events are checked and annotated like the hosted processor does. */
+  trackingPlan?: TrackingPlanSource;
+  /** The source's tracking-plan settings (file path or `{ global: {...}, track: {...} }`); default: annotate, never drop. */
+  trackingPlanConfig?: string | TrackingPlanConfig;
 }
 
 /** A running local data plane. */
@@ -57,8 +76,10 @@ export interface DataPlane {
   readonly host: string;
   /** The write key to use: the dev key, or the first enabled configured source when the dev key is off. */
   readonly writeKey: string;
-  /** The live events page, `${url}/live`. */
+  /** The live events page, `${url}/live` (with `?token=` when a read token is required). */
   readonly liveUrl: string;
+  /** The token remote readers need, or undefined when none is required. */
+  readonly readToken: string | undefined;
   readonly dbPath: string;
   /** The SQLite implementation storing the events. */
   readonly engine: StorageEngine;
@@ -113,6 +134,8 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const host = opts.host ?? '127.0.0.1';
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
+  if (opts.trackingPlanConfig !== undefined && opts.trackingPlan === undefined) throw new Error('trackingPlanConfig needs trackingPlan');
+  const planValidator = opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig);
   const sources = toSources(configs);
   // The writer thread and the readers need separate connections to one database, which an in-memory
   // database cannot give; a throwaway file behaves the same from the outside.
@@ -127,13 +150,16 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   }
   const hub = new EventHub();
   const streams = new Set<ServerResponse>();
+  const guard = createReadGuard({ host, allowedHosts: opts.allowedHosts, readToken: opts.readToken });
   const server = createDataPlaneServer({
+    guard,
     registry: new SourceRegistry(sources),
     store,
     hub,
     maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     logger,
     streams,
+    planValidator,
   });
 
   const connections = trackConnections(server);
@@ -151,7 +177,9 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
+  guard.cookieName = `rudder_read_${port}`;
   const url = `http://${hostForUrl(host)}:${port}`;
+  const liveUrl = guard.token ? `${url}/live?token=${guard.token}` : `${url}/live`;
 
   logger.info(`rudder data plane listening on ${url}`);
   sources.forEach((s, i) => {
@@ -160,9 +188,11 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     const shown = i === 0 && hasDev && configs[0].writeKey === DEV_WRITE_KEY ? DEV_WRITE_KEY : maskKey(configs[i].writeKey);
     logger.info(`  source ${s.name}${s.disabled ? ' (disabled)' : ''}: write key ${shown}`);
   });
-  logger.info(`  live events: ${url}/live`);
+  logger.info(`  live events: ${liveUrl}`);
+  if (guard.token) logger.info(`  read token (for /api/* from other machines): ${guard.token}`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && hasDev) {
+  if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
+  if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }
 
@@ -185,7 +215,8 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     port,
     host,
     writeKey,
-    liveUrl: `${url}/live`,
+    liveUrl,
+    readToken: guard.token,
     dbPath,
     engine: store.engine,
     sources: sources.map((s) => ({ name: s.name, disabled: s.disabled })),

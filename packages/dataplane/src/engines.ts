@@ -5,7 +5,7 @@
 /** A SQLite implementation the data plane can store events with. */
 export type StorageEngine = 'node:sqlite' | 'bun:sqlite' | 'better-sqlite3';
 
-/** Every engine, in the order {@link defaultEngine} prefers them. */
+/** Every engine, in the order `defaultEngine()` prefers them. */
 export const STORAGE_ENGINES: readonly StorageEngine[] = ['bun:sqlite', 'node:sqlite', 'better-sqlite3'];
 
 export type SqlValue = string | number | bigint | null | Uint8Array;

@@ -1,6 +1,7 @@
 import type { PreparedEvent } from './ingest.js';
 import { matches, type EventQuery } from './query.js';
 import { preparedRow, rowColumns, type RawRow } from './rows.js';
+import { violationMatches } from './tracking-plan.js';
 
 export type RowsListener = (rows: RawRow[]) => void;
 
@@ -33,5 +34,5 @@ export class EventHub {
 
 /** Whether a freshly stored row passes a filter, judged from the row itself (no database read). */
 export function rowMatches(q: EventQuery, r: RawRow): boolean {
-  return matches(q, rowColumns(r));
+  return matches(q, rowColumns(r)) && (!q.violation || violationMatches(q.violation, r.json));
 }

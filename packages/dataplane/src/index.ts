@@ -4,7 +4,7 @@
  */
 export { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
 export { DEV_WRITE_KEY, DEV_SOURCE_NAME, type ConfigFile } from './config.js';
-export type { EventFilter } from './query.js';
+export { MAX_API_LIMIT, type EventFilter } from './query.js';
 export type { StoredEvent } from './rows.js';
 export type { Synchronous } from './store.js';
 export { STORAGE_ENGINES, type StorageEngine } from './engines.js';
@@ -15,3 +15,4 @@ export { Messages, DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 export { sanitizeUnicode, cleanId, stringifyId, INVISIBLE_RUNES } from './sanitize.js';
 export { rudderId } from './rudder-id.js';
 export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';
+export type { TrackingPlanSource } from './tracking-plan.js';

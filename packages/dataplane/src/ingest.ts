@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Messages, type Message } from './messages.js';
 import { cleanId, sanitizeUnicode } from './sanitize.js';
 import { rudderId } from './rudder-id.js';
+import { stringifyJson } from './serialize.js';
 
 /** The request types of the single-event endpoints; each overwrites the event's `type`. */
 export const SINGLE_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
@@ -83,7 +84,7 @@ export function ingest(body: Buffer, reqType: RequestType, facts: RequestFacts):
     e.messageId = messageId === '' ? randomUUID() : messageId;
 
     out[i] = {
-      json: JSON.stringify(e),
+      json: stringifyJson(e),
       type: str(e.type),
       userId: userId || null,
       anonymousId: anonymousId || null,

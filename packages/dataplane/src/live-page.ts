@@ -31,6 +31,8 @@ export function livePage(nonce: string): string {
   .t { color:var(--acc); }
   #detail { margin:0; padding:12px; overflow:auto; white-space:pre-wrap; word-break:break-all; }
   #count { color:var(--dim); }
+  tr.violated td.plan { color:#ffb86b; }
+  tr.dropped td.plan { color:#ff6b6b; }
 ${CHART_STYLES}</style>
 ${chartHead(nonce)}
 </head>
@@ -50,7 +52,7 @@ ${chartMarkup()}
 <main>
   <div id="list">
     <table>
-      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th></tr></thead>
+      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>channel</th><th>library</th><th>plan</th></tr></thead>
       <tbody id="events"></tbody>
     </table>
   </div>
@@ -78,6 +80,29 @@ ${chartScript()}
     const td = document.createElement('td');
     td.textContent = text == null ? '' : String(text);
     if (cls) td.className = cls;
+    return td;
+  };
+
+  // Where an event came from: web (a browser SDK), server, mobile… as the client says; the SDK that sent it.
+  const channelOf = (p) => (typeof p.channel === 'string' ? p.channel : '');
+  const libraryOf = (p) => {
+    const lib = p.context && typeof p.context === 'object' ? p.context.library : undefined;
+    if (!lib || typeof lib !== 'object' || typeof lib.name !== 'string') return '';
+    return typeof lib.version === 'string' ? lib.name + ' ' + lib.version : lib.name;
+  };
+  // With --tracking-plan: the verdict, as the stored context (and the dropped marker) carry it.
+  const planCell = (e, tr) => {
+    const p = e.payload || {};
+    const ctx = p.context && typeof p.context === 'object' ? p.context : {};
+    const list = Array.isArray(ctx.violationErrors) ? ctx.violationErrors : null;
+    const dropped = p.trackingPlanVerdict && p.trackingPlanVerdict.dropEvent === true;
+    let text = '';
+    if (dropped) text = 'dropped: ' + p.trackingPlanVerdict.violationType;
+    else if (list && list.length) text = list.length + ' violation' + (list.length > 1 ? 's' : '') + ': ' + list[0].type;
+    else if (list) text = 'ok';
+    if (dropped || (list && list.length)) tr.classList.add(dropped ? 'dropped' : 'violated');
+    const td = cell(text, 'plan');
+    if (list && list.length) td.title = list.map((v) => v.type + ' ' + (v.meta && v.meta.instancePath || '') + ': ' + v.message).join('\\n');
     return td;
   };
 
@@ -112,7 +137,8 @@ ${chartScript()}
     if (e.id > lastId) lastId = e.id;
     const tr = document.createElement('tr');
     tr.dataset.id = String(e.id);
-    tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source));
+    tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source),
+      cell(channelOf(e.payload)), cell(libraryOf(e.payload)), planCell(e, tr));
     tr.hidden = !visible(e);
     tr.addEventListener('click', () => select(tr));
     // Keep newest first whatever order rows arrive in.

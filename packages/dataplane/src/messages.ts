@@ -6,6 +6,7 @@
 export const Messages = {
   ok: 'ok',
   noWriteKey: 'failed to read writekey from header',
+  noWriteKeyInQuery: 'failed to read writekey from query params',
   invalidWriteKey: 'invalid write key',
   sourceDisabled: 'source is disabled',
   bodyReadFailed: 'failed to read body from request',
@@ -21,6 +22,7 @@ export type Message = (typeof Messages)[keyof typeof Messages];
 export const StatusOf: Record<Message, number> = {
   [Messages.ok]: 200,
   [Messages.noWriteKey]: 401,
+  [Messages.noWriteKeyInQuery]: 401,
   [Messages.invalidWriteKey]: 401,
   [Messages.sourceDisabled]: 404,
   [Messages.bodyReadFailed]: 500,

@@ -11,6 +11,8 @@ export interface EventFilter {
   messageId?: string;
   /** Source name (from the config file; `dev` for the dev key). */
   source?: string;
+  /** With a tracking plan: `any` (events with violations), `dropped`, or a violation type (`Required-Missing`, …). */
+  violation?: string;
   /**
    * A row id (number or digits-only string): only rows with a greater id, i.e. stored after it.
    * Anything else is read as a date: only events this data plane stored at or after that instant
@@ -62,6 +64,7 @@ export function normalizeFilter(f: EventFilter = {}, maxLimit = Number.MAX_SAFE_
     event: f.event,
     messageId: f.messageId,
     source: f.source,
+    violation: f.violation,
   };
   if (f.since !== undefined && f.since !== '') {
     if (typeof f.since === 'number' || /^\d+$/.test(String(f.since))) {
@@ -96,6 +99,7 @@ export function parseQuery(params: URLSearchParams): EventQuery {
       event: get('event'),
       messageId: get('messageId'),
       source: get('source'),
+      violation: get('violation'),
       since: get('since'),
       before: before === undefined ? undefined : (before as unknown as number),
       limit: limit === undefined ? undefined : (limit as unknown as number),

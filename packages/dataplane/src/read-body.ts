@@ -76,6 +76,9 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     });
     gunzip.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, size) }));
     gunzip.on('error', () => {
+      // Read out the rest of the upload so the answer reaches the client and its connection stays usable.
+      req.unpipe(gunzip);
+      drainAndDiscard(req);
       // Go's lazy gzip reader turns an empty body into an empty payload (then `invalid json`).
       if (compressed === 0) finish({ ok: true, body: Buffer.alloc(0) });
       else finish({ ok: false, message: Messages.bodyReadFailed });

@@ -1,3 +1,5 @@
+import { serializeDeep, type JsonStyle } from './serialize.js';
+
 /**
  * Identifier clean-up exactly as rudder-server's gateway applies it (rudder-go-kit `sanitize.Unicode`,
  * `stringify.Any`, then `strings.TrimSpace`). The SDK applies the identical rule before sending,
@@ -44,16 +46,14 @@ function goQuote(s: string): string {
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Go's json.Marshal of a decoded JSON value: map keys come out sorted. */
+// Go sorts keys by their UTF-8 bytes, which differs from JS's UTF-16 order above U+FFFF.
+const byUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+const GO_STYLE: JsonStyle = { quote: goQuote, keys: (obj) => Object.keys(obj).sort(byUtf8) };
+
+/** Go's json.Marshal of a decoded JSON value (any depth): map keys come out sorted. */
 export function goMarshal(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return goQuote(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(goMarshal).join(',')}]`;
-  const obj = v as Record<string, unknown>;
-  // Go sorts keys by their UTF-8 bytes, which differs from JS's UTF-16 order above U+FFFF.
-  const keys = Object.keys(obj).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return `{${keys.map((k) => `${goQuote(k)}:${goMarshal(obj[k])}`).join(',')}}`;
+  return serializeDeep(v, GO_STYLE);
 }
 
 /** rudder-go-kit `stringify.Any`: strings as they are, null/absent as "", anything else as JSON. */

@@ -12,6 +12,8 @@ export interface SourceConfig {
 
 /** A source as the server keeps it: the raw key is hashed away right after start. */
 export interface Source {
+  /** A stable id derived from the key's hash (what `/sourceConfig` reports as the source id). */
+  id: string;
   name: string;
   disabled: boolean;
   /** sha256 of the write key: what requests are matched against, so the key itself is not kept. */
@@ -31,6 +33,7 @@ export function toSources(configs: SourceConfig[]): Source[] {
     if (c.writeKey.includes(':')) throw new Error(`the write key of source #${i + 1} contains ':'`);
     const digest = sha256(c.writeKey);
     return {
+      id: `src_${digest.toString('hex').slice(0, 23)}`,
       name: c.name ?? `source-${i + 1}`,
       disabled: c.disabled === true,
       keyDigest: digest,
@@ -62,14 +65,25 @@ export class SourceRegistry {
   authenticate(header: string | undefined): AuthResult {
     const key = writeKeyFromHeader(header);
     if (!key) return { ok: false, message: Messages.noWriteKey };
+    return this.authenticateKey(key);
+  }
+
+  /** Finds the source of a write key already taken from a header or a query string. */
+  authenticateKey(key: Buffer | string): AuthResult {
+    const found = this.find(key);
+    if (!found) return { ok: false, message: Messages.invalidWriteKey };
+    if (found.disabled) return { ok: false, message: Messages.sourceDisabled };
+    return { ok: true, source: found };
+  }
+
+  /** The source a key names, disabled or not (the control plane describes disabled sources too). */
+  find(key: Buffer | string): Source | undefined {
     const digest = sha256(key);
     let found: Source | undefined;
     // Visit every source and compare fixed-length digests so timing reveals neither key nor position.
     for (const s of this.sources) {
       if (timingSafeEqual(digest, s.keyDigest) && !found) found = s;
     }
-    if (!found) return { ok: false, message: Messages.invalidWriteKey };
-    if (found.disabled) return { ok: false, message: Messages.sourceDisabled };
-    return { ok: true, source: found };
+    return found;
   }
 }

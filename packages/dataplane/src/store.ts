@@ -4,6 +4,7 @@ import type { EventQuery } from './query.js';
 import { ROW_COLUMNS, type RawRow } from './rows.js';
 import { applyPragmas, bucketOf, type Synchronous } from './schema.js';
 import { WriterClient } from './writer-client.js';
+import { violationClause } from './tracking-plan.js';
 
 export type { Synchronous } from './schema.js';
 
@@ -140,6 +141,11 @@ export class EventStore {
         clauses.push(`${column} = ?`);
         params.push(v);
       }
+    }
+    if (q.violation) {
+      const c = violationClause(q.violation);
+      clauses.push(c.sql);
+      params.push(...c.params);
     }
     if (q.sinceId !== undefined) {
       clauses.push('id > ?');

@@ -73,8 +73,12 @@ test('a broken config file or a key with ":" is refused at start', async () => {
 
 test('the flags of rudder dev and npm start map onto options; RUDDER_PORT / RUDDER_DB fill in for missing flags', () => {
   assert.deepEqual(parseDataPlaneArgs(['--port', '0', '--db', 'x.db', '--write-key', 'k1', '--write-key', 'k2', '--quiet', '--max-request-bytes', '5000']), {
-    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: 5000, quiet: true,
+    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: 5000,
+    allowedHosts: undefined, readToken: undefined, quiet: true,
   });
+  const reads = parseDataPlaneArgs(['--allowed-host', 'dev.test', '--allowed-host', 'box.lan', '--read-token', 't0k']);
+  assert.deepEqual([reads.allowedHosts, reads.readToken], [['dev.test', 'box.lan'], 't0k']);
+  assert.equal(parseDataPlaneArgs(['--no-read-token']).readToken, false);
   const env = { RUDDER_PORT: '9191', RUDDER_DB: '/tmp/env.db' };
   assert.equal(parseDataPlaneArgs([], env).port, 9191);
   assert.equal(parseDataPlaneArgs([], env).dbPath, '/tmp/env.db');

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -64,3 +65,36 @@ export const track = (extra: Record<string, unknown> = {}) => ({
   properties: { revenue: 19.99 },
   ...extra,
 });
+
+export interface RawReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** One request with exactly these headers (fetch would not let a test choose `Host`). */
+export function raw(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    // A fresh connection each time: a reused keep-alive socket the server just closed would fail the test, not the server.
+    const req = request(`${url}${path}`, { method, headers, timeout: 10_000, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      // A stream never ends by itself: its status and headers are all we need.
+      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+        res.destroy();
+        return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0) });
+      }
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -88,3 +88,19 @@ test('the live page shows stored and new events, as text, filterable, with JSON 
   assert.deepEqual(await visibleNames(), ['Order Refunded', 'Order Completed']);
   assert.equal(await rowCount(), 6);
 });
+
+test('each row shows the channel (web/server) and the library that sent it', async () => {
+  const web = { anonymousId: 'browser-1', event: 'From Web', channel: 'web', context: { library: { name: 'RudderLabs JavaScript SDK', version: '3.34.1' } } };
+  const server = { userId: 'backend-1', event: 'From Server', channel: 'server', context: { library: { name: 'rudderanalytics' } } };
+  assert.equal((await post(dp, '/v1/track', web)).status, 200);
+  assert.equal((await post(dp, '/v1/track', server)).status, 200);
+  await page.fill('#filter-event', 'from ');
+  await page.waitForFunction(() => document.querySelectorAll('#events tr:not([hidden])').length === 2);
+  const cells = await page.$$eval('#events tr:not([hidden])', (rows) =>
+    rows.map((r) => [2, 5, 6].map((i) => (r.children[i] as HTMLElement).textContent)),
+  );
+  assert.deepEqual(cells, [
+    ['From Server', 'server', 'rudderanalytics'],
+    ['From Web', 'web', 'RudderLabs JavaScript SDK 3.34.1'],
+  ]);
+});

@@ -10,6 +10,7 @@ import { ClosedError, ConfigError, DeliveryError, DroppedError } from './errors.
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
 import type { Journal } from './journal.js';
+import { isFiltered, resolvePlugins, type FilteredInfo, type PluginError, type PluginInput } from './middleware.js';
 import type { QueuedEvent } from './queue.js';
 import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
@@ -38,6 +39,8 @@ export interface Stats {
   dropped: number;
   /** Left in the durable store by `close()` running out of time: delivered after the next start. */
   persisted: number;
+  /** Only with `plugins`: events a plugin dropped at the call, before being accepted (not part of `accepted`). */
+  filtered?: number;
 }
 
 /** Payload of `'delivered'`. */
@@ -60,6 +63,10 @@ export interface ClientEvents {
   dropped: DroppedError;
   /** A call delivered as given although it is probably a mistake (emitted during the call, for each one). */
   warning: CallWarning;
+  /** An event a plugin dropped, with its reason and details (e.g. tracking-plan violations). */
+  filtered: FilteredInfo;
+  /** A plugin failed on an event; the event went on without that plugin's change. */
+  pluginError: PluginError;
 }
 
 /** Options of `RudderAnalytics.load`, plus the storage seam. */
@@ -69,6 +76,8 @@ export interface LoadOptions extends ClientOptions {
    * `rudderanalytics/node`, `RedisStore` from `rudderanalytics/redis`). Default: none, events wait in memory only.
    */
   storage?: Journal;
+  /** Ordered middleware that sees each event before it is serialized (see the README, "Plugins"). */
+  plugins?: PluginInput[];
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -88,7 +97,7 @@ export class RudderAnalytics {
   private readonly dispatcher: Dispatcher;
   private readonly emitter: Emitter<ClientEvents>;
   private readonly env: PrepareEnv;
-  private readonly counters = { accepted: 0, replayed: 0, delivered: 0, retried: 0, failed: 0, dropped: 0, persisted: 0 };
+  private readonly counters: Omit<Stats, 'queued' | 'inFlight'> = { accepted: 0, replayed: 0, delivered: 0, retried: 0, failed: 0, dropped: 0, persisted: 0 };
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastDropLog = 0;
@@ -121,6 +130,20 @@ export class RudderAnalytics {
       strict: this.options.strict,
       warn: (warning) => this.reportWarning(warning),
     };
+    const plugins = resolvePlugins(options?.plugins);
+    if (plugins.length > 0) {
+      this.counters.filtered = 0;
+      this.env.plugins = {
+        list: plugins,
+        reports: {
+          filtered: (info) => {
+            this.counters.filtered = (this.counters.filtered ?? 0) + 1;
+            this.emitter.emit('filtered', info);
+          },
+          error: (error) => (this.emitter.has('pluginError') ? this.emitter.emit('pluginError', error) : log.error?.(error.message)),
+        },
+      };
+    }
     this.journal = checkStorage(options?.storage);
     this.dispatcher = new Dispatcher(
       `${url.href.replace(/\/+$/, '')}/v1/batch`,
@@ -169,11 +192,11 @@ export class RudderAnalytics {
     let events: QueuedEvent[];
     try {
       this.assertOpen();
-      events = prepareSendable(message, this.env);
+      events = prepareSendable(message, this.env).filter((e): e is QueuedEvent => !isFiltered(e));
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.options.enable) return Promise.resolve();
+    if (!this.options.enable || events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       let pending = events.length;
       let failure: Error | undefined;
@@ -250,13 +273,13 @@ export class RudderAnalytics {
     return this.closing;
   }
 
-  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'warning'`. Returns a function that unsubscribes. */
-  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+  /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'`. Returns a function that unsubscribes. */
+  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     return this.emitter.on(name, listener);
   }
 
   /** Removes a listener added with `on`. */
-  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
+  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
     this.emitter.off(name, listener);
   }
 
@@ -268,6 +291,7 @@ export class RudderAnalytics {
   private call(call: unknown, type: EventType): string {
     this.assertOpen();
     const event = prepareCall(call, type, this.env);
+    if (isFiltered(event)) return event.filtered.messageId;
     if (this.options.enable) {
       const refused = this.enqueue([event]);
       if (refused) throw refused;

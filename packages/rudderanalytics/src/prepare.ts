@@ -6,6 +6,7 @@ import { batchDefaultsOf, withBatchDefaults } from './batch.js';
 import { encodeEvent, wireBytes } from './encode.js';
 import { enrich, type EnrichEnv } from './enrich.js';
 import { ValidationError } from './errors.js';
+import { isFiltered, runPlugins, type Filtered, type OutgoingEvent, type Plugin, type PluginReports } from './middleware.js';
 import { findUnserializable } from './serializable.js';
 import { wireTimestamp } from './time.js';
 import { EVENT_TYPES, isPlainObject, validateCall, type ValidateEnv } from './validate.js';
@@ -14,17 +15,22 @@ import type { EventType } from './types.js';
 
 export interface PrepareEnv extends EnrichEnv, ValidateEnv {
   maxMessageBytes: number;
+  /** The `plugins` option: run between enrichment and serialization. */
+  plugins?: { list: readonly Plugin[]; reports: PluginReports };
 }
 
 /**
- * One call, ready to queue. `type` is fixed for a typed call; undefined reads it from the call (send()).
- * `at` and `index` locate a batch item in errors.
+ * One call, ready to queue, or what a plugin dropped. `type` is fixed for a typed call; undefined
+ * reads it from the call (send()). `at` and `index` locate a batch item in errors.
  */
-export function prepareCall(call: unknown, type: EventType | undefined, env: PrepareEnv, at = '', index?: number): QueuedEvent {
+export function prepareCall(call: unknown, type: EventType | undefined, env: PrepareEnv, at = '', index?: number): QueuedEvent | Filtered {
   validateCall(call, type, env, at, index);
+  const enriched = enrich(call as Record<string, unknown>, type, env);
+  const event = env.plugins ? runPlugins(env.plugins.list, enriched as OutgoingEvent, env.plugins.reports) : enriched;
+  if (isFiltered(event)) return event;
   let encoded;
   try {
-    encoded = encodeEvent(enrich(call as Record<string, unknown>, type, env));
+    encoded = encodeEvent(event);
   } catch (error) {
     // Validation walked every value; this is a last guard (a getter that changes its answer, say).
     throw new ValidationError(at ? at.slice(0, -1) : 'message', `could not be serialized: ${error instanceof Error ? error.message : String(error)}`, index);
@@ -37,14 +43,14 @@ export function prepareCall(call: unknown, type: EventType | undefined, env: Pre
 }
 
 /** `send()`'s argument: one tagged call, or a batch whose items are all checked before any is queued. */
-export function prepareSendable(message: unknown, env: PrepareEnv): QueuedEvent[] {
+export function prepareSendable(message: unknown, env: PrepareEnv): Array<QueuedEvent | Filtered> {
   if (!isPlainObject(message)) throw new ValidationError('message', 'must be a plain object');
   if (message.type === 'batch') return prepareBatch(message, env);
   return [prepareItem(message, env)];
 }
 
 /** A call whose type is its own `type` field: one of the six is checked as such; any other is sent as given. */
-function prepareItem(call: Record<string, unknown>, env: PrepareEnv, at = '', index?: number): QueuedEvent {
+function prepareItem(call: Record<string, unknown>, env: PrepareEnv, at = '', index?: number): QueuedEvent | Filtered {
   const type = call.type;
   if (typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type)) return prepareCall(call, type as EventType, env, at, index);
   if (!env.strict) {
@@ -58,7 +64,7 @@ function prepareItem(call: Record<string, unknown>, env: PrepareEnv, at = '', in
 // Fields of a batch call; the gateway reads only `batch`, and a send time is the SDK's own.
 const BATCH_FIELDS = new Set(['type', 'batch', 'context', 'integrations', 'originalTimestamp', 'sentAt']);
 
-function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): QueuedEvent[] {
+function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): Array<QueuedEvent | Filtered> {
   const note = (field: string, rule: string): void => {
     if (env.strict) throw new ValidationError(field, `${rule} (refused: strict mode)`);
     env.warn({ field, rule });

@@ -4,6 +4,7 @@ import { LOCAL_DATA_PLANE_URL } from '../config.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { devHelp } from '../help.js';
 import { maskKey, stderr, stdout } from '../output.js';
+import { sdkSnippets } from '../snippets.js';
 
 export async function runDev(argv: string[]): Promise<number> {
   const { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE, DEV_WRITE_KEY, startDataPlane } = await import('@rudderanalytics/dataplane');
@@ -29,16 +30,19 @@ export async function runDev(argv: string[]): Promise<number> {
       error: (m) => stderr.write(`${m}\n`),
     },
   });
-  if (!options.quiet) stdout.write(`${readyText(dp, DEV_WRITE_KEY)}Press Ctrl-C to stop.\n`);
 
-  await new Promise<void>((resolve) => {
+  // Listening before the banner: whoever reads "Press Ctrl-C" may signal at once.
+  const stopped = new Promise<void>((resolve) => {
+    // The listeners stay for the whole run: removing the last one would give a signal that is still
+    // being delivered its default action (the process dies mid-close). A second Ctrl-C means "now".
+    let closing = false;
     const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      if (closing) {
+        if (signal === 'SIGINT') process.exit(130);
+        return;
+      }
+      closing = true;
       if (!options.quiet) stdout.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: closing the data plane…\n`);
-      // A second signal while closing means "now". Armed on the next turn: Deno also hands the signal
-      // being handled to listeners added while it is dispatched.
-      setTimeout(() => process.once('SIGINT', () => process.exit(130)), 0);
       dp.close().then(resolve, (error: unknown) => {
         stderr.write(`error while closing: ${(error as Error).message}\n`);
         resolve();
@@ -47,6 +51,11 @@ export async function runDev(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  if (!options.quiet) {
+    const snippets = sdkSnippets(dp.url, dp.writeKey === DEV_WRITE_KEY ? dp.writeKey : undefined);
+    stdout.write(`${readyText(dp, DEV_WRITE_KEY)}${snippets}Press Ctrl-C to stop.\n`);
+  }
+  await stopped;
   if (!options.quiet) stdout.write('stopped.\n');
   return EXIT_OK;
 }

@@ -1,7 +1,7 @@
 /**
  * Dead letters: events that can never be delivered, kept with the reason instead of vanishing.
  * A record is one JSON line, `{"reason","status","message","failedAt","event"}`, where `event` is the
- * call as the SDK accepts it again (the fields the SDK adds at send time are removed), so a file of
+ * call as the SDK accepts it again (only `sentAt`, stamped at every send, is removed), so a file of
  * them can be replayed through the SDK or with `rudder send`.
  */
 import { createReadStream } from 'node:fs';
@@ -31,16 +31,14 @@ export function deadLetterCause(failure: DeliveryError | DroppedError): DeadLett
   return failure instanceof DroppedError ? { reason: 'queue_full' } : failure;
 }
 
-/** The stored wire event (`QueuedEvent.json`) as a call: `channel` and `context.library` are the SDK's to add. */
+/**
+ * The stored wire event (`QueuedEvent.json`) as a call. Only `sentAt` goes (it is stamped anew at every
+ * send); `channel` and `context.library` stay, since the SDK sets them only when absent: a replay sends
+ * the event as it was first accepted, with the library that produced it.
+ */
 export function replayableEvent(json: string): Record<string, unknown> {
   const event = JSON.parse(json) as Record<string, unknown>;
   delete event.sentAt;
-  delete event.channel;
-  const context = event.context as Record<string, unknown> | undefined;
-  if (context && typeof context === 'object') {
-    delete context.library;
-    if (Object.keys(context).length === 0) delete event.context;
-  }
   return event;
 }
 

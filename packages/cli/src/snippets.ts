@@ -1,0 +1,20 @@
+/**
+ * What `rudder dev` prints for pasting into an app: the server SDK and the browser SDK, both pointed at the
+ * running data plane. The browser SDK also fetches its source config from it (`configUrl`), which the data
+ * plane answers the way the control plane would.
+ */
+export function sdkSnippets(url: string, writeKey: string | undefined): string {
+  // Only the public dev key is ever printed; a configured key stays a placeholder.
+  const key = JSON.stringify(writeKey ?? '<your write key>');
+  const at = JSON.stringify(url);
+  return `
+Server (rudderanalytics):
+  import { RudderAnalytics } from 'rudderanalytics';
+  const analytics = RudderAnalytics.load(${key}, ${at});
+
+Browser (@rudderstack/analytics-js 3.x):
+  import { RudderAnalytics } from '@rudderstack/analytics-js';
+  const analytics = new RudderAnalytics();
+  analytics.load(${key}, ${at}, { configUrl: ${at} });
+`;
+}

@@ -1,0 +1,111 @@
+// The same plan checked at run time (ajv) and ahead of time (standalone code, bundled): identical
+// verdicts and annotated messages on a property-based corpus of generated events.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import fc from 'fast-check';
+import { compilePlan, createCompiledValidator, createValidator, loadPlan, type JsonObject, type TrackingPlan, type TrackingPlanConfig } from '../src/index.js';
+import { bundleCompiled, importBundled } from './compiled.js';
+import { fixture } from './fixtures.js';
+
+const transformerPlans = { ...fixture('transformer-event-validation.json').plans, ...fixture('transformer-tracking-plan.json').plans };
+const extraPlan = {
+  id: 'tp_formats', version: 4, events: [
+    { name: 'Order Completed', eventType: 'track', rules: {
+      $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['properties'],
+      properties: { properties: { type: 'object', required: ['order_id', 'total'], additionalProperties: false, properties: {
+        order_id: { type: 'string', pattern: '^o-' }, total: { type: 'number', minimum: 0, exclusiveMaximum: false, maximum: 1000 },
+        email: { type: 'string', format: 'email' }, at: { type: 'string', format: 'date-time' },
+        items: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }, coupon: { type: ['string', 'null'], maxLength: 5 },
+      } } },
+    } },
+    { name: '', eventType: 'identify', rules: { type: 'object', properties: { traits: { type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' }, age: { type: 'integer', multipleOf: 1 } } } } } },
+    { name: '', eventType: 'page', rules: { type: 'object', properties: { properties: { type: 'object', unevaluatedProperties: false, properties: { path: { type: 'string' } } } } } },
+    { name: 'Broken', eventType: 'track', rules: { type: 'object', properties: { properties: { type: 'nonsense' } } } },
+  ],
+};
+
+const config: TrackingPlanConfig = {
+  global: { allowUnplannedEvents: 'false', unplannedProperties: 'forward', anyOtherViolation: 'drop', ajvOptions: {} },
+  track: { unplannedProperties: 'drop' },
+};
+
+const plans: Array<[string, TrackingPlan]> = [
+  ...Object.entries(transformerPlans).map(([name, doc]) => [name, loadPlan(doc, { id: name })] as [string, TrackingPlan]),
+  ['formats', loadPlan(extraPlan)],
+];
+
+const cleanups: Array<() => void> = [];
+after(() => cleanups.forEach((c) => c()));
+
+function propertyNames(plan: TrackingPlan): string[] {
+  const names = new Set<string>(['extra', 'props', 'dateString']);
+  const walk = (s: unknown) => {
+    if (!s || typeof s !== 'object') return;
+    for (const [k, v] of Object.entries(s)) {
+      if ((k === 'properties' || k === 'then') && v && typeof v === 'object') Object.keys(v).forEach((n) => n !== 'properties' && names.add(n));
+      if (k === 'required' && Array.isArray(v)) v.forEach((n) => names.add(String(n)));
+      walk(v);
+    }
+  };
+  plan.events.forEach((e) => walk(e.schema));
+  return [...names];
+}
+
+const value = fc.oneof(
+  fc.string({ maxLength: 8 }), fc.constantFrom('o-1', 'apple', 'banana', 'ABC', 'a@b.co', '2020-06-08T01:00:00Z', '2020-06-08', ''),
+  fc.integer({ min: -5, max: 2000 }), fc.double({ noNaN: true, min: -10, max: 10 }), fc.constantFrom(2, 2.3, 4.99),
+  fc.boolean(), fc.constant(null), fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer({ max: 3 })), { maxLength: 4 }),
+  fc.dictionary(fc.constantFrom('name', 'x'), fc.string({ maxLength: 3 }), { maxKeys: 2 }),
+);
+
+function messageArbitrary(plan: TrackingPlan): fc.Arbitrary<JsonObject> {
+  const names = propertyNames(plan);
+  const bag = fc.dictionary(fc.constantFrom(...names), value, { maxKeys: 7 });
+  const eventNames = [...new Set(plan.events.map((e) => e.name).filter((n) => typeof n === 'string' && n !== '')), 'Unknown Event'];
+  return fc.record(
+    {
+      type: fc.constantFrom('track', 'track', 'track', 'identify', 'page', 'screen', 'group', 'alias'),
+      event: fc.constantFrom(...eventNames),
+      properties: fc.oneof(bag, fc.constant('not an object')),
+      traits: bag,
+      context: fc.oneof(fc.constant(undefined), fc.record({ ip: fc.constant('14.5.67.21') }), fc.constant('str')),
+    },
+    { requiredKeys: ['type', 'event'] },
+  ) as fc.Arbitrary<JsonObject>;
+}
+
+for (const [name, plan] of plans) {
+  test(`run time and ahead of time agree: ${name}`, async () => {
+    const runtime = createValidator(plan, { config });
+    const { module, cleanup } = await importBundled(await bundleCompiled(compilePlan(plan, { config })));
+    cleanups.push(cleanup);
+    const compiled = createCompiledValidator(module);
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(messageArbitrary(plan), (message) => {
+        const a = runtime.apply(message);
+        const b = compiled.apply(message);
+        a.verdict.violationErrors.forEach((v) => seen.add(v.type));
+        if (a.verdict.dropEvent) seen.add('drop');
+        assert.deepEqual(b, a);
+      }),
+      { numRuns: 400, seed: 11 },
+    );
+    // The corpus must reach violations, or agreeing would prove little.
+    assert.ok(seen.has('Unplanned-Event') && seen.has('drop') && seen.size >= 3, `violations seen: ${[...seen]}`);
+  });
+}
+
+test('a schema that does not compile is kept as its error and never drops', async () => {
+  const source = compilePlan(loadPlan(extraPlan), { config });
+  assert.match(source, /"\[\\"track\\",\\"Broken\\"\]": \{ error:/);
+  const { module, cleanup } = await importBundled(await bundleCompiled(source));
+  cleanups.push(cleanup);
+  const verdict = createCompiledValidator(module).check({ type: 'track', event: 'Broken', properties: {} });
+  assert.deepEqual([verdict.dropEvent, verdict.validated], [false, false]);
+});
+
+test('the compiled module holds no code generation', async () => {
+  const bundled = await bundleCompiled(compilePlan(loadPlan(extraPlan), { config }));
+  assert.doesNotMatch(bundled, /new Function|\beval\(/);
+});
