@@ -12,9 +12,6 @@ import { LIBRARY } from './version.js';
 import type { EventType, Integrations } from './types.js';
 
 const ALL: Integrations = Object.freeze({ All: true });
-// One context for every event that brings none: serialized per event anyway, so a fresh object per call
-// would only be garbage.
-const LIBRARY_CONTEXT = Object.freeze({ library: LIBRARY });
 
 export interface EnrichEnv {
   /** The current time, ISO 8601 with ms. */
@@ -54,7 +51,7 @@ export function enrich(call: Record<string, unknown>, type: EventType | undefine
     }
   }
   if (event.messageId === undefined) event.messageId = env.uuid();
-  if (event.context === undefined) event.context = LIBRARY_CONTEXT;
+  if (event.context === undefined) event.context = { library: LIBRARY }; // fresh: plugins may add to an event's context
   if (event.integrations === undefined) event.integrations = ALL;
   if (event.originalTimestamp === undefined) event.originalTimestamp = env.now();
   if (event.channel === undefined) event.channel = 'server';
