@@ -51,7 +51,7 @@ export function enrich(call: Record<string, unknown>, type: EventType | undefine
     }
   }
   if (event.messageId === undefined) event.messageId = env.uuid();
-  if (event.context === undefined) event.context = { library: LIBRARY }; // fresh: plugins may add to an event's context
+  if (event.context === undefined) event.context = { library: LIBRARY };
   if (event.integrations === undefined) event.integrations = ALL;
   if (event.originalTimestamp === undefined) event.originalTimestamp = env.now();
   if (event.channel === undefined) event.channel = 'server';
