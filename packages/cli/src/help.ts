@@ -34,6 +34,8 @@ Commands:
   send [FILE…|-]                           stream JSON Lines (or a JSON array) of calls
   dev                                      run a local data plane (SQLite, live page)
   events                                   list or follow what the local data plane stored
+  plan validate|coverage|draft|diff        check events against a tracking plan, offline
+  typegen --plan PLAN --out FILE           typed calls (TypeScript) from a tracking plan; --check for CI
 
 Run 'rudder <command> --help' for a command's flags and examples.
 

@@ -14,6 +14,11 @@ export interface ReplayIntake {
   readonly backlog: number;
 }
 
+/**
+ * A durable store, as the client sees it: it journals what was accepted, hears how each delivery ended,
+ * and hands back what an earlier run or a dead process left undelivered. `FileStore` and `RedisStore`
+ * implement it; the dispatcher alone decides what is sent or dropped.
+ */
 export interface Journal {
   /**
    * Called once by the client. Hands every event the journal holds undelivered to `intake` (now or

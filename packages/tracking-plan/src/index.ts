@@ -29,3 +29,7 @@ export { diffPlans } from './diff.js';
 export type { BreakingChange, BreakingKind } from './diff.js';
 export { trackingPlanPlugin, TrackingPlanViolationError } from './plugin.js';
 export type { TrackingPlanPluginOptions, ViolationPolicy, TrackingPlanDropDetails } from './plugin.js';
+export { generateClient, isUpToDate, planHash } from './typegen/index.js';
+export type { TypegenOptions } from './typegen/index.js';
+export { compiledPlanPlugin, reportingValidator } from './violation-plugin.js';
+export type { CompiledPlanPluginOptions, ViolationReport } from './violation-plugin.js';

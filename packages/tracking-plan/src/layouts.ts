@@ -77,7 +77,8 @@ function fromLegacy(doc: JsonObject, layout: PlanLayout): TrackingPlan {
   if (Array.isArray(rules.events)) {
     for (const e of rules.events.filter(isObject)) {
       events.push({
-        eventType: 'track',
+        // RudderStack's v2 API (what RudderTyper 2 pulls) lists every event type here, each with its eventType.
+        eventType: typeof e.eventType === 'string' ? e.eventType : 'track',
         name: e.name as string,
         schema: schemaOf(e.rules),
         ...(typeof e.id === 'string' ? { id: e.id } : {}),

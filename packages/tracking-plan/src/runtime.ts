@@ -47,3 +47,7 @@ export type { JsonObject, Verdict, Violation, ViolationType, TrackingPlanConfig 
 export { annotate } from './annotate.js';
 export { trackingPlanPlugin, TrackingPlanViolationError } from './plugin.js';
 export type { TrackingPlanPluginOptions, ViolationPolicy } from './plugin.js';
+export { compiledPlanPlugin, reportingValidator } from './violation-plugin.js';
+export type { CompiledPlanPluginOptions, ViolationReport } from './violation-plugin.js';
+export type { ContextViolation } from './annotate.js';
+export type { SchemaCheck } from './types.js';

@@ -23,17 +23,19 @@ export interface CompileOptions {
 }
 
 /** Deep imports need their file extension under Node's ESM resolution; bundlers accept it too. */
-function importPath(id: string): string {
+export function importPath(id: string): string {
   return /\.[cm]?js$/.test(id) ? id : `${id}.js`;
 }
 
-interface Compiled {
+/** One planned event's standalone validator source (CommonJS), or why its schema does not compile. */
+export interface Compiled {
   key: string;
   code?: string;
   error?: string;
 }
 
-function compileEvents(plan: TrackingPlan, config: TrackingPlanConfig): Compiled[] {
+/** The standalone validators of a plan's events, first event per lookup key, in plan order. */
+export function compileEvents(plan: TrackingPlan, config: TrackingPlanConfig): Compiled[] {
   const out: Compiled[] = [];
   const seen = new Set<string>();
   for (const event of plan.events) {
@@ -54,6 +56,14 @@ function compileEvents(plan: TrackingPlan, config: TrackingPlanConfig): Compiled
   return out;
 }
 
+/** Turns the code's `require(id)` calls into `__require(id)`, collecting each id with a local import name in `imports`. */
+export function hoistRequires(code: string, imports: Map<string, string>): string {
+  return code.replace(/require\("([^"]+)"\)/g, (_m, id: string) => {
+    if (!imports.has(id)) imports.set(id, `__dep${imports.size}`);
+    return `__require(${JSON.stringify(id)})`;
+  });
+}
+
 /**
  * Compiles a plan (and the versions a message may pin) into the source of an ES module exporting
  * `plans` and `config`. A schema that does not compile is kept as its error: such events are never
@@ -72,10 +82,7 @@ export function compilePlan(plan: TrackingPlan, options: CompileOptions = {}): s
         entries.push(`${JSON.stringify(c.key)}: { error: ${JSON.stringify(c.error)} }`);
         continue;
       }
-      const code = c.code!.replace(/require\("([^"]+)"\)/g, (_m, id: string) => {
-        if (!imports.has(id)) imports.set(id, `__dep${imports.size}`);
-        return `__require(${JSON.stringify(id)})`;
-      });
+      const code = hoistRequires(c.code!, imports);
       const name = `check${n++}`;
       body.push(`const ${name} = (() => { const module = { exports: {} }; ${code}\nreturn module.exports; })();`);
       entries.push(`${JSON.stringify(c.key)}: ${name}`);

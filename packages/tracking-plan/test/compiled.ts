@@ -16,16 +16,17 @@ export function bundleCompiled(planSource: string): Promise<string> {
 
 /**
  * Bundles `entry` (ES module source) as wrangler would, where `import … from 'virtual:compiled-plan'`
- * is `planSource` (what compilePlan() produced). Packages resolve from `resolveDir`.
+ * is `planSource` (what compilePlan() produced, or a TypeScript module such as a generated client with
+ * `planLoader: 'ts'`). Packages resolve from `resolveDir`.
  */
-export async function bundleWithPlan(entry: string, planSource: string, resolveDir = PACKAGE_DIR): Promise<string> {
+export async function bundleWithPlan(entry: string, planSource: string, resolveDir = PACKAGE_DIR, planLoader: 'js' | 'ts' = 'js'): Promise<string> {
   const result = await build({
     stdin: { contents: entry, resolveDir, sourcefile: 'entry.mjs', loader: 'js' },
     plugins: [{
       name: 'compiled-plan',
       setup(b) {
         b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'compiled-plan', namespace: 'compiled-plan' }));
-        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: 'js' }));
+        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: planLoader }));
       },
     }],
     ...WRANGLER_BUILD,

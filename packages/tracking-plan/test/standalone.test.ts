@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { compilePlan, createCompiledValidator, createValidator, loadPlan, type JsonObject, type TrackingPlan, type TrackingPlanConfig } from '../src/index.js';
+import { compilePlan, createCompiledValidator, createValidator, loadPlan, type TrackingPlan, type TrackingPlanConfig } from '../src/index.js';
 import { bundleCompiled, importBundled } from './compiled.js';
+import { messageArbitrary } from './corpus.js';
 import { fixture } from './fixtures.js';
 
 const transformerPlans = { ...fixture('transformer-event-validation.json').plans, ...fixture('transformer-tracking-plan.json').plans };
@@ -36,43 +37,6 @@ const plans: Array<[string, TrackingPlan]> = [
 
 const cleanups: Array<() => void> = [];
 after(() => cleanups.forEach((c) => c()));
-
-function propertyNames(plan: TrackingPlan): string[] {
-  const names = new Set<string>(['extra', 'props', 'dateString']);
-  const walk = (s: unknown) => {
-    if (!s || typeof s !== 'object') return;
-    for (const [k, v] of Object.entries(s)) {
-      if ((k === 'properties' || k === 'then') && v && typeof v === 'object') Object.keys(v).forEach((n) => n !== 'properties' && names.add(n));
-      if (k === 'required' && Array.isArray(v)) v.forEach((n) => names.add(String(n)));
-      walk(v);
-    }
-  };
-  plan.events.forEach((e) => walk(e.schema));
-  return [...names];
-}
-
-const value = fc.oneof(
-  fc.string({ maxLength: 8 }), fc.constantFrom('o-1', 'apple', 'banana', 'ABC', 'a@b.co', '2020-06-08T01:00:00Z', '2020-06-08', ''),
-  fc.integer({ min: -5, max: 2000 }), fc.double({ noNaN: true, min: -10, max: 10 }), fc.constantFrom(2, 2.3, 4.99),
-  fc.boolean(), fc.constant(null), fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer({ max: 3 })), { maxLength: 4 }),
-  fc.dictionary(fc.constantFrom('name', 'x'), fc.string({ maxLength: 3 }), { maxKeys: 2 }),
-);
-
-function messageArbitrary(plan: TrackingPlan): fc.Arbitrary<JsonObject> {
-  const names = propertyNames(plan);
-  const bag = fc.dictionary(fc.constantFrom(...names), value, { maxKeys: 7 });
-  const eventNames = [...new Set(plan.events.map((e) => e.name).filter((n) => typeof n === 'string' && n !== '')), 'Unknown Event'];
-  return fc.record(
-    {
-      type: fc.constantFrom('track', 'track', 'track', 'identify', 'page', 'screen', 'group', 'alias'),
-      event: fc.constantFrom(...eventNames),
-      properties: fc.oneof(bag, fc.constant('not an object')),
-      traits: bag,
-      context: fc.oneof(fc.constant(undefined), fc.record({ ip: fc.constant('14.5.67.21') }), fc.constant('str')),
-    },
-    { requiredKeys: ['type', 'event'] },
-  ) as fc.Arbitrary<JsonObject>;
-}
 
 for (const [name, plan] of plans) {
   test(`run time and ahead of time agree: ${name}`, async () => {
