@@ -27,10 +27,15 @@ interface Batch {
 
 /** What a retry looks like to listeners of `'retry'`. */
 export interface RetryInfo {
+  /** The number of the attempt that failed, counting from 1. */
   attempt: number;
+  /** The wait before the next attempt, in milliseconds. */
   delayMs: number;
+  /** The HTTP status of the failed attempt, if a response was received. */
   status?: number;
+  /** The error of the failed attempt, when no response was received. */
   error?: unknown;
+  /** The ids of the events being retried. */
   messageIds: string[];
 }
 
