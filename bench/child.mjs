@@ -26,6 +26,7 @@ let peakSampled = process.memoryUsage.rss();
 let peakHeapUsed = 0;
 let peakHeapTotal = 0;
 let peakExternal = 0;
+let peakArrayBuffers = 0;
 let tick = 0;
 const sampler = setInterval(() => {
   const r = process.memoryUsage.rss();
@@ -36,10 +37,18 @@ const sampler = setInterval(() => {
     if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
     if (m.heapTotal > peakHeapTotal) peakHeapTotal = m.heapTotal;
     if (m.external > peakExternal) peakExternal = m.external;
+    if (m.arrayBuffers > peakArrayBuffers) peakArrayBuffers = m.arrayBuffers;
   }
 }, 10);
 let maxDepth = 0;
 
+// heap in use before the first call (after a full GC, with --expose-gc): what "back to baseline" means
+const fullGc = () => {
+  globalThis.gc();
+  globalThis.gc();
+  return process.memoryUsage().heapUsed / 1048576;
+};
+const heapBeforeMB = typeof globalThis.gc === 'function' ? fullGc() : null;
 const hr = process.hrtime.bigint;
 const yieldNow = () => new Promise(setImmediate);
 const sleep1 = () => new Promise((r) => setTimeout(r, 1));
@@ -78,12 +87,7 @@ clearInterval(sampler);
 const ru = process.resourceUsage();
 const rssNow = process.memoryUsage.rss();
 // leak check (only with --expose-gc): heap still in use after everything was delivered and a full GC
-let heapAfterGcMB = null;
-if (typeof globalThis.gc === 'function') {
-  globalThis.gc();
-  globalThis.gc();
-  heapAfterGcMB = process.memoryUsage().heapUsed / 1048576;
-}
+const heapAfterGcMB = typeof globalThis.gc === 'function' ? fullGc() : null;
 
 // (after the memory figures were taken: these copies must not count)
 const WARM = Math.min(2000, n >> 2);
@@ -104,9 +108,11 @@ const result = {
   sampledPeakRssBytes: peakSampled,
   maxRssBytes: ru.maxRSS * 1024,
   peakHeapUsedMB: peakHeapUsed / 1048576,
+  heapBeforeMB,
   heapAfterGcMB,
   peakHeapTotalMB: peakHeapTotal / 1048576,
   peakExternalMB: peakExternal / 1048576,
+  peakArrayBuffersMB: peakArrayBuffers / 1048576,
   involuntaryCtxSwitches: ru.involuntaryContextSwitches - ru0.involuntaryContextSwitches,
   voluntaryCtxSwitches: ru.voluntaryContextSwitches - ru0.voluntaryContextSwitches,
   p50us: q(0.5),

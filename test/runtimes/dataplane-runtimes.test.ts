@@ -1,5 +1,5 @@
 /**
- * Issue 16: the data plane and the CLI as a user installs them (the three packed tarballs, offline),
+ * Issue 16: the data plane and the CLI as a user installs them (the packed tarballs, offline),
  * on Node, Bun and Deno. Installing compiles nothing (no native addon); then, on each runtime,
  * `rudder dev` serves on the runtime's built-in SQLite, `rudder track` delivers to it and
  * `rudder events` reads the event back. Node before 22.13 has no built-in SQLite: there `rudder dev`
@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { devBinary, requireBuild, ROOT } from './support/subprocess.js';
 
 const run = promisify(execFile);
-const PACKAGES = ['rudderanalytics', 'dataplane', 'cli'];
+const PACKAGES = ['rudderanalytics', 'dataplane', 'cli', 'tracking-plan'];
 const [major, minor] = process.versions.node.split('.').map(Number);
 const NODE_HAS_SQLITE = major > 22 || (major === 22 && minor >= 13);
 
@@ -34,7 +34,7 @@ before(async () => {
   scratch = join(dir, 'scratch');
   mkdirSync(scratch);
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
-  // --offline: the three packages need nothing from the registry; an optional peer is not installed.
+  // --offline: the packages' own dependencies (ajv, uPlot) come from the npm cache that npm ci filled; an optional peer is not installed.
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', ...tarballs], { cwd: scratch });
   rudder = join(scratch, 'node_modules/@rudderanalytics/cli/bin/rudder.js');
 });

@@ -73,6 +73,7 @@ export interface DataPlane {
   readonly url: string;
   /** The bound port (useful with `port: 0`). */
   readonly port: number;
+  /** The host (interface) the server listens on; default `127.0.0.1`. */
   readonly host: string;
   /** The write key to use: the dev key, or the first enabled configured source when the dev key is off. */
   readonly writeKey: string;
@@ -80,6 +81,7 @@ export interface DataPlane {
   readonly liveUrl: string;
   /** The token remote readers need, or undefined when none is required. */
   readonly readToken: string | undefined;
+  /** Path of the SQLite database file (`:memory:` for an in-memory one); default `./.rudder/dataplane.db`. */
   readonly dbPath: string;
   /** The SQLite implementation storing the events. */
   readonly engine: StorageEngine;

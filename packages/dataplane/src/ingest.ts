@@ -12,15 +12,21 @@ export type RequestType = (typeof SINGLE_TYPES)[number] | 'batch';
 export interface PreparedEvent {
   /** The enriched event, serialized once; this exact text is stored and streamed. */
   json: string;
+  /** The event type (`track`, `identify`, …); null when not a string. */
   type: string | null;
   /** Cleaned identifiers (the ones rudderId is computed from); null when blank. */
   userId: string | null;
+  /** The cleaned `anonymousId`; null when blank. */
   anonymousId: string | null;
   /** `event` for track, else `name` (page, screen). */
   event: string | null;
+  /** The event's `messageId`, trimmed; a random UUID when it had none. */
   messageId: string;
+  /** The event's `originalTimestamp` as sent; null when not a string. */
   originalTimestamp: string | null;
+  /** The event's `sentAt` as sent; null when not a string. */
   sentAt: string | null;
+  /** The event's own `receivedAt`, else when the data plane received it; null when not a string. */
   receivedAt: string | null;
 }
 

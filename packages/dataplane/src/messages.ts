@@ -4,16 +4,27 @@
  * anything tested against this server behaves the same against the real one.
  */
 export const Messages = {
+  /** The body of a successful response. */
   ok: 'ok',
+  /** No write key could be read from the request header. */
   noWriteKey: 'failed to read writekey from header',
+  /** No write key in the query parameters. */
   noWriteKeyInQuery: 'failed to read writekey from query params',
+  /** The write key matches no source. */
   invalidWriteKey: 'invalid write key',
+  /** The write key's source is disabled. */
   sourceDisabled: 'source is disabled',
+  /** The request body could not be read. */
   bodyReadFailed: 'failed to read body from request',
+  /** The request body is over the size limit. */
   tooLarge: 'request size exceeds max limit',
+  /** The request body is not valid JSON. */
   invalidJson: 'invalid json',
+  /** The payload is not a RudderStack event. */
   notRudderEvent: 'event is not a valid rudder event',
+  /** A batch request with no events. */
   emptyBatch: 'empty batch payload',
+  /** An event with neither `anonymousId` nor `userId`. */
   nonIdentifiable: 'request neither has anonymousId nor userId',
 } as const;
 

@@ -3,11 +3,15 @@
  * Equality filters match the stored columns exactly (identifiers are the cleaned ones).
  */
 export interface EventFilter {
+  /** The event type (`track`, `identify`, …). */
   type?: string;
+  /** The cleaned `userId`. */
   userId?: string;
+  /** The cleaned `anonymousId`. */
   anonymousId?: string;
   /** The track event name, or the page/screen name. */
   event?: string;
+  /** The event's `messageId`. */
   messageId?: string;
   /** Source name (from the config file; `dev` for the dev key). */
   source?: string;

@@ -70,7 +70,14 @@ export function insertSql(rows: number): string {
   return `INSERT INTO events (${columns.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
 }
 
+/** SQLite page size of a new database. */
+export const PAGE_BYTES = 16 * 1024;
+
 export function applyPragmas(db: SqlDatabase, synchronous: Synchronous, cacheKiB: number): void {
+  // 16 KiB pages (set before WAL fixes the size; an existing database keeps its own): a row of ~900 bytes
+  // and its five index entries touch fewer pages. The writer's inserts alone took 12-13 instead of
+  // 15-18 ms of CPU per 1000 rows, and the file is 9% smaller (BENCHMARKS.md, data plane section).
+  db.exec(`PRAGMA page_size = ${PAGE_BYTES}`);
   db.exec('PRAGMA journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a crash of this process; FULL also survives power loss.
   db.exec(`PRAGMA synchronous = ${synchronous}`);

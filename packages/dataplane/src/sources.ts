@@ -3,6 +3,7 @@ import { Messages, type Message } from './messages.js';
 
 /** One source as configured: its write key, a display name, and whether it is switched off. */
 export interface SourceConfig {
+  /** The source's write key. */
   writeKey: string;
   /** Shown in stored rows and the live page instead of the key; defaults to `source-<n>`. */
   name?: string;

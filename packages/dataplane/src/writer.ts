@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction, type SqlValue, type StorageEngine } from './engines.js';
-import { applyPragmas, bucketOf, FIELDS_PER_EVENT, insertSql, ROWS_PER_STATEMENT, SCHEMA, type Synchronous } from './schema.js';
+import { applyPragmas, bucketOf, PAGE_BYTES, FIELDS_PER_EVENT, insertSql, ROWS_PER_STATEMENT, SCHEMA, type Synchronous } from './schema.js';
 
 /** What the writer thread is started with. */
 export interface WriterData {
@@ -36,7 +36,8 @@ const db = await openDatabase(engine, dbPath);
 // Enough cache for the hot subtrees of every index (the newest bucket) and the table's right edge.
 applyPragmas(db, synchronous, 32 * 1024);
 // Fewer, larger checkpoints: pages dirtied by consecutive batches are copied back once.
-db.exec('PRAGMA wal_autocheckpoint = 4000');
+// (in pages: ~16 MB of WAL between checkpoints whatever the page size)
+db.exec(`PRAGMA wal_autocheckpoint = ${Math.round((16 * 1024 * 1024) / PAGE_BYTES)}`);
 db.exec(SCHEMA);
 
 // Ids are ours (not SQLite's) so the bucket is known at insert time; `meta` keeps them increasing after clear().

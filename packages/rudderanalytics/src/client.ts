@@ -48,8 +48,11 @@ export interface Stats {
 
 /** Payload of `'delivered'`. */
 export interface DeliveredInfo {
+  /** The ids of the delivered events. */
   messageIds: string[];
+  /** The HTTP status of the response that accepted them. */
   status: number;
+  /** How many attempts the delivery took. */
   attempts: number;
 }
 

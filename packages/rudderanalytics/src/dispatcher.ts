@@ -11,7 +11,7 @@ import { admit } from './overflow.js';
 import { MemoryQueue, type QueuedEvent } from './queue.js';
 import { decide, type Outcome } from './retry.js';
 import { backgroundTimeout } from './timers.js';
-import { post } from './transport.js';
+import { defaultSender, post, type Sender } from './transport.js';
 import type { Journal, ReplayIntake } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -27,10 +27,15 @@ interface Batch {
 
 /** What a retry looks like to listeners of `'retry'`. */
 export interface RetryInfo {
+  /** The number of the attempt that failed, counting from 1. */
   attempt: number;
+  /** The wait before the next attempt, in milliseconds. */
   delayMs: number;
+  /** The HTTP status of the failed attempt, if a response was received. */
   status?: number;
+  /** The error of the failed attempt, when no response was received. */
   error?: unknown;
+  /** The ids of the events being retried. */
   messageIds: string[];
 }
 
@@ -69,6 +74,8 @@ export class Dispatcher {
   private intervalTimer: ReturnType<typeof setTimeout> | undefined;
   private pumpScheduled = false;
   private gzip: boolean;
+  /** How requests travel; resolveOptions() has checked that this runtime has one. */
+  private readonly sender: Sender;
   // A true private field: util.inspect and JSON.stringify of the client never show the credentials.
   readonly #headers: { gzip: Record<string, string>; plain: Record<string, string> };
   readonly #credentials: string;
@@ -81,6 +88,7 @@ export class Dispatcher {
     private readonly journal?: Journal,
   ) {
     this.gzip = options.gzip;
+    this.sender = defaultSender(options.fetch)!;
     const plain = { authorization, 'content-type': 'application/json' };
     this.#headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
     this.#credentials = authorization.replace(/^Basic /, '');
@@ -189,6 +197,7 @@ export class Dispatcher {
     this.active.clear();
     this.takenEvents = 0;
     this.cancel.abort();
+    this.sender.close?.();
     for (let event = this.queue.shift(); event; event = this.queue.shift()) left.push(event);
     const error = dropError('closed', left);
     if (this.journal) this.settleEvents(left, error);
@@ -255,7 +264,7 @@ export class Dispatcher {
     try {
       const body = batchBody(batch.events, new Date(started).toISOString());
       outcome = await post(
-        this.options.fetch,
+        this.sender,
         { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body: gzipped ? await gzip(body) : body },
         this.options.timeoutMs,
         this.cancel.signal,

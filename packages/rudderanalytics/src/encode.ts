@@ -8,6 +8,7 @@ import type { QueuedEvent } from './queue.js';
 
 /** One event, serialized: what the queue holds. */
 export interface EncodedEvent {
+  /** The event's `messageId`. */
   readonly messageId: string;
   /** The event's JSON without `sentAt`; always an object, so it ends with `}`. */
   readonly json: string;

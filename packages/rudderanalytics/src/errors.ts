@@ -19,7 +19,9 @@ export class RudderError extends Error {
  * (a dotted path, `batch[3].userId` for a batch item) and `rule` the rule it broke.
  */
 export class ValidationError extends RudderError {
+  /** What is wrong: a dotted path, e.g. `batch[3].userId`. */
   readonly field: string;
+  /** The rule the field broke. */
   readonly rule: string;
   /** For a batch call: the index of the offending item. */
   readonly index?: number;
@@ -52,6 +54,7 @@ export type FailureReason =
  * and the reason `send()` rejects.
  */
 export class DeliveryError extends RudderError {
+  /** Why the events were not accepted. */
   readonly reason: FailureReason;
   /** The last HTTP status, if a response was received. */
   readonly status?: number;
@@ -78,7 +81,9 @@ export type DropReason = 'queue_full' | 'closed';
 
 /** Events dropped by the overflow policy or by `close()` running out of time. */
 export class DroppedError extends RudderError {
+  /** Why the events were dropped. */
   readonly reason: DropReason;
+  /** The ids of the dropped events. */
   readonly messageIds: string[];
   constructor(reason: DropReason, messageIds: string[]) {
     super(

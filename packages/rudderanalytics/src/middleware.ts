@@ -38,17 +38,25 @@ export type PluginInput = Plugin | ((event: OutgoingEvent) => PluginVerdict | vo
 
 /** Payload of `'filtered'`: an event a plugin dropped. */
 export interface FilteredInfo {
+  /** The name of the plugin that dropped the event. */
   plugin: string;
+  /** The dropped event's `messageId`. */
   messageId: string;
+  /** The dropped event's type. */
   type: OutgoingEvent['type'];
+  /** The reason the plugin gave. */
   reason: string;
+  /** The details the plugin gave, if any. */
   details?: unknown;
 }
 
 /** A plugin threw, returned something that is not a verdict, or an event that cannot be sent. Emitted as `'pluginError'`. */
 export class PluginError extends RudderError {
+  /** The name of the plugin. */
   readonly plugin: string;
+  /** The `messageId` of the event being processed. */
   readonly messageId: string;
+  /** What the plugin threw, if it threw. */
   readonly cause?: unknown;
   constructor(plugin: string, messageId: string, problem: string, cause?: unknown) {
     super('plugin_error', `plugin '${plugin}' on event ${messageId}: ${problem}; the event went on without this plugin's change`);

@@ -2,8 +2,12 @@
  * One HTTP request that settles exactly once, by an absolute deadline, whatever the server does:
  * a stall before the headers or in the middle of the body ends as a timeout, not a hung promise.
  * The response body is always read, so the connection is free for the next request.
+ *
+ * How the bytes travel is a {@link Sender}: `node:http` with a keep-alive agent on Node (http-node.ts),
+ * fetch everywhere else and whenever the caller passes its own `fetch`.
  */
 import { TimeoutError } from './errors.js';
+import { nodeHttpSender } from './http-node.js';
 import type { Outcome } from './retry.js';
 
 export interface Request {
@@ -12,12 +16,55 @@ export interface Request {
   body: string | Uint8Array;
 }
 
+/** A response, read to its end. */
+export interface Answer {
+  status: number;
+  body: string;
+  retryAfter: string | null;
+}
+
+/**
+ * Sends one POST and reads the whole answer; rejects on a network error, and ends (rejecting) when
+ * `signal` aborts. Deadlines and settling once are {@link post}'s job, not the sender's.
+ */
+export interface Sender {
+  send(request: Request, signal: AbortSignal): Promise<Answer>;
+  /** Lets go of kept-alive connections; called once the client is closed. */
+  close?(): void;
+}
+
+/** A sender over a WHATWG fetch. */
+export function fetchSender(fetchFn: typeof fetch): Sender {
+  return {
+    async send(request, signal) {
+      const response = await fetchFn(request.url, {
+        method: 'POST',
+        // Following a redirect would turn the POST into a bodyless GET (301-303) that "succeeds", or send
+        // the write key to another URL. A 3xx is an answer of its own, and decide() rejects it.
+        redirect: 'manual',
+        headers: request.headers,
+        body: request.body as BodyInit,
+        signal,
+      });
+      const body = await response.text();
+      return { status: response.status, body, retryAfter: response.headers.get('retry-after') };
+    },
+  };
+}
+
+/** The caller's fetch when given; else node:http where this is Node, else the global fetch (undefined when there is none). */
+export function defaultSender(given: typeof fetch | undefined): Sender | undefined {
+  if (given) return fetchSender(given);
+  const global = globalThis.fetch?.bind(globalThis) as typeof fetch | undefined;
+  return nodeHttpSender() ?? (global ? fetchSender(global) : undefined);
+}
+
 /**
  * Sends `request` and settles with its outcome by `timeoutMs`, or as soon as `cancel` aborts (then the
  * outcome is an error carrying the signal's reason). Either way the request itself is aborted and no
  * timer is left armed: `close()` giving up must leave nothing that keeps a process alive.
  */
-export async function post(fetchFn: typeof fetch, request: Request, timeoutMs: number, cancel?: AbortSignal): Promise<Outcome> {
+export async function post(sender: Sender, request: Request, timeoutMs: number, cancel?: AbortSignal): Promise<Outcome> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onCancel: (() => void) | undefined;
@@ -33,19 +80,10 @@ export async function post(fetchFn: typeof fetch, request: Request, timeoutMs: n
       else cancel.addEventListener('abort', onCancel, { once: true });
     }
   });
-  const attempt = (async (): Promise<Outcome> => {
-    const response = await fetchFn(request.url, {
-      method: 'POST',
-      // Following a redirect would turn the POST into a bodyless GET (301-303) that "succeeds", or send
-      // the write key to another URL. A 3xx is an answer of its own, and decide() rejects it.
-      redirect: 'manual',
-      headers: request.headers,
-      body: request.body as BodyInit,
-      signal: controller.signal,
-    });
-    const body = await response.text();
-    return { kind: 'response', status: response.status, body: body.trim(), retryAfter: response.headers.get('retry-after') };
-  })().catch((error: unknown): Outcome => ({ kind: 'error', error }));
+  const attempt = sender.send(request, controller.signal).then(
+    (answer): Outcome => ({ kind: 'response', status: answer.status, body: answer.body.trim(), retryAfter: answer.retryAfter }),
+    (error: unknown): Outcome => ({ kind: 'error', error }),
+  );
   try {
     return await Promise.race([attempt, deadline]);
   } finally {

@@ -66,10 +66,15 @@ export type Message =
  * `originalTimestamp` (the batch's is the default for items without one).
  */
 export interface BatchMessage {
+  /** Always `batch`. */
   type: 'batch';
+  /** The calls sent together. */
   batch: Message[];
+  /** Merged under each item's `context`, recursively (the item wins). */
   context?: JsonObject;
+  /** Used by items without their own `integrations`. */
   integrations?: Integrations;
+  /** The default `originalTimestamp` of items without one. */
   originalTimestamp?: Timestamp;
 }
 

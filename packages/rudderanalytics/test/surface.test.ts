@@ -13,6 +13,7 @@ const SURFACE: Record<string, string[]> = {
     'DeliveryError',
     'DroppedError',
     'GATEWAY_MAX_BODY_BYTES',
+    'PluginError',
     'RudderAnalytics',
     'RudderError',
     'TimeoutError',
@@ -43,6 +44,7 @@ test('every error class of the SDK is a RudderError with a stable code of its ow
     new sdk.DroppedError('closed', ['m']),
     new sdk.ClosedError(),
     new sdk.TimeoutError(10),
+    new sdk.PluginError('redact', 'm', 'threw'),
     new StoreLockedError('/tmp/x', 1, '/tmp/x/lock'),
   ];
   for (const error of samples) assert.ok(error instanceof sdk.RudderError, error.name);

@@ -10,9 +10,13 @@ import type { JsonObject, TrackingPlanSettings, Verdict, Violation } from './typ
  * has `type, message, meta, property` in that order, `property` being `""` where the rule names none.
  */
 export interface ContextViolation {
+  /** The violation type. */
   type: string;
+  /** What is wrong, in words. */
   message: string;
+  /** The violation's `meta`, with string values. */
   meta: { [key: string]: string };
+  /** The property the rule names, or `""`. */
   property: string;
 }
 

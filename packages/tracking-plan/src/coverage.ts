@@ -5,26 +5,37 @@ import type { JsonObject, TrackingPlan } from './types.js';
 
 /** An event key with how often it was seen. */
 export interface SeenEvent {
+  /** The event type. */
   eventType: string;
+  /** The event name (`""` for non-track events). */
   name: string;
+  /** How many messages had this key. */
   count: number;
 }
 
 /** One rule (violation type at a schema path) and how many messages broke it. */
 export interface RuleCount {
+  /** The violation type. */
   type: string;
+  /** The event type of the messages. */
   eventType: string;
+  /** The event name of the messages. */
   name: string;
+  /** The JSON Schema path of the rule. */
   schemaPath: string;
+  /** How many messages broke the rule. */
   count: number;
 }
 
 /** What {@link coverage} reports. */
 export interface Coverage {
+  /** How many messages were observed. */
   messages: number;
+  /** Planned event keys no observed message had. */
   plannedNeverSeen: Array<{ eventType: string; name: string }>;
   /** Keys seen that the plan has no schema for (alias is never planned, so it is left out). */
   unplannedSeen: SeenEvent[];
+  /** Violations counted by rule. */
   violationsByRule: RuleCount[];
 }
 

@@ -11,10 +11,15 @@ export type BreakingKind =
 
 /** One breaking change, at a JSON Pointer into the event's message. */
 export interface BreakingChange {
+  /** What kind of breaking change. */
   kind: BreakingKind;
+  /** The event type of the changed event. */
   eventType: string;
+  /** The name of the changed event. */
   name: string;
+  /** JSON Pointer into the event's message. */
   path: string;
+  /** The change, in words. */
   detail: string;
 }
 

@@ -15,7 +15,9 @@ export type Resolver = (eventType: string, eventName: unknown) => Resolved;
 
 /** The plan id and version that annotate a verdict. */
 export interface PlanIdentity {
+  /** The plan id. */
   id: string;
+  /** The plan version. */
   version: number;
 }
 

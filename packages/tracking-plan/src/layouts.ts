@@ -14,6 +14,7 @@ import type { JsonObject, PlanLayout, PlannedEvent, TrackingPlan } from './types
 
 /** Thrown when a document is no tracking plan in any known layout; the message says what was expected. */
 export class PlanFormatError extends Error {
+  /** Always `PlanFormatError`. */
   override name = 'PlanFormatError';
 }
 

@@ -6,7 +6,9 @@ import type { JsonObject, TrackingPlanConfig, Verdict } from './types.js';
 
 /** One version of a plan, ready to check messages. */
 export interface ResolvablePlan {
+  /** The plan id and version. */
   identity: PlanIdentity;
+  /** Finds the check for an event type and name. */
   resolve: Resolver;
 }
 

@@ -18,13 +18,17 @@ export type ViolationPolicy = 'hosted' | 'drop' | 'throw';
 export interface TrackingPlanPluginOptions {
   /** From `createValidator` (run time) or `createCompiledValidator` (ahead of time). */
   validator: PlanValidator;
+  /** What to do with an event that breaks the plan; default `hosted`. */
   policy?: ViolationPolicy;
 }
 
 /** Thrown at the call under the `throw` policy: the event broke the plan. */
 export class TrackingPlanViolationError extends Error {
+  /** Always `tracking_plan_violation`. */
   readonly code = 'tracking_plan_violation';
+  /** The violations found. */
   readonly violations: Violation[];
+  /** The event's `messageId`. */
   readonly messageId: string;
   constructor(messageId: string, label: string, violations: Violation[]) {
     const first = violations.slice(0, 3).map((v) => `${v.type}${v.meta.instancePath ? ` at ${v.meta.instancePath}` : ''}: ${v.message}`);

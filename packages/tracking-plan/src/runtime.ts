@@ -9,7 +9,9 @@ import type { SchemaCheck, TrackingPlanConfig } from './types.js';
 
 /** One plan version inside a compiled module. */
 export interface CompiledPlan {
+  /** The plan id. */
   id: string;
+  /** The plan version. */
   version: number;
   /** Check per `(eventType, name)` key, or the compile error of its schema. */
   checks: { [key: string]: SchemaCheck | { error: string } };
@@ -17,7 +19,9 @@ export interface CompiledPlan {
 
 /** What a module produced by `compilePlan` exports. */
 export interface CompiledPlanModule {
+  /** The compiled plan versions. */
   plans: CompiledPlan[];
+  /** The tracking-plan config compiled in. */
   config: TrackingPlanConfig;
 }
 

@@ -53,7 +53,9 @@ const OTHER_VIOLATIONS: ViolationType[] = ['Unknown-Violation', 'Datatype-Mismat
 
 /** A setting whose value is none the transformer knows; it logs these and ignores them. */
 export interface UnknownSetting {
+  /** The setting's name. */
   key: string;
+  /** The value given, as a string. */
   value: string;
 }
 

@@ -11,6 +11,7 @@ import { RudderError } from '../errors.js';
 export class StoreLockedError extends RudderError {
   /** The pid written in the lock file. */
   readonly pid: number | undefined;
+  /** The store directory that is locked. */
   readonly dir: string;
   constructor(dir: string, pid: number | undefined, lockPath: string) {
     super(

@@ -80,9 +80,13 @@ type StoreState = 'open' | 'closing' | 'closed';
  * if that one dies.
  */
 export class RedisStore implements Journal {
+  /** The stream key of the journal; default `rudderanalytics:events`. */
   readonly stream: string;
+  /** The consumer group name; default `rudderanalytics`. */
   readonly group: string;
+  /** This process's consumer name; default `<hostname>:<pid>:<random>`. */
   readonly consumer: string;
+  /** The stream key of dead letters; default `<stream>:dead-letter`. */
   readonly deadLetterStream: string;
   private readonly redis: Redis;
   private readonly commands: StreamCommands;
