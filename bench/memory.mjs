@@ -7,6 +7,7 @@ import { RudderAnalytics } from 'rudderanalytics';
 import { randomUUID } from 'node:crypto';
 import { makeEvent } from './events.mjs';
 
+const { gc } = globalThis;
 if (typeof gc !== 'function') {
   console.error('run with: node --expose-gc bench/memory.mjs');
   process.exit(1);
@@ -36,10 +37,26 @@ h0 = heap();
 for (let i = 0; i < N; i++) {
   const ev = makeEvent(i);
   const now = new Date().toISOString();
-  keep.push(JSON.stringify({ type: 'track', event: ev.event, userId: ev.userId, properties: ev.properties, context: { library: { name: 'rudderanalytics', version: '0.1.0' } }, integrations: { All: true }, messageId: randomUUID(), originalTimestamp: now, channel: 'server' }));
+  keep.push(
+    JSON.stringify({
+      type: 'track',
+      event: ev.event,
+      userId: ev.userId,
+      properties: ev.properties,
+      context: { library: { name: 'rudderanalytics', version: '0.1.0' } },
+      integrations: { All: true },
+      messageId: randomUUID(),
+      originalTimestamp: now,
+      channel: 'server',
+    }),
+  );
 }
 const floor = (heap() - h0) / N;
 const avgLen = keep.reduce((a, s) => a + s.length, 0) / N;
-console.log(`queued ${st.queued} events; retained heap per queued event: rudderanalytics ${ours.toFixed(0)} B, floor (JSON string in an array) ${floor.toFixed(0)} B; JSON ${avgLen.toFixed(0)} B/event`);
-console.log(`→ a full default queue (20,000 events) holds ≈ ${((ours * 20_000) / 1048576).toFixed(1)} MB (floor ${((floor * 20_000) / 1048576).toFixed(1)} MB)`);
+console.log(
+  `queued ${st.queued} events; retained heap per queued event: rudderanalytics ${ours.toFixed(0)} B, floor (JSON string in an array) ${floor.toFixed(0)} B; JSON ${avgLen.toFixed(0)} B/event`,
+);
+console.log(
+  `→ a full default queue (20,000 events) holds ≈ ${((ours * 20_000) / 1048576).toFixed(1)} MB (floor ${((floor * 20_000) / 1048576).toFixed(1)} MB)`,
+);
 process.exit(0);

@@ -44,7 +44,13 @@ export function analyze(profPath, TOP = 30) {
   for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i], (self.get(prof.samples[i]) || 0) + (prof.timeDeltas[i] || 0));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
 
-  const shortUrl = (u) => (u ? u.replace(/^file:\/\//, '').replace(root + '/', '').replace(/^node_modules\//, '') : '');
+  const shortUrl = (u) =>
+    u
+      ? u
+          .replace(/^file:\/\//, '')
+          .replace(root + '/', '')
+          .replace(/^node_modules\//, '')
+      : '';
   const keyOf = (cf) => `${cf.functionName || '(anonymous)'} ${shortUrl(cf.url)}${cf.url ? ':' + (cf.lineNumber + 1) : ''}`;
   const origin = (cf) => {
     const u = cf.url || '';
@@ -89,14 +95,22 @@ export function analyze(profPath, TOP = 30) {
     busyMs: busy / 1000,
     origins: [...originBy].sort((a, b) => b[1] - a[1]).map(([o, us]) => row(o, us)),
     topAll: sorted.slice(0, TOP).map(([k, v]) => row(k, v.us)),
-    topSdk: sorted.filter(([, v]) => (v.cf.url || '').includes('packages/rudderanalytics')).slice(0, TOP).map(([k, v]) => row(k, v.us)),
-    inclSdk: [...incl].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, us]) => row(k, us)),
+    topSdk: sorted
+      .filter(([, v]) => (v.cf.url || '').includes('packages/rudderanalytics'))
+      .slice(0, TOP)
+      .map(([k, v]) => row(k, v.us)),
+    inclSdk: [...incl]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([k, us]) => row(k, us)),
   };
 }
 
 export function printAnalysis(a) {
   const line = (r) => `  ${r.pct.toFixed(1).padStart(5)}% ${r.ms.toFixed(0).padStart(6)} ms  ${r.fn}`;
-  console.log(`\nprofile: ${a.file}\nsampled ${(a.sampledMs / 1000).toFixed(2)} s, busy (non-idle) ${(a.busyMs / 1000).toFixed(2)} s; percentages are of busy time`);
+  console.log(
+    `\nprofile: ${a.file}\nsampled ${(a.sampledMs / 1000).toFixed(2)} s, busy (non-idle) ${(a.busyMs / 1000).toFixed(2)} s; percentages are of busy time`,
+  );
   console.log('(wall-clock samples of the main thread: time it spent descheduled on a busy box lands in whatever function was running)\n');
   console.log('by origin:');
   a.origins.forEach((r) => console.log(line(r)));
@@ -120,7 +134,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const r = await record({ sdk: opt('sdk', 'ours'), n: Number(opt('n', 100_000)), mode: opt('mode', 'ok') });
     file = r.file;
     const x = r.result;
-    if (x) console.log(`run: wall ${(x.wallMs / 1000).toFixed(2)} s, cpu ${(x.cpuMs / 1000).toFixed(2)} s, p50 ${x.p50us.toFixed(2)} µs, p99 ${x.p99us.toFixed(2)} µs`);
+    if (x)
+      console.log(
+        `run: wall ${(x.wallMs / 1000).toFixed(2)} s, cpu ${(x.cpuMs / 1000).toFixed(2)} s, p50 ${x.p50us.toFixed(2)} µs, p99 ${x.p99us.toFixed(2)} µs`,
+      );
   }
   printAnalysis(analyze(file, top));
 }

@@ -98,8 +98,15 @@ const writeMain = opt('write', null) === true || (!quick && !only && !onlyScen &
 // full run → BENCHMARKS.md + bench/results/full.json; --quick → bench/results/quick.*; partial runs
 // (--only/--scenarios) → .bench-tmp/partial.* (git-ignored)
 const tmpDir = path.join(root, '.bench-tmp');
-const outMd = opt('out', writeMain ? path.join(root, 'BENCHMARKS.md') : quick ? path.join(here, 'results', 'quick.md') : path.join(tmpDir, 'partial.md'));
-const outJson = writeMain ? path.join(here, 'results', 'full.json') : quick ? path.join(here, 'results', 'quick.json') : path.join(tmpDir, 'partial.json');
+const outMd = opt(
+  'out',
+  writeMain ? path.join(root, 'BENCHMARKS.md') : quick ? path.join(here, 'results', 'quick.md') : path.join(tmpDir, 'partial.md'),
+);
+const outJson = writeMain
+  ? path.join(here, 'results', 'full.json')
+  : quick
+    ? path.join(here, 'results', 'quick.json')
+    : path.join(tmpDir, 'partial.json');
 
 // ---------------------------------------------------------------- processes
 function startSink(mode) {
@@ -156,7 +163,10 @@ function runChild(cfg, execArgv = []) {
   });
 }
 function firstError(log) {
-  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const i = lines.findIndex((l) => /^(\w*Error|Error)\b|Unhandled|uncaught/i.test(l));
   return (i >= 0 ? lines.slice(i, i + 2) : lines.slice(-2)).join(' ').slice(0, 240);
 }
@@ -292,7 +302,10 @@ async function main() {
   }
   const ended = new Date();
   const dist1 = distStamp();
-  const distNote = dist0 === dist1 ? `dist unchanged during the run (newest file ${dist0})` : `**the SDK's dist was rebuilt during the run** (${dist0} → ${dist1}): figures may mix two builds`;
+  const distNote =
+    dist0 === dist1
+      ? `dist unchanged during the run (newest file ${dist0})`
+      : `**the SDK's dist was rebuilt during the run** (${dist0} → ${dist1}): figures may mix two builds`;
   if (dist0 !== dist1) console.log(`WARNING: ${distNote}`);
   const summary = plan.map((p) => ({ ...p, ...summarize(runs.get(p.key)) }));
   RUNS = runs;
@@ -344,11 +357,15 @@ function machine() {
   let cpu = '?';
   try {
     cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1];
-  } catch {}
+  } catch {
+    // not Linux: the table says '?'
+  }
   let nproc = os.availableParallelism?.() ?? os.cpus().length;
   try {
     nproc = Number(execSync('nproc').toString().trim());
-  } catch {}
+  } catch {
+    // no nproc: Node's count stands
+  }
   return { nproc, cpu, node: process.version, os: `${os.type()} ${os.release()}`, memGB: +(os.totalmem() / 2 ** 30).toFixed(1) };
 }
 
@@ -426,7 +443,10 @@ function ratiosText(S) {
   if (!R.length) return '(no ours/floor-gzip pair)';
   return (
     '| scenario | CPU ours/floor-gzip (paired) | CPU, ratio of medians | wire bytes (paired) | peak RSS (paired) | peak RSS, ratio of medians | track() p99 (paired) | wall, ratio of medians |\n|---|--:|--:|--:|--:|--:|--:|--:|\n' +
-    R.map((r) => `| ${scenarioName(r.mode, r.n)} | **${f(r.cpuPaired)}×** | ${f(r.cpu)}× | **${f(r.wirePaired)}×** | **${f(r.rssPaired)}×** | ${f(r.rss)}× | **${f(r.p99Paired)}×** | ${f(r.wall)}× |`).join('\n') +
+    R.map(
+      (r) =>
+        `| ${scenarioName(r.mode, r.n)} | **${f(r.cpuPaired)}×** | ${f(r.cpu)}× | **${f(r.wirePaired)}×** | **${f(r.rssPaired)}×** | ${f(r.rss)}× | **${f(r.p99Paired)}×** | ${f(r.wall)}× |`,
+    ).join('\n') +
     '\n\n*Paired* = median over repetitions of (ours ÷ floor-gzip in the same repetition, run back to back); the targets use it.'
   );
 }
@@ -439,26 +459,60 @@ function targets(S) {
   for (const r of ratios(S)) {
     if (r.n < 100_000) continue;
     const sc = scenarioName(r.mode, r.n);
-    add(`${sc}: CPU ≤ 1.2× floor-gzip`, r.cpuPaired <= 1.2, `${f(r.cpuPaired)}× (medians ${f(r.o.cpuMs / 1000)} s vs ${f(r.fl.cpuMs / 1000)} s)`, '≤ 1.2×');
-    add(`${sc}: wire bytes ≤ 1.05× floor-gzip`, r.wirePaired <= 1.05, `${f(r.wirePaired, 3)}× (${f(r.o.wireBytes / 1e6)} MB vs ${f(r.fl.wireBytes / 1e6)} MB)`, '≤ 1.05×');
+    add(
+      `${sc}: CPU ≤ 1.2× floor-gzip`,
+      r.cpuPaired <= 1.2,
+      `${f(r.cpuPaired)}× (medians ${f(r.o.cpuMs / 1000)} s vs ${f(r.fl.cpuMs / 1000)} s)`,
+      '≤ 1.2×',
+    );
+    add(
+      `${sc}: wire bytes ≤ 1.05× floor-gzip`,
+      r.wirePaired <= 1.05,
+      `${f(r.wirePaired, 3)}× (${f(r.o.wireBytes / 1e6)} MB vs ${f(r.fl.wireBytes / 1e6)} MB)`,
+      '≤ 1.05×',
+    );
     const drv = find(S, r.mode, r.n, 'noop');
-    add(`${sc}: peak RSS ≤ 1.25× floor-gzip`, r.rssPaired <= 1.25, `${f(r.rssPaired)}× (medians ${f(r.o.peakRssMB, 0)} MB vs ${f(r.fl.peakRssMB, 0)} MB; driver alone ${drv?.okReps ? f(drv.peakRssMB, 0) : '?'} MB)`, '≤ 1.25×');
-    add(`${sc}: track() p99 ≤ 1.1× floor-gzip's`, r.p99Paired <= 1.1, `${f(r.p99Paired)}× (medians ${f(r.o.p99us)} µs vs ${f(r.fl.p99us)} µs)`, '≤ 1.1×');
+    add(
+      `${sc}: peak RSS ≤ 1.25× floor-gzip`,
+      r.rssPaired <= 1.25,
+      `${f(r.rssPaired)}× (medians ${f(r.o.peakRssMB, 0)} MB vs ${f(r.fl.peakRssMB, 0)} MB; driver alone ${drv?.okReps ? f(drv.peakRssMB, 0) : '?'} MB)`,
+      '≤ 1.25×',
+    );
+    add(
+      `${sc}: track() p99 ≤ 1.1× floor-gzip's`,
+      r.p99Paired <= 1.1,
+      `${f(r.p99Paired)}× (medians ${f(r.o.p99us)} µs vs ${f(r.fl.p99us)} µs)`,
+      '≤ 1.1×',
+    );
     if (Number.isFinite(r.o.heapGrowthMB))
-      add(`${sc}: heap after close back to baseline`, r.o.heapGrowthMB <= HEAP_SLACK_MB, `${f(r.o.heapGrowthMB)} MB above the heap before the first call (${f(r.o.heapBeforeMB)} → ${f(r.o.heapAfterGcMB)} MB, full GC)`, `≤ +${HEAP_SLACK_MB} MB`);
+      add(
+        `${sc}: heap after close back to baseline`,
+        r.o.heapGrowthMB <= HEAP_SLACK_MB,
+        `${f(r.o.heapGrowthMB)} MB above the heap before the first call (${f(r.o.heapBeforeMB)} → ${f(r.o.heapAfterGcMB)} MB, full GC)`,
+        `≤ +${HEAP_SLACK_MB} MB`,
+      );
   }
   const oFl = find(S, 'flaky', 20_000, 'ours');
   if (oFl?.okReps) {
     add('flaky: every event delivered', oFl.minUnique >= oFl.n, `${fi(oFl.minUnique)} / ${fi(oFl.n)} unique (worst rep)`, `= N`);
     const base = find(S, 'ok', oFl.n, 'ours');
-    if (base?.okReps) add('flaky: wall ≤ 5× fault-free wall', oFl.wallMs <= 5 * base.wallMs, `${f(oFl.wallMs / 1000)} s vs ${f(base.wallMs / 1000)} s (${f(oFl.wallMs / base.wallMs)}×)`, '≤ 5×');
+    if (base?.okReps)
+      add(
+        'flaky: wall ≤ 5× fault-free wall',
+        oFl.wallMs <= 5 * base.wallMs,
+        `${f(oFl.wallMs / 1000)} s vs ${f(base.wallMs / 1000)} s (${f(oFl.wallMs / base.wallMs)}×)`,
+        '≤ 5×',
+      );
   } else if (oFl) add('flaky: every event delivered', false, oFl.status + (oFl.error ? ': ' + oFl.error : ''), '= N');
   return T;
 }
 function targetsTable(S) {
   const T = targets(S);
   if (!T.length) return '(no targets measurable in this run)';
-  return '| target | bound | measured | |\n|---|---|---|---|\n' + T.map((t) => `| ${t.name} | ${t.bound} | ${t.value} | ${t.ok ? '**met**' : '**MISSED**'} |`).join('\n');
+  return (
+    '| target | bound | measured | |\n|---|---|---|---|\n' +
+    T.map((t) => `| ${t.name} | ${t.bound} | ${t.value} | ${t.ok ? '**met**' : '**MISSED**'} |`).join('\n')
+  );
 }
 
 function profileSection(p) {
@@ -495,10 +549,18 @@ function report(raw) {
   const cmd = 'npm run bench' + (raw.args.length ? ' -- ' + raw.args.join(' ') : '');
   const notes = [];
   for (const s of S) {
-    if (s.okReps && s.okReps < reps) notes.push(`${s.mode} ${s.n} ${LABEL[s.sdk]}: median of ${s.okReps} rep(s) (a rep took > ${SLOW_MS / 1000} s or failed, so it was not repeated)`);
+    if (s.okReps && s.okReps < reps)
+      notes.push(
+        `${s.mode} ${s.n} ${LABEL[s.sdk]}: median of ${s.okReps} rep(s) (a rep took > ${SLOW_MS / 1000} s or failed, so it was not repeated)`,
+      );
     if (s.okReps && s.extra && (s.extra.errors || s.extra.retries)) notes.push(`${s.mode} ${s.n} ${LABEL[s.sdk]}: ${JSON.stringify(s.extra)}`);
   }
-  const enc = S.filter((s) => s.okReps && s.mode === 'ok' && s.n === S[0].n).map((s) => `${LABEL[s.sdk]}: ${Object.entries(s.paths || {}).map(([p, c]) => `${p} ×${c}`).join(', ')}; ${Object.keys(s.encodings || {}).join('/')}`);
+  const enc = S.filter((s) => s.okReps && s.mode === 'ok' && s.n === S[0].n).map(
+    (s) =>
+      `${LABEL[s.sdk]}: ${Object.entries(s.paths || {})
+        .map(([p, c]) => `${p} ×${c}`)
+        .join(', ')}; ${Object.keys(s.encodings || {}).join('/')}`,
+  );
   return `# Benchmarks
 
 Generated by \`bench/run.mjs\` — do not edit by hand; re-run \`${cmd}\` to refresh.

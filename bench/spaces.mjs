@@ -17,7 +17,10 @@ const sdks = arg('sdks', 'ours,floor-gzip').split(',');
 
 async function one(sdk) {
   // each SDK in its own process, so one's garbage never counts against the other
-  const child = fork(fileURLToPath(import.meta.url), ['--child', sdk, String(n), openLoop ? 'open' : 'paced'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--child', sdk, String(n), openLoop ? 'open' : 'paced'], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`${sdk} exited ${code}`)));
@@ -28,7 +31,12 @@ async function child(sdk, count, mode) {
   const sink = fork(path.join(here, 'sink.mjs'), ['ok'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise((r) => sink.once('message', (m) => r(m.port)));
   const adapter = await import(`./adapters/${sdk}.mjs`);
-  const inst = await adapter.create({ url: `http://127.0.0.1:${port}`, n: count, writeKey: 'bench-write-key', queueLimit: mode === 'open' ? count : 20_000 });
+  const inst = await adapter.create({
+    url: `http://127.0.0.1:${port}`,
+    n: count,
+    writeKey: 'bench-write-key',
+    queueLimit: mode === 'open' ? count : 20_000,
+  });
   const peak = {};
   const keep = (k, v) => (peak[k] = Math.max(peak[k] ?? 0, v / 1048576));
   const sample = () => {

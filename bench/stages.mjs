@@ -29,10 +29,10 @@ const LIB = { name: 'rudderanalytics', version: '0.1.0' };
 let sink = 0;
 const stages = {
   'makeEvent (driver, reference)': (i) => (sink += makeEvent(i).event.length),
-  'validateCall': (i) => validateCall(events[i % M], 'track'),
+  validateCall: (i) => validateCall(events[i % M], 'track'),
   'enrich (incl. uuid + nowIso)': (i) => (sink += enrich(events[i % M], 'track', env).type.length),
   'randomUuid (crypto.randomUUID)': () => (sink += randomUuid().length),
-  'nowIso': () => (sink += nowIso().length),
+  nowIso: () => (sink += nowIso().length),
   'new Date().toISOString() (reference)': () => (sink += new Date().toISOString().length),
   'JSON.stringify(enriched event)': (i) => (sink += JSON.stringify(enriched[i % M]).length),
   'utf8Length(json)  [SDK]': (i) => (sink += utf8Length(jsons[i % M])),
@@ -44,7 +44,18 @@ const stages = {
   'floor track (envelope + randomUUID + ISO date + stringify)': (i) => {
     const e = events[i % M];
     const now = new Date().toISOString();
-    sink += JSON.stringify({ type: 'track', event: e.event, userId: e.userId, properties: e.properties, context: { library: LIB }, integrations: { All: true }, messageId: randomUUID(), originalTimestamp: now, channel: 'server', sentAt: now }).length;
+    sink += JSON.stringify({
+      type: 'track',
+      event: e.event,
+      userId: e.userId,
+      properties: e.properties,
+      context: { library: LIB },
+      integrations: { All: true },
+      messageId: randomUUID(),
+      originalTimestamp: now,
+      channel: 'server',
+      sentAt: now,
+    }).length;
   },
 };
 

@@ -51,7 +51,7 @@ export function nodeLines(root) {
   const here = { label: `Node ${process.versions.node} (this machine)`, node: process.execPath };
   if (process.env.RUDDER_TEST_LINES === 'here') return [here];
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    console.log('# the pinned Node binaries are linux-x64: running on this machine\'s Node only');
+    console.log("# the pinned Node binaries are linux-x64: running on this machine's Node only");
     return [here];
   }
   const others = pinnedBinaries(root)

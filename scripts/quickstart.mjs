@@ -45,9 +45,14 @@ console.log(`Query them:        ${dataPlane.url}/api/events`);
 console.log(`Send your own:     RudderAnalytics.load('${dataPlane.writeKey}', '${dataPlane.url}')`);
 console.log('Serving until Ctrl-C.');
 
-const stop = async () => {
-  await dataPlane.close();
-  process.exit(0);
+const stop = () => {
+  dataPlane.close().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -31,10 +31,13 @@ const TICK_MS = 10;
 const OUTAGE = { every: 20_000, length: 3_000 };
 
 // Whatever happens, the soak stops: the SDK's own close deadline, plus this.
-const overrun = setTimeout(() => {
-  console.error(`soak: still running ${seconds}s + ${(CLOSE_MS + 10_000) / 1000}s after start; giving up`);
-  process.exit(2);
-}, seconds * 1000 + CLOSE_MS + 10_000);
+const overrun = setTimeout(
+  () => {
+    console.error(`soak: still running ${seconds}s + ${(CLOSE_MS + 10_000) / 1000}s after start; giving up`);
+    process.exit(2);
+  },
+  seconds * 1000 + CLOSE_MS + 10_000,
+);
 overrun.unref();
 
 const unhandled = [];
@@ -79,12 +82,18 @@ function produce(i) {
   const size = (i * 7919) % 800;
   const properties = { i, text: i % 5 === 0 ? 'é€😀'.repeat(size >> 2) : 'x'.repeat(size) };
   switch (types[i % types.length]) {
-    case 'track': return client.track({ userId, event: 'Order Completed', properties });
-    case 'identify': return client.identify({ userId, traits: properties });
-    case 'page': return client.page({ userId, name: 'Home', properties });
-    case 'screen': return client.screen({ anonymousId: `anon-${i}`, name: 'Main', properties });
-    case 'group': return client.group({ userId, groupId: `g${i % 17}`, traits: properties });
-    default: return client.alias({ userId, previousId: `old-${i}` });
+    case 'track':
+      return client.track({ userId, event: 'Order Completed', properties });
+    case 'identify':
+      return client.identify({ userId, traits: properties });
+    case 'page':
+      return client.page({ userId, name: 'Home', properties });
+    case 'screen':
+      return client.screen({ anonymousId: `anon-${i}`, name: 'Main', properties });
+    case 'group':
+      return client.group({ userId, groupId: `g${i % 17}`, traits: properties });
+    default:
+      return client.alias({ userId, previousId: `old-${i}` });
   }
 }
 
@@ -94,7 +103,7 @@ await new Promise((resolve) => {
     const elapsed = Date.now() - started;
     if (values.outages) {
       const inOutage = elapsed % OUTAGE.every >= OUTAGE.every - OUTAGE.length;
-      if (inOutage !== outage) server.setMix(inOutage ? { '503': 1 } : MIXED);
+      if (inOutage !== outage) server.setMix(inOutage ? { 503: 1 } : MIXED);
       outage = inOutage;
     }
     const due = Math.min(Math.floor((Math.min(elapsed, seconds * 1000) / 1000) * rate), produced + rate); // never more than 1 s of catch-up
@@ -123,7 +132,10 @@ await server.close();
 const s = client.stats();
 const c = server.stats();
 const balanced = s.delivered + s.failed + s.dropped === s.accepted && s.queued === 0 && s.inFlight === 0;
-const faultsByKind = Object.entries(c.tally).filter(([k, n]) => n > 0 && k !== 'ok').map(([k, n]) => `${k} ${n}`).join(', ');
+const faultsByKind = Object.entries(c.tally)
+  .filter(([k, n]) => n > 0 && k !== 'ok')
+  .map(([k, n]) => `${k} ${n}`)
+  .join(', ');
 console.log(`
 summary
   duration            ${seconds}s producing + ${(closeMs / 1000).toFixed(1)}s closing

@@ -39,10 +39,10 @@ export function ensureSqliteEngine() {
   const todo = need();
   if (todo === 'none') return;
   const range = JSON.parse(readFileSync(dataplanePackage, 'utf8')).peerDependencies['better-sqlite3'];
-  console.log(`# Node ${process.versions.node} has no built-in SQLite: ${todo === 'install' ? 'installing' : 'rebuilding'} better-sqlite3@${range} for the data plane`);
-  const args = todo === 'install'
-    ? ['install', '--no-save', '--no-audit', '--no-fund', `better-sqlite3@${range}`]
-    : ['rebuild', 'better-sqlite3'];
+  console.log(
+    `# Node ${process.versions.node} has no built-in SQLite: ${todo === 'install' ? 'installing' : 'rebuilding'} better-sqlite3@${range} for the data plane`,
+  );
+  const args = todo === 'install' ? ['install', '--no-save', '--no-audit', '--no-fund', `better-sqlite3@${range}`] : ['rebuild', 'better-sqlite3'];
   execFileSync('npm', args, { cwd: root, stdio: 'inherit' });
 }
 

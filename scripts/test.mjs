@@ -61,9 +61,7 @@ ensureSqliteEngine();
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 
 const filter = process.argv.slice(2);
-let files = [...findTests(join(root, 'packages')), ...findTests(join(root, 'test'))]
-  .map((f) => relative(root, f))
-  .sort();
+let files = [...findTests(join(root, 'packages')), ...findTests(join(root, 'test'))].map((f) => relative(root, f)).sort();
 if (filter.length) files = files.filter((f) => filter.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('no test files found');
@@ -80,7 +78,16 @@ function run(line, files) {
   const PATH = line.binDir ? `${line.binDir}:${process.env.PATH}` : process.env.PATH;
   const result = spawnSync(
     line.node,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, RUDDER_TEST: '1' } },
   );
   const totals = existsSync(tap) ? readFileSync(tap, 'utf8') : '';

@@ -44,7 +44,12 @@ function tableRows(text: string): string[][] {
     .split('\n')
     .filter((line) => line.startsWith('|') && !/^\|[-:| ]+\|$/.test(line))
     .slice(1)
-    .map((line) => line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
 }
 
 const backticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
@@ -95,7 +100,11 @@ test('every default in the README options table is the one the SDK resolves, and
   }
   assert.ok(compared >= 15, `only ${compared} defaults could be read from the table: did its format change?`);
   const keys = Object.entries(resolved).flatMap(([k, v]) => (k === 'retry' ? Object.keys(v as object).map((r) => `retry.${r}`) : [k]));
-  assert.deepEqual(keys.filter((k) => !documented.has(k)), [], 'options the SDK has but the README does not list');
+  assert.deepEqual(
+    keys.filter((k) => !documented.has(k)),
+    [],
+    'options the SDK has but the README does not list',
+  );
 });
 
 test('the quickstart snippet ("from your own code") delivers its event to the local data plane and lets the process exit', async () => {
@@ -114,7 +123,8 @@ test('the "Testing your application" snippet runs: the test client records the e
   const [snippet] = codeBlocks(section(ROOT_README, '### Testing your application'), 'ts');
   const file = join(dir, 'testing.mjs');
   // The README leaves the application to the reader: a handler that tracks what the snippet asserts.
-  const prelude = "import assert from 'node:assert/strict';\nconst myHandler = (client) => { client.track({ userId: 'u1', event: 'Order Completed' }); };\n";
+  const prelude =
+    "import assert from 'node:assert/strict';\nconst myHandler = (client) => { client.track({ userId: 'u1', event: 'Order Completed' }); };\n";
   writeFileSync(file, prelude + snippet.replace("from 'rudderanalytics'", `from '${SDK_ENTRY}'`));
   const result = await run(process.execPath, [file]);
   assert.equal(result.code, 0, result.stderr);
@@ -139,17 +149,27 @@ test('the `rudder` CLI lines of the root README work as typed against the local 
   assert.deepEqual(signedUp?.payload.properties, { plan: 'pro' });
   assert.deepEqual(dp.events({ type: 'identify', userId: 'u1' })[0]?.payload.traits, { plan: 'pro' });
   assert.equal(dp.count({ userId: 'u2' }), 2, 'rudder send delivered the file');
-  assert.ok(outputs.some((out) => out.includes('Signed Up')), 'rudder events listed what was stored');
+  assert.ok(
+    outputs.some((out) => out.includes('Signed Up')),
+    'rudder events listed what was stored',
+  );
 });
 
 test('rudder dev and npm start take exactly the flags the READMEs list, parsed by one parser', () => {
   const usageFlags = new Set(DATAPLANE_USAGE.match(/--[a-z-]+/g));
   const flagsIn = (text: string) => new Set(text.match(/`--[a-z-]+/g)?.map((f) => f.slice(1)));
   const cliDev = flagsIn(section(CLI_README, '### `rudder dev`'));
-  const dataplane = flagsIn(DATAPLANE_README.slice(DATAPLANE_README.indexOf('CLI flags (`parseDataPlaneArgs`'), DATAPLANE_README.indexOf('### The returned')));
-  assert.deepEqual([...cliDev].sort(), [...usageFlags].sort(), 'the CLI README\'s rudder dev flags');
-  assert.deepEqual([...dataplane].sort(), [...usageFlags].sort(), 'the data plane README\'s CLI flags');
-  const values: Record<string, string[]> = { '--quiet': ['--quiet'], '--no-read-token': ['--no-read-token'], '--port': ['--port', '0'], '--max-request-bytes': ['--max-request-bytes', '1000'] };
+  const dataplane = flagsIn(
+    DATAPLANE_README.slice(DATAPLANE_README.indexOf('CLI flags (`parseDataPlaneArgs`'), DATAPLANE_README.indexOf('### The returned')),
+  );
+  assert.deepEqual([...cliDev].sort(), [...usageFlags].sort(), "the CLI README's rudder dev flags");
+  assert.deepEqual([...dataplane].sort(), [...usageFlags].sort(), "the data plane README's CLI flags");
+  const values: Record<string, string[]> = {
+    '--quiet': ['--quiet'],
+    '--no-read-token': ['--no-read-token'],
+    '--port': ['--port', '0'],
+    '--max-request-bytes': ['--max-request-bytes', '1000'],
+  };
   for (const flag of usageFlags) assert.doesNotThrow(() => parseDataPlaneArgs(values[flag] ?? [flag, 'x']), flag);
   // "RUDDER_PORT and RUDDER_DB pick another port and database file", for both.
   assert.deepEqual(parseDataPlaneArgs([], { RUDDER_PORT: '9999', RUDDER_DB: 'x.db' }), {
@@ -157,7 +177,7 @@ test('rudder dev and npm start take exactly the flags the READMEs list, parsed b
   });
 });
 
-test('the data plane README\'s figures are the code\'s: the body cap and the query limit', () => {
+test("the data plane README's figures are the code's: the body cap and the query limit", () => {
   const maxBytes = /\| `maxRequestBytes` \| `(\d+)` \|/.exec(DATAPLANE_README)?.[1];
   assert.equal(Number(maxBytes), DEFAULT_MAX_REQUEST_BYTES);
   const limit = /`limit`: an integer from 1 to ([\d,]+)/.exec(DATAPLANE_README)?.[1];

@@ -9,20 +9,24 @@ function httpFetch() {
   return (url, init) =>
     new Promise((resolve, reject) => {
       const body = typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
-      const req = http.request(url, { method: init.method, headers: { ...init.headers, 'content-length': body.length }, agent, signal: init.signal }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({
-            status: res.statusCode,
-            ok: res.statusCode >= 200 && res.statusCode < 300,
-            headers: { get: (k) => res.headers[k.toLowerCase()] ?? null },
-            text: async () => text,
+      const req = http.request(
+        url,
+        { method: init.method, headers: { ...init.headers, 'content-length': body.length }, agent, signal: init.signal },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            resolve({
+              status: res.statusCode,
+              ok: res.statusCode >= 200 && res.statusCode < 300,
+              headers: { get: (k) => res.headers[k.toLowerCase()] ?? null },
+              text: async () => text,
+            });
           });
-        });
-        res.on('error', reject);
-      });
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -16,16 +16,26 @@ before(async () => {
 after(() => plane?.close());
 
 const INVOCATIONS = [
-  { userId: 'buyer-1', orderId: 'o-1', items: [{ sku: 'tea', price: 4.5 }, { sku: 'mug', price: 12 }] },
+  {
+    userId: 'buyer-1',
+    orderId: 'o-1',
+    items: [
+      { sku: 'tea', price: 4.5 },
+      { sku: 'mug', price: 12 },
+    ],
+  },
   { userId: 'buyer-2', orderId: 'o-2', items: [] },
   { orderId: 'o-3', items: [{ sku: 'tea', price: 4.5 }] }, // no userId: refused at the call, nothing sent
   { userId: 'buyer-1', orderId: 'o-4', items: [{ sku: 'pot', price: 30 }] },
 ];
 
 test('every invocation has delivered its events when the handler returns; none lost across freezes and recycling', { timeout: 90_000 }, async (t) => {
-  const runtime = startExample(t, 'test/examples/support/lambda-runtime.ts', { RUDDER_WRITE_KEY: plane.keys.lambda, RUDDER_DATA_PLANE_URL: plane.dataPlane.url }, [
-    `${ROOT}examples/lambda/src/handler.ts`,
-  ]);
+  const runtime = startExample(
+    t,
+    'test/examples/support/lambda-runtime.ts',
+    { RUDDER_WRITE_KEY: plane.keys.lambda, RUDDER_DATA_PLANE_URL: plane.dataPlane.url },
+    [`${ROOT}examples/lambda/src/handler.ts`],
+  );
   await runtime.waitFor(/^ready$/m);
   const returned: string[] = [];
   for (const [i, body] of INVOCATIONS.entries()) {

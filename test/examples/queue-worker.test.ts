@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { startRedis, type RedisServer } from '../../packages/rudderanalytics/test/durable/support/redis-server.js';
+import { startRedis, type RedisServer } from '../../packages/rudderanalytics/test/support/redis-server.js';
 import { startExampleDataPlane, type ExampleDataPlane } from './support/dataplane.js';
 import { startExample } from './support/example-process.js';
 

@@ -35,7 +35,10 @@ function sourceModules(srcDir: string): string[] {
 }
 
 async function packedFiles(dir: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(ROOT, dir), maxBuffer: 8 << 20 });
+  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: join(ROOT, dir),
+    maxBuffer: 8 << 20,
+  });
   return (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
 }
 
@@ -61,7 +64,10 @@ describe('npm pack contents', () => {
         'files missing from the tarball',
       );
       const manifest = JSON.parse(readFileSync(join(ROOT, pkg.dir, 'package.json'), 'utf8')) as { files: string[] };
-      assert.ok(manifest.files.every((f) => ['dist', 'bin', 'README.md'].includes(f)), `files: ${manifest.files.join(', ')}`);
+      assert.ok(
+        manifest.files.every((f) => ['dist', 'bin', 'README.md'].includes(f)),
+        `files: ${manifest.files.join(', ')}`,
+      );
     });
   }
 });

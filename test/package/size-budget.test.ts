@@ -37,7 +37,11 @@ test(`the SDK core bundles with no dependency to under ${CORE_GZIP_BUDGET} bytes
   const node = await measure('node/index.js', ['node:*']);
   const redis = await measure('redis/index.js', ['node:*', 'ioredis']);
   t.diagnostic('entry point            minified  gzipped');
-  for (const [name, size] of [['rudderanalytics', core], ['rudderanalytics/node', node], ['rudderanalytics/redis', redis]] as const) {
+  for (const [name, size] of [
+    ['rudderanalytics', core],
+    ['rudderanalytics/node', node],
+    ['rudderanalytics/redis', redis],
+  ] as const) {
     t.diagnostic(`${name.padEnd(22)} ${String(size.minified).padStart(9)} ${String(size.gzipped).padStart(8)}`);
   }
   assert.ok(core.gzipped <= CORE_GZIP_BUDGET, `the core is ${core.gzipped} bytes gzipped, over its budget of ${CORE_GZIP_BUDGET}`);

@@ -58,7 +58,10 @@ test(`installing the data plane and the CLI compiles nothing (npm on Node ${proc
   const installed = readdirSync(join(scratch, 'node_modules'));
   assert.ok(!installed.includes('better-sqlite3'), 'better-sqlite3 was installed');
   // What a native build leaves (a .node addon) or starts from (binding.gyp): neither may be there.
-  assert.deepEqual(findFiles(join(scratch, 'node_modules'), (n) => n.endsWith('.node') || n === 'binding.gyp'), []);
+  assert.deepEqual(
+    findFiles(join(scratch, 'node_modules'), (n) => n.endsWith('.node') || n === 'binding.gyp'),
+    [],
+  );
 });
 
 const RUNTIMES = {
@@ -135,7 +138,10 @@ for (const runtime of Object.keys(RUNTIMES) as Runtime[]) {
     assert.ok(messageId, `rudder track printed no messageId: ${sent.stderr}`);
 
     const listed = await cli(runtime, ['events', '--json', '--user-id', userId, '--data-plane-url', url]);
-    const events = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const events = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(events.length, 1, listed.stdout);
     assert.equal(events[0].messageId, messageId);
     assert.equal(events[0].event, 'Runtime Checked');

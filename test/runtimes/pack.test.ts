@@ -47,7 +47,15 @@ after(() => {
 describe('the packed tarball', () => {
   test('holds the built ESM and CJS output and nothing of the sources or tests', () => {
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json']) {
+    for (const needed of [
+      'package.json',
+      'dist/esm/index.js',
+      'dist/esm/index.d.ts',
+      'dist/esm/package.json',
+      'dist/cjs/index.js',
+      'dist/cjs/index.d.ts',
+      'dist/cjs/package.json',
+    ]) {
       assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
     }
     const stray = files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.includes('.test.') || f.startsWith('scripts/'));
@@ -63,7 +71,11 @@ describe('the packed tarball', () => {
     };
     walk(manifest.exports);
     assert.ok(targets.length > 0);
-    assert.deepEqual(targets.filter((t) => !files.has(t)), [], 'exports point at files the tarball does not have');
+    assert.deepEqual(
+      targets.filter((t) => !files.has(t)),
+      [],
+      'exports point at files the tarball does not have',
+    );
   });
 
   test('has no runtime dependencies (what makes the offline install possible)', () => {
@@ -105,7 +117,14 @@ describe('installed into a scratch project', () => {
     // A Node project: .mts resolves the `import` condition, .cts the `require` one.
     [
       'nodenext',
-      { ...common, module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+      {
+        ...common,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['ES2022'],
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+      },
       ['app.mts', 'app.cts'],
     ],
   ] as const) {

@@ -126,7 +126,12 @@ const PLATFORMS = [
   // The plain Workers platform: no Node APIs, so the SDK must get by on CompressionStream and web APIs.
   { name: 'worker', platform: { compatibilityDate: '2024-11-01', compatibilityFlags: [] }, compression: 'CompressionStream', bundle: false },
   // With nodejs_compat, process.getBuiltinModule reaches workerd's node:zlib, and the SDK takes it.
-  { name: 'worker-compat', platform: { compatibilityDate: '2025-06-01', compatibilityFlags: ['nodejs_compat'] }, compression: 'node:zlib', bundle: false },
+  {
+    name: 'worker-compat',
+    platform: { compatibilityDate: '2025-06-01', compatibilityFlags: ['nodejs_compat'] },
+    compression: 'node:zlib',
+    bundle: false,
+  },
   // Bundled as wrangler would, the SDK found by package name through the exports map.
   { name: 'worker-bundled', platform: { compatibilityDate: '2024-11-01', compatibilityFlags: [] }, compression: 'CompressionStream', bundle: true },
 ] as const;
@@ -142,17 +147,23 @@ for (const { name, platform, compression, bundle: bundleIt } of PLATFORMS) {
         const bundle = await bundleWorker();
         // The SDK came from the package's ESM build, picked by the exports map, and only from there.
         assert.ok(bundle.inputs.includes('packages/rudderanalytics/dist/esm/index.js'), `bundle inputs: ${bundle.inputs.join(', ')}`);
-        assert.deepEqual(bundle.inputs.filter((f) => f.includes('dist/cjs') || f.includes('/src/')), []);
+        assert.deepEqual(
+          bundle.inputs.filter((f) => f.includes('dist/cjs') || f.includes('/src/')),
+          [],
+        );
         bundled = bundle.code;
       }
-      worker = await startWorker({ ...platform, bundled }, {
-        TAG: name,
-        DATA_PLANE_URL: proxy.url,
-        WRITE_KEY_CLOSE: keys[source('close')],
-        WRITE_KEY_FLUSH: keys[source('flush')],
-        WRITE_KEY_OPTION: keys[source('option')],
-        WRITE_KEY_CONCURRENT: keys[source('concurrent')],
-      });
+      worker = await startWorker(
+        { ...platform, bundled },
+        {
+          TAG: name,
+          DATA_PLANE_URL: proxy.url,
+          WRITE_KEY_CLOSE: keys[source('close')],
+          WRITE_KEY_FLUSH: keys[source('flush')],
+          WRITE_KEY_OPTION: keys[source('option')],
+          WRITE_KEY_CONCURRENT: keys[source('concurrent')],
+        },
+      );
     });
     after(() => worker?.dispose());
 
@@ -183,7 +194,11 @@ for (const { name, platform, compression, bundle: bundleIt } of PLATFORMS) {
       assert.deepEqual(errors, []);
       assert.deepEqual(stats, CLEAN_STATS);
       assert.equal(liveTimers, 0, 'after flush() settled, an SDK timer was still armed: it would outlive the request');
-      assertStored(stored(source('flush')).filter((e) => e.event !== 'runtime report'), json, source('flush'));
+      assertStored(
+        stored(source('flush')).filter((e) => e.event !== 'runtime report'),
+        json,
+        source('flush'),
+      );
       assertGzipped(source('flush'));
     });
 
@@ -209,7 +224,10 @@ for (const { name, platform, compression, bundle: bundleIt } of PLATFORMS) {
         assert.deepEqual(json.stats, CLEAN_STATS);
       }
       const expected = answers.flatMap((json) => [...Object.values(json.ids as Record<string, string>), ...json.batch]).sort();
-      const stored = dataPlane.events({ source: source('concurrent'), limit: 1000 }).map((e) => e.messageId).sort();
+      const stored = dataPlane
+        .events({ source: source('concurrent'), limit: 1000 })
+        .map((e) => e.messageId)
+        .sort();
       assert.deepEqual(stored, expected);
     });
 

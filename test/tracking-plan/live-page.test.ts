@@ -15,14 +15,29 @@ import { RudderAnalytics } from 'rudderanalytics';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RUDDER = join(ROOT, 'packages/cli/dist/bin.js');
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const PLAN = {
-  id: 'tp_live', version: 2, events: [
-    { eventType: 'track', name: 'Order Completed', rules: {
-      $schema: 'http://json-schema.org/draft-07/schema#', type: 'object',
-      properties: { properties: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] } },
-    } },
+  id: 'tp_live',
+  version: 2,
+  events: [
+    {
+      eventType: 'track',
+      name: 'Order Completed',
+      rules: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        properties: { properties: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] } },
+      },
+    },
   ],
 };
 const CONFIG = { global: { allowUnplannedEvents: 'false', anyOtherViolation: 'forward', propagateValidationErrors: 'true' } };
@@ -38,7 +53,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rudder-plan-live-'));
   writeFileSync(join(dir, 'plan.json'), JSON.stringify(PLAN));
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(CONFIG));
-  dp = await startDataPlane({ port: 0, dbPath: join(dir, 'events.db'), quiet: true, trackingPlan: join(dir, 'plan.json'), trackingPlanConfig: join(dir, 'settings.json') });
+  dp = await startDataPlane({
+    port: 0,
+    dbPath: join(dir, 'events.db'),
+    quiet: true,
+    trackingPlan: join(dir, 'plan.json'),
+    trackingPlanConfig: join(dir, 'settings.json'),
+  });
   context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -52,8 +73,11 @@ after(async () => {
 
 function rudderSend(file: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [RUDDER, 'send', '--data-plane-url', dp.url, '--write-key', dp.writeKey, file], { timeout: 30_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+    const child = execFile(
+      process.execPath,
+      [RUDDER, 'send', '--data-plane-url', dp.url, '--write-key', dp.writeKey, file],
+      { timeout: 30_000 },
+      (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
     );
     child.stdin?.end();
   });
@@ -69,32 +93,45 @@ test('violations from the SDK and from rudder send are marked and shown on the l
   await client.close();
 
   const file = join(dir, 'events.jsonl');
-  writeFileSync(file, [
-    { type: 'track', userId: 'cli', event: 'Order Completed', properties: {} },
-    { type: 'track', userId: 'cli', event: 'Refund Hacked' },
-  ].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      { type: 'track', userId: 'cli', event: 'Order Completed', properties: {} },
+      { type: 'track', userId: 'cli', event: 'Refund Hacked' },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n') + '\n',
+  );
   const sent = await rudderSend(file);
   assert.equal(sent.code, 0, sent.stderr);
 
   await page.waitForFunction(() => document.querySelectorAll('#events tr').length === 4);
-  const rows = await page.$$eval('#events tr', (trs) => trs.map((tr) => ({
-    user: (tr.children[3] as HTMLElement).textContent,
-    plan: (tr.querySelector('td.plan') as HTMLElement).textContent,
-    title: (tr.querySelector('td.plan') as HTMLElement).title,
-    cls: tr.className.replace('selected', '').trim(),
-  })));
+  const rows = await page.$$eval('#events tr', (trs) =>
+    trs.map((tr) => ({
+      user: (tr.children[3] as HTMLElement).textContent,
+      plan: (tr.querySelector('td.plan') as HTMLElement).textContent,
+      title: (tr.querySelector('td.plan') as HTMLElement).title,
+      cls: tr.className.replace('selected', '').trim(),
+    })),
+  );
   // Newest first: the two from rudder send, then the two from the SDK.
-  assert.deepEqual(rows.map((r) => [r.user, r.plan, r.cls]), [
-    ['cli', 'dropped: Unplanned-Event', 'dropped'],
-    ['cli', '1 violation: Required-Missing', 'violated'],
-    ['sdk', '1 violation: Datatype-Mismatch', 'violated'],
-    ['sdk', 'ok', ''],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.user, r.plan, r.cls]),
+    [
+      ['cli', 'dropped: Unplanned-Event', 'dropped'],
+      ['cli', '1 violation: Required-Missing', 'violated'],
+      ['sdk', '1 violation: Datatype-Mismatch', 'violated'],
+      ['sdk', 'ok', ''],
+    ],
+  );
   assert.match(rows[2].title, /Datatype-Mismatch \/properties\/total: must be number/);
 
   // The detail pane shows the stored event with its violations.
   await page.click('#events tr:nth-child(2)');
   const detail = JSON.parse((await page.textContent('#detail')) ?? '{}');
   assert.equal(detail.context.trackingPlanId, 'tp_live');
-  assert.deepEqual(detail.context.violationErrors.map((v: { property: string }) => v.property), ['total']);
+  assert.deepEqual(
+    detail.context.violationErrors.map((v: { property: string }) => v.property),
+    ['total'],
+  );
 });

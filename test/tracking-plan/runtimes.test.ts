@@ -13,15 +13,26 @@ import { after, before, describe, test } from 'node:test';
 import { Miniflare } from 'miniflare';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { compilePlan, loadPlan } from '@rudderanalytics/tracking-plan';
-import { bundleWithPlan } from '../../packages/tracking-plan/test/compiled.js';
+import { bundleWithPlan } from '../../packages/tracking-plan/test/support/compiled.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const PLAN = loadPlan({ id: 'tp_rt', version: 4, events: [
-  { eventType: 'track', name: 'Order Completed', rules: {
-    $schema: 'http://json-schema.org/draft-07/schema#', type: 'object',
-    properties: { properties: { type: 'object', properties: { total: { type: 'number' }, email: { type: 'string', format: 'email' } }, required: ['total'] } },
-  } },
-] });
+const PLAN = loadPlan({
+  id: 'tp_rt',
+  version: 4,
+  events: [
+    {
+      eventType: 'track',
+      name: 'Order Completed',
+      rules: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        properties: {
+          properties: { type: 'object', properties: { total: { type: 'number' }, email: { type: 'string', format: 'email' } }, required: ['total'] },
+        },
+      },
+    },
+  ],
+});
 const CONFIG = { global: { allowUnplannedEvents: 'false', anyOtherViolation: 'forward', propagateValidationErrors: 'true' } };
 const SOURCES = ['bun', 'deno', 'worker'] as const;
 
@@ -65,7 +76,13 @@ function bundleRun(extra: string): Promise<string> {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rudder-plan-runtimes-'));
-  dp = await startDataPlane({ port: 0, dbPath: join(dir, 'events.db'), quiet: true, devWriteKey: false, writeKeys: SOURCES.map((name) => ({ name, writeKey: keys[name] })) });
+  dp = await startDataPlane({
+    port: 0,
+    dbPath: join(dir, 'events.db'),
+    quiet: true,
+    devWriteKey: false,
+    writeKeys: SOURCES.map((name) => ({ name, writeKey: keys[name] })),
+  });
   bundle = await bundleRun(`
 const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2);
 console.log(JSON.stringify(await run(args[0], args[1], args[2])));
@@ -103,10 +120,10 @@ function assertRun(source: (typeof SOURCES)[number], json: any): void {
   assert.equal(json.stats.filtered, 1);
   assert.equal(json.stats.delivered, 2);
   const stored = dp.events({ source, order: 'asc' });
-  assert.deepEqual(stored.map((e) => (e.payload.context as any).violationErrors.map((v: any) => `${v.type} ${v.meta.instancePath}`)), [
-    [],
-    ['Datatype-Mismatch /properties/total', 'Advance-Rules-Violation /properties/email'],
-  ]);
+  assert.deepEqual(
+    stored.map((e) => (e.payload.context as any).violationErrors.map((v: any) => `${v.type} ${v.meta.instancePath}`)),
+    [[], ['Datatype-Mismatch /properties/total', 'Advance-Rules-Violation /properties/email']],
+  );
   assert.ok(stored.every((e) => (e.payload.context as any).trackingPlanId === 'tp_rt' && (e.payload.context as any).trackingPlanVersion === 4));
 }
 

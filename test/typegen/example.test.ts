@@ -22,7 +22,14 @@ let dir: string;
 let dp: DataPlane;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rudder-typed-example-'));
-  dp = await startDataPlane({ port: 0, dbPath: join(dir, 'events.db'), quiet: true, devWriteKey: false, trackingPlan: PLAN, writeKeys: Object.entries(KEYS).map(([name, writeKey]) => ({ name, writeKey })) });
+  dp = await startDataPlane({
+    port: 0,
+    dbPath: join(dir, 'events.db'),
+    quiet: true,
+    devWriteKey: false,
+    trackingPlan: PLAN,
+    writeKeys: Object.entries(KEYS).map(([name, writeKey]) => ({ name, writeKey })),
+  });
 });
 after(async () => {
   await dp?.close();
@@ -31,9 +38,16 @@ after(async () => {
 
 function runExample(key: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', join(EXAMPLE, 'src/main.ts'), ...args], {
-      cwd: ROOT, timeout: 60_000, env: { ...process.env, RUDDER_WRITE_KEY: key, RUDDER_DATA_PLANE_URL: dp.url },
-    }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(EXAMPLE, 'src/main.ts'), ...args],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+        env: { ...process.env, RUDDER_WRITE_KEY: key, RUDDER_DATA_PLANE_URL: dp.url },
+      },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+    );
   });
 }
 
@@ -43,18 +57,33 @@ test('the committed client is what the plan generates', () => {
 
 test('the example compiles under strict TypeScript, the deliberate violation being a compile error', () => {
   const program = ts.createProgram([join(EXAMPLE, 'src/main.ts')], {
-    strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, types: ['node'],
-    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    types: ['node'],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
   });
   // @ts-expect-error in main.ts would itself be an error if the string total compiled.
-  assert.deepEqual(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), []);
+  assert.deepEqual(
+    ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    [],
+  );
 });
 
 test('typed calls, same plan on the data plane: no violations', async () => {
   const stdout = await runExample(KEYS.clean, []);
   assert.equal(stdout, '', 'onViolation was not called');
   const stored = dp.events({ source: 'clean', order: 'asc' });
-  assert.deepEqual(stored.map((e) => [e.payload.type, e.payload.event ?? null]), [['identify', null], ['track', 'Cart Viewed'], ['track', 'Order Completed']]);
+  assert.deepEqual(
+    stored.map((e) => [e.payload.type, e.payload.event ?? null]),
+    [
+      ['identify', null],
+      ['track', 'Cart Viewed'],
+      ['track', 'Order Completed'],
+    ],
+  );
   for (const e of stored) {
     const context = e.payload.context as any;
     assert.deepEqual(context.ruddertyper, { trackingPlanId: 'tp_shop', trackingPlanVersion: 2 });
@@ -65,11 +94,17 @@ test('typed calls, same plan on the data plane: no violations', async () => {
 
 test('a deliberate violation: reported at the call, stored with the same violations', async () => {
   const stdout = await runExample(KEYS.violate, ['--violate']);
-  const reports = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const reports = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const flagged = dp.events({ source: 'violate', violation: 'any' });
   assert.equal(flagged.length, 1);
   const context = flagged[0].payload.context as any;
-  assert.deepEqual(context.violationErrors.map((v: any) => `${v.type} ${v.meta.instancePath}`), ['Datatype-Mismatch /properties/total']);
+  assert.deepEqual(
+    context.violationErrors.map((v: any) => `${v.type} ${v.meta.instancePath}`),
+    ['Datatype-Mismatch /properties/total'],
+  );
   assert.deepEqual(reports, [{ messageId: flagged[0].payload.messageId, violations: context.violationErrors }]);
   assert.equal(dp.events({ source: 'violate' }).length, 4, 'the violating event is delivered too');
 });

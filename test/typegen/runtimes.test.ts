@@ -11,19 +11,43 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { generateClient, loadPlan } from '@rudderanalytics/tracking-plan';
-import { bundleWithPlan } from '../../packages/tracking-plan/test/compiled.js';
+import { bundleWithPlan } from '../../packages/tracking-plan/test/support/compiled.js';
 import { devBinary, requireBuild, ROOT, runJson } from '../runtimes/support/subprocess.js';
 import { startWorker } from '../runtimes/support/worker.js';
 
-const PLAN_DOC = { id: 'tp_typed', version: 5, events: [
-  { eventType: 'track', name: 'Order Completed', description: 'A checkout finished.', rules: {
-    $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', required: ['properties'],
-    properties: { properties: { type: 'object', additionalProperties: false, required: ['total'], properties: {
-      total: { type: 'number' }, email: { type: 'string', format: 'email' }, coupon: { type: ['string', 'null'] },
-    } } },
-  } },
-  { eventType: 'identify', name: '', rules: { type: 'object', properties: { traits: { type: 'object', properties: { plan: { enum: ['free', 'pro'] } } } } } },
-] };
+const PLAN_DOC = {
+  id: 'tp_typed',
+  version: 5,
+  events: [
+    {
+      eventType: 'track',
+      name: 'Order Completed',
+      description: 'A checkout finished.',
+      rules: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        required: ['properties'],
+        properties: {
+          properties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['total'],
+            properties: {
+              total: { type: 'number' },
+              email: { type: 'string', format: 'email' },
+              coupon: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
+    {
+      eventType: 'identify',
+      name: '',
+      rules: { type: 'object', properties: { traits: { type: 'object', properties: { plan: { enum: ['free', 'pro'] } } } } },
+    },
+  ],
+};
 const SOURCES = ['node', 'bun', 'deno', 'worker'] as const;
 type Source = (typeof SOURCES)[number];
 
@@ -61,11 +85,21 @@ before(async () => {
   requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'rudder-typegen-runtimes-'));
   source = generateClient(loadPlan(PLAN_DOC));
-  dp = await startDataPlane({ port: 0, dbPath: join(dir, 'events.db'), quiet: true, devWriteKey: false, trackingPlan: PLAN_DOC, writeKeys: SOURCES.map((name) => ({ name, writeKey: keys[name] })) });
-  writeFileSync(join(dir, 'run.mjs'), await bundleRun(`
+  dp = await startDataPlane({
+    port: 0,
+    dbPath: join(dir, 'events.db'),
+    quiet: true,
+    devWriteKey: false,
+    trackingPlan: PLAN_DOC,
+    writeKeys: SOURCES.map((name) => ({ name, writeKey: keys[name] })),
+  });
+  writeFileSync(
+    join(dir, 'run.mjs'),
+    await bundleRun(`
 const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2);
 console.log(JSON.stringify(await run(args[0], args[1], args[2])));
-`));
+`),
+  );
 });
 after(async () => {
   await dp?.close();
@@ -76,18 +110,20 @@ function assertRun(name: Source, json: any): void {
   assert.deepEqual(json.plan.id, 'tp_typed');
   assert.equal(json.stats.delivered, 3);
   const stored = dp.events({ source: name, order: 'asc' });
-  assert.deepEqual(stored.map((e) => e.payload.messageId), json.ids);
+  assert.deepEqual(
+    stored.map((e) => e.payload.messageId),
+    json.ids,
+  );
   const contexts = stored.map((e) => e.payload.context as any);
   for (const c of contexts) {
     assert.deepEqual(c.ruddertyper, { trackingPlanId: 'tp_typed', trackingPlanVersion: 5 });
     assert.equal(c.trackingPlanId, 'tp_typed');
     assert.equal(c.trackingPlanVersion, 5);
   }
-  assert.deepEqual(contexts.map((c) => c.violationErrors.map((v: any) => `${v.type} ${v.meta.instancePath}`)), [
-    [],
-    ['Datatype-Mismatch /properties/total', 'Datatype-Mismatch /properties/coupon'],
-    [],
-  ]);
+  assert.deepEqual(
+    contexts.map((c) => c.violationErrors.map((v: any) => `${v.type} ${v.meta.instancePath}`)),
+    [[], ['Datatype-Mismatch /properties/total', 'Datatype-Mismatch /properties/coupon'], []],
+  );
   // onViolation saw exactly what the data plane stored, for exactly the violating call.
   assert.deepEqual(json.reports, [{ messageId: json.ids[1], violations: contexts[1].violationErrors }]);
 }
@@ -102,7 +138,11 @@ describe('a generated client on every runtime', () => {
   });
 
   test('deno', async () => {
-    assertRun('deno', (await runJson(devBinary('deno'), ['run', '--allow-net=127.0.0.1', join(dir, 'run.mjs'), dp.url, keys.deno, 'deno'], { timeoutMs: 60_000 })).json);
+    assertRun(
+      'deno',
+      (await runJson(devBinary('deno'), ['run', '--allow-net=127.0.0.1', join(dir, 'run.mjs'), dp.url, keys.deno, 'deno'], { timeoutMs: 60_000 }))
+        .json,
+    );
   });
 
   test('Cloudflare Workers (workerd via miniflare), no code generation', async () => {

@@ -50,7 +50,12 @@ function eventLine(i) {
       sku: 'SKU-' + (10000 + ((i * 31) % 9000)),
       quantity: 1 + (i % 3),
     },
-    context: { ip: '203.0.113.9', locale: 'en-US', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', campaign: { source: 'newsletter', medium: 'email' } },
+    context: {
+      ip: '203.0.113.9',
+      locale: 'en-US',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      campaign: { source: 'newsletter', medium: 'email' },
+    },
   };
   const base = JSON.stringify(call);
   // Pad to 430 bytes with a property whose size absorbs the varying digits of the ids.
@@ -90,7 +95,11 @@ async function startLightSink() {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     delivered: () => delivered,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
   };
 }
 
@@ -119,7 +128,9 @@ function runSend(url, input) {
         try {
           const m = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
           if (m) polledKb = Math.max(polledKb, Number(m[1]));
-        } catch {}
+        } catch {
+          // the child just exited: its last reading stands
+        }
       }, 50);
   return new Promise((resolve) => {
     child.on('close', (code) => {
@@ -158,9 +169,17 @@ try {
     }
   }
 
-  console.log(`\nrudder send, ${LINES.toLocaleString('en-US')} × ~${(bytes / LINES).toFixed(0)} B track events (${(bytes / 1e6).toFixed(0)} MB JSONL)`);
-  console.log(`load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (a shared box: other work slows every figure but CPU µs/evt least)`);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}; RSS via ${hasGnuTime ? '/usr/bin/time -v' : '/proc VmHWM polling'}\n`);
+  console.log(
+    `\nrudder send, ${LINES.toLocaleString('en-US')} × ~${(bytes / LINES).toFixed(0)} B track events (${(bytes / 1e6).toFixed(0)} MB JSONL)`,
+  );
+  console.log(
+    `load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (a shared box: other work slows every figure but CPU µs/evt least)`,
+  );
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}; RSS via ${hasGnuTime ? '/usr/bin/time -v' : '/proc VmHWM polling'}\n`,
+  );
   const table = [
     ['sink', 'wall s', 'events/s', 'MB/s', 'CPU s', 'CPU µs/evt', 'peak RSS MB', `RSS ≤ ${TARGET_RSS_MB} MB`, 'delivered', 'exit'],
     ...rows.map((r) => [

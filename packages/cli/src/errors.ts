@@ -10,7 +10,10 @@ export const EXIT_INTERRUPTED = 130;
 
 /** A mistake in the command line; printed with a pointer to `--help`, exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

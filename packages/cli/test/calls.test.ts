@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { at, deadUrl, rudder, SENTINEL, showsKey, startPlane, WRONG_KEY, type TestPlane } from './helpers.js';
+import { at, deadUrl, rudder, SENTINEL, showsKey, startPlane, WRONG_KEY, type TestPlane } from './support/helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -236,7 +236,19 @@ describe('configuration and delivery failures', () => {
   });
 
   test('an unreachable data plane: exit 1 with the cause and a hint', async () => {
-    const run = await rudder(['track', '--data-plane-url', await deadUrl(), '--write-key', SENTINEL, '--max-attempts', '1', '--user-id', 'u1', '--event', 'E']);
+    const run = await rudder([
+      'track',
+      '--data-plane-url',
+      await deadUrl(),
+      '--write-key',
+      SENTINEL,
+      '--max-attempts',
+      '1',
+      '--user-id',
+      'u1',
+      '--event',
+      'E',
+    ]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /not delivered \(retries_exhausted\) after 1 attempt/);
     assert.match(run.stderr, /ECONNREFUSED/);
@@ -258,7 +270,21 @@ describe('configuration and delivery failures', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     try {
-      const run = await rudder(['track', '--data-plane-url', `http://127.0.0.1:${port}`, '--write-key', SENTINEL, '--timeout', '300', '--max-attempts', '1', '--user-id', 'u1', '--event', 'E']);
+      const run = await rudder([
+        'track',
+        '--data-plane-url',
+        `http://127.0.0.1:${port}`,
+        '--write-key',
+        SENTINEL,
+        '--timeout',
+        '300',
+        '--max-attempts',
+        '1',
+        '--user-id',
+        'u1',
+        '--event',
+        'E',
+      ]);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /no complete response within 300 ms/);
     } finally {
@@ -279,7 +305,11 @@ test('the installed command: node_modules/.bin/rudder links the launcher, which 
   const linked = fileURLToPath(new URL('../../../node_modules/.bin/rudder', import.meta.url));
   assert.equal(realpathSync(linked), realpathSync(launcher), 'run npm install at the root to link the bin');
   // Run as `npx rudder` would: the link itself, through its shebang.
-  const { stdout, stderr } = await promisify(execFile)(linked, ['track', '--data-plane-url', dp.url, '--write-key', SENTINEL, '--user-id', 'npx-user', '--event', 'E'], { env: { PATH: process.env.PATH } });
+  const { stdout, stderr } = await promisify(execFile)(
+    linked,
+    ['track', '--data-plane-url', dp.url, '--write-key', SENTINEL, '--user-id', 'npx-user', '--event', 'E'],
+    { env: { PATH: process.env.PATH } },
+  );
   assert.equal(showsKey(stdout + stderr), false, 'the write key was printed');
   assert.equal(stored(stdout).userId, 'npx-user');
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { deadUrl, rudder, SENTINEL, start, stopAfter, waitForOutput, type Child } from './helpers.js';
+import { deadUrl, rudder, SENTINEL, start, stopAfter, waitForOutput, type Child } from './support/helpers.js';
 import { DEV_WRITE_KEY } from '@rudderanalytics/dataplane';
 
 const dir = mkdtempSync(join(tmpdir(), 'rudder-dev-test-'));
@@ -31,7 +31,10 @@ test('rudder dev: prints URL, dev key and live page; events sent with no setup a
   assert.equal(sent.code, 0, sent.stderr);
   const listed = await rudder(['events', '--json'], { env });
   assert.equal(listed.code, 0, listed.stderr);
-  const [event] = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const [event] = listed.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(event.messageId, sent.stdout.trim());
   assert.equal(event.source, 'dev');
 
@@ -91,7 +94,7 @@ async function untilHealthy(url: string, child: Child): Promise<void> {
   throw new Error(`${url} did not come up within 30 s`);
 }
 
-test('rudder dev takes the data plane\'s flags: --write-key (masked in the banner) and --quiet', async (t) => {
+test("rudder dev takes the data plane's flags: --write-key (masked in the banner) and --quiet", async (t) => {
   // --quiet prints nothing, so it gets a port that was free a moment ago, and is asked whether it is up.
   const quietUrl = await deadUrl();
   const dev = stopAfter(t, start(['dev', '--port', new URL(quietUrl).port, '--db', ':memory:', '--write-key', SENTINEL, '--quiet']));
@@ -104,7 +107,19 @@ test('rudder dev takes the data plane\'s flags: --write-key (masked in the banne
   const sent = await rudder(['identify', '--user-id', 'flag-key-user', '--data-plane-url', url, '--write-key', SENTINEL]);
   assert.equal(sent.code, 0, sent.stderr);
   // --max-request-bytes reached the data plane: a call above 2,000 bytes is refused with 413.
-  const big = await rudder(['track', '--user-id', 'u', '--event', 'E', '--properties', JSON.stringify({ pad: 'x'.repeat(3000) }), '--data-plane-url', url, '--max-attempts', '1']);
+  const big = await rudder([
+    'track',
+    '--user-id',
+    'u',
+    '--event',
+    'E',
+    '--properties',
+    JSON.stringify({ pad: 'x'.repeat(3000) }),
+    '--data-plane-url',
+    url,
+    '--max-attempts',
+    '1',
+  ]);
   assert.equal(big.code, 1);
   assert.match(big.stderr, /413/);
   loud.kill('SIGTERM');
@@ -136,7 +151,7 @@ test('rudder dev honours RUDDER_PORT and RUDDER_DB, and refuses a RUDDER_PORT th
   assert.match(flag.stderr, /--port must be an integer from 0 to 65535/);
 });
 
-test('rudder dev with the dev key disabled says to export RUDDER_WRITE_KEY too, naming the source and the key\'s last 4 characters', async (t) => {
+test("rudder dev with the dev key disabled says to export RUDDER_WRITE_KEY too, naming the source and the key's last 4 characters", async (t) => {
   const config = join(dir, 'no-dev.json');
   writeFileSync(config, JSON.stringify({ sources: [{ writeKey: SENTINEL, name: 'web' }], devWriteKey: false }));
   const dev = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:', '--config', config]));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RudderAnalytics } from 'rudderanalytics';
-import { deadUrl, rudder, SENTINEL, start, startPlane, stopAfter, waitForOutput, type TestPlane } from './helpers.js';
+import { deadUrl, rudder, SENTINEL, start, startPlane, stopAfter, waitForOutput, type TestPlane } from './support/helpers.js';
 
 let dp: TestPlane;
 let ids: Record<string, string>;
@@ -23,7 +23,12 @@ before(async () => {
 after(() => dp.stop());
 
 const url = () => ['--data-plane-url', dp.url];
-const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe('rudder events', () => {
   test('a table, oldest first, with time, type, user, event/name and messageId', async () => {
@@ -41,7 +46,10 @@ describe('rudder events', () => {
     const run = await rudder(['events', ...url(), '--json']);
     assert.equal(run.code, 0, run.stderr);
     const events = jsonLines(run.stdout);
-    assert.deepEqual(events.map((e) => e.messageId), [ids.t1, ids.t2, ids.p1, ids.i1, ids.t3]);
+    assert.deepEqual(
+      events.map((e) => e.messageId),
+      [ids.t1, ids.t2, ids.p1, ids.i1, ids.t3],
+    );
     assert.deepEqual(events[0].payload.properties, { revenue: 5 });
   });
 
@@ -85,7 +93,10 @@ describe('rudder events', () => {
     assert.deepEqual(seen, [ids.t1, ids.t2, ids.p1, ids.i1, ids.t3]);
     // Without --since, a full page is the newest N and says how to start from the oldest.
     const newest = await page();
-    assert.deepEqual(newest.events.map((e) => e.messageId), [ids.i1, ids.t3]);
+    assert.deepEqual(
+      newest.events.map((e) => e.messageId),
+      [ids.i1, ids.t3],
+    );
     assert.match(newest.stderr, /the newest 2; to read from the oldest: rudder events --since 0/);
   });
 

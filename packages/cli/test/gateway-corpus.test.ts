@@ -11,14 +11,24 @@ import { isDeepStrictEqual } from 'node:util';
 import { RudderAnalytics, ValidationError } from 'rudderanalytics';
 import { cleanId } from '../../rudderanalytics/src/ids.js';
 import { LIBRARY } from '../../rudderanalytics/src/version.js';
-import { at, rudder, SENTINEL, startPlane, type TestPlane } from './helpers.js';
+import { at, rudder, SENTINEL, startPlane, type TestPlane } from './support/helpers.js';
 
 const DIR = new URL('../../../test/corpus/gateway/', import.meta.url);
 const EVENTS_PATH = new URL('events.jsonl', DIR);
-const lines = readFileSync(EVENTS_PATH, 'utf8').split('\n').filter((l) => l !== '');
+const lines = readFileSync(EVENTS_PATH, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-type Source = { line: number; verdict: 'stored' | 'refused'; reason?: string; source: { repo?: string; path?: string; url?: string; pointer: string } };
-const sources = readFileSync(new URL('sources.jsonl', DIR), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Source);
+type Source = {
+  line: number;
+  verdict: 'stored' | 'refused';
+  reason?: string;
+  source: { repo?: string; path?: string; url?: string; pointer: string };
+};
+const sources = readFileSync(new URL('sources.jsonl', DIR), 'utf8')
+  .split('\n')
+  .filter((l) => l !== '')
+  .map((l) => JSON.parse(l) as Source);
 const storedLines = sources.filter((s) => s.verdict === 'stored').map((s) => s.line);
 const refusedLines = sources.filter((s) => s.verdict === 'refused').map((s) => s.line);
 
@@ -80,7 +90,7 @@ function storedEvents(dp: TestPlane): Record<string, unknown>[] {
   return dp.events({ limit: 1000, order: 'asc' }).map((row) => row.payload as Record<string, unknown>);
 }
 
-test('the corpus: a few hundred events, each line with its source and the gateway\'s verdict', () => {
+test("the corpus: a few hundred events, each line with its source and the gateway's verdict", () => {
   assert.ok(events.length >= 250, `${events.length} events`);
   assert.equal(sources.length, events.length);
   sources.forEach((s, i) => {
@@ -104,14 +114,23 @@ function usePlane(): () => TestPlane {
 describe('rudder send', () => {
   const plane = usePlane();
 
-  test('stores what the gateway stores, unchanged, and refuses the rest line by line with the gateway\'s reason', async () => {
+  test("stores what the gateway stores, unchanged, and refuses the rest line by line with the gateway's reason", async () => {
     const dp = plane();
     const failedPath = join(dp.dir, 'corpus-failed.jsonl');
     const run = await rudder(['send', EVENTS_PATH.pathname, ...at(dp), '--failed-out', failedPath]);
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stderr, new RegExp(`read ${events.length} · delivered ${storedLines.length} · invalid ${refusedLines.length} · failed 0 · dropped 0`));
-    const failed = readFileSync(failedPath, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
-    assert.deepEqual(failed.map((f) => f.line), refusedLines);
+    assert.match(
+      run.stderr,
+      new RegExp(`read ${events.length} · delivered ${storedLines.length} · invalid ${refusedLines.length} · failed 0 · dropped 0`),
+    );
+    const failed = readFileSync(failedPath, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      failed.map((f) => f.line),
+      refusedLines,
+    );
     for (const f of failed) {
       assert.match(f.reason, RULE_FOR[sources[f.line - 1].reason!], `line ${f.line}`);
       assert.deepEqual(f.event, events[f.line - 1], `line ${f.line}: written out as read`);

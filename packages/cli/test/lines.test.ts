@@ -5,7 +5,13 @@ import { isBad, parseText, type BadRecord, type InputRecord } from '../src/send/
 
 async function split(chunks: Array<string | Buffer>, max = 1000): Promise<Line[]> {
   const out: Line[] = [];
-  for await (const lines of readLines((async function* () { for (const c of chunks) yield typeof c === 'string' ? Buffer.from(c) : c; })(), max)) out.push(...lines);
+  for await (const lines of readLines(
+    (async function* () {
+      for (const c of chunks) yield typeof c === 'string' ? Buffer.from(c) : c;
+    })(),
+    max,
+  ))
+    out.push(...lines);
   return out;
 }
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { at, rudder, startPlane, type TestPlane } from './helpers.js';
+import { at, rudder, startPlane, type TestPlane } from './support/helpers.js';
 
 const fixtures = new URL('../../tracking-plan/test/fixtures/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));
@@ -25,15 +25,28 @@ function file(content: unknown, ext = 'json'): string {
   return path;
 }
 const jsonl = (events: unknown[]) => file(events.map((e) => JSON.stringify(e)).join('\n') + '\n', 'jsonl');
-const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 const isEmpty = (o: unknown) => !o || Object.keys(o).length === 0;
 
 describe('rudder plan validate', () => {
-  test("rudder-transformer trackingPlan.test.js: identical violation arrays", async () => {
+  test('rudder-transformer trackingPlan.test.js: identical violation arrays', async () => {
     const byPlan = new Map<string, any[]>();
     for (const c of trackingPlan.validate) byPlan.set(c.plan, [...(byPlan.get(c.plan) ?? []), c]);
     for (const [planName, cases] of byPlan) {
-      const run = await rudder(['plan', 'validate', '--plan', file(trackingPlan.plans[planName]), '--config', file({ track: { ajvOptions: {} } }), jsonl(cases.map((c) => c.event.message))]);
+      const run = await rudder([
+        'plan',
+        'validate',
+        '--plan',
+        file(trackingPlan.plans[planName]),
+        '--config',
+        file({ track: { ajvOptions: {} } }),
+        jsonl(cases.map((c) => c.event.message)),
+      ]);
       const out = lines(run.stdout);
       assert.equal(out.length, cases.length);
       cases.forEach((c, i) => {
@@ -56,7 +69,15 @@ describe('rudder plan validate', () => {
     }
     for (const [key, cases] of groups) {
       const [planName, config] = JSON.parse(key);
-      const run = await rudder(['plan', 'validate', '--plan', file(eventValidation.plans[planName]), '--config', file(config), jsonl(cases.map((c) => c.event.message))]);
+      const run = await rudder([
+        'plan',
+        'validate',
+        '--plan',
+        file(eventValidation.plans[planName]),
+        '--config',
+        file(config),
+        jsonl(cases.map((c) => c.event.message)),
+      ]);
       const out = lines(run.stdout);
       cases.forEach((c, i) => {
         assert.deepEqual([out[i].dropEvent, out[i].violationType], [c.output.dropEvent, c.output.violationType], c.testCase);
@@ -101,32 +122,69 @@ describe('rudder plan draft / diff', () => {
     const drafted = await rudder(['plan', 'draft', '--out', out, events]);
     assert.equal(drafted.code, 0, drafted.stderr);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
-    assert.deepEqual(doc.events.map((e: any) => [e.eventType, e.name]), [['track', 'Signed Up'], ['identify', '']]);
+    assert.deepEqual(
+      doc.events.map((e: any) => [e.eventType, e.name]),
+      [
+        ['track', 'Signed Up'],
+        ['identify', ''],
+      ],
+    );
     assert.deepEqual(doc.events[0].rules.properties.properties.required, ['plan']);
     const checked = await rudder(['plan', 'validate', '--plan', out, events]);
     assert.equal(checked.code, 0, checked.stdout);
-    const missingPlan = await rudder(['plan', 'validate', '--plan', out, jsonl([{ type: 'track', event: 'Signed Up', properties: { seats: 'many' } }])]);
+    const missingPlan = await rudder([
+      'plan',
+      'validate',
+      '--plan',
+      out,
+      jsonl([{ type: 'track', event: 'Signed Up', properties: { seats: 'many' } }]),
+    ]);
     assert.equal(missingPlan.code, 1);
-    assert.deepEqual(lines(missingPlan.stdout)[0].violationErrors.map((v: any) => v.type), ['Required-Missing', 'Datatype-Mismatch']);
+    assert.deepEqual(
+      lines(missingPlan.stdout)[0].violationErrors.map((v: any) => v.type),
+      ['Required-Missing', 'Datatype-Mismatch'],
+    );
   });
 
   test('diff lists breaking changes and exits 1; an identical plan exits 0', async () => {
-    const schema = (props: object, required: string[]) => ({ type: 'object', properties: { properties: { type: 'object', properties: props, required } } });
-    const v1 = { id: 'tp', version: 1, events: [
-      { eventType: 'track', name: 'Signed Up', rules: schema({ plan: { type: 'string', enum: ['free', 'pro', 'team'] }, seats: { type: ['number', 'string'] } }, []) },
-      { eventType: 'track', name: 'Logged In', rules: schema({}, []) },
-    ] };
-    const v2 = { id: 'tp', version: 2, events: [
-      { eventType: 'track', name: 'Signed Up', rules: schema({ plan: { type: 'string', enum: ['free', 'pro'] }, seats: { type: 'integer' } }, ['plan']) },
-    ] };
+    const schema = (props: object, required: string[]) => ({
+      type: 'object',
+      properties: { properties: { type: 'object', properties: props, required } },
+    });
+    const v1 = {
+      id: 'tp',
+      version: 1,
+      events: [
+        {
+          eventType: 'track',
+          name: 'Signed Up',
+          rules: schema({ plan: { type: 'string', enum: ['free', 'pro', 'team'] }, seats: { type: ['number', 'string'] } }, []),
+        },
+        { eventType: 'track', name: 'Logged In', rules: schema({}, []) },
+      ],
+    };
+    const v2 = {
+      id: 'tp',
+      version: 2,
+      events: [
+        {
+          eventType: 'track',
+          name: 'Signed Up',
+          rules: schema({ plan: { type: 'string', enum: ['free', 'pro'] }, seats: { type: 'integer' } }, ['plan']),
+        },
+      ],
+    };
     const run = await rudder(['plan', 'diff', '--json', file(v1), file(v2)]);
     assert.equal(run.code, 1);
-    assert.deepEqual(lines(run.stdout).map((c) => [c.kind, c.name, c.path]), [
-      ['newly-required', 'Signed Up', '/properties/plan'],
-      ['removed-enum-value', 'Signed Up', '/properties/plan'],
-      ['narrowed-type', 'Signed Up', '/properties/seats'],
-      ['removed-event', 'Logged In', ''],
-    ]);
+    assert.deepEqual(
+      lines(run.stdout).map((c) => [c.kind, c.name, c.path]),
+      [
+        ['newly-required', 'Signed Up', '/properties/plan'],
+        ['removed-enum-value', 'Signed Up', '/properties/plan'],
+        ['narrowed-type', 'Signed Up', '/properties/seats'],
+        ['removed-event', 'Logged In', ''],
+      ],
+    );
     const same = await rudder(['plan', 'diff', file(v1), file(v1)]);
     assert.equal(same.code, 0);
     assert.match(same.stderr, /0 breaking changes/);
@@ -141,16 +199,28 @@ describe('rudder plan coverage', () => {
   after(() => dp?.stop());
 
   test('what a data plane stored, fed by rudder send: planned never seen, unplanned seen, violations by rule', async () => {
-    const plan = file({ id: 'tp', version: 1, events: [
-      // strictRequired: a required property must be declared, or the schema does not compile (and never flags).
-      { eventType: 'track', name: 'Signed Up', rules: { type: 'object', properties: { properties: { type: 'object', properties: { plan: { type: 'string' } }, required: ['plan'] } } } },
-      { eventType: 'track', name: 'Logged In', rules: { type: 'object' } },
-    ] });
-    const sent = await rudder(['send', ...at(dp), jsonl([
-      { type: 'track', event: 'Signed Up', userId: 'u1', properties: {} },
-      { type: 'track', event: 'Signed Up', userId: 'u2', properties: {} },
-      { type: 'track', event: 'Mystery', userId: 'u3' },
-    ])]);
+    const plan = file({
+      id: 'tp',
+      version: 1,
+      events: [
+        // strictRequired: a required property must be declared, or the schema does not compile (and never flags).
+        {
+          eventType: 'track',
+          name: 'Signed Up',
+          rules: { type: 'object', properties: { properties: { type: 'object', properties: { plan: { type: 'string' } }, required: ['plan'] } } },
+        },
+        { eventType: 'track', name: 'Logged In', rules: { type: 'object' } },
+      ],
+    });
+    const sent = await rudder([
+      'send',
+      ...at(dp),
+      jsonl([
+        { type: 'track', event: 'Signed Up', userId: 'u1', properties: {} },
+        { type: 'track', event: 'Signed Up', userId: 'u2', properties: {} },
+        { type: 'track', event: 'Mystery', userId: 'u3' },
+      ]),
+    ]);
     assert.equal(sent.code, 0, sent.stderr);
     const run = await rudder(['plan', 'coverage', '--plan', plan, '--json', '--data-plane-url', dp.url]);
     assert.equal(run.code, 0, run.stderr);
@@ -158,9 +228,12 @@ describe('rudder plan coverage', () => {
     assert.equal(report.messages, 3);
     assert.deepEqual(report.plannedNeverSeen, [{ eventType: 'track', name: 'Logged In' }]);
     assert.deepEqual(report.unplannedSeen, [{ eventType: 'track', name: 'Mystery', count: 1 }]);
-    assert.deepEqual(report.violationsByRule.map((r: any) => [r.type, r.name, r.schemaPath, r.count]), [
-      ['Required-Missing', 'Signed Up', '#/properties/properties/required', 2],
-      ['Unplanned-Event', 'Mystery', '', 1],
-    ]);
+    assert.deepEqual(
+      report.violationsByRule.map((r: any) => [r.type, r.name, r.schemaPath, r.count]),
+      [
+        ['Required-Missing', 'Signed Up', '#/properties/properties/required', 2],
+        ['Unplanned-Event', 'Mystery', '', 1],
+      ],
+    );
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { RudderAnalytics, type Sendable } from 'rudderanalytics';
 import { startFaultServer } from '../../rudderanalytics/test/support/fault-server.ts';
-import { rudder, SENTINEL } from './helpers.js';
+import { rudder, SENTINEL } from './support/helpers.js';
 
 const BATCH = {
   type: 'batch',
@@ -61,7 +61,13 @@ test('the same batch through rudder send and client.send(): the same bytes on th
   // extra fields kept, sentAt the SDK's.
   const events = JSON.parse(`[${viaSdk}]`);
   assert.deepEqual(events[0].context, { app: { name: 'shop', build: '8' }, locale: 'en', library: events[0].context.library });
-  assert.deepEqual([events[1].integrations, events[1].originalTimestamp, events[1].custom, events[1].receivedAt], [{ All: false, Mixpanel: true }, '2024-01-02T03:04:05.006Z', [1, 2], '2024-01-01T00:00:00.000Z']);
-  assert.deepEqual([events[2].messageId, events[2].originalTimestamp, events[2].integrations], ['given-id-3', '2024-01-02T03:04:05.006Z', { All: true }]);
+  assert.deepEqual(
+    [events[1].integrations, events[1].originalTimestamp, events[1].custom, events[1].receivedAt],
+    [{ All: false, Mixpanel: true }, '2024-01-02T03:04:05.006Z', [1, 2], '2024-01-01T00:00:00.000Z'],
+  );
+  assert.deepEqual(
+    [events[2].messageId, events[2].originalTimestamp, events[2].integrations],
+    ['given-id-3', '2024-01-02T03:04:05.006Z', { All: true }],
+  );
   assert.deepEqual([events[3].type, events[3].event, events[3].sentAt], [undefined, 'No type', '<now>']);
 });

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, WRONG_KEY, type TestPlane } from './helpers.js';
+import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, WRONG_KEY, type TestPlane } from './support/helpers.js';
 
 let dp: TestPlane;
 before(async () => {
@@ -32,7 +32,13 @@ const MIXED = jsonl(
   '',
   { type: 'track', userId: 'mixed-3' },
   { type: 'page', anonymousId: 'mixed-4', name: 'Home' },
-  { type: 'batch', batch: [{ type: 'track', userId: 'mixed-5', event: 'E' }, { type: 'group', userId: 'mixed-6' }] },
+  {
+    type: 'batch',
+    batch: [
+      { type: 'track', userId: 'mixed-5', event: 'E' },
+      { type: 'group', userId: 'mixed-6' },
+    ],
+  },
   { type: 'alias', userId: 'mixed-7', previousId: 'anon-7' },
   { type: 'nope', userId: 'mixed-8' },
 );
@@ -52,7 +58,10 @@ describe('a JSONL file with bad lines, --strict', () => {
 
   test('each bad line is reported with its line number and the rule, in order', () => {
     const reports = run.stderr.split('\n').filter((l) => l.startsWith('line '));
-    assert.deepEqual(reports.map((l) => l.split(':')[0]), ['line 3', 'line 5', 'line 7 item 2', 'line 9']);
+    assert.deepEqual(
+      reports.map((l) => l.split(':')[0]),
+      ['line 3', 'line 5', 'line 7 item 2', 'line 9'],
+    );
     assert.match(reports[0], /invalid JSON/);
     assert.match(reports[1], /event: is required on track/);
     assert.match(reports[2], /groupId: is required on group/);
@@ -60,7 +69,12 @@ describe('a JSONL file with bad lines, --strict', () => {
   });
 
   test('the good lines are all stored', () => {
-    for (const [userId, type] of [['mixed-1', 'track'], ['mixed-2', 'identify'], ['mixed-5', 'track'], ['mixed-7', 'alias']]) {
+    for (const [userId, type] of [
+      ['mixed-1', 'track'],
+      ['mixed-2', 'identify'],
+      ['mixed-5', 'track'],
+      ['mixed-7', 'alias'],
+    ]) {
       const stored = dp.events({ userId });
       assert.equal(stored.length, 1, userId);
       assert.equal(stored[0].type, type);
@@ -103,20 +117,25 @@ describe('the same file without --strict: what the gateway accepts is delivered'
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /read 9 · delivered 8 · invalid 1 · failed 0 · dropped 0/);
     assert.match(run.stderr, /^delivered 8: 7 unchanged, 1 with warnings \(delivered as given\)$/m);
-    assert.match(run.stderr, /^  warning ×1  type: is not one of identify, track, page, screen, group, alias/m);
-    assert.match(run.stderr, /^refused 1:\n  refused ×1  invalid JSON$/m);
+    assert.match(run.stderr, /^ {2}warning ×1 {2}type: is not one of identify, track, page, screen, group, alias/m);
+    assert.match(run.stderr, /^refused 1:\n {2}refused ×1 {2}invalid JSON$/m);
     for (const userId of ['lenient-3', 'lenient-6', 'lenient-8']) assert.equal(dp.count({ userId }), 1, userId);
-    assert.deepEqual(readJsonl(failedPath).map((r) => r.line), [3]);
+    assert.deepEqual(
+      readJsonl(failedPath).map((r) => r.line),
+      [3],
+    );
   });
 });
 
 describe('delivery failures and their replay', () => {
   test('a wrong key: every event failed with HTTP 401, written out; replayed with the right key, all delivered once', async () => {
-    const input = file(jsonl(
-      { type: 'track', userId: 'replay-1', event: 'E' },
-      { type: 'track', userId: 'replay-2', event: 'E', messageId: 'replay-own-id' },
-      { type: 'identify', userId: 'replay-3' },
-    ));
+    const input = file(
+      jsonl(
+        { type: 'track', userId: 'replay-1', event: 'E' },
+        { type: 'track', userId: 'replay-2', event: 'E', messageId: 'replay-own-id' },
+        { type: 'identify', userId: 'replay-3' },
+      ),
+    );
     const failedPath = join(dp.dir, 'failed-401.jsonl');
     const first = await rudder(['send', input, ...at(dp, WRONG_KEY), '--failed-out', failedPath]);
     assert.equal(first.code, 1);
@@ -126,7 +145,10 @@ describe('delivery failures and their replay', () => {
     assert.equal(dp.count({ userId: 'replay-1' }), 0);
 
     const records = readJsonl(failedPath);
-    assert.deepEqual(records.map((r) => r.line), [1, 2, 3]);
+    assert.deepEqual(
+      records.map((r) => r.line),
+      [1, 2, 3],
+    );
     for (const r of records) assert.match(r.reason, /HTTP 401 invalid write key/);
     // The id given to each event travels with it, so a replay cannot store a second copy under a new id.
     assert.equal(records[1].event.messageId, 'replay-own-id');
@@ -145,13 +167,23 @@ describe('delivery failures and their replay', () => {
 
 describe('an unreachable data plane', () => {
   test('plain progress lines off a terminal; Ctrl-C during retries: summary, undelivered written out, exit 130', async () => {
-    const input = file(jsonl(
-      { type: 'track', userId: 'int-1', event: 'E' },
-      { type: 'identify', userId: 'int-2' },
-    ));
+    const input = file(jsonl({ type: 'track', userId: 'int-1', event: 'E' }, { type: 'identify', userId: 'int-2' }));
     const failedPath = join(dp.dir, 'failed-interrupted.jsonl');
     // Retries back off for minutes with 100 attempts: only the interrupt can end this run.
-    const child = start(['send', input, '--data-plane-url', await deadUrl(), '--write-key', SENTINEL, '--max-attempts', '100', '--progress-interval', '1', '--failed-out', failedPath]);
+    const child = start([
+      'send',
+      input,
+      '--data-plane-url',
+      await deadUrl(),
+      '--write-key',
+      SENTINEL,
+      '--max-attempts',
+      '100',
+      '--progress-interval',
+      '1',
+      '--failed-out',
+      failedPath,
+    ]);
     await waitForOutput(child, /^progress: 100% · 0 events\/s · delivered 0 · failed 0 · invalid 0 · read 2$/m, 'stderr');
     child.kill('SIGINT');
     const run = await child.result;
@@ -159,7 +191,13 @@ describe('an unreachable data plane', () => {
     assert.match(run.stderr, /interrupted/);
     assert.match(run.stderr, /read 2 · delivered 0 · invalid 0 · failed 0 · dropped 2/);
     const records = readJsonl(failedPath);
-    assert.deepEqual(records.map((r) => [r.line, r.event.userId]), [[1, 'int-1'], [2, 'int-2']]);
+    assert.deepEqual(
+      records.map((r) => [r.line, r.event.userId]),
+      [
+        [1, 'int-1'],
+        [2, 'int-2'],
+      ],
+    );
     // The connection was refused: provably never received, so not "may have been delivered".
     for (const r of records) {
       assert.match(r.reason, /^not delivered: the run was interrupted/);
@@ -197,7 +235,20 @@ describe('interrupted while requests are in flight', () => {
     const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
     const lines = Array.from({ length: 12 }, (_, i) => ({ type: 'track', userId: `hang-${i}`, event: 'E' }));
     const failedPath = join(dp.dir, 'failed-hanging.jsonl');
-    const child = start(['send', file(jsonl(...lines)), '--data-plane-url', url, '--write-key', SENTINEL, '--batch-size', '2', '--timeout', '60000', '--failed-out', failedPath]);
+    const child = start([
+      'send',
+      file(jsonl(...lines)),
+      '--data-plane-url',
+      url,
+      '--write-key',
+      SENTINEL,
+      '--batch-size',
+      '2',
+      '--timeout',
+      '60000',
+      '--failed-out',
+      failedPath,
+    ]);
     t.after(() => child.kill('SIGKILL'));
     await Promise.race([firstArrived, child.result.then(() => assert.fail('exited before any request arrived'))]);
     child.kill('SIGINT');
@@ -208,13 +259,17 @@ describe('interrupted while requests are in flight', () => {
     const unknown = records.filter((r) => r.delivery === 'unknown').map((r) => r.event.messageId as string);
     const no = records.filter((r) => r.delivery === 'no').map((r) => r.event.messageId as string);
     // Every line is accounted for, once, and keeps its line number.
-    assert.deepEqual(records.map((r) => r.line).sort((a, b) => a - b), lines.map((_, i) => i + 1));
+    assert.deepEqual(
+      records.map((r) => r.line).sort((a, b) => a - b),
+      lines.map((_, i) => i + 1),
+    );
     assert.equal(unknown.length + no.length, lines.length);
     // What the data plane received is never reported as not delivered (a replay of "no" cannot duplicate).
     for (const id of received) assert.ok(unknown.includes(id), `${id} was received: it must be "may have been delivered"`);
     for (const id of no) assert.ok(!received.has(id), `${id} is marked not delivered but was received`);
     assert.ok(unknown.length > 0 && no.length > 0, `${unknown.length} unknown, ${no.length} not delivered`);
-    for (const r of records) assert.match(r.reason, r.delivery === 'unknown' ? /^may have been delivered/ : /^not delivered: the run was interrupted/);
+    for (const r of records)
+      assert.match(r.reason, r.delivery === 'unknown' ? /^may have been delivered/ : /^not delivered: the run was interrupted/);
     assert.match(run.stderr, new RegExp(`interrupted: ${unknown.length} event\\(s\\) may have been delivered .*, ${no.length} were not delivered`));
     assert.ok(requests >= 1);
   });
@@ -257,7 +312,13 @@ describe('input forms', () => {
   });
 
   test('a pretty-printed {"batch":[…]} document, batch-level context applied to each item', async () => {
-    const doc = { batch: [{ type: 'track', userId: 'batch-1', event: 'E' }, { type: 'identify', userId: 'batch-2' }], context: { app: { name: 'cli-test' } } };
+    const doc = {
+      batch: [
+        { type: 'track', userId: 'batch-1', event: 'E' },
+        { type: 'identify', userId: 'batch-2' },
+      ],
+      context: { app: { name: 'cli-test' } },
+    };
     const run = await rudder(['send', file(JSON.stringify(doc, null, 2)), ...at(dp)]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /read 2 · delivered 2/);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateClient, loadPlan } from '@rudderanalytics/tracking-plan';
-import { rudder } from './helpers.js';
+import { rudder } from './support/helpers.js';
 
 const EXAMPLE_PLAN = new URL('../../../examples/typed-plan/plan.json', import.meta.url).pathname;
 const EXAMPLE_CLIENT = new URL('../../../examples/typed-plan/src/analytics.ts', import.meta.url).pathname;

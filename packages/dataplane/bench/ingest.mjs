@@ -60,7 +60,10 @@ for (let b = 0; b < Number(values.bodies); b++) {
 
 const dir = mkdtempSync(join(tmpdir(), 'dataplane-bench-'));
 const dbPath = join(dir, 'bench.db');
-const child = fork(join(here, 'server-child.mjs'), { env: { ...process.env, BENCH_DB: dbPath, BENCH_ENGINE: values.engine ?? '' }, execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/dp-cpuprof'] : [] });
+const child = fork(join(here, 'server-child.mjs'), {
+  env: { ...process.env, BENCH_DB: dbPath, BENCH_ENGINE: values.engine ?? '' },
+  execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/dp-cpuprof'] : [],
+});
 const ask = (kind) =>
   new Promise((resolve) => {
     const on = (m) => {
@@ -121,15 +124,23 @@ await new Promise((r) => child.once('exit', r));
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
 const mb = (b) => (b / 1024 / 1024).toFixed(0);
-console.log(`\ndataplane ingest: ${sent.toLocaleString()} events, ${BATCH}/batch, ~${eventBytes.toFixed(0)} B/event, gzip, concurrency ${CONCURRENCY}`);
+console.log(
+  `\ndataplane ingest: ${sent.toLocaleString()} events, ${BATCH}/batch, ~${eventBytes.toFixed(0)} B/event, gzip, concurrency ${CONCURRENCY}`,
+);
 const runtime = globalThis.Bun ? `Bun ${globalThis.Bun.version}` : `Node ${process.versions.node}`;
 console.log(`runtime: ${runtime}; storage engine: ${engine}`);
-console.log(`throughput: ${Math.round(sent / seconds).toLocaleString()} events/s (${seconds.toFixed(1)} s); request latency p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
+console.log(
+  `throughput: ${Math.round(sent / seconds).toLocaleString()} events/s (${seconds.toFixed(1)} s); request latency p50 ${pct(50)} ms, p99 ${pct(99)} ms`,
+);
 console.log(`stored rows: ${final.count.toLocaleString()}; database ${mb(statSync(dbPath).size)} MB`);
 // Other work on the machine moves events/s a lot; CPU time per event does not, so report both.
 const cpuPer1000 = ((final.cpuMs - samples[0].cpuMs) / sent) * 1000;
 console.log(`server CPU time (main + writer thread): ${cpuPer1000.toFixed(1)} ms per 1000 events`);
-console.log(`machine: ${cpus().length} CPUs, load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+console.log(
+  `machine: ${cpus().length} CPUs, load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
 console.log('events stored | server RSS MB | heap MB');
 console.log('------------- | ------------- | -------');
 for (const s of samples) console.log(`${String(s.events).padStart(13)} | ${mb(s.rss).padStart(13)} | ${mb(s.heapUsed).padStart(7)}`);

@@ -30,13 +30,14 @@ export class DataPlaneArgsError extends Error {
   }
 }
 
-
 /** An integer in [min, max] from a flag or a variable; the value itself is not echoed (it could be anything). */
 function intIn(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new DataPlaneArgsError(`${name} must be ${max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`}`);
+    throw new DataPlaneArgsError(
+      `${name} must be ${max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`}`,
+    );
   }
   return n;
 }
@@ -72,7 +73,8 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
     throw new DataPlaneArgsError((error as Error).message.split('. ')[0]);
   }
   const emptyToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
-  const port = values.port !== undefined ? intIn('--port', values.port, 0, 65_535) : intIn('RUDDER_PORT', emptyToUndefined(env.RUDDER_PORT), 0, 65_535);
+  const port =
+    values.port !== undefined ? intIn('--port', values.port, 0, 65_535) : intIn('RUDDER_PORT', emptyToUndefined(env.RUDDER_PORT), 0, 65_535);
   return {
     port,
     host: values.host,

@@ -23,7 +23,7 @@ export function readConfigFile(path: string): ConfigFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read data plane config ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read data plane config ${path}: ${(err as Error).message}`, { cause: err });
   }
   let parsed: unknown;
   try {

@@ -118,8 +118,7 @@ function resolveSources(opts: DataPlaneOptions): { configs: SourceConfig[]; writ
   return { configs, writeKey: first.writeKey, hasDev: devKey !== false };
 }
 
-const hostForUrl = (host: string) =>
-  host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+const hostForUrl = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host);
 
 /**
  * Starts a local RudderStack-compatible data plane: the gateway's HTTP API (`/v1/*`, `/health`),

@@ -112,7 +112,7 @@ export async function openDatabase(engine: StorageEngine, path: string): Promise
   try {
     open = await opener;
   } catch (err) {
-    throw new Error(`the ${engine} storage engine is not available in ${runtimeName()}: ${(err as Error).message}`);
+    throw new Error(`the ${engine} storage engine is not available in ${runtimeName()}: ${(err as Error).message}`, { cause: err });
   }
   return wrap(engine, open(path));
 }

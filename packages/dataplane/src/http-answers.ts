@@ -22,4 +22,3 @@ export function methodNotAllowed(res: ServerResponse, allow: string): void {
   res.writeHead(405, { Allow: allow });
   res.end();
 }
-

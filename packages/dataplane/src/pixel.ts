@@ -32,7 +32,8 @@ function setPath(target: Obj, key: string, value: string): void {
   for (const part of path.slice(0, -1)) {
     const next = Object.hasOwn(node, part) ? node[part] : undefined;
     // Null-prototype levels: a parameter named `__proto__.x` must create a key, never reach a prototype.
-    if (typeof next !== 'object' || next === null) Object.defineProperty(node, part, { value: Object.create(null), enumerable: true, writable: true, configurable: true });
+    if (typeof next !== 'object' || next === null)
+      Object.defineProperty(node, part, { value: Object.create(null), enumerable: true, writable: true, configurable: true });
     node = node[part] as Obj;
   }
   Object.defineProperty(node, path[path.length - 1], { value, enumerable: true, writable: true, configurable: true });

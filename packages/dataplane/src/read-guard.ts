@@ -49,11 +49,7 @@ export function isLoopbackAddress(address: string): boolean {
 }
 
 /** The guard for a data plane bound to `host`: a random token unless bound to loopback or opted out. */
-export function createReadGuard(opts: {
-  host: string;
-  allowedHosts?: readonly string[];
-  readToken?: string | false;
-}): ReadGuard {
+export function createReadGuard(opts: { host: string; allowedHosts?: readonly string[]; readToken?: string | false }): ReadGuard {
   const allowedHosts = new Set((opts.allowedHosts ?? []).map((h) => hostName(h) ?? h.toLowerCase()));
   const remote = !isLoopbackAddress(opts.host);
   let token: string | undefined;

@@ -14,9 +14,7 @@ export interface JsonStyle {
 /** `JSON.stringify`'s own output: insertion order, standard escaping. */
 export const STANDARD_STYLE: JsonStyle = { quote: (s) => JSON.stringify(s), keys: Object.keys };
 
-type Frame =
-  | { kind: 'array'; items: unknown[]; next: number }
-  | { kind: 'object'; obj: Record<string, unknown>; keys: string[]; next: number };
+type Frame = { kind: 'array'; items: unknown[]; next: number } | { kind: 'object'; obj: Record<string, unknown>; keys: string[]; next: number };
 
 function scalar(v: unknown, style: JsonStyle): string {
   if (typeof v === 'string') return style.quote(v);

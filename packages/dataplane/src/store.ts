@@ -76,9 +76,7 @@ export class EventStore {
     }
     // One index seek per bucket, newest bucket first (or oldest for asc), until the limit is reached.
     const { where, params } = this.where(q, true);
-    const stmt = this.db.prepare(
-      `SELECT ${ROW_COLUMNS} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`,
-    );
+    const stmt = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`);
     const out: RawRow[] = [];
     for (const b of this.buckets(q, desc)) {
       if (out.length >= limit) break;

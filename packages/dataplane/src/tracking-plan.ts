@@ -21,14 +21,15 @@ function readJson(source: string | Record<string, unknown>, what: string): unkno
   try {
     return JSON.parse(readFileSync(source, 'utf8'));
   } catch (error) {
-    throw new Error(`${what} ${source}: ${(error as Error).message}`);
+    throw new Error(`${what} ${source}: ${(error as Error).message}`, { cause: error });
   }
 }
 
 /** Loads the plan and its settings; the tracking-plan package (and ajv) load only when a plan is given. */
 export async function loadPlanValidator(plan: TrackingPlanSource, config?: string | TrackingPlanConfig): Promise<PlanValidator> {
   const { createValidator, loadPlan } = await import('@rudderanalytics/tracking-plan');
-  const settings = config === undefined ? undefined : (readJson(config as string | Record<string, unknown>, '--tracking-plan-config') as TrackingPlanConfig);
+  const settings =
+    config === undefined ? undefined : (readJson(config as string | Record<string, unknown>, '--tracking-plan-config') as TrackingPlanConfig);
   return createValidator(loadPlan(readJson(plan, '--tracking-plan')), settings ? { config: settings } : {});
 }
 
@@ -51,7 +52,10 @@ export function violationClause(violation: string): { sql: string; params: strin
   if (violation === 'dropped') return { sql: `json_extract(json, '$.${VERDICT_FIELD}.dropEvent') = 1`, params: [] };
   if (violation === 'any') return { sql: "json_array_length(json, '$.context.violationErrors') > 0", params: [] };
   // json_each has a column named json too: the outer one must be qualified.
-  return { sql: "EXISTS (SELECT 1 FROM json_each(events.json, '$.context.violationErrors') AS v WHERE json_extract(v.value, '$.type') = ?)", params: [violation] };
+  return {
+    sql: "EXISTS (SELECT 1 FROM json_each(events.json, '$.context.violationErrors') AS v WHERE json_extract(v.value, '$.type') = ?)",
+    params: [violation],
+  };
 }
 
 /** The same condition on an event's JSON text, for live streams (which match without the database). */

@@ -7,12 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestPlane } from './helpers.js';
+import { startTestPlane } from './support/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 // The bundled build carries its plugins; the default build would fetch them from a CDN.
 const SDK_PATH = createRequire(import.meta.url).resolve('@rudderstack/analytics-js/bundled');
@@ -137,7 +143,10 @@ for (const mode of ['xhr', 'inline', 'batch', 'beacon'] as const) {
 
     const rows = dp.events({ source: mode, order: 'asc', limit: 100 });
     assert.deepEqual(rows.map((r) => r.type).sort(), TYPES, 'each type exactly once, nothing sent twice');
-    assert.deepEqual(rows.map((r) => r.id), stored.map((r) => r.id));
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      stored.map((r) => r.id),
+    );
     assert.equal(new Set(rows.map((r) => r.messageId)).size, 5);
     for (const r of rows) {
       assert.equal(r.payload.channel, 'web');
@@ -156,7 +165,11 @@ for (const mode of ['xhr', 'inline', 'batch', 'beacon'] as const) {
     const sends = traffic.requests.filter((r) => !r.includes('/sourceConfig'));
     const configFetches = traffic.requests.length - sends.length;
     assert.equal(configFetches, mode === 'inline' ? 0 : 1);
-    if (mode === 'xhr' || mode === 'inline') assert.deepEqual(sends.sort(), TYPES.map((type) => `POST /v1/${type}`));
+    if (mode === 'xhr' || mode === 'inline')
+      assert.deepEqual(
+        sends.sort(),
+        TYPES.map((type) => `POST /v1/${type}`),
+      );
     if (mode === 'batch') assert.deepEqual(sends, ['POST /v1/batch']);
     if (mode === 'beacon') assert.deepEqual(sends, ['POST /beacon/v1/batch']);
   });

@@ -4,23 +4,29 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DataPlaneArgsError, DEV_WRITE_KEY, parseDataPlaneArgs, startDataPlane } from '../src/index.js';
-import { post, tempDir, track } from './helpers.js';
+import { post, tempDir, track } from './support/helpers.js';
 
 const tmp = tempDir();
 after(() => tmp.remove());
 
 test('sources come from the config file; disabled ones answer 404; nothing logs a configured key', async () => {
   const configFile = join(tmp.dir, 'dataplane.json');
-  writeFileSync(configFile, JSON.stringify({
-    sources: [
-      { name: 'backend', writeKey: 'backend_secret_0001' },
-      { name: 'legacy', writeKey: 'legacy_secret_0002', disabled: true },
-    ],
-  }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      sources: [
+        { name: 'backend', writeKey: 'backend_secret_0001' },
+        { name: 'legacy', writeKey: 'legacy_secret_0002', disabled: true },
+      ],
+    }),
+  );
   const lines: string[] = [];
   const log = (m: string) => lines.push(m);
   const dp = await startDataPlane({
-    port: 0, dbPath: join(tmp.dir, 'a.db'), configFile, logger: { info: log, warn: log, error: log },
+    port: 0,
+    dbPath: join(tmp.dir, 'a.db'),
+    configFile,
+    logger: { info: log, warn: log, error: log },
   });
   try {
     assert.equal(dp.writeKey, DEV_WRITE_KEY);
@@ -33,7 +39,10 @@ test('sources come from the config file; disabled ones answer 404; nothing logs 
     assert.equal((await post(dp, '/v1/track', track(), { key: 'legacy_secret_0002' })).status, 404);
     assert.equal((await post(dp, '/v1/track', track(), { key: 'unknown_secret_0003' })).status, 401);
     assert.equal((await post(dp, '/v1/track', track(), { key: DEV_WRITE_KEY })).status, 200);
-    assert.deepEqual(dp.events({ order: 'asc' }).map((e) => e.source), ['backend', 'dev']);
+    assert.deepEqual(
+      dp.events({ order: 'asc' }).map((e) => e.source),
+      ['backend', 'dev'],
+    );
   } finally {
     await dp.close();
   }
@@ -49,7 +58,10 @@ test('sources come from the config file; disabled ones answer 404; nothing logs 
 
 test('devWriteKey: false leaves only configured sources; dp.writeKey is the first enabled one', async () => {
   const dp = await startDataPlane({
-    port: 0, dbPath: join(tmp.dir, 'b.db'), quiet: true, devWriteKey: false,
+    port: 0,
+    dbPath: join(tmp.dir, 'b.db'),
+    quiet: true,
+    devWriteKey: false,
     writeKeys: [{ writeKey: 'off_0000000001', disabled: true }, 'on_00000000002'],
   });
   try {
@@ -65,17 +77,24 @@ test('a broken config file or a key with ":" is refused at start', async () => {
   const bad = join(tmp.dir, 'bad.json');
   writeFileSync(bad, '{"sources": {}}');
   await assert.rejects(startDataPlane({ port: 0, dbPath: join(tmp.dir, 'c.db'), quiet: true, configFile: bad }), /"sources"/);
-  await assert.rejects(
-    startDataPlane({ port: 0, dbPath: join(tmp.dir, 'c.db'), quiet: true, writeKeys: ['a:b'] }),
-    /contains ':'/,
-  );
+  await assert.rejects(startDataPlane({ port: 0, dbPath: join(tmp.dir, 'c.db'), quiet: true, writeKeys: ['a:b'] }), /contains ':'/);
 });
 
 test('the flags of rudder dev and npm start map onto options; RUDDER_PORT / RUDDER_DB fill in for missing flags', () => {
-  assert.deepEqual(parseDataPlaneArgs(['--port', '0', '--db', 'x.db', '--write-key', 'k1', '--write-key', 'k2', '--quiet', '--max-request-bytes', '5000']), {
-    port: 0, host: undefined, dbPath: 'x.db', configFile: undefined, writeKeys: ['k1', 'k2'], maxRequestBytes: 5000,
-    allowedHosts: undefined, readToken: undefined, quiet: true,
-  });
+  assert.deepEqual(
+    parseDataPlaneArgs(['--port', '0', '--db', 'x.db', '--write-key', 'k1', '--write-key', 'k2', '--quiet', '--max-request-bytes', '5000']),
+    {
+      port: 0,
+      host: undefined,
+      dbPath: 'x.db',
+      configFile: undefined,
+      writeKeys: ['k1', 'k2'],
+      maxRequestBytes: 5000,
+      allowedHosts: undefined,
+      readToken: undefined,
+      quiet: true,
+    },
+  );
   const reads = parseDataPlaneArgs(['--allowed-host', 'dev.test', '--allowed-host', 'box.lan', '--read-token', 't0k']);
   assert.deepEqual([reads.allowedHosts, reads.readToken], [['dev.test', 'box.lan'], 't0k']);
   assert.equal(parseDataPlaneArgs(['--no-read-token']).readToken, false);
@@ -92,7 +111,10 @@ test('the flags of rudder dev and npm start map onto options; RUDDER_PORT / RUDD
     [['--max-request-bytes', '0'], {}, /^--max-request-bytes must be an integer of at least 1$/],
     [['--bogus'], {}, /Unknown option '--bogus'/],
   ] as const) {
-    assert.throws(() => parseDataPlaneArgs([...argv], environment), (e: Error) => e instanceof DataPlaneArgsError && message.test(e.message));
+    assert.throws(
+      () => parseDataPlaneArgs([...argv], environment),
+      (e: Error) => e instanceof DataPlaneArgsError && message.test(e.message),
+    );
   }
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { DataPlane } from '../src/index.js';
-import { basic, post, startTestPlane, track } from './helpers.js';
+import { basic, post, startTestPlane, track } from './support/helpers.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -31,18 +31,11 @@ async function expectError(p: Promise<{ status: number; text: string; headers: H
 describe('authentication', () => {
   const noKey = 'failed to read writekey from header';
   test('no Authorization header → 401', () => expectError(post(dp, '/v1/track', track(), { key: null }), 401, noKey));
-  test('a scheme other than Basic → 401', () =>
-    expectError(post(dp, '/v1/track', track(), { authorization: `Bearer ${dp.writeKey}` }), 401, noKey));
-  test('an empty username → 401', () =>
-    expectError(post(dp, '/v1/track', track(), { authorization: basic('', dp.writeKey) }), 401, noKey));
+  test('a scheme other than Basic → 401', () => expectError(post(dp, '/v1/track', track(), { authorization: `Bearer ${dp.writeKey}` }), 401, noKey));
+  test('an empty username → 401', () => expectError(post(dp, '/v1/track', track(), { authorization: basic('', dp.writeKey) }), 401, noKey));
   test('no ":" in the decoded value → 401', () =>
-    expectError(
-      post(dp, '/v1/track', track(), { authorization: `Basic ${Buffer.from(dp.writeKey).toString('base64')}` }),
-      401,
-      noKey,
-    ));
-  test('base64 that does not decode → 401', () =>
-    expectError(post(dp, '/v1/track', track(), { authorization: 'Basic %%%not-base64' }), 401, noKey));
+    expectError(post(dp, '/v1/track', track(), { authorization: `Basic ${Buffer.from(dp.writeKey).toString('base64')}` }), 401, noKey));
+  test('base64 that does not decode → 401', () => expectError(post(dp, '/v1/track', track(), { authorization: 'Basic %%%not-base64' }), 401, noKey));
   test('an unknown write key → 401 invalid write key', () =>
     expectError(post(dp, '/v1/track', track(), { key: 'nope_0123456789' }), 401, 'invalid write key'));
   test('a disabled source → 404 source is disabled', () =>
@@ -72,19 +65,11 @@ describe('body', () => {
     assert.equal(dp.count(), 2);
   });
   test('any other Content-Encoding value is read as plain JSON', () =>
-    expectError(
-      post(dp, '/v1/track', gzipSync(JSON.stringify(track())), { headers: { 'Content-Encoding': 'GZIP' } }),
-      400,
-      'invalid json',
-    ));
+    expectError(post(dp, '/v1/track', gzipSync(JSON.stringify(track())), { headers: { 'Content-Encoding': 'GZIP' } }), 400, 'invalid json'));
   test('corrupt gzip → 500 failed to read body from request', async () => {
     const good = gzipSync(JSON.stringify(track()));
     const corrupt = Buffer.concat([good.subarray(0, 10), Buffer.from('this is not deflate data at all')]);
-    await expectError(
-      post(dp, '/v1/track', corrupt, { headers: { 'Content-Encoding': 'gzip' } }),
-      500,
-      'failed to read body from request',
-    );
+    await expectError(post(dp, '/v1/track', corrupt, { headers: { 'Content-Encoding': 'gzip' } }), 500, 'failed to read body from request');
   });
   test('a plain body over 4,096,000 bytes → 413', async () => {
     const event = track({ properties: { pad: 'x'.repeat(4_096_000) } });
@@ -97,11 +82,7 @@ describe('body', () => {
     const bomb = gzipSync(big);
     assert.ok(bomb.length < 64 * 1024, 'the bomb itself is small');
     bomb.writeUInt32LE((bomb.readUInt32LE(bomb.length - 8) ^ 0xffffffff) >>> 0, bomb.length - 8);
-    await expectError(
-      post(dp, '/v1/track', bomb, { headers: { 'Content-Encoding': 'gzip' } }),
-      413,
-      'request size exceeds max limit',
-    );
+    await expectError(post(dp, '/v1/track', bomb, { headers: { 'Content-Encoding': 'gzip' } }), 413, 'request size exceeds max limit');
   });
   test('maxRequestBytes applies to the decompressed size, the boundary included', async () => {
     const small = await startTestPlane({ maxRequestBytes: 1000 });
@@ -127,12 +108,10 @@ describe('validation', () => {
   test('an empty body → 400 invalid json', () => expectError(post(dp, '/v1/track', ''), 400, 'invalid json'));
   test('an empty gzip body → 400 invalid json', () =>
     expectError(post(dp, '/v1/track', Buffer.alloc(0), { headers: { 'Content-Encoding': 'gzip' } }), 400, 'invalid json'));
-  test('a single endpoint with an array root → 400', () =>
-    expectError(post(dp, '/v1/track', [track()]), 400, 'event is not a valid rudder event'));
+  test('a single endpoint with an array root → 400', () => expectError(post(dp, '/v1/track', [track()]), 400, 'event is not a valid rudder event'));
   test('batch missing → 400 empty batch payload', () =>
     expectError(post(dp, '/v1/batch', { sentAt: '2026-01-01T00:00:00.000Z' }), 400, 'empty batch payload'));
-  test('batch empty → 400 empty batch payload', () =>
-    expectError(post(dp, '/v1/batch', { batch: [] }), 400, 'empty batch payload'));
+  test('batch empty → 400 empty batch payload', () => expectError(post(dp, '/v1/batch', { batch: [] }), 400, 'empty batch payload'));
   test('a batch item that is not an object → 400', () =>
     expectError(post(dp, '/v1/batch', { batch: [track(), 'nope'] }), 400, 'event is not a valid rudder event'));
 
@@ -148,18 +127,17 @@ describe('validation', () => {
   ];
   for (const [name, ids] of unidentifiable) {
     test(`no usable id (${name}) → 400`, () =>
-      expectError(
-        post(dp, '/v1/track', { event: 'E', ...ids }),
-        400,
-        'request neither has anonymousId nor userId',
-      ));
+      expectError(post(dp, '/v1/track', { event: 'E', ...ids }), 400, 'request neither has anonymousId nor userId'));
   }
   test('non-string ids are JSON-encoded and count: 456, 0, false', async () => {
     for (const ids of [{ userId: 456 }, { anonymousId: 0 }, { userId: false }]) {
       const r = await post(dp, '/v1/identify', ids);
       assert.equal(r.status, 200, JSON.stringify(ids));
     }
-    assert.deepEqual(dp.events({ order: 'asc' }).map((e) => e.userId ?? e.anonymousId), ['456', '0', 'false']);
+    assert.deepEqual(
+      dp.events({ order: 'asc' }).map((e) => e.userId ?? e.anonymousId),
+      ['456', '0', 'false'],
+    );
   });
   test('one bad event rejects the whole batch and stores nothing', () =>
     expectError(
@@ -179,14 +157,23 @@ describe('what the server adds', () => {
     await post(dp, '/v1/track', { type: 'identify', userId: 'u1', event: 'E' });
     await post(dp, '/v1/batch', { batch: [{ type: 'group', userId: 'u1', groupId: 'g' }, { userId: 'u2' }] });
     const rows = dp.events({ order: 'asc' });
-    assert.deepEqual(rows.map((r) => r.payload.type), ['track', 'group', undefined]);
-    assert.deepEqual(rows.map((r) => r.type), ['track', 'group', null]);
+    assert.deepEqual(
+      rows.map((r) => r.payload.type),
+      ['track', 'group', undefined],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.type),
+      ['track', 'group', null],
+    );
   });
   test('each single endpoint stores its own type', async () => {
     for (const t of ['identify', 'track', 'page', 'screen', 'group', 'alias']) {
       assert.equal((await post(dp, `/v1/${t}`, { userId: 'u1' })).status, 200);
     }
-    assert.deepEqual(dp.events({ order: 'asc' }).map((r) => r.type), ['identify', 'track', 'page', 'screen', 'group', 'alias']);
+    assert.deepEqual(
+      dp.events({ order: 'asc' }).map((r) => r.type),
+      ['identify', 'track', 'page', 'screen', 'group', 'alias'],
+    );
   });
   test('messageId kept (cleaned), generated when absent, blank or not a string', async () => {
     await post(dp, '/v1/batch', {
@@ -224,19 +211,17 @@ describe('what the server adds', () => {
   test('rudderId = MD5 UUID (v4 bits) of cleaned userId ":" anonymousId, always overwritten', async () => {
     // Vectors computed independently with Python: uuid.UUID(bytes=md5(s).digest(), version=4).
     await post(dp, '/v1/batch', {
-      batch: [
-        { userId: 'u1', rudderId: 'client-supplied' },
-        { userId: ' u1\u200b', anonymousId: 'a1' },
-        { anonymousId: 'a1' },
-        { userId: 456 },
-      ],
+      batch: [{ userId: 'u1', rudderId: 'client-supplied' }, { userId: ' u1\u200b', anonymousId: 'a1' }, { anonymousId: 'a1' }, { userId: 456 }],
     });
-    assert.deepEqual(dp.events({ order: 'asc' }).map((r) => r.payload.rudderId), [
-      '5eff0fc3-0944-48fa-9c04-38f62e3890ca',
-      'f81ebcce-dafc-4607-b906-29e68e64b35f',
-      'b09c6e0b-7298-4c66-88e1-7af047315456',
-      '6b576099-fa8f-43ad-b62b-59b95fc082c8',
-    ]);
+    assert.deepEqual(
+      dp.events({ order: 'asc' }).map((r) => r.payload.rudderId),
+      [
+        '5eff0fc3-0944-48fa-9c04-38f62e3890ca',
+        'f81ebcce-dafc-4607-b906-29e68e64b35f',
+        'b09c6e0b-7298-4c66-88e1-7af047315456',
+        '6b576099-fa8f-43ad-b62b-59b95fc082c8',
+      ],
+    );
   });
   test('other top-level batch fields are ignored; event fields are stored as sent', async () => {
     const e = track({ context: { library: { name: 'x' } }, sentAt: '2026-01-01T00:00:01.000Z', originalTimestamp: '2026-01-01T00:00:00.000Z' });

@@ -24,8 +24,7 @@ function nodeBinaries(): string[] {
 }
 
 /** Whether `node` can open a database with an engine (in a child process, so nothing stays loaded here). */
-const canOpen = (node: string, open: string) =>
-  spawnSync(node, ['--no-warnings', '-e', open], { cwd: packageDir, stdio: 'ignore' }).status === 0;
+const canOpen = (node: string, open: string) => spawnSync(node, ['--no-warnings', '-e', open], { cwd: packageDir, stdio: 'ignore' }).status === 0;
 // better-sqlite3 loads its addon at the first open, so requiring it proves nothing.
 const OPEN_NODE_SQLITE = "new (require('node:sqlite').DatabaseSync)(':memory:')";
 const OPEN_BETTER_SQLITE3 = "new (require('better-sqlite3'))(':memory:')";

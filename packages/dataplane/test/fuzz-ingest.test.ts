@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { basic, raw, startTestPlane } from './helpers.js';
+import { basic, raw, startTestPlane } from './support/helpers.js';
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
 before(async () => {
@@ -17,17 +17,19 @@ const deep = (open: string, close: string, n: number, inner = '') => `${open.rep
 /** Bodies: JSON (random, event-shaped, deep), broken JSON, bytes that are not UTF-8. */
 const jsonText = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
-  fc.record(
-    {
-      userId: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 3 })),
-      anonymousId: fc.oneof(fc.string(), fc.constant(null)),
-      type: fc.constantFrom('track', 'page', 'identify', 'x', ''),
-      messageId: fc.oneof(fc.string(), fc.integer()),
-      properties: fc.jsonValue({ maxDepth: 4 }),
-      receivedAt: fc.string(),
-    },
-    { requiredKeys: [] },
-  ).map((e) => JSON.stringify(e)),
+  fc
+    .record(
+      {
+        userId: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 3 })),
+        anonymousId: fc.oneof(fc.string(), fc.constant(null)),
+        type: fc.constantFrom('track', 'page', 'identify', 'x', ''),
+        messageId: fc.oneof(fc.string(), fc.integer()),
+        properties: fc.jsonValue({ maxDepth: 4 }),
+        receivedAt: fc.string(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((e) => JSON.stringify(e)),
   fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 5 }).map((batch) => JSON.stringify({ batch })),
   fc.integer({ min: 1, max: 50_000 }).map((n) => `{"userId":"u","properties":${deep('[', ']', n)}}`),
   fc.integer({ min: 1, max: 50_000 }).map((n) => `{"batch":[{"anonymousId":${deep('{"a":', '}', n, '1')}}]}`),
@@ -54,9 +56,13 @@ const authorization = fc.oneof(
 const path = fc.oneof(
   fc.constantFrom('identify', 'track', 'page', 'screen', 'group', 'alias', 'batch', 'import', 'nope').map((t) => `/v1/${t}`),
   key.map((k) => `/beacon/v1/batch?writeKey=${encodeURIComponent(k)}`),
-  fc.tuple(fc.constantFrom('track', 'page', 'identify'), fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 50 }), { maxKeys: 6 }), key).map(
-    ([t, q, k]) => `/pixel/v1/${t}?${new URLSearchParams({ ...q, writeKey: k })}`,
-  ),
+  fc
+    .tuple(
+      fc.constantFrom('track', 'page', 'identify'),
+      fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 50 }), { maxKeys: 6 }),
+      key,
+    )
+    .map(([t, q, k]) => `/pixel/v1/${t}?${new URLSearchParams({ ...q, writeKey: k })}`),
   fc.constantFrom('/sourceConfig', '/sourceConfig/?writeKey=dev_rudderanalytics_local', '/rsaMetrics', '/', '/health', '/%zz', '/v1/', '//v1/track'),
 );
 const request = fc.record({
@@ -70,7 +76,7 @@ const request = fc.record({
   preflightMethod: fc.option(fc.constantFrom('POST', 'GET', 'DELETE', 'post')),
 });
 
-test('no 5xx from any ingest path except the gateway\'s own for corrupt gzip', async () => {
+test("no 5xx from any ingest path except the gateway's own for corrupt gzip", async () => {
   await fc.assert(
     fc.asyncProperty(request, async (r) => {
       const headers: Record<string, string> = {};

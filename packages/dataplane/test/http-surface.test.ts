@@ -3,7 +3,7 @@
 // the read side locked to loopback Host names with no CORS grant.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { basic, post, raw, startTestPlane, track } from './helpers.js';
+import { basic, post, raw, startTestPlane, track } from './support/helpers.js';
 
 const ORIGIN = 'http://shop.localhost:3000';
 const OFF_KEY = 'off_key_0123456789';
@@ -95,7 +95,16 @@ describe('the read side: no CORS grant, loopback or allowed Host names only', ()
   }
   test('loopback Host names (any port) and allowedHosts are answered', async () => {
     await post(dp, '/v1/track', track({ userId: 'u-host' }));
-    for (const host of ['localhost', `localhost:${dp.port}`, `127.0.0.1:${dp.port}`, '127.0.0.1', '[::1]', `[::1]:${dp.port}`, 'LOCALHOST:1', 'dev.example.test:8080']) {
+    for (const host of [
+      'localhost',
+      `localhost:${dp.port}`,
+      `127.0.0.1:${dp.port}`,
+      '127.0.0.1',
+      '[::1]',
+      `[::1]:${dp.port}`,
+      'LOCALHOST:1',
+      'dev.example.test:8080',
+    ]) {
       const r = await raw(dp.url, 'GET', '/api/events', { Host: host });
       assert.equal(r.status, 200, `Host ${host}`);
       assert.equal((JSON.parse(r.body.toString()) as { events: Array<{ userId: string }> }).events[0].userId, 'u-host');
@@ -149,7 +158,10 @@ describe('/beacon/v1/batch', () => {
     const r = await raw(dp.url, 'POST', `/beacon/v1/batch?writeKey=${dp.writeKey}`, { 'Content-Type': 'text/plain;charset=UTF-8' }, body);
     assert.equal(r.status, 200);
     assert.equal(r.body.toString(), 'ok');
-    assert.deepEqual(dp.events({ order: 'asc' }).map((e) => e.type), ['track', 'page']);
+    assert.deepEqual(
+      dp.events({ order: 'asc' }).map((e) => e.type),
+      ['track', 'page'],
+    );
   });
   test('the gateway answers: no key in the query, unknown key, disabled source, bad body', async () => {
     const beacon = async (query: string, body = JSON.stringify({ batch: [track()] })) => {
@@ -209,7 +221,7 @@ describe('/pixel/v1/track and /pixel/v1/page', () => {
     const head = await raw(dp.url, 'HEAD', `/pixel/v1/track?writeKey=${dp.writeKey}&userId=u1&event=E`);
     assert.equal(head.status, 405, 'GET only, as the gateway routes it');
     assert.equal(dp.count(), 1, 'only the one with a key and an id is stored');
-    assert.equal(((dp.events()[0].payload.__proto__ as unknown) as Record<string, unknown>).polluted, '1');
+    assert.equal((dp.events()[0].payload.__proto__ as unknown as Record<string, unknown>).polluted, '1');
   });
 });
 

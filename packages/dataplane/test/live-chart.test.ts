@@ -6,12 +6,18 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { post, startTestPlane, tempDir } from './helpers.js';
+import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 /** Where test artifacts go (ignored by git): the screenshot a reviewer looks at. */
 const OUTPUT_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
@@ -27,7 +33,12 @@ const requested: string[] = [];
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
   dp = await startTestPlane();
-  context = await chromium.launchPersistentContext(profile.dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 800 } });
+  context = await chromium.launchPersistentContext(profile.dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('console', (m) => {
@@ -48,8 +59,7 @@ after(async () => {
 });
 
 const typeCount = (type: string) => page.locator(`#chart-types [data-type="${type}"] .n`).textContent();
-const namesTable = () =>
-  page.$$eval('#by-name tr', (rows) => rows.map((r) => Array.from(r.children, (td) => td.textContent)));
+const namesTable = () => page.$$eval('#by-name tr', (rows) => rows.map((r) => Array.from(r.children, (td) => td.textContent)));
 const chartPixels = () => page.$eval('#chart canvas', (c) => (c as HTMLCanvasElement).toDataURL());
 
 async function send(path: string, body: unknown): Promise<void> {
@@ -92,7 +102,11 @@ test('the overview charts events per second by type and counts by name, and foll
   assert.equal(await page.locator('img').count(), 0, 'an event name became markup');
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   const origin = new URL(dp.url).origin;
-  assert.deepEqual(requested.filter((u) => !u.startsWith(origin)), [], 'the page loaded something from elsewhere');
+  assert.deepEqual(
+    requested.filter((u) => !u.startsWith(origin)),
+    [],
+    'the page loaded something from elsewhere',
+  );
   assert.ok(requested.includes(`${origin}/live/assets/uPlot.iife.min.js`));
   assert.deepEqual(problems, []);
 

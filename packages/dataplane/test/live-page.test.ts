@@ -3,12 +3,18 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { post, startTestPlane, tempDir } from './helpers.js';
+import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const XSS_PROPERTY = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 const XSS_NAME = '<img src=x onerror="window.__pwned = 3">';
@@ -39,8 +45,7 @@ after(async () => {
 });
 
 const rowCount = () => page.locator('#events tr').count();
-const visibleNames = () =>
-  page.$$eval('#events tr:not([hidden])', (rows) => rows.map((r) => (r.children[2] as HTMLElement).textContent));
+const visibleNames = () => page.$$eval('#events tr:not([hidden])', (rows) => rows.map((r) => (r.children[2] as HTMLElement).textContent));
 
 test('the live page shows stored and new events, as text, filterable, with JSON on click', async () => {
   assert.equal((await post(dp, '/v1/identify', { userId: 'early-user', traits: { plan: 'pro' } })).status, 200);
@@ -90,7 +95,12 @@ test('the live page shows stored and new events, as text, filterable, with JSON 
 });
 
 test('each row shows the channel (web/server) and the library that sent it', async () => {
-  const web = { anonymousId: 'browser-1', event: 'From Web', channel: 'web', context: { library: { name: 'RudderLabs JavaScript SDK', version: '3.34.1' } } };
+  const web = {
+    anonymousId: 'browser-1',
+    event: 'From Web',
+    channel: 'web',
+    context: { library: { name: 'RudderLabs JavaScript SDK', version: '3.34.1' } },
+  };
   const server = { userId: 'backend-1', event: 'From Server', channel: 'server', context: { library: { name: 'rudderanalytics' } } };
   assert.equal((await post(dp, '/v1/track', web)).status, 200);
   assert.equal((await post(dp, '/v1/track', server)).status, 200);

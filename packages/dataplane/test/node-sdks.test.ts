@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
-import { startTestPlane } from './helpers.js';
+import { startTestPlane } from './support/helpers.js';
 
 const SIX = ['alias', 'group', 'identify', 'page', 'screen', 'track'];
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MAX_API_LIMIT } from '../src/query.js';
-import { post, startTestPlane, track } from './helpers.js';
+import { post, startTestPlane, track } from './support/helpers.js';
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
 before(async () => {
@@ -30,7 +30,7 @@ test(`limit is an integer from 1 to ${MAX_API_LIMIT}: 0 and ${MAX_API_LIMIT + 1}
   assert.equal(dp.events({ limit: 1_000_000 }).length, 7);
 });
 
-test('since pages forward: the oldest rows after it, so the last id is the next page\'s since', async () => {
+test("since pages forward: the oldest rows after it, so the last id is the next page's since", async () => {
   const pages: string[][] = [];
   let since = 0;
   for (;;) {
@@ -42,10 +42,22 @@ test('since pages forward: the oldest rows after it, so the last id is the next 
   }
   assert.deepEqual(pages, [['p0', 'p1', 'p2'], ['p3', 'p4', 'p5'], ['p6']]);
   // The in-process reader follows the same rule; an explicit order still wins.
-  assert.deepEqual(dp.events({ since: 0, limit: 2 }).map((e) => e.messageId), ['p0', 'p1']);
-  assert.deepEqual(dp.events({ since: 0, limit: 2, order: 'desc' }).map((e) => e.messageId), ['p6', 'p5']);
+  assert.deepEqual(
+    dp.events({ since: 0, limit: 2 }).map((e) => e.messageId),
+    ['p0', 'p1'],
+  );
+  assert.deepEqual(
+    dp.events({ since: 0, limit: 2, order: 'desc' }).map((e) => e.messageId),
+    ['p6', 'p5'],
+  );
   // Without since: the newest first, and before pages back.
   const newest = (await get('?limit=2')).body.events!;
-  assert.deepEqual(newest.map((e) => e.messageId), ['p6', 'p5']);
-  assert.deepEqual((await get(`?before=${newest[1].id}&limit=2`)).body.events!.map((e) => e.messageId), ['p4', 'p3']);
+  assert.deepEqual(
+    newest.map((e) => e.messageId),
+    ['p6', 'p5'],
+  );
+  assert.deepEqual(
+    (await get(`?before=${newest[1].id}&limit=2`)).body.events!.map((e) => e.messageId),
+    ['p4', 'p3'],
+  );
 });

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { openDatabase } from '../src/engines.js';
 import { startDataPlane } from '../src/index.js';
-import { post, startTestPlane, tempDir, track } from './helpers.js';
-import { openSse } from './sse-client.js';
+import { post, startTestPlane, tempDir, track } from './support/helpers.js';
+import { openSse } from './support/sse-client.js';
 
 describe('persistence', () => {
   test('events survive a restart on the same file, ids keep increasing, WAL is on', async () => {
@@ -26,7 +26,10 @@ describe('persistence', () => {
 
       const second = await startDataPlane({ port: 0, dbPath, quiet: true });
       try {
-        assert.deepEqual(second.events({ order: 'asc' }).map((e) => e.messageId), ['a', 'b']);
+        assert.deepEqual(
+          second.events({ order: 'asc' }).map((e) => e.messageId),
+          ['a', 'b'],
+        );
         await post(second, '/v1/track', track({ messageId: 'c' }));
         const [c, b] = second.events({ limit: 2 });
         assert.equal(c.messageId, 'c');
@@ -68,7 +71,10 @@ describe('query API', () => {
   test('newest first with the full stored event', async () => {
     const { status, body } = await get('');
     assert.equal(status, 200);
-    assert.deepEqual(body.events.map((e) => e.messageId), ['m4', 'm3', 'm2', 'm1']);
+    assert.deepEqual(
+      body.events.map((e) => e.messageId),
+      ['m4', 'm3', 'm2', 'm1'],
+    );
     const payload = body.events[3].payload as Record<string, unknown>;
     assert.equal(payload.userId, 'alice');
     assert.equal(typeof payload.rudderId, 'string');
@@ -107,7 +113,10 @@ describe('query API', () => {
     }
   });
   test('the in-process reader applies the same filters', () => {
-    assert.deepEqual(dp.events({ type: 'track' }).map((e) => e.messageId), ['m3', 'm2']);
+    assert.deepEqual(
+      dp.events({ type: 'track' }).map((e) => e.messageId),
+      ['m3', 'm2'],
+    );
     assert.equal(dp.count({ userId: 'alice' }), 2);
     assert.equal(dp.count(), 4);
   });
@@ -171,7 +180,10 @@ describe('live stream', () => {
     await post(dp, '/v1/identify', { userId: 'w', messageId: 'w1' });
     await post(dp, '/v1/track', { userId: 'w', event: 'E', messageId: 'w2' });
     const got = await waiting;
-    assert.deepEqual(got.map((e) => e.messageId), ['w1', 'w2']);
+    assert.deepEqual(
+      got.map((e) => e.messageId),
+      ['w1', 'w2'],
+    );
     assert.deepEqual(seen, ['w2']);
     unsubscribe();
     await post(dp, '/v1/track', { userId: 'w', event: 'E', messageId: 'w3' });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import { parseDataPlaneArgs } from '../src/index.js';
-import { basic, startTestPlane } from './helpers.js';
+import { basic, startTestPlane } from './support/helpers.js';
 
 const fixtures = new URL('../../tracking-plan/test/fixtures/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));
@@ -20,7 +20,10 @@ after(async () => {
 });
 
 async function plane(doc: unknown, config?: unknown): Promise<Plane> {
-  const dp = await startTestPlane({ trackingPlan: doc as Record<string, unknown>, ...(config ? { trackingPlanConfig: config as TrackingPlanConfig } : {}) });
+  const dp = await startTestPlane({
+    trackingPlan: doc as Record<string, unknown>,
+    ...(config ? { trackingPlanConfig: config as TrackingPlanConfig } : {}),
+  });
   planes.push(dp);
   return dp;
 }
@@ -38,12 +41,15 @@ async function send(dp: Plane, batch: unknown[]): Promise<void> {
 const asContext = (violations: any[]) => violations.map((v) => ({ type: v.type, message: v.message, meta: v.meta, property: v.property ?? '' }));
 
 describe('data plane with a tracking plan', () => {
-  test("rudder-transformer trackingPlan.test.js: identical violation arrays in the stored context", async () => {
+  test('rudder-transformer trackingPlan.test.js: identical violation arrays in the stored context', async () => {
     const byPlan = new Map<string, any[]>();
     for (const c of trackingPlan.validate) byPlan.set(c.plan, [...(byPlan.get(c.plan) ?? []), c]);
     for (const [name, cases] of byPlan) {
       const dp = await plane(trackingPlan.plans[name], { track: { ajvOptions: {} } });
-      await send(dp, cases.map((c, i) => ({ ...c.event.message, messageId: `${name}-${i}` })));
+      await send(
+        dp,
+        cases.map((c, i) => ({ ...c.event.message, messageId: `${name}-${i}` })),
+      );
       const stored = await dp.waitForEvents(cases.length);
       cases.forEach((c, i) => {
         const e = stored.find((s) => s.messageId === `${name}-${i}`)!;
@@ -64,7 +70,10 @@ describe('data plane with a tracking plan', () => {
     for (const [key, cases] of groups) {
       const [name, config] = JSON.parse(key);
       const dp = await plane(eventValidation.plans[name], config);
-      await send(dp, cases.map((c, i) => ({ ...c.event.message, messageId: `m-${i}` })));
+      await send(
+        dp,
+        cases.map((c, i) => ({ ...c.event.message, messageId: `m-${i}` })),
+      );
       const stored = await dp.waitForEvents(cases.length);
       cases.forEach((c, i) => {
         const e = stored.find((s) => s.messageId === `m-${i}`)!;
@@ -76,7 +85,20 @@ describe('data plane with a tracking plan', () => {
 
   test('/api/events and the live stream filter by violation', async () => {
     const dp = await plane(
-      { id: 'tp_f', version: 3, events: [{ eventType: 'track', name: 'Paid', rules: { type: 'object', properties: { properties: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] } } } }] },
+      {
+        id: 'tp_f',
+        version: 3,
+        events: [
+          {
+            eventType: 'track',
+            name: 'Paid',
+            rules: {
+              type: 'object',
+              properties: { properties: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] } },
+            },
+          },
+        ],
+      },
       { global: { allowUnplannedEvents: 'false' } },
     );
     const streamed: string[] = [];

@@ -31,7 +31,9 @@ export function batchDefaultsOf(batch: Record<string, unknown>): BatchDefaults |
 export function withBatchDefaults(item: Record<string, unknown>, defaults: BatchDefaults | undefined): Record<string, unknown> {
   if (!defaults) return item;
   const out: Record<string, unknown> = { ...item };
-  if (defaults.context) out.context = item.context === undefined ? defaults.context : isPlainObject(item.context) ? mergeUnder(defaults.context, item.context) : item.context;
+  if (defaults.context)
+    out.context =
+      item.context === undefined ? defaults.context : isPlainObject(item.context) ? mergeUnder(defaults.context, item.context) : item.context;
   if (defaults.integrations !== undefined && item.integrations === undefined) out.integrations = defaults.integrations;
   if (defaults.originalTimestamp !== undefined && item.originalTimestamp === undefined) out.originalTimestamp = defaults.originalTimestamp;
   return out;

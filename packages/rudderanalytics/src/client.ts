@@ -16,6 +16,9 @@ import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';
 
+/** `process.on`/`off` where a runtime has them: the core is typed without Node. */
+type ProcessListen = (event: string, listener: () => void) => unknown;
+
 /**
  * Counters since the client was created. They always balance:
  * `accepted + replayed = delivered + failed + dropped + queued + inFlight + persisted`.
@@ -100,7 +103,15 @@ export class RudderAnalytics {
   private readonly dispatcher: Dispatcher;
   private readonly emitter: Emitter<ClientEvents>;
   private readonly env: PrepareEnv;
-  private readonly counters: Omit<Stats, 'queued' | 'inFlight'> = { accepted: 0, replayed: 0, delivered: 0, retried: 0, failed: 0, dropped: 0, persisted: 0 };
+  private readonly counters: Omit<Stats, 'queued' | 'inFlight'> = {
+    accepted: 0,
+    replayed: 0,
+    delivered: 0,
+    retried: 0,
+    failed: 0,
+    dropped: 0,
+    persisted: 0,
+  };
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastDropLog = 0;
@@ -177,7 +188,7 @@ export class RudderAnalytics {
     );
     this.replaying = this.journal?.replay(this.dispatcher.intake()).catch(() => undefined);
     if (this.options.flushOnExit && this.options.enable) {
-      const proc = (globalThis as { process?: { on?: Function; off?: Function } }).process;
+      const proc = (globalThis as { process?: { on?: ProcessListen; off?: ProcessListen } }).process;
       if (typeof proc?.on === 'function') {
         this.onBeforeExit = () => {
           if (this.dispatcher.queued > 0) void this.flush();
@@ -205,7 +216,9 @@ export class RudderAnalytics {
       let failure: Error | undefined;
       const done = (error?: Error) => {
         failure ??= error;
-        if (--pending === 0) (failure ? reject(failure) : resolve());
+        if (--pending > 0) return;
+        if (failure) reject(failure);
+        else resolve();
       };
       for (const event of events) event.done = done;
       const refused = this.enqueue(events);
@@ -259,7 +272,7 @@ export class RudderAnalytics {
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.closing) return this.closing;
     this.closed = true;
-    if (this.onBeforeExit) (globalThis as { process?: { off?: Function } }).process?.off?.('beforeExit', this.onBeforeExit);
+    if (this.onBeforeExit) (globalThis as { process?: { off?: ProcessListen } }).process?.off?.('beforeExit', this.onBeforeExit);
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.closing = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
@@ -277,12 +290,18 @@ export class RudderAnalytics {
   }
 
   /** Subscribes to `'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'`. Returns a function that unsubscribes. */
-  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+  on<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(
+    name: K,
+    listener: (payload: ClientEvents[K]) => void,
+  ): () => void {
     return this.emitter.on(name, listener);
   }
 
   /** Removes a listener added with `on`. */
-  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(name: K, listener: (payload: ClientEvents[K]) => void): void {
+  off<K extends 'error' | 'delivered' | 'retry' | 'dropped' | 'warning' | 'filtered' | 'pluginError'>(
+    name: K,
+    listener: (payload: ClientEvents[K]) => void,
+  ): void {
     this.emitter.off(name, listener);
   }
 
@@ -349,7 +368,7 @@ function parseDataPlaneUrl(value: unknown): URL {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new ConfigError("dataPlaneUrl is not a valid URL");
+    throw new ConfigError('dataPlaneUrl is not a valid URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('dataPlaneUrl must start with http:// or https://');
   if (url.username || url.password) throw new ConfigError('dataPlaneUrl must not contain credentials; pass the write key as the first argument');

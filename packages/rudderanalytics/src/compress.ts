@@ -5,9 +5,7 @@
  */
 type Zlib = { gzip(data: string, options: { level: number; chunkSize: number }, callback: (error: Error | null, result: Uint8Array) => void): void };
 
-const zlib = (globalThis as { process?: { getBuiltinModule?(name: string): unknown } }).process?.getBuiltinModule?.('node:zlib') as
-  | Zlib
-  | undefined;
+const zlib = (globalThis as { process?: { getBuiltinModule?(name: string): unknown } }).process?.getBuiltinModule?.('node:zlib') as Zlib | undefined;
 
 // A 64 KiB output chunk holds a whole compressed batch (~40 KB for 1000 events): one chunk, no concatenation.
 const GZIP_OPTIONS = { level: 6, chunkSize: 64 * 1024 };

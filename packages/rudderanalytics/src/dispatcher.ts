@@ -295,9 +295,13 @@ export class Dispatcher {
       case 'split': {
         this.active.delete(batch);
         const half = Math.ceil(batch.events.length / 2);
-        const parts = [batch.events.slice(0, half), batch.events.slice(half)].map(
-          (events): Batch => ({ events, attempts: 0, firstAttemptAt: 0, plain: batch.plain, abandoned: false }),
-        );
+        const parts = [batch.events.slice(0, half), batch.events.slice(half)].map((events): Batch => ({
+          events,
+          attempts: 0,
+          firstAttemptAt: 0,
+          plain: batch.plain,
+          abandoned: false,
+        }));
         for (const part of parts) this.active.add(part);
         this.ready.unshift(...parts);
         return;
@@ -320,9 +324,7 @@ export class Dispatcher {
       case 'fail': {
         const error = new DeliveryError({
           reason: decision.reason,
-          ...(outcome.kind === 'response'
-            ? { status: outcome.status, serverMessage: this.serverText(outcome.body) }
-            : { cause: outcome.error }),
+          ...(outcome.kind === 'response' ? { status: outcome.status, serverMessage: this.serverText(outcome.body) } : { cause: outcome.error }),
           messageIds: batch.events.map((e) => e.messageId),
           attempts: batch.attempts,
         });
@@ -335,7 +337,10 @@ export class Dispatcher {
 
   /** The data plane's answer as it may appear in an error: bounded, and never echoing the credentials back. */
   private serverText(body: string): string {
-    const text = body.split(this.#credentials).join('[redacted]').replace(/Basic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic [redacted]');
+    const text = body
+      .split(this.#credentials)
+      .join('[redacted]')
+      .replace(/Basic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic [redacted]');
     return text.length > 300 ? `${text.slice(0, 300)}…` : text;
   }
 
@@ -371,5 +376,8 @@ export class Dispatcher {
 }
 
 function dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {
-  return new DroppedError(reason, events.map((e) => e.messageId));
+  return new DroppedError(
+    reason,
+    events.map((e) => e.messageId),
+  );
 }

@@ -64,14 +64,7 @@ export class DeliveryError extends RudderError {
   readonly messageIds: string[];
   /** How many attempts were made. */
   readonly attempts: number;
-  constructor(init: {
-    reason: FailureReason;
-    status?: number;
-    serverMessage?: string;
-    messageIds: string[];
-    attempts: number;
-    cause?: unknown;
-  }) {
+  constructor(init: { reason: FailureReason; status?: number; serverMessage?: string; messageIds: string[]; attempts: number; cause?: unknown }) {
     const what = init.status !== undefined ? `HTTP ${init.status}${init.serverMessage ? ` ${init.serverMessage}` : ''}` : describeCause(init.cause);
     super(init.reason, `${init.messageIds.length} event(s) not delivered (${init.reason}) after ${init.attempts} attempt(s): ${what}`);
     this.reason = init.reason;

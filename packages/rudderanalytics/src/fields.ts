@@ -5,9 +5,26 @@
 
 /** Fields an event may carry at the top level, the SDK's, the spec's and the gateway's. */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
-  'type', 'userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'category', 'properties', 'traits',
-  'context', 'integrations', 'messageId', 'originalTimestamp', 'timestamp', 'sentAt', 'receivedAt', 'channel',
-  'request_ip', 'rudderId',
+  'type',
+  'userId',
+  'anonymousId',
+  'previousId',
+  'groupId',
+  'event',
+  'name',
+  'category',
+  'properties',
+  'traits',
+  'context',
+  'integrations',
+  'messageId',
+  'originalTimestamp',
+  'timestamp',
+  'sentAt',
+  'receivedAt',
+  'channel',
+  'request_ip',
+  'rudderId',
 ]);
 
 // Short names (`type`, `name`) are left out: one letter off them is as likely a field of its own.

@@ -7,11 +7,12 @@
 
 // Characters that are printable to Go but show nothing (the list rudder-go-kit's sanitizer removes).
 const INVISIBLE_PRINTABLE = '\u034F\u115F\u1160\u17B4\u17B5\u2800\u3164\uFFA0';
+// eslint-disable-next-line no-misleading-character-class -- each listed code point is removed on its own, combining or not
 const NOT_SHOWN = new RegExp(`(?! )[\\p{C}\\p{Z}${INVISIBLE_PRINTABLE}]`, 'gu');
 
 /** The id as the gateway sees it: stringified, invisible characters removed, trimmed. */
 export function cleanId(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value) ?? '';
+  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : (JSON.stringify(value) ?? '');
   return text.replace(NOT_SHOWN, '').trim();
 }
 

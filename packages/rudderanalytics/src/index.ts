@@ -22,14 +22,7 @@ export {
   type FailureReason,
   type DropReason,
 } from './errors.js';
-export {
-  PluginError,
-  type Plugin,
-  type PluginInput,
-  type PluginVerdict,
-  type OutgoingEvent,
-  type FilteredInfo,
-} from './middleware.js';
+export { PluginError, type Plugin, type PluginInput, type PluginVerdict, type OutgoingEvent, type FilteredInfo } from './middleware.js';
 export { GATEWAY_MAX_BODY_BYTES, type ClientOptions, type RetryOptions, type Logger, type OverflowPolicy } from './options.js';
 export type { Journal, ReplayIntake } from './journal.js';
 export type { QueuedEvent, Settle } from './queue.js';

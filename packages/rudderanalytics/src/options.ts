@@ -117,7 +117,8 @@ export function resolveOptions(given: ClientOptions | undefined): ResolvedOption
   const retry = object('retry', options.retry) ?? {};
   const logger = object('logger', options.logger);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigError('fetch must be a function');
-  if (defaultSender(options.fetch) === undefined) throw new ConfigError('no fetch implementation: this runtime has no global fetch, pass options.fetch');
+  if (defaultSender(options.fetch) === undefined)
+    throw new ConfigError('no fetch implementation: this runtime has no global fetch, pass options.fetch');
   const resolved: ResolvedOptions = {
     flushAt: int('flushAt', options.flushAt, 1000, 1),
     flushInterval: int('flushInterval', options.flushInterval, 2000, 0),

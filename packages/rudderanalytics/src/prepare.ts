@@ -33,7 +33,11 @@ export function prepareCall(call: unknown, type: EventType | undefined, env: Pre
     encoded = encodeEvent(event);
   } catch (error) {
     // Validation walked every value; this is a last guard (a getter that changes its answer, say).
-    throw new ValidationError(at ? at.slice(0, -1) : 'message', `could not be serialized: ${error instanceof Error ? error.message : String(error)}`, index);
+    throw new ValidationError(
+      at ? at.slice(0, -1) : 'message',
+      `could not be serialized: ${error instanceof Error ? error.message : String(error)}`,
+      index,
+    );
   }
   const size = wireBytes(encoded);
   if (size > env.maxMessageBytes) {
@@ -54,7 +58,10 @@ function prepareItem(call: Record<string, unknown>, env: PrepareEnv, at = '', in
   const type = call.type;
   if (typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type)) return prepareCall(call, type as EventType, env, at, index);
   if (!env.strict) {
-    const warning = { field: `${at}type`, rule: `is not one of ${EVENT_TYPES.join(', ')}; delivered as given (the gateway does not check it on a batch)` };
+    const warning = {
+      field: `${at}type`,
+      rule: `is not one of ${EVENT_TYPES.join(', ')}; delivered as given (the gateway does not check it on a batch)`,
+    };
     env.warn(index === undefined ? warning : { ...warning, index });
   }
   // Validated without a type: the gateway's rules only (strict refuses it there, naming the type).
@@ -69,7 +76,7 @@ function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): Array<
     if (env.strict) throw new ValidationError(field, `${rule} (refused: strict mode)`);
     env.warn({ field, rule });
   };
-  const { batch, context, integrations, originalTimestamp } = message;
+  const { batch, context, originalTimestamp } = message;
   if (!Array.isArray(batch) || batch.length === 0) throw new ValidationError('batch', 'must be a non-empty array of calls');
   for (const key in message) {
     const value = message[key];
@@ -85,7 +92,8 @@ function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): Array<
   const defaults = batchDefaultsOf(message);
   return batch.map((item: unknown, index) => {
     const at = `batch[${index}].`;
-    if (!isPlainObject(item)) throw new ValidationError(`batch[${index}]`, 'must be a plain object (the gateway refuses the whole batch otherwise)', index);
+    if (!isPlainObject(item))
+      throw new ValidationError(`batch[${index}]`, 'must be a plain object (the gateway refuses the whole batch otherwise)', index);
     return prepareItem(withBatchDefaults(item, defaults), env, at, index);
   });
 }

@@ -6,9 +6,7 @@ import type { FailureReason } from './errors.js';
 import type { RetryOptions } from './options.js';
 
 /** What one request came back with. */
-export type Outcome =
-  | { kind: 'response'; status: number; body: string; retryAfter: string | null }
-  | { kind: 'error'; error: unknown };
+export type Outcome = { kind: 'response'; status: number; body: string; retryAfter: string | null } | { kind: 'error'; error: unknown };
 
 export type Decision =
   | { action: 'delivered' }
@@ -41,8 +39,7 @@ export function decide(outcome: Outcome, state: AttemptState, policy: Required<R
   }
   if (state.attempts >= policy.maxAttempts) return { action: 'fail', reason: 'retries_exhausted' };
   const retryAfter = outcome.kind === 'response' ? parseRetryAfter(outcome.retryAfter) : undefined;
-  const delayMs =
-    retryAfter !== undefined ? Math.min(retryAfter, policy.maxRetryAfterMs) : backoff(state.attempts, policy, random);
+  const delayMs = retryAfter !== undefined ? Math.min(retryAfter, policy.maxRetryAfterMs) : backoff(state.attempts, policy, random);
   if (state.elapsedMs + delayMs > policy.maxElapsedMs) return { action: 'fail', reason: 'retries_exhausted' };
   return { action: 'retry', delayMs };
 }

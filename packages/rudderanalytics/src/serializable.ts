@@ -62,7 +62,8 @@ function check(value: unknown, ancestors: object[]): string | undefined {
   if (typeof value !== 'object') return leafRule(value);
   if (value === null || value instanceof Date) return undefined;
   const custom = jsonOf(value);
-  if (custom !== NOT_CUSTOM) return custom !== null && typeof custom === 'object' && ancestors.includes(custom) ? 'is a circular reference' : check(custom, ancestors);
+  if (custom !== NOT_CUSTOM)
+    return custom !== null && typeof custom === 'object' && ancestors.includes(custom) ? 'is a circular reference' : check(custom, ancestors);
   if (ancestors.includes(value)) return 'is a circular reference';
   if (ancestors.length >= MAX_DEPTH) return `is nested more than ${MAX_DEPTH} levels deep`;
   const lossy = lossyObjectRule(value);
@@ -91,7 +92,10 @@ function locate(value: unknown, path: string, ancestors: object[]): Unserializab
   }
   if (value === null || value instanceof Date) return undefined;
   const custom = jsonOf(value);
-  if (custom !== NOT_CUSTOM) return custom !== null && typeof custom === 'object' && ancestors.includes(custom) ? { path, rule: 'is a circular reference' } : locate(custom, path, ancestors);
+  if (custom !== NOT_CUSTOM)
+    return custom !== null && typeof custom === 'object' && ancestors.includes(custom)
+      ? { path, rule: 'is a circular reference' }
+      : locate(custom, path, ancestors);
   if (ancestors.includes(value)) return { path, rule: 'is a circular reference' };
   if (ancestors.length >= MAX_DEPTH) return { path, rule: `is nested more than ${MAX_DEPTH} levels deep` };
   const lossy = lossyObjectRule(value);

@@ -13,9 +13,7 @@ export type Id = string | number;
 export type Integrations = { All?: boolean } & { [destination: string]: boolean | JsonObject | undefined };
 
 /** Every event needs a `userId`, an `anonymousId`, or both. */
-export type Identity =
-  | { userId: Id; anonymousId?: Id }
-  | { userId?: Id; anonymousId: Id };
+export type Identity = { userId: Id; anonymousId?: Id } | { userId?: Id; anonymousId: Id };
 
 /** A time: a Date, an ISO 8601 string (sent as given), or epoch milliseconds (sent as ISO 8601). */
 export type Timestamp = Date | string | number;

@@ -104,7 +104,8 @@ export function validateCall(call: unknown, type: EventType | undefined, env: Va
   if (isPlainObject(c.integrations)) {
     for (const name in c.integrations) {
       const v = c.integrations[name];
-      if (v !== undefined && typeof v !== 'boolean' && !isPlainObject(v)) note(`integrations.${name}`, 'is not a boolean or an object; delivered as given');
+      if (v !== undefined && typeof v !== 'boolean' && !isPlainObject(v))
+        note(`integrations.${name}`, 'is not a boolean or an object; delivered as given');
     }
   }
   for (const field of TIME_FIELDS) {
@@ -115,7 +116,8 @@ export function validateCall(call: unknown, type: EventType | undefined, env: Va
   const messageId = c.messageId;
   if (messageId !== undefined && messageId !== null) {
     if (typeof messageId !== 'string') note('messageId', 'is not a string; replaced by a generated UUID, as the gateway does');
-    else if (!isPresentId(messageId)) note('messageId', 'is blank after invisible characters are removed; replaced by a generated UUID, as the gateway does');
+    else if (!isPresentId(messageId))
+      note('messageId', 'is blank after invisible characters are removed; replaced by a generated UUID, as the gateway does');
   }
 }
 

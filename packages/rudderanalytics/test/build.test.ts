@@ -56,7 +56,19 @@ test('context.library.version is the package version', () => {
 
 test('the public types accept the valid calls and reject the invalid ones at compile time', () => {
   const tsc = require.resolve('typescript/bin/tsc');
-  const args = [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', join(pkgDir, 'test/types/api.ts')];
+  const args = [
+    tsc,
+    '--noEmit',
+    '--strict',
+    '--module',
+    'NodeNext',
+    '--moduleResolution',
+    'NodeNext',
+    '--target',
+    'ES2022',
+    '--skipLibCheck',
+    join(pkgDir, 'test/types/api.ts'),
+  ];
   try {
     execFileSync(process.execPath, args, { encoding: 'utf8', stdio: 'pipe' });
   } catch (error) {

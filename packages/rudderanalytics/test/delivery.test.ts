@@ -25,8 +25,14 @@ describe('delivery over HTTP', () => {
     assert.equal(request.headers.authorization, `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`);
     assert.equal(request.headers['content-encoding'], 'gzip');
     assert.equal(request.headers['content-type'], 'application/json');
-    assert.deepEqual(request.events.map((e) => e.type), ['identify', 'track', 'page', 'screen', 'group', 'alias']);
-    assert.deepEqual(request.events.map((e) => e.messageId), ids);
+    assert.deepEqual(
+      request.events.map((e) => e.type),
+      ['identify', 'track', 'page', 'screen', 'group', 'alias'],
+    );
+    assert.deepEqual(
+      request.events.map((e) => e.messageId),
+      ids,
+    );
     for (const event of request.events) {
       assert.equal(event.channel, 'server');
       assert.deepEqual(event.context.library, { name: 'rudderanalytics', version: '0.1.0' });
@@ -99,8 +105,17 @@ describe('batch calls', () => {
     const [first, second] = server.delivered();
     assert.equal(first.originalTimestamp, '2024-05-01T10:00:00.000Z');
     assert.equal(second.originalTimestamp, '2024-05-01T00:00:00.000Z');
-    assert.deepEqual(first.context, { app: { name: 'shop', version: '1.0' }, locale: 'en-US', library: { name: 'rudderanalytics', version: '0.1.0' } });
-    assert.deepEqual(second.context, { app: { name: 'shop', version: '2.0' }, locale: 'en-US', ip: '1.2.3.4', library: { name: 'rudderanalytics', version: '0.1.0' } });
+    assert.deepEqual(first.context, {
+      app: { name: 'shop', version: '1.0' },
+      locale: 'en-US',
+      library: { name: 'rudderanalytics', version: '0.1.0' },
+    });
+    assert.deepEqual(second.context, {
+      app: { name: 'shop', version: '2.0' },
+      locale: 'en-US',
+      ip: '1.2.3.4',
+      library: { name: 'rudderanalytics', version: '0.1.0' },
+    });
     assert.deepEqual(first.integrations, { All: false, Amplitude: true });
     assert.deepEqual(second.integrations, { All: true });
     // The server reads only `batch`: nothing may depend on top-level fields.
@@ -127,6 +142,9 @@ describe('batch calls', () => {
     client.track({ userId: 'u1', event: 'after' });
     await client.close();
     assert.equal(server.requests.length, 1);
-    assert.deepEqual(server.delivered().map((e) => e.event), ['before', 'after']);
+    assert.deepEqual(
+      server.delivered().map((e) => e.event),
+      ['before', 'after'],
+    );
   });
 });

@@ -83,7 +83,10 @@ test('overflow: drop-newest keeps the queue, throw refuses the call, drop-oldest
 
   const { client: strict } = testClient(server.url, { maxQueueSize: 1, overflow: 'throw', flushInterval: 60_000 });
   strict.track({ userId: 'u', event: 't1' });
-  assert.throws(() => strict.track({ userId: 'u', event: 't2' }), (e: unknown) => e instanceof DroppedError && e.reason === 'queue_full');
+  assert.throws(
+    () => strict.track({ userId: 'u', event: 't2' }),
+    (e: unknown) => e instanceof DroppedError && e.reason === 'queue_full',
+  );
   // Refused at the call, like a bad call: not accepted, so not dropped either.
   assert.deepEqual({ accepted: strict.stats().accepted, dropped: strict.stats().dropped }, { accepted: 1, dropped: 0 });
   await strict.close();
@@ -98,7 +101,10 @@ test('overflow: drop-newest keeps the queue, throw refuses the call, drop-oldest
   await oldest.close();
   // Filtered by name: a request the previous test gave up on may still land on this shared server.
   const mine = server.delivered().filter((e) => /^[nto]\d$/.test(e.event));
-  assert.deepEqual(mine.map((e) => e.event), ['n1', 'n2', 'n3', 't1', 'o2', 'o3']);
+  assert.deepEqual(
+    mine.map((e) => e.event),
+    ['n1', 'n2', 'n3', 't1', 'o2', 'o3'],
+  );
 });
 
 test('enable: false validates and returns ids but sends nothing', async () => {
@@ -154,8 +160,7 @@ test('timers do not keep the process alive: with flushOnExit off, the process ex
 });
 
 /** What the documented identity leaves over: 0 when the books balance. */
-const balance = (s: Stats) =>
-  s.accepted + s.replayed - (s.delivered + s.failed + s.dropped + s.queued + s.inFlight + s.persisted);
+const balance = (s: Stats) => s.accepted + s.replayed - (s.delivered + s.failed + s.dropped + s.queued + s.inFlight + s.persisted);
 
 for (const overflow of ['throw', 'drop-newest', 'drop-oldest'] as OverflowPolicy[]) {
   test(`overflow ${overflow}: a batch send() into a nearly full queue is all-or-nothing, never cutting into its own items`, async () => {
@@ -164,7 +169,10 @@ for (const overflow of ['throw', 'drop-newest', 'drop-oldest'] as OverflowPolicy
     client.on('dropped', (e) => dropped.push(...e.messageIds));
     const queued = [1, 2, 3].map((i) => client.track({ userId: 'u', event: `q${i}` }));
     const batch = [1, 2, 3, 4].map((i) => ({ type: 'track' as const, userId: 'u', event: `b${i}`, messageId: `batch-${overflow}-${i}` }));
-    const sent = client.send({ type: 'batch', batch }).then(() => 'delivered', (e: unknown) => e);
+    const sent = client.send({ type: 'batch', batch }).then(
+      () => 'delivered',
+      (e: unknown) => e,
+    );
     await client.flush();
     const outcome = await sent;
     const arrived = server.delivered().map((e) => e.event);
@@ -176,7 +184,10 @@ for (const overflow of ['throw', 'drop-newest', 'drop-oldest'] as OverflowPolicy
       assert.deepEqual(arrived, ['q3', 'b1', 'b2', 'b3', 'b4']);
     } else {
       assert.ok(outcome instanceof DroppedError && outcome.reason === 'queue_full', String(outcome));
-      assert.deepEqual(outcome.messageIds, batch.map((b) => b.messageId));
+      assert.deepEqual(
+        outcome.messageIds,
+        batch.map((b) => b.messageId),
+      );
       assert.deepEqual(arrived, ['q1', 'q2', 'q3'], 'no item of the batch was sent');
       // 'throw' refuses the call (not accepted); 'drop-newest' accepts and drops it whole.
       assert.deepEqual(dropped, overflow === 'throw' ? [] : batch.map((b) => b.messageId));
@@ -193,7 +204,10 @@ test('overflow drop-oldest: a batch larger than the whole queue is dropped whole
   const batch = [1, 2, 3, 4].map((i) => ({ type: 'track' as const, userId: 'u', event: `big${i}` }));
   await assert.rejects(client.send({ type: 'batch', batch }), (e: unknown) => e instanceof DroppedError && e.messageIds.length === 4);
   await client.flush();
-  assert.deepEqual(server.delivered().map((e) => e.event), ['kept']);
+  assert.deepEqual(
+    server.delivered().map((e) => e.event),
+    ['kept'],
+  );
   await client.close();
 });
 

@@ -44,17 +44,28 @@ describe('plugins', () => {
 
   test('a drop is counted in stats().filtered, emitted with its details, and never sent', async () => {
     const { client } = testClient(server.url, {
-      plugins: [{ name: 'no-bots', beforeSend: (e) => (e.userId === 'bot' ? { action: 'drop', reason: 'bot traffic', details: { rule: 1 } } : undefined) }],
+      plugins: [
+        { name: 'no-bots', beforeSend: (e) => (e.userId === 'bot' ? { action: 'drop', reason: 'bot traffic', details: { rule: 1 } } : undefined) },
+      ],
     });
     const filtered: FilteredInfo[] = [];
     client.on('filtered', (info) => filtered.push(info));
     const dropped = client.track({ userId: 'bot', event: 'Crawled' });
     client.track({ userId: 'u1', event: 'Bought' });
-    await client.send({ type: 'batch', batch: [{ type: 'track', userId: 'bot', event: 'X' }, { type: 'track', userId: 'u2', event: 'Y' }] });
+    await client.send({
+      type: 'batch',
+      batch: [
+        { type: 'track', userId: 'bot', event: 'X' },
+        { type: 'track', userId: 'u2', event: 'Y' },
+      ],
+    });
     await client.send({ type: 'track', userId: 'bot', event: 'Z' });
     await client.close();
     const sent = server.requests.flatMap((r) => r.events);
-    assert.deepEqual(sent.map((e) => e.userId), ['u1', 'u2']);
+    assert.deepEqual(
+      sent.map((e) => e.userId),
+      ['u1', 'u2'],
+    );
     assert.equal(filtered.length, 3);
     assert.deepEqual(filtered[0], { plugin: 'no-bots', messageId: dropped, type: 'track', reason: 'bot traffic', details: { rule: 1 } });
     const stats = client.stats();
@@ -70,7 +81,14 @@ describe('plugins', () => {
           throw new Error('boom');
         },
         { name: 'bad-replace', beforeSend: (e) => ({ action: 'replace', event: { ...e, type: 'identify' } }) },
-        { name: 'cyclic', beforeSend: (e) => { const c: any = { ...e }; c.self = c; return { action: 'replace', event: c }; } },
+        {
+          name: 'cyclic',
+          beforeSend: (e) => {
+            const c: any = { ...e };
+            c.self = c;
+            return { action: 'replace', event: c };
+          },
+        },
         { name: 'nonsense', beforeSend: () => ({ action: 'explode' }) as any },
       ],
     });
@@ -79,12 +97,21 @@ describe('plugins', () => {
     client.on('pluginError', (e) => errors.push(e));
     client.track({ userId: 'u2', event: 'Also Sent' });
     await client.close();
-    assert.deepEqual(server.requests.flatMap((r) => r.events).map((e) => e.event), ['Still Sent', 'Also Sent']);
+    assert.deepEqual(
+      server.requests.flatMap((r) => r.events).map((e) => e.event),
+      ['Still Sent', 'Also Sent'],
+    );
     // Without a listener the failures are logged; with one, emitted as typed errors.
     assert.equal(logs.filter((l) => l.level === 'error' && l.message.includes(id)).length, 4);
-    assert.deepEqual(errors.map((e) => [e instanceof PluginError, e.code, e.plugin]), [
-      [true, 'plugin_error', 'broken'], [true, 'plugin_error', 'bad-replace'], [true, 'plugin_error', 'cyclic'], [true, 'plugin_error', 'nonsense'],
-    ]);
+    assert.deepEqual(
+      errors.map((e) => [e instanceof PluginError, e.code, e.plugin]),
+      [
+        [true, 'plugin_error', 'broken'],
+        [true, 'plugin_error', 'bad-replace'],
+        [true, 'plugin_error', 'cyclic'],
+        [true, 'plugin_error', 'nonsense'],
+      ],
+    );
     assert.match(errors[0].message, /boom/);
     assert.match(errors[1].message, /may not change type/);
   });
@@ -95,13 +122,25 @@ describe('plugins', () => {
       plugins: [(e) => (e.event === 'Forbidden' ? { action: 'reject', error: new PlanError('not in the plan') } : undefined)],
     });
     assert.throws(() => client.track({ userId: 'u1', event: 'Forbidden' }), PlanError);
-    await assert.rejects(client.send({ type: 'batch', batch: [{ type: 'track', userId: 'u1', event: 'Fine' }, { type: 'track', userId: 'u1', event: 'Forbidden' }] }), PlanError);
+    await assert.rejects(
+      client.send({
+        type: 'batch',
+        batch: [
+          { type: 'track', userId: 'u1', event: 'Fine' },
+          { type: 'track', userId: 'u1', event: 'Forbidden' },
+        ],
+      }),
+      PlanError,
+    );
     await client.close();
     assert.equal(server.requests.length, 0);
     assert.equal(client.stats().accepted, 0);
   });
 
   test('an entry that is no plugin is refused when the client is created', () => {
-    assert.throws(() => testClient(server.url, { plugins: [42 as any] }), (e: unknown) => e instanceof ConfigError && /plugins\[0\]/.test((e as Error).message));
+    assert.throws(
+      () => testClient(server.url, { plugins: [42 as any] }),
+      (e: unknown) => e instanceof ConfigError && /plugins\[0\]/.test((e as Error).message),
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('decide(): the status classes of the contract', () => {
   });
   test('retries end at maxAttempts and at maxElapsedMs', () => {
     assert.deepEqual(decide(response(503), { ...state, attempts: 5 }, policy), { action: 'fail', reason: 'retries_exhausted' });
-    assert.deepEqual(decide(response(503), { ...state, elapsedMs: 9990 }, policy, () => 0.99), { action: 'fail', reason: 'retries_exhausted' });
+    assert.deepEqual(
+      decide(response(503), { ...state, elapsedMs: 9990 }, policy, () => 0.99),
+      { action: 'fail', reason: 'retries_exhausted' },
+    );
   });
   test('Retry-After is honoured, in seconds or as a date, and capped', () => {
     assert.deepEqual(decide(response(429, '2'), state, policy), { action: 'retry', delayMs: 2000 });
@@ -36,10 +39,22 @@ describe('decide(): the status classes of the contract', () => {
     assert.equal(parseRetryAfter('soon'), undefined);
   });
   test('backoff doubles per attempt with jitter in [step/2, step], capped', () => {
-    assert.equal(backoff(1, policy, () => 0), 50);
-    assert.equal(backoff(1, policy, () => 1), 100);
-    assert.equal(backoff(3, policy, () => 1), 400);
-    assert.equal(backoff(10, policy, () => 1), 1000);
+    assert.equal(
+      backoff(1, policy, () => 0),
+      50,
+    );
+    assert.equal(
+      backoff(1, policy, () => 1),
+      100,
+    );
+    assert.equal(
+      backoff(3, policy, () => 1),
+      400,
+    );
+    assert.equal(
+      backoff(10, policy, () => 1),
+      1000,
+    );
   });
 });
 
@@ -56,7 +71,10 @@ describe('retries over HTTP', () => {
       const id = client.track({ userId: 'u', event: 'E' });
       await client.flush();
       assert.equal(server.requests.length, 3);
-      assert.deepEqual(server.requests.map((r) => r.events[0]?.messageId), [id, id, id]);
+      assert.deepEqual(
+        server.requests.map((r) => r.events[0]?.messageId),
+        [id, id, id],
+      );
       assert.deepEqual(retries, [1, 2]);
       const stats = client.stats();
       assert.equal(stats.delivered, 1);
@@ -65,7 +83,11 @@ describe('retries over HTTP', () => {
     });
   }
 
-  for (const [status, body] of [[400, 'invalid json'], [401, 'invalid write key'], [404, 'source is disabled']] as const) {
+  for (const [status, body] of [
+    [400, 'invalid json'],
+    [401, 'invalid write key'],
+    [404, 'source is disabled'],
+  ] as const) {
     test(`${status} is not retried: a DeliveryError with status, server message and messageIds`, async () => {
       server.script = () => ({ status, body: `${body}\n` });
       const { client } = testClient(server.url, fast);
@@ -112,16 +134,31 @@ describe('retries over HTTP', () => {
     server.script = () => ({ status: 503, body: 'down' });
     const { client } = testClient(server.url, { ...fast, retry: { minDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } });
     const done = client.send({ type: 'track', userId: 'u', event: 'E' });
-    await assert.rejects(done, (e: unknown) => e instanceof DeliveryError && e.reason === 'retries_exhausted' && e.attempts === 3 && e.status === 503);
+    await assert.rejects(
+      done,
+      (e: unknown) => e instanceof DeliveryError && e.reason === 'retries_exhausted' && e.attempts === 3 && e.status === 503,
+    );
     assert.equal(server.requests.length, 3);
-    assert.deepEqual(client.stats(), { accepted: 1, replayed: 0, delivered: 0, retried: 2, failed: 1, dropped: 0, queued: 0, inFlight: 0, persisted: 0 });
+    assert.deepEqual(client.stats(), {
+      accepted: 1,
+      replayed: 0,
+      delivered: 0,
+      retried: 2,
+      failed: 1,
+      dropped: 0,
+      queued: 0,
+      inFlight: 0,
+      persisted: 0,
+    });
     await client.close();
   });
 
   test('413 splits the batch until each part fits, halves in order; a lone event that is too large fails alone', async () => {
     // The server takes at most 3 events per request, and never the one marked "huge".
     server.script = (request) =>
-      request.events.length > 3 || request.events.some((e) => e.event === 'huge') ? { status: 413, body: 'request size exceeds max limit' } : { status: 200, body: 'ok' };
+      request.events.length > 3 || request.events.some((e) => e.event === 'huge')
+        ? { status: 413, body: 'request size exceeds max limit' }
+        : { status: 200, body: 'ok' };
     // One request at a time, so the order of arrival is the order of sending.
     const { client } = testClient(server.url, { ...fast, maxInFlight: 1 });
     const errors: DeliveryError[] = [];
@@ -130,7 +167,10 @@ describe('retries over HTTP', () => {
     for (const event of names) client.track({ userId: 'u', event });
     await client.flush();
     // In the order of the calls, across every split (not sorted: the README promises the order).
-    assert.deepEqual(server.delivered().map((e) => e.event), names.filter((n) => n !== 'huge'));
+    assert.deepEqual(
+      server.delivered().map((e) => e.event),
+      names.filter((n) => n !== 'huge'),
+    );
     assert.equal(errors.length, 1);
     assert.equal(errors[0].reason, 'too_large');
     assert.equal(errors[0].status, 413);
@@ -159,14 +199,21 @@ describe('retries over HTTP', () => {
   });
 
   test('a data plane older than v1.4 (400 on gzip) gets plain JSON once, and from then on', async () => {
-    server.script = (request) => (request.headers['content-encoding'] === 'gzip' ? { status: 400, body: 'invalid json' } : { status: 200, body: 'ok' });
+    server.script = (request) =>
+      request.headers['content-encoding'] === 'gzip' ? { status: 400, body: 'invalid json' } : { status: 200, body: 'ok' };
     const { client, logs } = testClient(server.url, { retry: { minDelayMs: 1 } });
     client.track({ userId: 'u', event: 'first' });
     await client.flush();
     client.track({ userId: 'u', event: 'second' });
     await client.flush();
-    assert.deepEqual(server.requests.map((r) => r.headers['content-encoding'] ?? 'plain'), ['gzip', 'plain', 'plain']);
-    assert.deepEqual(server.delivered().map((e) => e.event), ['first', 'second']);
+    assert.deepEqual(
+      server.requests.map((r) => r.headers['content-encoding'] ?? 'plain'),
+      ['gzip', 'plain', 'plain'],
+    );
+    assert.deepEqual(
+      server.delivered().map((e) => e.event),
+      ['first', 'second'],
+    );
     assert.equal(logs.filter((l) => l.level === 'warn' && /plain JSON/.test(l.message)).length, 1);
     await client.close();
   });
@@ -174,10 +221,16 @@ describe('retries over HTTP', () => {
   test('a genuine 400 after the plain probe is rejected, and gzip stays on', async () => {
     server.script = sequence({ status: 400, body: 'invalid json' }, { status: 400, body: 'invalid json' });
     const { client } = testClient(server.url, { retry: { minDelayMs: 1 } });
-    await assert.rejects(client.send({ type: 'track', userId: 'u', event: 'E' }), (e: unknown) => e instanceof DeliveryError && e.reason === 'rejected');
+    await assert.rejects(
+      client.send({ type: 'track', userId: 'u', event: 'E' }),
+      (e: unknown) => e instanceof DeliveryError && e.reason === 'rejected',
+    );
     client.track({ userId: 'u', event: 'next' });
     await client.flush();
-    assert.deepEqual(server.requests.map((r) => r.headers['content-encoding'] ?? 'plain'), ['gzip', 'plain', 'gzip']);
+    assert.deepEqual(
+      server.requests.map((r) => r.headers['content-encoding'] ?? 'plain'),
+      ['gzip', 'plain', 'gzip'],
+    );
     await client.close();
   });
 });

@@ -64,16 +64,40 @@ test('what the gateway accepts is delivered; a probable mistake is warned about,
     ['alias with only anonymousId', () => client.alias({ anonymousId: 'a', previousId: 'p' } as never), undefined],
     ['properties array', () => client.track({ userId: 'u', event: 'E', properties: [1] as never }), 'properties', /not an object/],
     ['context null', () => client.track({ userId: 'u', event: 'E', context: null as never }), 'context', /not an object/],
-    ['integrations value', () => client.track({ userId: 'u', event: 'E', integrations: { All: 'yes' } as never }), 'integrations.All', /boolean or an object/],
-    ['unparseable originalTimestamp', () => client.track({ userId: 'u', event: 'E', originalTimestamp: 'yesterday' }), 'originalTimestamp', /ISO 8601/],
+    [
+      'integrations value',
+      () => client.track({ userId: 'u', event: 'E', integrations: { All: 'yes' } as never }),
+      'integrations.All',
+      /boolean or an object/,
+    ],
+    [
+      'unparseable originalTimestamp',
+      () => client.track({ userId: 'u', event: 'E', originalTimestamp: 'yesterday' }),
+      'originalTimestamp',
+      /ISO 8601/,
+    ],
     ['blank messageId', () => client.track({ userId: 'u', event: 'E', messageId: ' ' }), 'messageId', /replaced by a generated UUID/],
-    ['misspelt anonymousId', () => client.track({ userId: 'u', event: 'E', annonymousId: 'x' } as never), 'annonymousId', /misspelling of anonymousId/],
-    ['misspelt originalTimestamp', () => client.track({ userId: 'u', event: 'E', originalTimeStamp: 'x' } as never), 'originalTimeStamp', /misspelling of originalTimestamp/],
+    [
+      'misspelt anonymousId',
+      () => client.track({ userId: 'u', event: 'E', annonymousId: 'x' } as never),
+      'annonymousId',
+      /misspelling of anonymousId/,
+    ],
+    [
+      'misspelt originalTimestamp',
+      () => client.track({ userId: 'u', event: 'E', originalTimeStamp: 'x' } as never),
+      'originalTimeStamp',
+      /misspelling of originalTimestamp/,
+    ],
     ['misspelt messageId', () => client.track({ userId: 'u', event: 'E', messageid: 'x' } as never), 'messageid', /misspelling of messageId/],
     ['misspelt userId', () => client.track({ userId: 'u', event: 'E', userID: 'x' } as never), 'userID', /misspelling of userId/],
     ['misspelt sentAt', () => client.track({ userId: 'u', event: 'E', sentat: 'x' } as never), 'sentat', /misspelling of sentAt/],
     ['misspelt userId again', () => client.identify({ userId: 'u', userID: 'y' } as never), 'userID', /misspelling of userId/],
-    ['fields of the gateway, not misspelt', () => client.track({ userId: 'u', event: 'E', receivedAt: 'r', request_ip: '1.2.3.4', rudderId: 'x', session_id: 7 } as never), undefined],
+    [
+      'fields of the gateway, not misspelt',
+      () => client.track({ userId: 'u', event: 'E', receivedAt: 'r', request_ip: '1.2.3.4', rudderId: 'x', session_id: 7 } as never),
+      undefined,
+    ],
   ];
   for (const [name, call, field, rule] of cases) {
     warnings.length = 0;
@@ -92,7 +116,7 @@ test('what the gateway accepts is delivered; a probable mistake is warned about,
   assert.equal(logged.length, cases.filter(([, , f]) => f !== undefined).length - 1);
 });
 
-test('strict: true refuses the warnings and requires the typed calls\' fields', () => {
+test("strict: true refuses the warnings and requires the typed calls' fields", () => {
   const { client } = createTestClient({ strict: true });
   assertRefusals([
     ['object userId', () => client.track({ userId: { id: 1 } as never, event: 'E' }), 'userId', /JSON text.*strict mode/],
@@ -110,12 +134,15 @@ test('strict: true refuses the warnings and requires the typed calls\' fields', 
 test('the size limit counts UTF-8 bytes of the serialized event', () => {
   const { client } = createTestClient({ maxMessageBytes: 1024 });
   // 300 three-byte characters: 300 UTF-16 units, 900 bytes: over the limit once the envelope is added.
-  assert.throws(() => client.track({ userId: 'u', event: 'E', properties: { text: '€'.repeat(300) } }), (error: unknown) => {
-    assert.ok(error instanceof ValidationError);
-    assert.equal(error.field, 'message');
-    assert.match(error.rule, /over maxMessageBytes \(1024\)/);
-    return true;
-  });
+  assert.throws(
+    () => client.track({ userId: 'u', event: 'E', properties: { text: '€'.repeat(300) } }),
+    (error: unknown) => {
+      assert.ok(error instanceof ValidationError);
+      assert.equal(error.field, 'message');
+      assert.match(error.rule, /over maxMessageBytes \(1024\)/);
+      return true;
+    },
+  );
   client.track({ userId: 'u', event: 'E', properties: { text: 'e'.repeat(300) } });
 });
 
@@ -130,8 +157,14 @@ test('send() rejects what it refuses instead of throwing, and warns about unknow
     (e: unknown) => e instanceof ValidationError && e.field === 'batch[1]' && e.index === 1,
   );
   await client.send({ type: 'batch', batch: [{ type: 'track', userId: 'u', event: 'E' }, { type: 'pageview', userId: 'u' } as never] });
-  assert.deepEqual(warnings.map((w) => [w.field, w.index]), [['batch[1].type', 1]]);
-  assert.deepEqual(events.map((e) => e.type), ['track', 'pageview']);
+  assert.deepEqual(
+    warnings.map((w) => [w.field, w.index]),
+    [['batch[1].type', 1]],
+  );
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['track', 'pageview'],
+  );
 });
 
 test('configuration errors name what is wrong', () => {
@@ -141,7 +174,10 @@ test('configuration errors name what is wrong', () => {
     [() => RudderAnalytics.load('wk', 'not a url'), /dataPlaneUrl is not a valid URL/],
     [() => RudderAnalytics.load('wk', 'ftp://dp.example.com'), /http:\/\/ or https:\/\//],
     [() => RudderAnalytics.load('wk', 'https://user:pw@dp.example.com'), /credentials/],
-    [() => RudderAnalytics.load('wk', 'https://dp.example.com', { maxBatchBytes: 5_000_000 }), /maxBatchBytes must be an integer from 1024 to 4096000/],
+    [
+      () => RudderAnalytics.load('wk', 'https://dp.example.com', { maxBatchBytes: 5_000_000 }),
+      /maxBatchBytes must be an integer from 1024 to 4096000/,
+    ],
     [() => RudderAnalytics.load('wk', 'https://dp.example.com', { flushAt: 0 }), /flushAt/],
     [() => RudderAnalytics.load('wk', 'https://dp.example.com', { maxMessageBytes: 600_000 }), /maxMessageBytes must leave room/],
     [() => RudderAnalytics.load('wk', 'https://dp.example.com', { overflow: 'wait' as never }), /overflow/],

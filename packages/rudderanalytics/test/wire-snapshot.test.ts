@@ -17,7 +17,8 @@ function mask(text: string): string {
 }
 
 // The caller's fields in the caller's order, then what the SDK adds when absent, then sentAt.
-const TAIL = '"messageId":"<uuid>","context":{"library":{"name":"rudderanalytics","version":"0.1.0"}},"integrations":{"All":true},"originalTimestamp":"<ts>","channel":"server","sentAt":"<ts>"}';
+const TAIL =
+  '"messageId":"<uuid>","context":{"library":{"name":"rudderanalytics","version":"0.1.0"}},"integrations":{"All":true},"originalTimestamp":"<ts>","channel":"server","sentAt":"<ts>"}';
 
 test('each call type serializes to exactly these bytes', async () => {
   const { client } = testClient(server.url, { gzip: false });
@@ -56,7 +57,7 @@ test('each call type serializes to exactly these bytes', async () => {
 
 // The stamping table (README): what the SDK sets, and when.
 
-test('a replayed stored event keeps every field as given; only sentAt is the SDK\'s send time', async () => {
+test("a replayed stored event keeps every field as given; only sentAt is the SDK's send time", async () => {
   const { client } = testClient(server.url, { gzip: false });
   // A stored event as an export holds it: another SDK's library, the gateway's own fields, extra fields.
   const stored = {
@@ -106,13 +107,23 @@ test('timestamps: a Date and epoch ms become ISO 8601; an ISO string is kept as 
 
 test('messageId, integrations, channel and context.library are set only when absent; a blank or non-string messageId is replaced', async () => {
   const { client } = testClient(server.url, { gzip: false });
-  const given = client.track({ userId: 'u', event: 'Given', messageId: 'm-1', channel: 'mobile', integrations: { All: false }, context: { library: { name: 'other', version: '2' } } } as never);
+  const given = client.track({
+    userId: 'u',
+    event: 'Given',
+    messageId: 'm-1',
+    channel: 'mobile',
+    integrations: { All: false },
+    context: { library: { name: 'other', version: '2' } },
+  } as never);
   const blank = client.track({ userId: 'u', event: 'Blank', messageId: '\u200B ' });
   client.send({ type: 'track', userId: 'u', event: 'Number', messageId: 42 } as never).catch(() => undefined);
   await client.close();
   const [g, b, n] = server.requests[0].events;
   assert.equal(given, 'm-1');
-  assert.deepEqual([g.messageId, g.channel, g.integrations, g.context], ['m-1', 'mobile', { All: false }, { library: { name: 'other', version: '2' } }]);
+  assert.deepEqual(
+    [g.messageId, g.channel, g.integrations, g.context],
+    ['m-1', 'mobile', { All: false }, { library: { name: 'other', version: '2' } }],
+  );
   assert.match(b.messageId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(b.messageId, blank);
   assert.match(n.messageId, /^[0-9a-f-]{36}$/);
@@ -127,7 +138,14 @@ test('a batch: context merged recursively under each item (the item wins), integ
     integrations: { All: false, Mixpanel: true },
     originalTimestamp: 1704164645006,
     batch: [
-      { type: 'track', userId: 'u', event: 'Own', context: { app: { build: '8' } }, integrations: { All: true }, originalTimestamp: '2024-05-05T00:00:00Z' },
+      {
+        type: 'track',
+        userId: 'u',
+        event: 'Own',
+        context: { app: { build: '8' } },
+        integrations: { All: true },
+        originalTimestamp: '2024-05-05T00:00:00Z',
+      },
       { type: 'identify', userId: 'u', extra: [1, 2] } as never,
     ],
   });
@@ -136,5 +154,8 @@ test('a batch: context merged recursively under each item (the item wins), integ
   assert.deepEqual(own.context, { app: { name: 'shop', build: '8' }, locale: 'en', library: { name: 'rudderanalytics', version: '0.1.0' } });
   assert.deepEqual([own.integrations, own.originalTimestamp], [{ All: true }, '2024-05-05T00:00:00Z']);
   assert.deepEqual(inherited.context, { app: { name: 'shop', build: '7' }, locale: 'en', library: { name: 'rudderanalytics', version: '0.1.0' } });
-  assert.deepEqual([inherited.integrations, inherited.originalTimestamp, inherited.extra], [{ All: false, Mixpanel: true }, '2024-01-02T03:04:05.006Z', [1, 2]]);
+  assert.deepEqual(
+    [inherited.integrations, inherited.originalTimestamp, inherited.extra],
+    [{ All: false, Mixpanel: true }, '2024-01-02T03:04:05.006Z', [1, 2]],
+  );
 });

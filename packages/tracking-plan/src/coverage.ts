@@ -75,7 +75,10 @@ export function coverage(plan: TrackingPlan, messages: Iterable<JsonObject>, val
   return {
     messages: count,
     plannedNeverSeen: [...planned].filter(([k]) => !seen.has(k)).map(([, v]) => v),
-    unplannedSeen: [...seen].filter(([k]) => !planned.has(k)).map(([, v]) => v).sort(byCount),
+    unplannedSeen: [...seen]
+      .filter(([k]) => !planned.has(k))
+      .map(([, v]) => v)
+      .sort(byCount),
     violationsByRule: [...rules.values()].sort(byCount),
   };
 }

@@ -7,13 +7,7 @@ import type { JsonObject, TrackingPlan } from './types.js';
 
 /** The kinds of breaking change {@link diffPlans} reports. */
 export type BreakingKind =
-  | 'removed-event'
-  | 'newly-required'
-  | 'narrowed-type'
-  | 'removed-enum-value'
-  | 'added-enum'
-  | 'closed-properties'
-  | 'removed-property';
+  'removed-event' | 'newly-required' | 'narrowed-type' | 'removed-enum-value' | 'added-enum' | 'closed-properties' | 'removed-property';
 
 /** One breaking change, at a JSON Pointer into the event's message. */
 export interface BreakingChange {
@@ -64,7 +58,8 @@ function compare(a: JsonObject, b: JsonObject, path: string, push: (kind: Breaki
   for (const [k, sa] of Object.entries(pa)) {
     const sb = pb[k];
     if (isObject(sa) && isObject(sb)) compare(sa, sb, `${path}/${k}`, push);
-    else if (sb === undefined && b.additionalProperties === false && a.additionalProperties === false) push('removed-property', `${path}/${k}`, `'${k}' was removed from a closed object`);
+    else if (sb === undefined && b.additionalProperties === false && a.additionalProperties === false)
+      push('removed-property', `${path}/${k}`, `'${k}' was removed from a closed object`);
   }
   if (isObject(a.items) && isObject(b.items)) compare(a.items, b.items, `${path}/items`, push);
 }

@@ -51,7 +51,11 @@ export function evaluate(
   try {
     violationErrors = violationsOf(message, resolve);
   } catch (error) {
-    return { ...base, validated: false, error: `schema for ${message.type} '${String(message.event ?? '')}' does not compile: ${(error as Error)?.message ?? String(error)}` };
+    return {
+      ...base,
+      validated: false,
+      error: `schema for ${message.type} '${String(message.event ?? '')}' does not compile: ${(error as Error)?.message ?? String(error)}`,
+    };
   }
   if (violationErrors.length === 0) return { ...base, validated: true };
   return { ...base, ...decide(violationErrors, mergedTpConfig), violationErrors, validated: true };

@@ -3,8 +3,17 @@
  * check events with the hosted data plane's verdicts, compile a plan ahead of time.
  */
 export type {
-  AjvErrorLike, JsonObject, PlanLayout, PlannedEvent, SchemaCheck, TrackingPlan, TrackingPlanConfig,
-  TrackingPlanSettings, Verdict, Violation, ViolationType,
+  AjvErrorLike,
+  JsonObject,
+  PlanLayout,
+  PlannedEvent,
+  SchemaCheck,
+  TrackingPlan,
+  TrackingPlanConfig,
+  TrackingPlanSettings,
+  Verdict,
+  Violation,
+  ViolationType,
 } from './types.js';
 export { loadPlan, findPlannedEvent, PlanFormatError } from './layouts.js';
 export { toViolation, violationTypeOf } from './violations.js';

@@ -145,7 +145,8 @@ export function loadPlan(document: unknown, override: { id?: string; version?: n
   // Same test as the transformer: an own "events" key means the current layout.
   if (Object.prototype.hasOwnProperty.call(doc, 'events')) plan = fromCurrent(doc);
   else if (Array.isArray(doc.rules)) plan = fromSegmentPublic(doc);
-  else if (isObject(doc.rules)) plan = fromLegacy(doc, layoutOfLegacy(doc, doc !== document && isObject(document) && Array.isArray(document.trackingPlans)));
+  else if (isObject(doc.rules))
+    plan = fromLegacy(doc, layoutOfLegacy(doc, doc !== document && isObject(document) && Array.isArray(document.trackingPlans)));
   else {
     throw new PlanFormatError(
       'plan: expected "events" (RudderStack), "rules" as an object (RudderStack legacy, RudderTyper, Segment Config API v1) or "rules" as an array (Segment Public API)',

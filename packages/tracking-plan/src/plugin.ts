@@ -56,7 +56,8 @@ export function trackingPlanPlugin(options: TrackingPlanPluginOptions): Plugin {
     beforeSend(event: OutgoingEvent): PluginVerdict {
       const { verdict, message } = validator.apply(event);
       const violated = verdict.violationErrors.length > 0;
-      if (violated && policy === 'throw') return { action: 'reject', error: new TrackingPlanViolationError(event.messageId, label(event), verdict.violationErrors) };
+      if (violated && policy === 'throw')
+        return { action: 'reject', error: new TrackingPlanViolationError(event.messageId, label(event), verdict.violationErrors) };
       if ((policy === 'hosted' && verdict.dropEvent) || (policy === 'drop' && violated)) {
         const { violationType, violationErrors, trackingPlanId, trackingPlanVersion } = verdict;
         const details: TrackingPlanDropDetails = { violationType, violationErrors, trackingPlanId, trackingPlanVersion };

@@ -5,12 +5,7 @@ export type JsonObject = { [key: string]: unknown };
 
 /** The violation types rudder-transformer assigns (src/util/eventValidation.js `violationTypes`). */
 export type ViolationType =
-  | 'Required-Missing'
-  | 'Datatype-Mismatch'
-  | 'Additional-Properties'
-  | 'Advance-Rules-Violation'
-  | 'Unknown-Violation'
-  | 'Unplanned-Event';
+  'Required-Missing' | 'Datatype-Mismatch' | 'Additional-Properties' | 'Advance-Rules-Violation' | 'Unknown-Violation' | 'Unplanned-Event';
 
 /** One violation, shaped as rudder-transformer returns it: `property` only where the rule names one. */
 export interface Violation {
@@ -25,12 +20,7 @@ export interface Violation {
 }
 
 /** The plan layouts {@link loadPlan} recognises. */
-export type PlanLayout =
-  | 'rudderstack-events'
-  | 'rudderstack-rules'
-  | 'ruddertyper'
-  | 'segment-config-api-v1'
-  | 'segment-public-api';
+export type PlanLayout = 'rudderstack-events' | 'rudderstack-rules' | 'ruddertyper' | 'segment-config-api-v1' | 'segment-public-api';
 
 /** One planned event: the schema the hosted validator uses for `(eventType, name)`. */
 export interface PlannedEvent {

@@ -6,8 +6,20 @@ import type { AjvErrorLike, Violation, ViolationType } from './types.js';
 
 /** The keywords the transformer reports as `Advance-Rules-Violation`. */
 const ADVANCE_RULES = new Set([
-  'minLength', 'maxLength', 'pattern', 'format', 'multipleOf', 'minimum', 'maximum',
-  'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'uniqueItems', 'enum', 'if',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'multipleOf',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'enum',
+  'if',
 ]);
 
 /** The violation type of one ajv keyword. */

@@ -16,19 +16,37 @@ const identify = {
 };
 
 const layouts = {
-  'rudderstack-events': { id: 'tp_1', version: 3, events: [
-    { name: 'Add To Cart', eventType: 'track', rules: addToCart },
-    { name: '', eventType: 'identify', rules: identify },
-  ] },
+  'rudderstack-events': {
+    id: 'tp_1',
+    version: 3,
+    events: [
+      { name: 'Add To Cart', eventType: 'track', rules: addToCart },
+      { name: '', eventType: 'identify', rules: identify },
+    ],
+  },
   'rudderstack-rules': { id: 'tp_1', version: 3, rules: { events: [{ name: 'Add To Cart', rules: addToCart }], identify } },
-  ruddertyper: { trackingPlans: [{ name: 'workspaces/ws/tracking-plans/tp_1', version: 3, rules: { events: [{ name: 'Add To Cart', rules: addToCart }], identify } }] },
-  'segment-config-api-v1': { name: 'workspaces/ws/tracking-plans/tp_1', display_name: 'Shop', version: 3, rules: { events: [{ name: 'Add To Cart', version: 1, rules: addToCart }], identify, global: { type: 'object' } } },
-  'segment-public-api': { data: { trackingPlan: { id: 'tp_1', name: 'Shop', version: 3 }, rules: [
-    { type: 'TRACK', key: 'Add To Cart', version: 1, jsonSchema: { type: 'object' } },
-    { type: 'TRACK', key: 'Add To Cart', version: 2, jsonSchema: addToCart },
-    { type: 'IDENTIFY', key: null, version: 1, jsonSchema: identify },
-    { type: 'COMMON', key: null, version: 1, jsonSchema: { type: 'object' } },
-  ] } },
+  ruddertyper: {
+    trackingPlans: [
+      { name: 'workspaces/ws/tracking-plans/tp_1', version: 3, rules: { events: [{ name: 'Add To Cart', rules: addToCart }], identify } },
+    ],
+  },
+  'segment-config-api-v1': {
+    name: 'workspaces/ws/tracking-plans/tp_1',
+    display_name: 'Shop',
+    version: 3,
+    rules: { events: [{ name: 'Add To Cart', version: 1, rules: addToCart }], identify, global: { type: 'object' } },
+  },
+  'segment-public-api': {
+    data: {
+      trackingPlan: { id: 'tp_1', name: 'Shop', version: 3 },
+      rules: [
+        { type: 'TRACK', key: 'Add To Cart', version: 1, jsonSchema: { type: 'object' } },
+        { type: 'TRACK', key: 'Add To Cart', version: 2, jsonSchema: addToCart },
+        { type: 'IDENTIFY', key: null, version: 1, jsonSchema: identify },
+        { type: 'COMMON', key: null, version: 1, jsonSchema: { type: 'object' } },
+      ],
+    },
+  },
 } as const;
 
 const messages = [
@@ -59,9 +77,15 @@ test('each layout gives identical verdicts', () => {
   for (const other of verdicts.slice(1)) assert.deepEqual(other, verdicts[0]);
   const [ok, missing, unplanned, badEmail, page] = verdicts[0];
   assert.deepEqual(ok.violationErrors, []);
-  assert.deepEqual(missing.violationErrors.map((v) => [v.type, v.property]), [['Required-Missing', 'sku']]);
+  assert.deepEqual(
+    missing.violationErrors.map((v) => [v.type, v.property]),
+    [['Required-Missing', 'sku']],
+  );
   assert.deepEqual(unplanned.violationErrors, [{ type: 'Unplanned-Event', message: 'no schema for event: Checkout', meta: {} }]);
-  assert.deepEqual(badEmail.violationErrors.map((v) => v.type), ['Advance-Rules-Violation']);
+  assert.deepEqual(
+    badEmail.violationErrors.map((v) => v.type),
+    ['Advance-Rules-Violation'],
+  );
   assert.deepEqual(page.violationErrors, []);
 });
 
@@ -72,6 +96,9 @@ test('Segment rules not enforced by RudderStack are kept aside, not applied', ()
 });
 
 test('a document that is no plan is refused with the layouts expected', () => {
-  assert.throws(() => loadPlan({ hello: 1 }), (e: unknown) => e instanceof PlanFormatError && /"events".*"rules"/.test((e as Error).message));
+  assert.throws(
+    () => loadPlan({ hello: 1 }),
+    (e: unknown) => e instanceof PlanFormatError && /"events".*"rules"/.test((e as Error).message),
+  );
   assert.throws(() => loadPlan([1]), PlanFormatError);
 });

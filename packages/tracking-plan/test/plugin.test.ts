@@ -9,17 +9,32 @@ import { after, before, describe, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { RudderAnalytics, type FilteredInfo } from 'rudderanalytics';
 import {
-  compilePlan, createCompiledValidator, createValidator, loadPlan, trackingPlanPlugin, TrackingPlanViolationError,
-  type PlanValidator, type TrackingPlanConfig,
+  compilePlan,
+  createCompiledValidator,
+  createValidator,
+  loadPlan,
+  trackingPlanPlugin,
+  TrackingPlanViolationError,
+  type PlanValidator,
+  type TrackingPlanConfig,
 } from '../src/index.js';
-import { bundleCompiled, importBundled } from './compiled.js';
+import { bundleCompiled, importBundled } from './support/compiled.js';
 
-const plan = loadPlan({ id: 'tp_shop', version: 5, events: [
-  { eventType: 'track', name: 'Order Completed', rules: {
-    $schema: 'http://json-schema.org/draft-07/schema#', type: 'object',
-    properties: { properties: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] } },
-  } },
-] });
+const plan = loadPlan({
+  id: 'tp_shop',
+  version: 5,
+  events: [
+    {
+      eventType: 'track',
+      name: 'Order Completed',
+      rules: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        properties: { properties: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] } },
+      },
+    },
+  ],
+});
 const config: TrackingPlanConfig = { global: { allowUnplannedEvents: 'false', anyOtherViolation: 'forward', propagateValidationErrors: 'true' } };
 
 let dir: string;
@@ -36,7 +51,10 @@ after(async () => {
 });
 
 function client(validator: PlanValidator, policy?: 'hosted' | 'drop' | 'throw') {
-  return RudderAnalytics.load(dp.writeKey, dp.url, { flushOnExit: false, plugins: [trackingPlanPlugin({ validator, ...(policy ? { policy } : {}) })] });
+  return RudderAnalytics.load(dp.writeKey, dp.url, {
+    flushOnExit: false,
+    plugins: [trackingPlanPlugin({ validator, ...(policy ? { policy } : {}) })],
+  });
 }
 
 async function hostedPolicy(validator: PlanValidator, userId: string) {
@@ -49,12 +67,30 @@ async function hostedPolicy(validator: PlanValidator, userId: string) {
   await c.close();
   const stored = await dp.waitForEvents(2, { userId });
   assert.equal(c.stats().filtered, 1);
-  assert.deepEqual(filtered.map((f) => [f.messageId, f.reason]), [[droppedId, "track 'Coupon Guessed': Unplanned-Event"]]);
-  assert.deepEqual((filtered[0].details as any).violationErrors, [{ type: 'Unplanned-Event', message: 'no schema for event: Coupon Guessed', meta: {} }]);
+  assert.deepEqual(
+    filtered.map((f) => [f.messageId, f.reason]),
+    [[droppedId, "track 'Coupon Guessed': Unplanned-Event"]],
+  );
+  assert.deepEqual((filtered[0].details as any).violationErrors, [
+    { type: 'Unplanned-Event', message: 'no schema for event: Coupon Guessed', meta: {} },
+  ]);
   const contexts = stored.map((e) => e.payload.context as Record<string, any>);
-  assert.deepEqual(contexts.map((ctx) => [ctx.trackingPlanId, ctx.trackingPlanVersion]), [['tp_shop', 5], ['tp_shop', 5]]);
+  assert.deepEqual(
+    contexts.map((ctx) => [ctx.trackingPlanId, ctx.trackingPlanVersion]),
+    [
+      ['tp_shop', 5],
+      ['tp_shop', 5],
+    ],
+  );
   assert.deepEqual(contexts[0].violationErrors, []);
-  assert.deepEqual(contexts[1].violationErrors, [{ type: 'Datatype-Mismatch', message: 'must be number', meta: { instancePath: '/properties/total', schemaPath: '#/properties/properties/properties/total/type' }, property: '' }]);
+  assert.deepEqual(contexts[1].violationErrors, [
+    {
+      type: 'Datatype-Mismatch',
+      message: 'must be number',
+      meta: { instancePath: '/properties/total', schemaPath: '#/properties/properties/properties/total/type' },
+      property: '',
+    },
+  ]);
   assert.equal(contexts[1].library.name, 'rudderanalytics');
 }
 

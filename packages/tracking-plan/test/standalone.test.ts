@@ -4,23 +4,61 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { compilePlan, createCompiledValidator, createValidator, loadPlan, type TrackingPlan, type TrackingPlanConfig } from '../src/index.js';
-import { bundleCompiled, importBundled } from './compiled.js';
-import { messageArbitrary } from './corpus.js';
-import { fixture } from './fixtures.js';
+import { bundleCompiled, importBundled } from './support/compiled.js';
+import { messageArbitrary } from './support/corpus.js';
+import { fixture } from './support/fixtures.js';
 
 const transformerPlans = { ...fixture('transformer-event-validation.json').plans, ...fixture('transformer-tracking-plan.json').plans };
 const extraPlan = {
-  id: 'tp_formats', version: 4, events: [
-    { name: 'Order Completed', eventType: 'track', rules: {
-      $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['properties'],
-      properties: { properties: { type: 'object', required: ['order_id', 'total'], additionalProperties: false, properties: {
-        order_id: { type: 'string', pattern: '^o-' }, total: { type: 'number', minimum: 0, exclusiveMaximum: false, maximum: 1000 },
-        email: { type: 'string', format: 'email' }, at: { type: 'string', format: 'date-time' },
-        items: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }, coupon: { type: ['string', 'null'], maxLength: 5 },
-      } } },
-    } },
-    { name: '', eventType: 'identify', rules: { type: 'object', properties: { traits: { type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' }, age: { type: 'integer', multipleOf: 1 } } } } } },
-    { name: '', eventType: 'page', rules: { type: 'object', properties: { properties: { type: 'object', unevaluatedProperties: false, properties: { path: { type: 'string' } } } } } },
+  id: 'tp_formats',
+  version: 4,
+  events: [
+    {
+      name: 'Order Completed',
+      eventType: 'track',
+      rules: {
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        type: 'object',
+        required: ['properties'],
+        properties: {
+          properties: {
+            type: 'object',
+            required: ['order_id', 'total'],
+            additionalProperties: false,
+            properties: {
+              order_id: { type: 'string', pattern: '^o-' },
+              total: { type: 'number', minimum: 0, exclusiveMaximum: false, maximum: 1000 },
+              email: { type: 'string', format: 'email' },
+              at: { type: 'string', format: 'date-time' },
+              items: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+              coupon: { type: ['string', 'null'], maxLength: 5 },
+            },
+          },
+        },
+      },
+    },
+    {
+      name: '',
+      eventType: 'identify',
+      rules: {
+        type: 'object',
+        properties: {
+          traits: {
+            type: 'object',
+            required: ['email'],
+            properties: { email: { type: 'string', format: 'email' }, age: { type: 'integer', multipleOf: 1 } },
+          },
+        },
+      },
+    },
+    {
+      name: '',
+      eventType: 'page',
+      rules: {
+        type: 'object',
+        properties: { properties: { type: 'object', unevaluatedProperties: false, properties: { path: { type: 'string' } } } },
+      },
+    },
     { name: 'Broken', eventType: 'track', rules: { type: 'object', properties: { properties: { type: 'nonsense' } } } },
   ],
 };

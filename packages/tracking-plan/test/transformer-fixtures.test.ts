@@ -3,10 +3,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  ajvResolver, decide, evaluate, findPlannedEvent, isSupportedEventType, loadPlan, violationsOf,
-  type JsonObject, type TrackingPlanConfig, type Violation,
+  ajvResolver,
+  decide,
+  evaluate,
+  findPlannedEvent,
+  isSupportedEventType,
+  loadPlan,
+  violationsOf,
+  type JsonObject,
+  type TrackingPlanConfig,
+  type Violation,
 } from '../src/index.js';
-import { fixture } from './fixtures.js';
+import { fixture } from './support/fixtures.js';
 
 const eventValidation = fixture('transformer-event-validation.json');
 const trackingPlan = fixture('transformer-tracking-plan.json');

@@ -6,12 +6,18 @@ import { after, test } from 'node:test';
 import fc from 'fast-check';
 import type { OutgoingEvent, Plugin } from 'rudderanalytics';
 import { createValidator, generateClient, toContextViolation, type TrackingPlanConfig, type ViolationReport } from '../src/index.js';
-import { bundleWithPlan, importBundled } from './compiled.js';
-import { messageArbitrary } from './corpus.js';
-import { REAL_PLANS } from './typegen-plans.js';
+import { bundleWithPlan, importBundled } from './support/compiled.js';
+import { messageArbitrary } from './support/corpus.js';
+import { REAL_PLANS } from './support/typegen-plans.js';
 
 const config: TrackingPlanConfig = {
-  global: { allowUnplannedEvents: 'false', unplannedProperties: 'forward', anyOtherViolation: 'drop', propagateValidationErrors: 'true', ajvOptions: {} },
+  global: {
+    allowUnplannedEvents: 'false',
+    unplannedProperties: 'forward',
+    anyOtherViolation: 'drop',
+    propagateValidationErrors: 'true',
+    ajvOptions: {},
+  },
   track: { unplannedProperties: 'drop' },
 };
 
@@ -52,7 +58,11 @@ for (const [name, plan] of Object.entries(REAL_PLANS)) {
           assert.deepEqual(verdict && verdict.action === 'replace' ? verdict.event : message, expected.message);
         }
         if (expected.verdict.violationErrors.length === 0) assert.deepEqual(reports, []);
-        else assert.deepEqual(reports.map((r) => r.violations), [expected.verdict.violationErrors.map(toContextViolation)]);
+        else
+          assert.deepEqual(
+            reports.map((r) => r.violations),
+            [expected.verdict.violationErrors.map(toContextViolation)],
+          );
       }),
       { numRuns: 300, seed: 12 },
     );

@@ -9,12 +9,15 @@ import { after, describe, test } from 'node:test';
 import ts from 'typescript';
 import { generateClient, loadPlan } from '../src/index.js';
 import { identifiers, schemaType } from '../src/typegen/index.js';
-import { fixture } from './fixtures.js';
-import { REAL_PLANS } from './typegen-plans.js';
+import { fixture } from './support/fixtures.js';
+import { REAL_PLANS } from './support/typegen-plans.js';
 
 describe('identifiers', () => {
   test('camelCase, digits, reserved words and collisions', () => {
-    const ids = identifiers(['Order Completed', '42_--terrible==\\"event\'++name~!3', 'Event Collided', 'event_collided', 'delete', 'Track', '!!!'], new Set(['track']));
+    const ids = identifiers(
+      ['Order Completed', '42_--terrible==\\"event\'++name~!3', 'Event Collided', 'event_collided', 'delete', 'Track', '!!!'],
+      new Set(['track']),
+    );
     assert.equal(ids[0], 'orderCompleted');
     assert.equal(ids[1], 'e42TerribleEventName3');
     assert.match(ids[2], /^eventCollided_[0-9a-f]{6}$/);
@@ -82,10 +85,14 @@ describe('generated source', () => {
   });
 
   test('a plan that requires userId makes it required in the call type', () => {
-    const plan = loadPlan({ id: 'tp_u', version: 1, events: [
-      { eventType: 'track', name: 'Signed Up', rules: { type: 'object', required: ['userId'], properties: { userId: { type: 'string' } } } },
-      { eventType: 'track', name: 'Visited', rules: { type: 'object' } },
-    ] });
+    const plan = loadPlan({
+      id: 'tp_u',
+      version: 1,
+      events: [
+        { eventType: 'track', name: 'Signed Up', rules: { type: 'object', required: ['userId'], properties: { userId: { type: 'string' } } } },
+        { eventType: 'track', name: 'Visited', rules: { type: 'object' } },
+      ],
+    });
     const source = generateClient(plan, { validate: false });
     assert.match(source, /export type SignedUpCall = CommonFields & \{ userId: Id; anonymousId\?: Id \} & \{/);
     assert.match(source, /export type VisitedCall = CommonFields & Identity & \{/);
@@ -114,11 +121,22 @@ const SETUPS = {
   'nodenext CommonJS': { packageType: 'commonjs', options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext } },
   bundler: { packageType: 'module', options: { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler } },
   // The flags projects add on top of strict: the generated files must not trip any of them.
-  'bundler, every extra check': { packageType: 'module', options: {
-    module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, noUnusedLocals: true, noUnusedParameters: true,
-    exactOptionalPropertyTypes: true, noPropertyAccessFromIndexSignature: true, noUncheckedIndexedAccess: true, noImplicitReturns: true,
-    verbatimModuleSyntax: true, isolatedModules: true, allowUnreachableCode: false,
-  } },
+  'bundler, every extra check': {
+    packageType: 'module',
+    options: {
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      exactOptionalPropertyTypes: true,
+      noPropertyAccessFromIndexSignature: true,
+      noUncheckedIndexedAccess: true,
+      noImplicitReturns: true,
+      verbatimModuleSyntax: true,
+      isolatedModules: true,
+      allowUnreachableCode: false,
+    },
+  },
 } as const;
 
 // Correct calls per plan: they must compile without a single error.

@@ -8,17 +8,24 @@ const schema = (props: object, extra: object = {}) => ({
   type: 'object',
   properties: { properties: { type: 'object', additionalProperties: false, properties: props, ...extra } },
 });
-const plan = loadPlan({ id: 'tp_9', version: 2, events: [
-  { name: 'Signed Up', eventType: 'track', rules: schema({ plan: { type: 'string', enum: ['free', 'pro'] } }, { required: ['plan'] }) },
-  { name: 'Broken', eventType: 'track', rules: { type: 'object', properties: { properties: { type: 'nonsense' } } } },
-] });
+const plan = loadPlan({
+  id: 'tp_9',
+  version: 2,
+  events: [
+    { name: 'Signed Up', eventType: 'track', rules: schema({ plan: { type: 'string', enum: ['free', 'pro'] } }, { required: ['plan'] }) },
+    { name: 'Broken', eventType: 'track', rules: { type: 'object', properties: { properties: { type: 'nonsense' } } } },
+  ],
+});
 const v1 = loadPlan({ id: 'tp_9', version: 1, events: [{ name: 'Signed Up', eventType: 'track', rules: schema({ plan: { type: 'string' } }) }] });
 
 test('by default every violation is reported and forwarded', () => {
   const v = createValidator(plan);
   const verdict = v.check({ type: 'track', event: 'Signed Up', properties: { plan: 'gold', extra: 1 } });
   assert.equal(verdict.dropEvent, false);
-  assert.deepEqual(verdict.violationErrors.map((e) => e.type), ['Additional-Properties', 'Advance-Rules-Violation']);
+  assert.deepEqual(
+    verdict.violationErrors.map((e) => e.type),
+    ['Additional-Properties', 'Advance-Rules-Violation'],
+  );
 });
 
 test('global settings merge with per-type settings, the event type winning', () => {
@@ -55,7 +62,14 @@ test('apply annotates a copy of the context and leaves the input alone', () => {
   assert.deepEqual(input.context, { app: 'x' });
   const ctx = message.context as Record<string, unknown>;
   assert.equal(ctx.app, 'x');
-  assert.deepEqual(ctx.violationErrors, [{ type: 'Required-Missing', message: "must have required property 'plan'", meta: { instancePath: '/properties', schemaPath: '#/properties/properties/required' }, property: 'plan' }]);
+  assert.deepEqual(ctx.violationErrors, [
+    {
+      type: 'Required-Missing',
+      message: "must have required property 'plan'",
+      meta: { instancePath: '/properties', schemaPath: '#/properties/properties/required' },
+      property: 'plan',
+    },
+  ]);
 });
 
 test('propagateValidationErrors "false" forwards the message unannotated', () => {
@@ -66,7 +80,12 @@ test('propagateValidationErrors "false" forwards the message unannotated', () =>
 
 test('context.ruddertyper pins the plan version when the id matches', () => {
   const v = createValidator(plan, { versions: [v1] });
-  const pinned = { type: 'track', event: 'Signed Up', properties: { plan: 'gold' }, context: { ruddertyper: { trackingPlanId: 'tp_9', trackingPlanVersion: 1 } } };
+  const pinned = {
+    type: 'track',
+    event: 'Signed Up',
+    properties: { plan: 'gold' },
+    context: { ruddertyper: { trackingPlanId: 'tp_9', trackingPlanVersion: 1 } },
+  };
   const verdict = v.check(pinned);
   assert.deepEqual([verdict.trackingPlanVersion, verdict.violationErrors], [1, []]);
   const otherPlan = { ...pinned, context: { ruddertyper: { trackingPlanId: 'tp_other', trackingPlanVersion: 1 } } };
@@ -76,5 +95,7 @@ test('context.ruddertyper pins the plan version when the id matches', () => {
 });
 
 test('settings with values the transformer does not know are listed', () => {
-  assert.deepEqual(unknownSettings({ global: { unplannedProperties: 'maybe', anyOtherViolation: 'DROP' } }), [{ key: 'global.unplannedProperties', value: 'maybe' }]);
+  assert.deepEqual(unknownSettings({ global: { unplannedProperties: 'maybe', anyOtherViolation: 'DROP' } }), [
+    { key: 'global.unplannedProperties', value: 'maybe' },
+  ]);
 });

@@ -38,7 +38,12 @@ export function assertStored(stored: StoredEvent[], sent: Sent, tag: string): vo
   const six = sent.ids;
   assert.deepEqual(pick(get(six.identify), 'type', 'userId', 'traits'), { type: 'identify', userId, traits: { plan: 'pro' } });
   assert.deepEqual(pick(get(six.track), 'type', 'event', 'properties'), { type: 'track', event: 'Order Completed', properties: { revenue: 19.99 } });
-  assert.deepEqual(pick(get(six.page), 'type', 'anonymousId', 'name', 'properties'), { type: 'page', anonymousId, name: 'Home', properties: { path: '/' } });
+  assert.deepEqual(pick(get(six.page), 'type', 'anonymousId', 'name', 'properties'), {
+    type: 'page',
+    anonymousId,
+    name: 'Home',
+    properties: { path: '/' },
+  });
   assert.deepEqual(pick(get(six.screen), 'type', 'name'), { type: 'screen', name: 'Settings' });
   assert.deepEqual(pick(get(six.group), 'type', 'groupId', 'traits'), { type: 'group', groupId: 'g1', traits: { name: 'Acme' } });
   assert.deepEqual(pick(get(six.alias), 'type', 'userId', 'previousId'), { type: 'alias', userId, previousId: anonymousId });

@@ -2,7 +2,7 @@
  * An HTTP hop between the SDK and the data plane that notes how each request was encoded, then
  * forwards it untouched. The data plane stores decoded events only; this is where "gzip on" is seen.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface SeenRequest {
@@ -24,7 +24,7 @@ export interface RecordingProxy {
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer(async (req, res) => {
+  const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -51,6 +51,10 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       // Answered as a 502, which the SDK retries; the test then sees the retry in stats.
     }
     res.writeHead(seen.status, { 'content-type': 'text/plain' }).end(text);
+  };
+  // A request that fails mid-read ends its socket rather than leaving a rejection nobody handles.
+  const server: Server = createServer((req, res) => {
+    forward(req, res).catch(() => res.destroy());
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -33,7 +33,11 @@ export interface Run {
  * Resolves once the process has exited on its own (the SDK must not keep it alive after close()).
  * `timeoutMs` bounds a hang; it is a failure, reported with what the process printed.
  */
-export function runJson(file: string, args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+export function runJson(
+  file: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(
       file,

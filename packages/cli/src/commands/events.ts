@@ -39,7 +39,8 @@ export async function runEvents(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const type = str(values, 'type');
-  if (type !== undefined && !(CALL_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${CALL_TYPES.join(', ')}`, 'events');
+  if (type !== undefined && !(CALL_TYPES as readonly string[]).includes(type))
+    throw new UsageError(`--type must be one of ${CALL_TYPES.join(', ')}`, 'events');
   // The data plane's bound (MAX_API_LIMIT): the same rule, refused the same way, on both sides.
   const limit = int(values, 'limit', 1, 10_000) ?? 20;
   const base = resolveDataPlaneUrl(values).replace(/\/+$/, '');

@@ -34,7 +34,9 @@ export function readPlan(path: string, flag = '--plan'): TrackingPlan {
 export function readConfig(path: string | undefined): TrackingPlanConfig | undefined {
   if (path === undefined) return undefined;
   const config = readJsonFile(path, '--config');
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`--config ${path}: expected a JSON object`, 'plan');
-  for (const u of unknownSettings(config as TrackingPlanConfig)) stderr.write(`warning: --config ${u.key}: unknown value '${u.value}' (ignored, as the hosted data plane does)\n`);
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new UsageError(`--config ${path}: expected a JSON object`, 'plan');
+  for (const u of unknownSettings(config as TrackingPlanConfig))
+    stderr.write(`warning: --config ${u.key}: unknown value '${u.value}' (ignored, as the hosted data plane does)\n`);
   return config as TrackingPlanConfig;
 }

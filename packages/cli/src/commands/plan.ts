@@ -3,9 +3,7 @@
  * validate | coverage | draft | diff | compile.
  */
 import { writeFileSync } from 'node:fs';
-import {
-  compilePlan, coverage, createValidator, diffPlans, draftPlan, type JsonObject, type Verdict,
-} from '@rudderanalytics/tracking-plan';
+import { compilePlan, coverage, createValidator, diffPlans, draftPlan, type JsonObject, type Verdict } from '@rudderanalytics/tracking-plan';
 import { parse, str, type Values } from '../args.js';
 import { resolveDataPlaneUrl } from '../config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
@@ -80,10 +78,17 @@ async function runValidate(argv: string[]): Promise<number> {
     const message = call as JsonObject;
     const v: Verdict = validator.check(message);
     if (v.violationErrors.length > 0) failed = true;
-    stdout.write(`${JSON.stringify({
-      ...where, type: message.type ?? null, event: eventOf(message), dropEvent: v.dropEvent, violationType: v.violationType,
-      violationErrors: v.violationErrors, ...(v.error !== undefined ? { error: v.error } : {}),
-    })}\n`);
+    stdout.write(
+      `${JSON.stringify({
+        ...where,
+        type: message.type ?? null,
+        event: eventOf(message),
+        dropEvent: v.dropEvent,
+        violationType: v.violationType,
+        violationErrors: v.violationErrors,
+        ...(v.error !== undefined ? { error: v.error } : {}),
+      })}\n`,
+    );
   }
   return failed ? EXIT_FAILED : EXIT_OK;
 }
@@ -92,7 +97,9 @@ const INPUT_OPTIONS = { 'data-plane-url': { type: 'string' }, json: { type: 'boo
 
 function observed(values: Values, positionals: string[]) {
   const fromDataPlane = positionals.length === 0 ? resolveDataPlaneUrl(values) : undefined;
-  return collectMessages(positionals, fromDataPlane, (bad) => stderr.write(`warning: ${bad.file ? `${bad.file} ` : ''}line ${bad.line}: ${bad.reason}\n`));
+  return collectMessages(positionals, fromDataPlane, (bad) =>
+    stderr.write(`warning: ${bad.file ? `${bad.file} ` : ''}line ${bad.line}: ${bad.reason}\n`),
+  );
 }
 
 async function runCoverage(argv: string[]): Promise<number> {
@@ -108,7 +115,10 @@ async function runCoverage(argv: string[]): Promise<number> {
   const lines = [`${report.messages} events checked against plan ${plan.id} v${plan.version}`];
   lines.push(`planned, never seen (${report.plannedNeverSeen.length}):`, ...report.plannedNeverSeen.map((e) => `  ${label(e)}`));
   lines.push(`unplanned, seen (${report.unplannedSeen.length}):`, ...report.unplannedSeen.map((e) => `  ${label(e)} ×${e.count}`));
-  lines.push(`violations by rule (${report.violationsByRule.length}):`, ...report.violationsByRule.map((r) => `  ${r.type} ${label(r)} ${r.schemaPath} ×${r.count}`));
+  lines.push(
+    `violations by rule (${report.violationsByRule.length}):`,
+    ...report.violationsByRule.map((r) => `  ${r.type} ${label(r)} ${r.schemaPath} ×${r.count}`),
+  );
   stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;
 }
@@ -129,7 +139,9 @@ async function runDiff(argv: string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('diff takes two plans: OLD NEW', 'plan');
   const changes = diffPlans(readPlan(positionals[0], 'OLD'), readPlan(positionals[1], 'NEW'));
   for (const c of changes) {
-    stdout.write(values.json ? `${JSON.stringify(c)}\n` : `${c.kind}: ${c.eventType}${c.name ? ` '${c.name}'` : ''}${c.path ? ` ${c.path}` : ''}: ${c.detail}\n`);
+    stdout.write(
+      values.json ? `${JSON.stringify(c)}\n` : `${c.kind}: ${c.eventType}${c.name ? ` '${c.name}'` : ''}${c.path ? ` ${c.path}` : ''}: ${c.detail}\n`,
+    );
   }
   if (!values.json) stderr.write(`${changes.length} breaking change${changes.length === 1 ? '' : 's'}\n`);
   return changes.length > 0 ? EXIT_FAILED : EXIT_OK;

@@ -8,23 +8,19 @@ import { DeliveryError, type CallWarning, type RudderAnalytics, type Sendable } 
 import { CONNECTION_OPTIONS, int, parse, str } from '../args.js';
 import { createClient, sdkOptions } from '../client.js';
 import { resolveTarget, type Target } from '../config.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, InputError } from '../errors.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
 import { hintFor, reasonOf } from '../failure.js';
 import { SEND_HELP } from '../help.js';
 import { maskKey, stderr, stdout } from '../output.js';
 import { FailedOut } from '../send/failed-out.js';
 import { InterruptGate } from '../send/interrupt-gate.js';
 import { resolveInputs, totalSize, type Input } from '../send/inputs.js';
-import { readLines, TOO_LONG } from '../send/lines.js';
 import { newCounts, Progress, summaryLine, type Counts } from '../send/progress.js';
 import { Tally } from '../send/tally.js';
-import { isBad, parseText, recordsOf, type BadRecord, type InputRecord } from '../send/records.js';
+import { readRecords, type ReadRecord } from '../send/reader.js';
+import { isBad, type BadRecord, type InputRecord } from '../send/records.js';
 import { Window } from '../send/window.js';
 
-/** Far above the SDK's per-event cap (32 KB), so an oversized event is named by the SDK's own rule. */
-const MAX_LINE_CHARS = 8 * 1024 * 1024;
-/** JSON arrays and pretty-printed batch documents are parsed whole; beyond this, JSON Lines are required. */
-const MAX_DOCUMENT_CHARS = 256 * 1024 * 1024;
 /** Bad lines and delivery errors printed one by one; the rest are counted (and in --failed-out). */
 const MAX_REPORTED = 100;
 /** After Ctrl-C: how long the answers to requests already sent are waited for. */
@@ -90,7 +86,11 @@ export async function runSend(argv: string[]): Promise<number> {
 
   // Printed once Ctrl-C is handled, so whoever sees it may interrupt.
   if (!quiet) {
-    stderr.write(dryRun ? 'dry run: validating only, nothing is sent\n' : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`);
+    stderr.write(
+      dryRun
+        ? 'dry run: validating only, nothing is sent\n'
+        : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`,
+    );
   }
   if (process.stdin.isTTY && inputs.some((i) => i.name === '-')) {
     stderr.write('reading JSON Lines from the terminal: one call per line, Ctrl-D to end\n');
@@ -121,10 +121,14 @@ export async function runSend(argv: string[]): Promise<number> {
   }
   await failedOut?.close();
   const elapsed = Date.now() - started;
-  if (run.unreported > 0) stderr.write(`(${run.unreported.toLocaleString('en-US')} more problems not shown${failedOut ? `; all are in ${failedOut.path}` : '; use --failed-out FILE to keep them'})\n`);
+  if (run.unreported > 0)
+    stderr.write(
+      `(${run.unreported.toLocaleString('en-US')} more problems not shown${failedOut ? `; all are in ${failedOut.path}` : '; use --failed-out FILE to keep them'})\n`,
+    );
   for (const line of tally.lines(counts, dryRun)) stderr.write(`${line}\n`);
   stderr.write(`${summaryLine(counts, elapsed, dryRun)}\n`);
-  if (failedOut && failedOut.count > 0) stderr.write(`${failedOut.count.toLocaleString('en-US')} event(s) written to ${failedOut.path}; replay with: rudder send ${failedOut.path}\n`);
+  if (failedOut && failedOut.count > 0)
+    stderr.write(`${failedOut.count.toLocaleString('en-US')} event(s) written to ${failedOut.path}; replay with: rudder send ${failedOut.path}\n`);
   if (interrupted) return EXIT_INTERRUPTED;
   return counts.invalid + counts.failed + counts.dropped > 0 ? EXIT_FAILED : EXIT_OK;
 }
@@ -134,9 +138,7 @@ class SendRun {
   private reported = 0;
   unreported = 0;
   private hinted = false;
-  private readonly records: Array<InputRecord | BadRecord> = [];
   private file: string | undefined;
-  private interruption: Promise<void> = new Promise(() => {});
   /** The warnings of the call being handed to the SDK (`send()` validates synchronously); mostly none. */
   private warnings: CallWarning[] | undefined;
 
@@ -166,86 +168,21 @@ class SendRun {
     client.on('warning', (warning) => (this.warnings ??= []).push(warning));
   }
 
+  /** Reads `input` and sends its records, waiting while the window is full, until the input ends or `stop()`. */
   async readInput(input: Input, stop: () => boolean, interruption: Promise<void>): Promise<void> {
-    this.interruption = interruption;
     this.file = this.manyInputs ? input.name : undefined;
-    let lineNo = 0;
-    let seen = false;
-    let doc: string[] | undefined;
-    let docLine = 0;
-    let docChars = 0;
     const counts = this.counts;
-    for await (const lines of readLines(input.open(), MAX_LINE_CHARS, (bytes) => (counts.bytes += bytes))) {
-      for (const text of lines) {
-        lineNo++;
-        if (doc) {
-          docChars += (text ?? '').length + 1;
-          if (text === TOO_LONG || docChars > MAX_DOCUMENT_CHARS) {
-            throw new InputError(`${input.name}: a JSON document over ${MAX_DOCUMENT_CHARS / 1024 / 1024} MiB: use JSON Lines (one call per line) for big inputs`);
-          }
-          doc.push(text);
-          continue;
-        }
-        if (text === TOO_LONG) {
-          this.bad({ line: lineNo, reason: `line is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB`, raw: '' });
-          continue;
-        }
-        if (isBlank(text)) continue;
-        if (!seen) {
-          seen = true;
-          // A JSON array, or one pretty-printed object (a batch), spans lines: read as one document.
-          const trimmed = text.trim();
-          if (trimmed.startsWith('[') || trimmed === '{') {
-            doc = [text];
-            docLine = lineNo;
-            docChars = text.length;
-            continue;
-          }
-        }
-        parseText(text, lineNo, this.records);
-        const wait = this.submitRecords();
-        if (wait) await wait;
+    for await (const records of readRecords(input, (bytes) => (counts.bytes += bytes))) {
+      for (const record of records) {
+        if (this.window.full) await Promise.race([this.window.room(), interruption]);
+        if (this.failedOut?.behind) await Promise.race([this.failedOut.drained(), interruption]);
         if (stop()) return;
+        this.take(record);
       }
     }
-    if (doc) {
-      const text = doc.join('\n');
-      doc = undefined;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        this.bad({ line: docLine, reason: `invalid JSON document: ${(error as Error).message}`, raw: text.length <= 64 * 1024 ? text : '' });
-        return;
-      }
-      recordsOf(value, docLine, this.records);
-      await this.submitRecords(stop);
-    }
   }
 
-  /** Sends the records parsed so far; returns a promise only when the reader has to wait. */
-  private submitRecords(stop?: () => boolean): Promise<void> | undefined {
-    const records = this.records;
-    for (let i = 0; i < records.length; ) {
-      this.take(records[i++]);
-      if (this.window.full || this.failedOut?.behind) return this.submitRest(i, stop);
-    }
-    records.length = 0;
-    return undefined;
-  }
-
-  private async submitRest(from: number, stop?: () => boolean): Promise<void> {
-    const records = this.records;
-    for (let i = from; ; ) {
-      if (this.window.full) await Promise.race([this.window.room(), this.interruption]);
-      if (this.failedOut?.behind) await Promise.race([this.failedOut.drained(), this.interruption]);
-      if (i >= records.length || stop?.()) break;
-      this.take(records[i++]);
-    }
-    records.length = 0;
-  }
-
-  private take(record: InputRecord | BadRecord): void {
+  private take(record: ReadRecord): void {
     if (isBad(record)) this.bad(record);
     else this.submit(record);
   }
@@ -312,7 +249,7 @@ class SendRun {
     this.counts.read++;
     // Reported a tick later, like the SDK's rejections of the lines before it, so reports stay in line order.
     this.window.add();
-    void Promise.resolve().then(() => {
+    queueMicrotask(() => {
       this.reportBad(record);
       this.window.done();
     });
@@ -354,18 +291,12 @@ class SendRun {
   }
 }
 
-const MAY_HAVE_BEEN_DELIVERED = 'may have been delivered: it was in a request when the run was interrupted and no answer came (a replay may store it twice, under the same messageId)';
+const MAY_HAVE_BEEN_DELIVERED =
+  'may have been delivered: it was in a request when the run was interrupted and no answer came (a replay may store it twice, under the same messageId)';
 const NOT_DELIVERED_INTERRUPTED = 'not delivered: the run was interrupted before it was sent (or after the data plane refused it)';
 
 function droppedReason(error: unknown): string {
   const code = (error as { code?: string }).code;
   if (code === 'queue_full') return 'dropped: the send queue was full';
   return `not delivered: ${(error as Error).message}`;
-}
-
-function isBlank(text: string): boolean {
-  if (text.length === 0) return true;
-  const c = text.charCodeAt(0);
-  // `{` first: the common case answers without a regex.
-  return c !== 123 && /^\s*$/.test(text);
 }

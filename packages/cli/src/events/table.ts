@@ -20,6 +20,7 @@ const COLUMNS: Array<{ title: string; width: number; value: (e: EventRow) => str
 
 function cell(text: string, width: number): string {
   // Control characters in stored ids must not move the cursor or break the row.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   if (width === 0) return clean;
   return clean.length > width ? `${clean.slice(0, width - 1)}…` : clean.padEnd(width);

@@ -30,7 +30,10 @@ export function resolveInputs(names: string[]): Input[] {
     try {
       st = statSync(name);
     } catch (error) {
-      throw new UsageError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'send');
+      throw new UsageError(
+        `cannot read ${name}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+        'send',
+      );
     }
     if (st.isDirectory()) throw new UsageError(`cannot read ${name}: it is a directory`, 'send');
     return { name, size: st.isFile() ? st.size : undefined, open: () => createReadStream(name, { highWaterMark: CHUNK_BYTES }) };

@@ -39,7 +39,10 @@ export class Tally {
   lines(counts: Counts, dryRun: boolean): string[] {
     const out: string[] = [];
     const accepted = dryRun ? counts.read - counts.invalid : counts.delivered;
-    if (accepted > 0) out.push(`${dryRun ? 'valid' : 'delivered'} ${n(accepted)}: ${n(accepted - this.withWarnings)} unchanged, ${n(this.withWarnings)} with warnings (delivered as given)`);
+    if (accepted > 0)
+      out.push(
+        `${dryRun ? 'valid' : 'delivered'} ${n(accepted)}: ${n(accepted - this.withWarnings)} unchanged, ${n(this.withWarnings)} with warnings (delivered as given)`,
+      );
     for (const [key, count] of sorted(this.warnings)) out.push(`  warning ×${n(count)}  ${key}`);
     if (this.refusals.size > 0) out.push(`refused ${n(counts.invalid)}:`);
     for (const [key, count] of sorted(this.refusals)) out.push(`  refused ×${n(count)}  ${key}`);

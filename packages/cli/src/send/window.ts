@@ -6,7 +6,10 @@ export class Window {
   private pending = 0;
   private waiter: { below: number; resolve: () => void } | undefined;
 
-  constructor(readonly limit: number, private readonly resumeAt: number) {}
+  constructor(
+    readonly limit: number,
+    private readonly resumeAt: number,
+  ) {}
 
   get size(): number {
     return this.pending;

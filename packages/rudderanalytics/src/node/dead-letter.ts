@@ -79,7 +79,10 @@ export async function replayDeadLetters(
   const settle = async () => {
     for (const result of await Promise.allSettled(sends)) {
       if (result.status === 'fulfilled') outcome.sent++;
-      else outcome.failed++, outcome.errors.push(result.reason);
+      else {
+        outcome.failed++;
+        outcome.errors.push(result.reason);
+      }
     }
     sends = [];
   };

@@ -9,17 +9,7 @@
  * Acks are not fsynced: an ack lost to a power cut only means a duplicate delivery, never a lost event.
  */
 import { messageIdOf } from '../encode.js';
-import {
-  closeSync,
-  fdatasync,
-  fdatasyncSync,
-  ftruncateSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** When appended records are forced to stable storage (power loss); process crashes never lose a record. */
@@ -280,7 +270,6 @@ export class SegmentLog {
     return join(this.dir, `seg-${String(id).padStart(12, '0')}.${ext}`);
   }
 }
-
 
 function compare(a: RecordLocation, b: RecordLocation): number {
   return a.segment.id - b.segment.id || a.index - b.index;

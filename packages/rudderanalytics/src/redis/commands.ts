@@ -31,8 +31,8 @@ function eventField(fields: string[]): string {
 /** Rejects when any command of an executed pipeline failed (ioredis reports those per command). */
 async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
   const results = await pipeline.exec();
-  const failed = results?.find(([error]) => error);
-  if (failed) throw failed[0];
+  const failed = results?.find(([error]) => error)?.[0];
+  if (failed) throw failed;
 }
 
 export class StreamCommands {
@@ -87,7 +87,16 @@ export class StreamCommands {
   async *ownPending(): AsyncGenerator<Entry[]> {
     let after = '0-0';
     for (;;) {
-      const read = (await this.redis.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', ADD_CHUNK, 'STREAMS', this.stream, after)) as ReadGroupResult;
+      const read = (await this.redis.xreadgroup(
+        'GROUP',
+        this.group,
+        this.consumer,
+        'COUNT',
+        ADD_CHUNK,
+        'STREAMS',
+        this.stream,
+        after,
+      )) as ReadGroupResult;
       const entries = read?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
       yield entries.map(([id, fields]): Entry => [id, eventField(fields)]);
@@ -97,7 +106,15 @@ export class StreamCommands {
 
   /** Takes over one chunk of entries idle for `idleMs`; returns the next cursor ('0-0' when done). */
   async autoClaim(idleMs: number, cursor: string): Promise<{ next: string; entries: Entry[] }> {
-    const [next, found] = (await this.redis.xautoclaim(this.stream, this.group, this.consumer, idleMs, cursor, 'COUNT', ADD_CHUNK)) as AutoClaimResult;
+    const [next, found] = (await this.redis.xautoclaim(
+      this.stream,
+      this.group,
+      this.consumer,
+      idleMs,
+      cursor,
+      'COUNT',
+      ADD_CHUNK,
+    )) as AutoClaimResult;
     return { next, entries: found.flatMap((entry) => (entry ? [[entry[0], eventField(entry[1])] as Entry] : [])) };
   }
 

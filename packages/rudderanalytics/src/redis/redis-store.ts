@@ -228,7 +228,10 @@ export class RedisStore implements Journal {
     if (ids.length) this.track(this.commands.touch(ids, 2 ** 40), 'hand-over');
     await this.settleWork();
     if (this.ownsClient) {
-      await withTimeout(this.redis.quit().catch(() => undefined), this.timeoutMs);
+      await withTimeout(
+        this.redis.quit().catch(() => undefined),
+        this.timeoutMs,
+      );
       this.redis.disconnect();
     }
   }
@@ -249,18 +252,27 @@ export class RedisStore implements Journal {
     const events = [...this.unsent];
     this.unsent.clear();
     for (const chunk of chunks(events, ADD_CHUNK)) {
-      const added = this.commands.addAndClaim(chunk.map((e) => e.json), this.maxLen, this.whenFull).then(
-        ({ ids, orphans }) => this.onAdded(chunk, ids, orphans),
-        (error: Error) => {
-          if (/NOGROUP/.test(error.message)) this.loop.groupLost();
-          const retry = this.state === 'open';
-          // Still undelivered: tried again by the next round of the loop. Delivered meanwhile: never added.
-          const again = retry ? chunk.filter((event) => !this.settledEarly.has(event)) : [];
-          for (const event of again) this.unsent.add(event);
-          if (!retry) this.counters.notDurable += chunk.length;
-          this.warn('add', `${chunk.length} event(s) not stored in Redis${retry ? ' yet (will retry)' : ''}, delivered from memory meanwhile: ${error.message}`);
-        },
-      );
+      const added = this.commands
+        .addAndClaim(
+          chunk.map((e) => e.json),
+          this.maxLen,
+          this.whenFull,
+        )
+        .then(
+          ({ ids, orphans }) => this.onAdded(chunk, ids, orphans),
+          (error: Error) => {
+            if (/NOGROUP/.test(error.message)) this.loop.groupLost();
+            const retry = this.state === 'open';
+            // Still undelivered: tried again by the next round of the loop. Delivered meanwhile: never added.
+            const again = retry ? chunk.filter((event) => !this.settledEarly.has(event)) : [];
+            for (const event of again) this.unsent.add(event);
+            if (!retry) this.counters.notDurable += chunk.length;
+            this.warn(
+              'add',
+              `${chunk.length} event(s) not stored in Redis${retry ? ' yet (will retry)' : ''}, delivered from memory meanwhile: ${error.message}`,
+            );
+          },
+        );
       this.track(added);
     }
   }
@@ -269,7 +281,10 @@ export class RedisStore implements Journal {
     this.counters.added += ids.length;
     if (ids.length < chunk.length) {
       this.counters.notDurable += chunk.length - ids.length;
-      this.warn('full', `the stream holds maxLen (${this.maxLen}) undelivered events: ${chunk.length - ids.length} event(s) not stored, delivered from memory only`);
+      this.warn(
+        'full',
+        `the stream holds maxLen (${this.maxLen}) undelivered events: ${chunk.length - ids.length} event(s) not stored, delivered from memory only`,
+      );
     }
     const early: string[] = [];
     for (let i = 0; i < ids.length; i++) {

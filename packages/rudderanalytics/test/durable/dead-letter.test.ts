@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
-import { RudderAnalytics } from 'rudderanalytics';
-import { FileStore, readDeadLetters, replayDeadLetters, type DeadLetter } from 'rudderanalytics/node';
+import { RudderAnalytics } from '../../src/index.js';
+import { FileStore, readDeadLetters, replayDeadLetters, type DeadLetter } from '../../src/node/index.js';
 import { startFaultServer } from '../support/fault-server.js';
 
 let tmp: string;
@@ -40,7 +40,15 @@ test('a 401 sends every event to the dead-letter file with its reason; replayed 
   const client = RudderAnalytics.load('wrong-key', refusing.url, { storage: store, flushAt: 20, logger: quiet });
   const ids: string[] = [];
   for (let i = 0; i < 45; i++) {
-    ids.push(client.track({ userId: `u${i}`, event: 'Refused', properties: { i }, context: { ip: '10.0.0.1' }, originalTimestamp: '2026-01-02T03:04:05.678Z' }));
+    ids.push(
+      client.track({
+        userId: `u${i}`,
+        event: 'Refused',
+        properties: { i },
+        context: { ip: '10.0.0.1' },
+        originalTimestamp: '2026-01-02T03:04:05.678Z',
+      }),
+    );
   }
   const sent = client.send({ type: 'identify', userId: 'u-send', traits: { plan: 'pro' } });
   await assert.rejects(sent, /401/);
@@ -65,7 +73,11 @@ test('a 401 sends every event to the dead-letter file with its reason; replayed 
   assert.equal(context.library?.name, 'rudderanalytics', 'the producing library is kept for the replay');
   assert.equal(track.event.originalTimestamp, '2026-01-02T03:04:05.678Z');
   assert.ok(!readFileSync(store.deadLetterPath, 'utf8').includes('wrong-key'), 'the write key is never written');
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('seg-')), [], 'dead-lettered events are acknowledged in the store');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('seg-')),
+    [],
+    'dead-lettered events are acknowledged in the store',
+  );
 
   // The fix: the right key. Move the file aside, then send it again (the same messageIds).
   const replayPath = join(tmp, 'replay.jsonl');
@@ -97,14 +109,23 @@ test('retries used up (503 throughout) also end in the dead-letter file, with th
 test("overflow 'drop-oldest' keeps what it drops as a dead letter (reason queue_full)", async () => {
   const server = await startFaultServer();
   const store = new FileStore({ dir: join(tmp, 'store-full'), logger: quiet });
-  const client = RudderAnalytics.load('key', server.url, { storage: store, logger: quiet, maxQueueSize: 2, overflow: 'drop-oldest', flushInterval: 60_000 });
+  const client = RudderAnalytics.load('key', server.url, {
+    storage: store,
+    logger: quiet,
+    maxQueueSize: 2,
+    overflow: 'drop-oldest',
+    flushInterval: 60_000,
+  });
   const first = client.track({ userId: 'u', event: 'A' });
   client.track({ userId: 'u', event: 'B' });
   client.track({ userId: 'u', event: 'C' });
   await client.close();
   await server.close();
   const records = await collect(store.deadLetterPath);
-  assert.deepEqual(records.map((r) => [r.reason, r.event.messageId]), [['queue_full', first]]);
+  assert.deepEqual(
+    records.map((r) => [r.reason, r.event.messageId]),
+    [['queue_full', first]],
+  );
 });
 
 test('a dead-letter file is replayed as is by the CLI (`rudder send dead-letter.jsonl`)', async () => {
@@ -128,10 +149,16 @@ test('a dead-letter file is replayed as is by the CLI (`rudder send dead-letter.
   // Asynchronously: the data plane answering it runs in this process.
   const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
     const args = [rudder, 'send', store.deadLetterPath, '--quiet', '--write-key', dataPlane.writeKey, '--data-plane-url', dataPlane.url];
-    const child = execFile(process.execPath, args, { timeout: 30_000 }, (_error, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }));
+    const child = execFile(process.execPath, args, { timeout: 30_000 }, (_error, stdout, stderr) =>
+      resolve({ code: child.exitCode, output: stdout + stderr }),
+    );
   });
   assert.equal(run.code, 0, `rudder send failed:\n${run.output}`);
   const stored = new Map(dataPlane.events({ limit: 1000 }).map((e) => [e.messageId, e]));
-  assert.deepEqual(ids.filter((id) => !stored.has(id)), [], 'every dead letter was sent, with its original messageId');
+  assert.deepEqual(
+    ids.filter((id) => !stored.has(id)),
+    [],
+    'every dead letter was sent, with its original messageId',
+  );
   assert.equal((stored.get(ids[0])!.payload.context as Record<string, unknown>).locale, 'fr-FR');
 });

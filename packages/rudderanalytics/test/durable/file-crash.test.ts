@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
-import { startProducer, within } from './support/child.js';
-import { startForwarder, startGate } from './support/gate.js';
+import { startProducer, within } from '../support/child.js';
+import { startForwarder, startGate } from '../support/gate.js';
 
 const N = 5000;
 const FLUSH_AT = 100;
@@ -31,7 +31,16 @@ test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted
   const expected = new Set(Array.from({ length: N }, (_, i) => `crash-${i}`));
   const gate = await startGate(dataPlane.url, 2);
   t.after(() => gate.server.close());
-  const first = startProducer({ store: 'file', fsync: 'batch', dir, url: gate.server.url, writeKey: dataPlane.writeKey, count: N, prefix: 'crash', flushAt: FLUSH_AT });
+  const first = startProducer({
+    store: 'file',
+    fsync: 'batch',
+    dir,
+    url: gate.server.url,
+    writeKey: dataPlane.writeKey,
+    count: N,
+    prefix: 'crash',
+    flushAt: FLUSH_AT,
+  });
   t.after(() => first.stop());
   await first.waitFor((l) => l === `accepted ${N}`, 'accepted');
   await first.waitFor((l) => l.startsWith('delivered '), 'a first delivery');
@@ -54,7 +63,11 @@ test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted
   // The restarted process accepted nothing itself: everything it delivered was replayed, and it says so.
   const { client: books } = JSON.parse(done.slice('done '.length)) as { client: Record<string, number> };
   assert.equal(books.replayed, N - 2 * FLUSH_AT);
-  assert.equal(books.accepted + books.replayed, books.delivered + books.failed + books.dropped + books.queued + books.inFlight + books.persisted, JSON.stringify(books));
+  assert.equal(
+    books.accepted + books.replayed,
+    books.delivered + books.failed + books.dropped + books.queued + books.inFlight + books.persisted,
+    JSON.stringify(books),
+  );
   await healthy.close();
 
   const stored = dataPlane.events({ limit: 100_000 });
@@ -66,5 +79,8 @@ test(`a process killed with SIGKILL mid-delivery loses none of its ${N} accepted
   const replayed = stored.find((e) => e.messageId === `crash-${N - 1}`)!;
   assert.ok(replayed.originalTimestamp! < replayed.sentAt!, 'originalTimestamp is the call time, before the replay sent it');
   // Everything acknowledged: no segment file is left behind.
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('seg-')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('seg-')),
+    [],
+  );
 });

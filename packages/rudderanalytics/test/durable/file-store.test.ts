@@ -5,8 +5,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { RudderAnalytics, type QueuedEvent, type Stats } from 'rudderanalytics';
-import { FileStore, StoreLockedError } from 'rudderanalytics/node';
+import { RudderAnalytics, type QueuedEvent, type Stats } from '../../src/index.js';
+import { FileStore, StoreLockedError } from '../../src/node/index.js';
 import { encodeEvent } from '../../src/encode.js';
 import { startFaultServer } from '../support/fault-server.js';
 
@@ -28,7 +28,10 @@ function replayed(store: FileStore): QueuedEvent[] {
   return found;
 }
 
-const segments = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('seg-')).sort();
+const segments = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith('seg-'))
+    .sort();
 
 test('unacknowledged events come back in their original order with their original bytes; acknowledged ones do not', async () => {
   const dir = freshDir();
@@ -42,9 +45,18 @@ test('unacknowledged events come back in their original order with their origina
   const reopened = new FileStore({ dir, logger: quiet });
   assert.equal(reopened.stats().replayed, 7);
   const back = replayed(reopened);
-  assert.deepEqual(back.map((e) => e.messageId), events.slice(3).map((e) => e.messageId));
-  assert.deepEqual(back.map((e) => e.json), events.slice(3).map((e) => e.json));
-  assert.deepEqual(back.map((e) => e.bytes), events.slice(3).map((e) => e.bytes));
+  assert.deepEqual(
+    back.map((e) => e.messageId),
+    events.slice(3).map((e) => e.messageId),
+  );
+  assert.deepEqual(
+    back.map((e) => e.json),
+    events.slice(3).map((e) => e.json),
+  );
+  assert.deepEqual(
+    back.map((e) => e.bytes),
+    events.slice(3).map((e) => e.bytes),
+  );
   await reopened.close();
 });
 
@@ -57,12 +69,18 @@ test('a torn last line (the process died mid-write) is skipped, the records befo
   appendFileSync(join(dir, segment), event(3).json.slice(0, 25));
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(replayed(reopened).map((e) => e.messageId), ['m-0', 'm-1', 'm-2']);
+  assert.deepEqual(
+    replayed(reopened).map((e) => e.messageId),
+    ['m-0', 'm-1', 'm-2'],
+  );
   // New events go to a new segment: never glued to the torn bytes.
   reopened.append([event(4)]);
   await reopened.close();
   const again = new FileStore({ dir, logger: quiet });
-  assert.deepEqual(replayed(again).map((e) => e.messageId), ['m-0', 'm-1', 'm-2', 'm-4']);
+  assert.deepEqual(
+    replayed(again).map((e) => e.messageId),
+    ['m-0', 'm-1', 'm-2', 'm-4'],
+  );
   await again.close();
 });
 
@@ -75,7 +93,10 @@ test('a line of garbage in the middle (power loss) is skipped with a warning; th
   appendFileSync(join(dir, segment), '\0\0\0\0\n' + event(1).json + '\n');
   const warnings: string[] = [];
   const reopened = new FileStore({ dir, logger: { warn: (m) => warnings.push(m) } });
-  assert.deepEqual(replayed(reopened).map((e) => e.messageId), ['m-0', 'm-1']);
+  assert.deepEqual(
+    replayed(reopened).map((e) => e.messageId),
+    ['m-0', 'm-1'],
+  );
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /1 unreadable record/);
   await reopened.close();
@@ -126,11 +147,19 @@ test('a second store on the same directory fails with a clear StoreLockedError',
   await next.close();
 });
 
+// The holder is a separate process evaluating a snippet, so it names the module by URL.
+const NODE_ENTRY = new URL('../../src/node/index.ts', import.meta.url).href;
+
 test('another live process holding the directory is refused; its lock is taken over once it is killed', async () => {
   const dir = freshDir();
   const holder = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', `import { FileStore } from 'rudderanalytics/node'; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import { FileStore } from ${JSON.stringify(NODE_ENTRY)}; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise((resolve) => holder.once('exit', resolve));
@@ -139,7 +168,10 @@ test('another live process holding the directory is refused; its lock is taken o
     holder.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
   });
   assert.equal(readFileSync(join(dir, 'lock'), 'utf8').split(' ')[0], String(holder.pid));
-  assert.throws(() => new FileStore({ dir, logger: quiet }), (e: unknown) => e instanceof StoreLockedError && e.pid === holder.pid);
+  assert.throws(
+    () => new FileStore({ dir, logger: quiet }),
+    (e: unknown) => e instanceof StoreLockedError && e.pid === holder.pid,
+  );
   holder.kill('SIGKILL'); // the lock file stays behind, naming a dead pid
   await exited;
   const store = new FileStore({ dir, logger: quiet });
@@ -154,7 +186,12 @@ test('close() out of time with a FileStore: the events stay on disk, counted as 
   t.after(() => Promise.all([stalled.close(), healthy.close()]));
   const balance = (s: Stats) => s.accepted + s.replayed - (s.delivered + s.failed + s.dropped + s.queued + s.inFlight + s.persisted);
 
-  const first = RudderAnalytics.load('wk', stalled.url, { storage: new FileStore({ dir, logger: quiet }), flushAt: 5, logger: quiet, flushOnExit: false });
+  const first = RudderAnalytics.load('wk', stalled.url, {
+    storage: new FileStore({ dir, logger: quiet }),
+    flushAt: 5,
+    logger: quiet,
+    flushOnExit: false,
+  });
   for (let i = 0; i < 11; i++) first.track({ userId: 'u', event: 'Kept', properties: { i } });
   await first.close({ timeoutMs: 100 });
   const atClose = first.stats();

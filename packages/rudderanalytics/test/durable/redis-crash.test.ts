@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { Redis } from 'ioredis';
-import { startProducer, within } from './support/child.js';
-import { startForwarder, startGate } from './support/gate.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { startProducer, within } from '../support/child.js';
+import { startForwarder, startGate } from '../support/gate.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const N = 2000;
 const FLUSH_AT = 100;
@@ -30,7 +30,7 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test('two producers on one stream, one killed mid-flight: the survivor delivers the dead one\'s events', { timeout: 90_000 }, async (t) => {
+test("two producers on one stream, one killed mid-flight: the survivor delivers the dead one's events", { timeout: 90_000 }, async (t) => {
   const expected = new Set<string>();
   for (const prefix of ['a', 'b']) for (let i = 0; i < N; i++) expected.add(`${prefix}-${i}`);
   const arrived = new Set<string>();
@@ -58,7 +58,7 @@ test('two producers on one stream, one killed mid-flight: the survivor delivers 
   await within(doomed.exited, 'the killed child exits');
   await gate.server.close();
   const atKill = [...arrived].filter((id) => id.startsWith('a-')).length;
-  assert.equal(atKill, 3 * FLUSH_AT, 'three of the killed producer\'s batches had reached the data plane');
+  assert.equal(atKill, 3 * FLUSH_AT, "three of the killed producer's batches had reached the data plane");
 
   await within(done, 'every event arrived'); // the survivor takes over the dead producer's entries once they are idle for claimIdleMs
   survivor.process.stdin!.end('close\n');
@@ -87,7 +87,15 @@ test('a producer restarted under the same consumer name takes its own pending en
   const count = 500;
   const gate = await startGate(dataPlane.url, 0); // the first batch is stored but never answered; the rest are held
   t.after(() => gate.server.close());
-  const common = { store: 'redis', redisUrl: redis.url, stream, consumer: 'pod-7', writeKey: dataPlane.writeKey, flushAt: FLUSH_AT, claimIdleMs: 600_000 };
+  const common = {
+    store: 'redis',
+    redisUrl: redis.url,
+    stream,
+    consumer: 'pod-7',
+    writeKey: dataPlane.writeKey,
+    flushAt: FLUSH_AT,
+    claimIdleMs: 600_000,
+  };
   const first = startProducer({ ...common, url: gate.server.url, count, prefix: 'r' });
   t.after(() => first.stop());
   await first.waitFor((l) => l === 'durable', 'every event added to the stream');
@@ -106,5 +114,8 @@ test('a producer restarted under the same consumer name takes its own pending en
   const stats = JSON.parse(line.slice('done '.length)) as { store: { claimed: number } };
   assert.equal(stats.store.claimed, count, 'all of its entries, without waiting claimIdleMs (10 minutes here)');
   const stored = new Set(dataPlane.events({ limit: 100_000 }).map((e) => e.messageId));
-  assert.deepEqual(Array.from({ length: count }, (_, i) => `r-${i}`).filter((id) => !stored.has(id)), []);
+  assert.deepEqual(
+    Array.from({ length: count }, (_, i) => `r-${i}`).filter((id) => !stored.has(id)),
+    [],
+  );
 });

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { startDataPlane } from '@rudderanalytics/dataplane';
-import { RudderAnalytics } from 'rudderanalytics';
-import { RedisStore } from 'rudderanalytics/redis';
-import { within } from './support/child.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { RudderAnalytics } from '../../src/index.js';
+import { RedisStore } from '../../src/redis/index.js';
+import { within } from '../support/child.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const FLUSH_AT = 100;
 const MAX_IN_FLIGHT = 2;
@@ -72,7 +72,9 @@ test('redis-server killed mid-run and restarted empty: nothing lost, duplicates 
   const unique = new Set(stored);
   const missing = accepted.filter((id) => !unique.has(id));
   const duplicates = stored.length - unique.size;
-  t.diagnostic(`accepted ${accepted.length}, stored ${stored.length}, duplicates ${duplicates}, client ${JSON.stringify(stats)}, store ${JSON.stringify(store.stats())}`);
+  t.diagnostic(
+    `accepted ${accepted.length}, stored ${stored.length}, duplicates ${duplicates}, client ${JSON.stringify(stats)}, store ${JSON.stringify(store.stats())}`,
+  );
   assert.deepEqual(missing, [], `${missing.length} accepted event(s) lost`);
   assert.ok(duplicates <= FLUSH_AT * MAX_IN_FLIGHT, `${duplicates} duplicates: more than the batches in flight`);
   assert.ok(stats.replayed <= FLUSH_AT * MAX_IN_FLIGHT, `${stats.replayed} of its own events came back from Redis`);

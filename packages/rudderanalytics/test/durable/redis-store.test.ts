@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { Redis } from 'ioredis';
-import { RudderAnalytics } from 'rudderanalytics';
-import { RedisStore } from 'rudderanalytics/redis';
+import { RudderAnalytics } from '../../src/index.js';
+import { RedisStore } from '../../src/redis/index.js';
 import { startFaultServer } from '../support/fault-server.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 let tmp: string;
 let redis: RedisServer;
@@ -63,7 +63,10 @@ test('a 401 sends every event to the dead-letter stream with its reason; replaye
   await healthy.close();
   await replayer.close();
   const stored = new Set(dataPlane.events({ limit: 1000 }).map((e) => e.messageId));
-  assert.deepEqual(ids.filter((id) => !stored.has(id)), []);
+  assert.deepEqual(
+    ids.filter((id) => !stored.has(id)),
+    [],
+  );
 });
 
 test('close() hands undelivered entries over at once: another process takes them without waiting for claimIdleMs', async () => {
@@ -81,7 +84,10 @@ test('close() hands undelivered entries over at once: another process takes them
   await taking.close(); // flush() waits for entries it took over
   assert.equal(second.stats().claimed, 30);
   const stored = new Set(dataPlane.events({ limit: 1000 }).map((e) => e.messageId));
-  assert.deepEqual(ids.filter((id) => !stored.has(id)), []);
+  assert.deepEqual(
+    ids.filter((id) => !stored.has(id)),
+    [],
+  );
 });
 
 test('flush() and close() settle when Redis is unreachable; events are still delivered from memory', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { RudderAnalytics, ValidationError, type QueuedEvent } from 'rudderanalytics';
+import { RudderAnalytics, ValidationError, type QueuedEvent } from '../../src/index.js';
 import { SENT_AT_BYTES, batchBody, batchBytes, encodeEvent } from '../../src/encode.js';
 import { MemoryQueue } from '../../src/queue.js';
 import { startChaosServer } from '../support/chaos-server.ts';
@@ -38,9 +38,15 @@ test('property: the byte count of a batch is exactly the UTF-8 length of the bod
       assert.equal(batchBytes(events.length, total), Buffer.byteLength(body));
       if (events.length > 0) {
         const parsed = JSON.parse(body).batch as Record<string, unknown>[];
-        assert.deepEqual(parsed.map((p) => p.messageId), events.map((e) => e.messageId));
+        assert.deepEqual(
+          parsed.map((p) => p.messageId),
+          events.map((e) => e.messageId),
+        );
         assert.ok(parsed.every((p) => p.sentAt === sentAt));
-        assert.deepEqual(parsed.map((p) => p.note), items.map((i) => JSON.parse(JSON.stringify(i.note))));
+        assert.deepEqual(
+          parsed.map((p) => p.note),
+          items.map((i) => JSON.parse(JSON.stringify(i.note))),
+        );
       }
       assert.equal(SENT_AT_BYTES, Buffer.byteLength(`,"sentAt":"${sentAt}"`));
     }),
@@ -105,7 +111,11 @@ test('property (real HTTP): batches on the wire stay within flushAt and maxBatch
     maxInFlight: fc.integer({ min: 1, max: 4 }),
     flushInterval: fc.constantFrom(0, 1, 5, 30),
   });
-  const events = fc.array(fc.record({ type: fc.constantFrom('track', 'identify', 'page', 'screen', 'group'), text }), { minLength: 1, maxLength: 200, size: 'large' });
+  const events = fc.array(fc.record({ type: fc.constantFrom('track', 'identify', 'page', 'screen', 'group'), text }), {
+    minLength: 1,
+    maxLength: 200,
+    size: 'large',
+  });
 
   await fc.assert(
     fc.asyncProperty(config, events, async (cfg, calls) => {
@@ -158,10 +168,21 @@ test('property (real HTTP): batches on the wire stay within flushAt and maxBatch
         batch.forEach((p, i) => i > 0 && assert.equal(position.get(p.seq), position.get(batch[i - 1].seq)! + 1, 'a batch skips or reorders'));
       }
       const ordered = [...batches].sort((a, b) => a[0].seq - b[0].seq).flat();
-      assert.deepEqual(ordered.map((p) => p.seq), sent.map((s) => s.seq));
-      assert.deepEqual(ordered.map((p) => p.text), sent.map((s) => JSON.parse(JSON.stringify(s.text))), 'text arrives intact');
+      assert.deepEqual(
+        ordered.map((p) => p.seq),
+        sent.map((s) => s.seq),
+      );
+      assert.deepEqual(
+        ordered.map((p) => p.text),
+        sent.map((s) => JSON.parse(JSON.stringify(s.text))),
+        'text arrives intact',
+      );
       // With one request at a time, arrival order is call order.
-      if (cfg.maxInFlight === 1) assert.deepEqual(batches.flat().map((p) => p.seq), sent.map((s) => s.seq));
+      if (cfg.maxInFlight === 1)
+        assert.deepEqual(
+          batches.flat().map((p) => p.seq),
+          sent.map((s) => s.seq),
+        );
       requestCount += requests.length;
       eventCount += sent.length;
     }),

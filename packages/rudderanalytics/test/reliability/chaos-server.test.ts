@@ -58,7 +58,7 @@ test('each fault kind does what it says, and only answers that commit store', as
 test('the gateway rules come first: 401, 400, 413 on the decompressed size, gzip read', async () => {
   const server = await startChaosServer({ mix: { ok: 1 }, writeKey: KEY, maxBodyBytes: 2_000 });
   try {
-    assert.equal((await post(server.url, body('a'), { authorization: 'Basic d3Jvbmc6' })) .status, 401);
+    assert.equal((await post(server.url, body('a'), { authorization: 'Basic d3Jvbmc6' })).status, 401);
     assert.equal((await post(server.url, '{"batch":[]}')).status, 400);
     assert.equal((await post(server.url, 'not json')).status, 400);
     assert.equal((await post(server.url, JSON.stringify({ batch: [{ type: 'track', userId: '\u200B' }] }))).status, 400);

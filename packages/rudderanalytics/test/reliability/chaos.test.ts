@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RudderAnalytics, TimeoutError, type DeliveryError, type DroppedError } from 'rudderanalytics';
+import { RudderAnalytics, TimeoutError, type DeliveryError, type DroppedError } from '../../src/index.js';
 import { MIXED, startChaosServer, type FaultKind } from '../support/chaos-server.ts';
-import { collectGarbage, mb, recordUnhandledRejections, sampleMemory, yieldToLoop } from './helpers/watch.ts';
+import { collectGarbage, mb, recordUnhandledRejections, sampleMemory, yieldToLoop } from '../support/watch.ts';
 
 const EVENTS = 50_000;
 const SEED = Number(process.env.CHAOS_SEED ?? 20261127);
@@ -84,7 +84,7 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
   let lastYield = 0;
   const types = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
   try {
-    for (let i = 0; i < EVENTS; ) {
+    for (let i = 0; i < EVENTS;) {
       const userId = `user-${i % 997}`;
       if (i % 50 === 0) {
         // A batch call of five, through send(), whose promise must settle too.
@@ -107,12 +107,17 @@ test(`${EVENTS} events under a mixed fault profile: none lost, books balance, me
         const type = types[i % types.length];
         const base = { userId, context: { ip: '10.0.0.1' } };
         const id =
-          type === 'track' ? client.track({ ...base, event: 'Order Completed', properties: payload(i) })
-          : type === 'identify' ? client.identify({ ...base, traits: payload(i) })
-          : type === 'page' ? client.page({ ...base, name: 'Home', properties: payload(i) })
-          : type === 'screen' ? client.screen({ ...base, name: 'Main', properties: payload(i) })
-          : type === 'group' ? client.group({ ...base, groupId: `g-${i % 13}`, traits: payload(i) })
-          : client.alias({ userId, previousId: `old-${i}` });
+          type === 'track'
+            ? client.track({ ...base, event: 'Order Completed', properties: payload(i) })
+            : type === 'identify'
+              ? client.identify({ ...base, traits: payload(i) })
+              : type === 'page'
+                ? client.page({ ...base, name: 'Home', properties: payload(i) })
+                : type === 'screen'
+                  ? client.screen({ ...base, name: 'Main', properties: payload(i) })
+                  : type === 'group'
+                    ? client.group({ ...base, groupId: `g-${i % 13}`, traits: payload(i) })
+                    : client.alias({ userId, previousId: `old-${i}` });
         accepted.push(id);
         i++;
       }

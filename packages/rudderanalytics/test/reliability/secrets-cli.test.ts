@@ -41,7 +41,9 @@ test('rudder dev and the rudder commands never print the write key', async (t) =
   const config = join(dir, 'sources.json');
   writeFileSync(config, JSON.stringify({ sources: [{ writeKey: KEY, name: 'sentinel' }], devWriteKey: false }));
 
-  const dev = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--db', join(dir, 'events.db'), '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dev = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--db', join(dir, 'events.db'), '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let devOut = '';
   let devErr = '';
   dev.stderr.on('data', (chunk) => (devErr += chunk));
@@ -63,11 +65,50 @@ test('rudder dev and the rudder commands never print the write key', async (t) =
   const env = { RUDDER_WRITE_KEY: KEY, RUDDER_DATA_PLANE_URL: url };
   const runs: Record<string, Run> = {
     'track (key from the environment)': await rudder(['track', '--user-id', 'u1', '--event', 'Order Completed'], env),
-    'identify (key as a flag)': await rudder(['identify', '--user-id', 'u1', '--traits', '{"plan":"pro"}', '--write-key', KEY, '--data-plane-url', url]),
-    'send JSONL with a bad line': await rudder(['send', '-'], env, '{"type":"track","userId":"u1","event":"A"}\n{"type":"track","userId":"\\u200b","event":"B"}\n'),
-    'wrong key (401)': await rudder(['track', '--user-id', 'u1', '--event', 'E', '--write-key', WRONG, '--data-plane-url', url, '--max-attempts', '1']),
-    'non-http URL (config error)': await rudder(['track', '--user-id', 'u1', '--event', 'E', '--write-key', KEY, '--data-plane-url', 'ftp://127.0.0.1/']),
-    'unreachable data plane': await rudder(['track', '--user-id', 'u1', '--event', 'E', '--max-attempts', '1', '--timeout', '200'], { ...env, RUDDER_DATA_PLANE_URL: 'http://127.0.0.1:9' }),
+    'identify (key as a flag)': await rudder([
+      'identify',
+      '--user-id',
+      'u1',
+      '--traits',
+      '{"plan":"pro"}',
+      '--write-key',
+      KEY,
+      '--data-plane-url',
+      url,
+    ]),
+    'send JSONL with a bad line': await rudder(
+      ['send', '-'],
+      env,
+      '{"type":"track","userId":"u1","event":"A"}\n{"type":"track","userId":"\\u200b","event":"B"}\n',
+    ),
+    'wrong key (401)': await rudder([
+      'track',
+      '--user-id',
+      'u1',
+      '--event',
+      'E',
+      '--write-key',
+      WRONG,
+      '--data-plane-url',
+      url,
+      '--max-attempts',
+      '1',
+    ]),
+    'non-http URL (config error)': await rudder([
+      'track',
+      '--user-id',
+      'u1',
+      '--event',
+      'E',
+      '--write-key',
+      KEY,
+      '--data-plane-url',
+      'ftp://127.0.0.1/',
+    ]),
+    'unreachable data plane': await rudder(['track', '--user-id', 'u1', '--event', 'E', '--max-attempts', '1', '--timeout', '200'], {
+      ...env,
+      RUDDER_DATA_PLANE_URL: 'http://127.0.0.1:9',
+    }),
     'events --json': await rudder(['events', '--json', '--data-plane-url', url]),
   };
   dev.kill('SIGTERM');

@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RudderAnalytics, type LoadOptions } from 'rudderanalytics';
+import { inspect } from 'node:util';
+import { DeliveryError, RudderAnalytics, type LoadOptions } from '../../src/index.js';
 import { sequence, startFaultServer, type Script } from '../support/fault-server.ts';
-import { Capture } from './helpers/capture.ts';
-import { startStoredPlane } from './helpers/dataplane.ts';
-import { recordUnhandledRejections } from './helpers/watch.ts';
+import { Capture } from '../support/capture.ts';
+import { startStoredPlane } from '../support/dataplane.ts';
+import { recordUnhandledRejections } from '../support/watch.ts';
 
 const KEY = 'wk_SENTINEL_b7e2d41c';
 const BASIC = Buffer.from(`${KEY}:`).toString('base64');
@@ -52,7 +53,16 @@ async function exercise(cap: Capture, client: RudderAnalytics): Promise<void> {
   attempt(cap, () => client.identify({ userId: 'u1', traits: { plan: 'pro' } }));
   await Promise.all([
     settle(cap, client.send({ type: 'page', userId: 'u1', name: 'Home' })),
-    settle(cap, client.send({ type: 'batch', batch: [{ type: 'track', anonymousId: 'a1', event: 'E' }, { type: 'alias', userId: 'u2', previousId: 'u1' }] })),
+    settle(
+      cap,
+      client.send({
+        type: 'batch',
+        batch: [
+          { type: 'track', anonymousId: 'a1', event: 'E' },
+          { type: 'alias', userId: 'u2', previousId: 'u1' },
+        ],
+      }),
+    ),
     client.flush(),
   ]);
   cap.payload(client.stats());
@@ -105,11 +115,15 @@ test('the write key and its base64 never appear in logs, console, errors, payloa
     scenario(cap, sequence({ status: 503, body: 'unavailable' }, { status: 502, body: '' }, { status: 500, body: 'boom' })),
   );
   await ran('5xx until retries run out', () => scenario(cap, () => ({ status: 500, body: 'internal error' }), {}, false));
-  await ran('429 with Retry-After', () => scenario(cap, sequence({ status: 429, body: 'max requests limit reached', headers: { 'retry-after': '0' } })));
+  await ran('429 with Retry-After', () =>
+    scenario(cap, sequence({ status: 429, body: 'max requests limit reached', headers: { 'retry-after': '0' } })),
+  );
   await ran('timeouts', () => scenario(cap, () => ({ stall: true }), { timeoutMs: 30, retry: { maxAttempts: 2, minDelayMs: 1 } }, false));
   await ran('connection resets', () => scenario(cap, () => ({ reset: true }), { retry: { maxAttempts: 2, minDelayMs: 1 } }));
   await ran('413 on one event', () => scenario(cap, () => ({ status: 413, body: 'request size exceeds max limit' })));
-  await ran('gzip refused (old data plane)', () => scenario(cap, (r) => (r.headers['content-encoding'] ? { status: 400, body: 'invalid json' } : { status: 200, body: 'ok' })));
+  await ran('gzip refused (old data plane)', () =>
+    scenario(cap, (r) => (r.headers['content-encoding'] ? { status: 400, body: 'invalid json' } : { status: 200, body: 'ok' })),
+  );
   await ran('refused connection', async () => {
     const gone = await startFaultServer();
     await gone.close();
@@ -155,12 +169,25 @@ test('the write key and its base64 never appear in logs, console, errors, payloa
 
   const leaks = cap.leaks(NEEDLES);
   t.diagnostic(`${cap.texts.length} texts captured across ${Object.keys(covered).length} scenarios: ${JSON.stringify(covered)}`);
-  assert.deepEqual(leaks.map((l) => l.slice(0, 300)), []);
+  assert.deepEqual(
+    leaks.map((l) => l.slice(0, 300)),
+    [],
+  );
   // Every scenario produced something to search (an empty capture would prove nothing).
   for (const [name, count] of Object.entries(covered)) assert.ok(count > 0, `${name} captured nothing`);
   // Sanity: what should have been said was said, through the logger and the console.
   const all = cap.texts.join('\n');
-  for (const expected of [/HTTP 401 invalid write key/, /retries_exhausted/, /no complete response within 30 ms/, /too_large/, /sending plain JSON from now on/, /console\.error: \[rudderanalytics\]/, /the client closed before/, /queue is full/, /dataPlaneUrl/]) {
+  for (const expected of [
+    /HTTP 401 invalid write key/,
+    /retries_exhausted/,
+    /no complete response within 30 ms/,
+    /too_large/,
+    /sending plain JSON from now on/,
+    /console\.error: \[rudderanalytics\]/,
+    /the client closed before/,
+    /queue is full/,
+    /dataPlaneUrl/,
+  ]) {
     assert.match(all, expected);
   }
   assert.deepEqual(rejections.reasons, []);
@@ -184,7 +211,10 @@ test('the data plane, given the sentinel key, keeps it out of its logs and store
     await plane.close();
   }
   assert.ok(cap.texts.some((t) => /HTTP 401/.test(t)));
-  assert.deepEqual(cap.leaks([...NEEDLES, `${KEY}_wrong`]).map((l) => l.slice(0, 300)), []);
+  assert.deepEqual(
+    cap.leaks([...NEEDLES, `${KEY}_wrong`]).map((l) => l.slice(0, 300)),
+    [],
+  );
 });
 
 test('plain http:// to a non-loopback host warns once; loopback and https do not', async () => {
@@ -199,7 +229,13 @@ test('plain http:// to a non-loopback host warns once; loopback and https do not
     void client.close();
     return lines;
   };
-  for (const url of ['http://analytics.example.com', 'http://10.0.0.5:8080/', 'http://127.0.0.1.nip.io', 'http://localhost.example.com', 'HTTP://Data.Example.COM']) {
+  for (const url of [
+    'http://analytics.example.com',
+    'http://10.0.0.5:8080/',
+    'http://127.0.0.1.nip.io',
+    'http://localhost.example.com',
+    'HTTP://Data.Example.COM',
+  ]) {
     const lines = warnings(url);
     assert.equal(lines.length, 1, `${url}: ${JSON.stringify(lines)}`);
     assert.match(lines[0], /plain http:\/\//);
@@ -214,7 +250,34 @@ test('plain http:// to a non-loopback host warns once; loopback and https do not
     assert.match(lines[0], /plain http:\/\/ to a host that contains the write key/);
     assert.ok(!lines[0].toLowerCase().includes(KEY.toLowerCase()), lines[0]);
   }
-  for (const url of ['http://127.0.0.1:8080', 'http://localhost:8080', 'http://LOCALHOST', 'http://127.5.6.7', 'http://[::1]:8080', 'https://analytics.example.com', 'https://10.0.0.5']) {
+  for (const url of [
+    'http://127.0.0.1:8080',
+    'http://localhost:8080',
+    'http://LOCALHOST',
+    'http://127.5.6.7',
+    'http://[::1]:8080',
+    'https://analytics.example.com',
+    'https://10.0.0.5',
+  ]) {
     assert.deepEqual(warnings(url), [], url);
   }
+});
+
+test('util.inspect / JSON.stringify of the client do not expose the write key', () => {
+  const client = RudderAnalytics.load(KEY, 'http://127.0.0.1:9', { flushOnExit: false, enable: false });
+  const shown = [inspect(client, { depth: Infinity, showHidden: true }), JSON.stringify(client)];
+  for (const text of shown) {
+    assert.ok(!text.includes(BASIC) && !text.includes(KEY), text.slice(0, 200));
+  }
+});
+
+test('a data plane (or proxy) that echoes the Authorization header does not put the key in errors', async () => {
+  const server = await startFaultServer((r) => ({ status: 400, body: `bad request, headers: ${JSON.stringify(r.headers)}` }));
+  const client = RudderAnalytics.load(KEY, server.url, { flushOnExit: false, gzip: false, logger: {} });
+  const error = await client.send({ type: 'track', userId: 'u', event: 'E' }).catch((e: unknown) => e);
+  await client.close();
+  await server.close();
+  assert.ok(error instanceof DeliveryError);
+  const text = `${error.message} ${error.serverMessage} ${inspect(error, { depth: Infinity })}`;
+  assert.ok(!text.includes(BASIC), text.slice(0, 300));
 });

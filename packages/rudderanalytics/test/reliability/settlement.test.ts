@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DroppedError, RudderAnalytics, type LoadOptions, type OverflowPolicy } from 'rudderanalytics';
+import { DeliveryError, DroppedError, RudderAnalytics, type LoadOptions, type OverflowPolicy } from '../../src/index.js';
 import { MIXED, startChaosServer } from '../support/chaos-server.ts';
-import { recordUnhandledRejections, yieldToLoop } from './helpers/watch.ts';
+import { startFaultServer } from '../support/fault-server.ts';
+import { recordUnhandledRejections, yieldToLoop } from '../support/watch.ts';
 
 type Outcome = 'delivered' | 'failed' | 'dropped';
 
@@ -163,6 +164,33 @@ test('close() out of time with requests out: all settle as dropped, promises set
   assert.ok(requests.length > 0);
   assert.deepEqual(client.stats(), atClose, 'a late answer changed the books');
   assert.deepEqual(book.settledOnce(ids).dropped.length, ids.length);
-  t.diagnostic(`${ids.length} dropped at close; ${server.stats().storedEvents} of them were stored anyway by answers that came too late (at-least-once, not exactly-once)`);
+  t.diagnostic(
+    `${ids.length} dropped at close; ${server.stats().storedEvents} of them were stored anyway by answers that came too late (at-least-once, not exactly-once)`,
+  );
   assert.deepEqual(rejections.reasons, []);
+});
+
+test('a 3xx redirect is not "delivered" (fetch turns the POST into a bodyless GET)', async () => {
+  for (const status of [301, 302, 303, 307, 308]) {
+    const server = await startFaultServer((r) =>
+      r.path.startsWith('/v1/batch') ? { status, body: '', headers: { location: '/elsewhere' } } : { status: 200, body: 'ok' },
+    );
+    const client = RudderAnalytics.load('wk_settlement_3xx', server.url, { flushOnExit: false, retry: { maxAttempts: 2, minDelayMs: 1 } });
+    const outcome = await client.send({ type: 'track', userId: 'u', event: 'E' }).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await client.close();
+    await server.close();
+    assert.equal(server.delivered().length, 0, 'the event was never stored');
+    assert.equal(client.stats().delivered, 0, `${status}: counted as delivered`);
+    assert.ok(outcome instanceof DeliveryError, `${status}: send() ${String(outcome)}`);
+    assert.equal(outcome.status, status);
+    assert.match(outcome.message, new RegExp(`HTTP ${status}`));
+    // Never follow: the body and the Authorization header must not go to another URL.
+    assert.ok(
+      server.requests.every((r) => r.path.startsWith('/v1/batch')),
+      `${status}: redirect followed`,
+    );
+  }
 });

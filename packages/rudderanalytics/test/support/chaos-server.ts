@@ -138,9 +138,10 @@ function picker(mix: Mix, random: () => number): () => FaultKind {
 }
 
 // The gateway's id clean-up: non-printing characters (except the space) and invisible printables removed, then trimmed.
+// eslint-disable-next-line no-misleading-character-class -- each listed code point is removed on its own, combining or not
 const NOT_SHOWN = /(?! )[\p{C}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u180E\u2800\u3164\uFFA0]/gu;
 const presentId = (v: unknown) =>
-  (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v) ?? '').replace(NOT_SHOWN, '').trim() !== '';
+  (typeof v === 'string' ? v : v === undefined || v === null ? '' : (JSON.stringify(v) ?? '')).replace(NOT_SHOWN, '').trim() !== '';
 
 export async function startChaosServer(options: ChaosOptions = {}): Promise<ChaosServer> {
   const seed = options.seed ?? 1;
@@ -249,10 +250,13 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
             store(verdict.ids);
             return answer(res, 200, 'ok');
           case 'slow':
-            return void setTimeout(() => {
-              store(verdict.ids);
-              answer(res, 200, 'ok');
-            }, slow.min + Math.floor(delays() * (slow.max - slow.min + 1)));
+            return void setTimeout(
+              () => {
+                store(verdict.ids);
+                answer(res, 200, 'ok');
+              },
+              slow.min + Math.floor(delays() * (slow.max - slow.min + 1)),
+            );
           case '429-retry-after':
             throttled.set(key, Date.now());
             return answer(res, 429, 'max requests limit reached\n', { 'retry-after': retryAfter });

@@ -21,10 +21,7 @@ export interface Received {
   events: Record<string, any>[];
 }
 
-export type Reply =
-  | { status: number; body?: string; headers?: Record<string, string> }
-  | { stall: true }
-  | { reset: true };
+export type Reply = { status: number; body?: string; headers?: Record<string, string> } | { stall: true } | { reset: true };
 
 export type Script = (request: Received) => Reply | Promise<Reply>;
 
@@ -49,9 +46,9 @@ export async function startFaultServer(script: Script = ok): Promise<FaultServer
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
+    const answer = async () => {
       const raw = Buffer.concat(chunks);
-      let text = '';
+      let text: string;
       try {
         text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
       } catch {
@@ -79,6 +76,10 @@ export async function startFaultServer(script: Script = ok): Promise<FaultServer
       if (reply.status >= 200 && reply.status < 300) accepted.push(...events);
       res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
       res.end(reply.body ?? '');
+    };
+    // A script that throws answers 500 rather than leaving a rejection nobody handles.
+    req.on('end', () => {
+      answer().catch(() => (res.headersSent ? res.destroy() : res.writeHead(500).end('fault script threw')));
     });
   });
   server.on('connection', (socket) => {
@@ -92,8 +93,7 @@ export async function startFaultServer(script: Script = ok): Promise<FaultServer
     requests,
     delivered: () => accepted,
     script,
-    waitForRequests: (n) =>
-      requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+    waitForRequests: (n) => (requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

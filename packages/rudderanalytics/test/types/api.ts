@@ -15,7 +15,14 @@ client.alias({ userId: 'u1', previousId: 'a1' });
 const id: string = client.track({ userId: 'u', event: 'E', originalTimestamp: new Date(), integrations: { All: false, Amplitude: true } });
 void id;
 client.identify({ userId: 'u1', originalTimestamp: 1700000000000 });
-const batch: Sendable = { type: 'batch', batch: [{ type: 'identify', userId: 'u1' }, { type: 'alias', userId: 'u1', previousId: 'a' }], context: { app: 'x' } };
+const batch: Sendable = {
+  type: 'batch',
+  batch: [
+    { type: 'identify', userId: 'u1' },
+    { type: 'alias', userId: 'u1', previousId: 'a' },
+  ],
+  context: { app: 'x' },
+};
 const done: Promise<void> = client.send(batch);
 void done;
 

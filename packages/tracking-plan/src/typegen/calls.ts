@@ -90,7 +90,10 @@ export function plannedCalls(plan: TrackingPlan): PlannedCall[] {
     firsts.push(e as PlannedEvent & { eventType: PlannedCallType });
   }
   const tracks = firsts.filter((e) => e.eventType === 'track');
-  const ids = identifiers(tracks.map((e) => e.name), CLIENT_MEMBERS);
+  const ids = identifiers(
+    tracks.map((e) => e.name),
+    CLIENT_MEMBERS,
+  );
   const others = firsts.filter((e) => e.eventType !== 'track');
   return [
     ...tracks.map((e, i) => ({ e, identifier: ids[i], typeName: ids[i][0].toUpperCase() + ids[i].slice(1) })),
@@ -102,7 +105,7 @@ export function plannedCalls(plan: TrackingPlan): PlannedCall[] {
     name: e.eventType === 'track' ? e.name : '',
     identifier,
     typeName,
-    ...(e.description ?? describe(e.schema) ? { description: e.description ?? describe(e.schema) } : {}),
+    ...((e.description ?? describe(e.schema)) ? { description: e.description ?? describe(e.schema) } : {}),
     ...fieldsOf(e.eventType, e.schema),
   }));
 }

@@ -61,7 +61,9 @@ function validatorSection(input: EmitInput): { imports: string[]; body: string; 
       // ajv's standalone output is JavaScript: it runs as is, TypeScript is told not to check it.
       .map((line) => `  // @ts-ignore -- ajv standalone code, compiled by rudder typegen\n  ${line}`)
       .join('\n');
-    checks.push(`const ${name} = ((): SchemaCheck => {\n  const module: { exports: any } = { exports: {} };\n${code}\n  return module.exports;\n})();\n`);
+    checks.push(
+      `const ${name} = ((): SchemaCheck => {\n  const module: { exports: any } = { exports: {} };\n${code}\n  return module.exports;\n})();\n`,
+    );
     entries.push(`    ${q(c.key)}: ${name},`);
   }
   const depImports = [...imports].map(([id, local]) => `import * as ${local} from ${q(importPath(id))};`);
@@ -70,7 +72,7 @@ function validatorSection(input: EmitInput): { imports: string[]; body: string; 
     '// The plan compiled at generation time: ajv standalone validators, no ajv compiler at run time.',
     ...(imports.size > 0
       ? [
-          '// ajv\'s run-time helpers are CommonJS: under Node\'s ESM the namespace holds them as `default`.',
+          "// ajv's run-time helpers are CommonJS: under Node's ESM the namespace holds them as `default`.",
           'const __cjs = (ns: any): any => (ns.default && typeof ns.default === "object" && ns.default.__esModule ? ns.default : ns);',
           `const __deps: { [id: string]: any } = {\n${deps}\n};`,
           'const __require = (id: string): any => __deps[id];',
@@ -80,7 +82,7 @@ function validatorSection(input: EmitInput): { imports: string[]; body: string; 
     `const compiledPlan: CompiledPlanModule = {\n  plans: [{ id: ${q(input.plan.id)}, version: ${q(input.plan.version)}, checks: {\n${entries.join('\n')}\n  } }],\n  config: ${q(input.config)},\n};`,
     '',
     '/**',
-    ' * The SDK plugin that checks every event against this plan at the call, with the data plane\'s',
+    " * The SDK plugin that checks every event against this plan at the call, with the data plane's",
     ' * verdicts: pass it to `RudderAnalytics.load(key, url, { plugins: [planPlugin({ onViolation })] })`.',
     ' * `onViolation` gets the violations as the data plane writes them into `context.violationErrors`.',
     ' */',
@@ -132,7 +134,7 @@ export function emitClient(input: EmitInput): string {
     '  integrations?: { [destination: string]: boolean | { [key: string]: unknown } | undefined };',
     '  /** When the call happened; defaults to now. */',
     '  originalTimestamp?: Date | string;',
-    '  /** The event\'s own time when it differs from the call\'s. */',
+    "  /** The event's own time when it differs from the call's. */",
     '  timestamp?: Date | string;',
     '  /** An idempotency key; the SDK generates one otherwise. */',
     '  messageId?: string;',
@@ -163,7 +165,7 @@ export function emitClient(input: EmitInput): string {
     ...types.map((t) => `  ${t}(call: CommonFields & Identity & ${sdkParam[t]}): string;`),
     '}',
     '',
-    '/** Typed calls for this plan over a client; each returns the event\'s messageId, as the client does. */',
+    "/** Typed calls for this plan over a client; each returns the event's messageId, as the client does. */",
     'export interface TypedAnalytics {',
   );
   for (const c of tracks) {
@@ -171,19 +173,22 @@ export function emitClient(input: EmitInput): string {
   }
   if (tracks.length > 0) out.push('  /** Tracks any planned event, named by `event`. */', '  track(call: TrackCall): string;');
   for (const c of others) {
-    out.push(docComment([`${c.eventType === 'identify' ? 'An' : 'A'} ${c.eventType} call, typed by the plan.`, c.description], '  ').trimEnd(), `  ${c.identifier}(call: ${c.typeName}Call): string;`);
+    out.push(
+      docComment([`${c.eventType === 'identify' ? 'An' : 'A'} ${c.eventType} call, typed by the plan.`, c.description], '  ').trimEnd(),
+      `  ${c.identifier}(call: ${c.typeName}Call): string;`,
+    );
   }
   out.push(
     '}',
     '',
-    '// A new context each time: the caller\'s object is not changed.',
+    "// A new context each time: the caller's object is not changed.",
     'function stamp<T extends CommonFields>(call: T): T {',
     '  return { ...call, context: { ...call.context, ruddertyper: { trackingPlanId: trackingPlan.id, trackingPlanVersion: trackingPlan.version } } };',
     '}',
     '',
     '/**',
     ' * The typed calls over your client: `const analytics = typedClient(client)`. It keeps no state and',
-    ' * does not wrap the client\'s lifecycle (flush and close the client as usual).',
+    " * does not wrap the client's lifecycle (flush and close the client as usual).",
     ' */',
     'export function typedClient(client: AnalyticsClient): TypedAnalytics {',
     '  return {',

@@ -23,7 +23,14 @@ const GENERATOR_VERSION = 1;
 export function planHash(plan: TrackingPlan, options: TypegenOptions = {}): string {
   const { id, version, events } = plan;
   // Key order is kept: it decides the order ajv reports violations in, so it is part of the plan.
-  const input = JSON.stringify({ generator: GENERATOR_VERSION, id, version, events, validate: options.validate ?? true, config: options.config ?? null });
+  const input = JSON.stringify({
+    generator: GENERATOR_VERSION,
+    id,
+    version,
+    events,
+    validate: options.validate ?? true,
+    config: options.config ?? null,
+  });
   return `sha256:${createHash('sha256').update(input).digest('hex')}`;
 }
 

@@ -2,11 +2,12 @@
 import { createHash } from 'node:crypto';
 
 const RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
     'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
     'implements interface package private protected public await arguments eval undefined NaN Infinity ' +
-    'constructor prototype toString valueOf hasOwnProperty __proto__')
-    .split(' '),
+    'constructor prototype toString valueOf hasOwnProperty __proto__'
+  ).split(' '),
 );
 
 /** Splits a name into alphanumeric words ("Order Completed", "order_completed", "orderCompleted" → order, completed). */
@@ -48,7 +49,9 @@ export function identifiers(names: readonly string[], taken: ReadonlySet<string>
   });
   const counts = new Map<string, number>();
   for (const b of bases) counts.set(b, (counts.get(b) ?? 0) + 1);
-  return bases.map((b, i) => (counts.get(b)! > 1 || RESERVED.has(b) || taken.has(b) || camelCase(names[i]) === '' ? `${b}_${shortHash(names[i])}` : b));
+  return bases.map((b, i) =>
+    counts.get(b)! > 1 || RESERVED.has(b) || taken.has(b) || camelCase(names[i]) === '' ? `${b}_${shortHash(names[i])}` : b,
+  );
 }
 
 /** A property key as written in a type: bare when it is an identifier, quoted otherwise. */

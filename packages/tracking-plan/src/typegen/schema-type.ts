@@ -102,9 +102,11 @@ export function schemaType(schema: unknown, indent = ''): string {
   if (Object.prototype.hasOwnProperty.call(schema, 'const')) return literal(schema.const);
   if (Array.isArray(schema.enum)) return union(schema.enum.map(literal));
   const parts: string[] = [];
-  const types = typeof schema.type === 'string' ? [schema.type] : Array.isArray(schema.type) ? schema.type.filter((t): t is string => typeof t === 'string') : [];
+  const types =
+    typeof schema.type === 'string' ? [schema.type] : Array.isArray(schema.type) ? schema.type.filter((t): t is string => typeof t === 'string') : [];
   if (types.length > 0) parts.push(union(types.map((t) => typeOfName(t, schema, indent))));
-  else if (isObject(schema.properties) || schema.additionalProperties !== undefined || Array.isArray(schema.required)) parts.push(objectType(schema, indent));
+  else if (isObject(schema.properties) || schema.additionalProperties !== undefined || Array.isArray(schema.required))
+    parts.push(objectType(schema, indent));
   else if (schema.items !== undefined) parts.push(typeOfName('array', schema, indent));
   for (const key of ['anyOf', 'oneOf'] as const) {
     const options = schema[key];

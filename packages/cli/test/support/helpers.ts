@@ -3,18 +3,38 @@
  * temp dir, port 0) configured with a sentinel write key that no output may ever contain.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 
-export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 export const SENTINEL = 'wk_SENTINEL_7f3a9c';
 export const WRONG_KEY = 'wk_WRONGKEY_0d4e2b';
 
-if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run 'npm run build' at the repository root first`);
+/** The built files these suites run (the CLI and what it loads), each with the sources it is built from. */
+const BUILDS = [
+  ['cli/dist/bin.js', 'cli/src'],
+  ['rudderanalytics/dist/esm/index.js', 'rudderanalytics/src'],
+  ['dataplane/dist/index.js', 'dataplane/src'],
+].map(([built, src]) => [fileURLToPath(new URL(`../../../${built}`, import.meta.url)), fileURLToPath(new URL(`../../../${src}`, import.meta.url))]);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+// These suites run the built binary: one run after an edit must not test the code before it, silently.
+for (const [built, src] of BUILDS) {
+  if (!existsSync(built)) throw new Error(`${built} is missing: run 'npm run build' at the repository root first`);
+  if (newestMtime(src) > statSync(built).mtimeMs) throw new Error(`${built} is older than ${src}: run 'npm run build' at the repository root first`);
+}
 
 export interface Run {
   code: number | null;
@@ -77,7 +97,8 @@ export function start(args: string[], options: RunOptions = {}): Child {
       running.delete(child);
       transcript.push(seen.stdout, seen.stderr);
       if (showsKey(seen.stdout + seen.stderr)) reject(new Error(`rudder ${args[0]} printed a write key:\n${seen.stdout}${seen.stderr}`));
-      else if (signal === 'SIGKILL') reject(new Error(`rudder ${args.join(' ')} was still running after ${timeoutMs} ms and was killed:\n${seen.stdout}${seen.stderr}`));
+      else if (signal === 'SIGKILL')
+        reject(new Error(`rudder ${args.join(' ')} was still running after ${timeoutMs} ms and was killed:\n${seen.stdout}${seen.stderr}`));
       else resolve({ code, signal, stdout: seen.stdout, stderr: seen.stderr });
     });
   });

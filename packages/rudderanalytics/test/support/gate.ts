@@ -4,7 +4,7 @@
  * data plane, yet in flight for the SDK: a duplicate after replay), and later ones are held forever.
  * Tests kill the SDK process while requests are held, so what was "in flight" is exactly known.
  */
-import { startFaultServer, type FaultServer, type Received, type Reply } from '../../support/fault-server.js';
+import { startFaultServer, type FaultServer, type Received, type Reply } from './fault-server.js';
 
 export interface Gate {
   server: FaultServer;

@@ -1,5 +1,5 @@
 /** Test support: the real plans the typegen tests generate clients from. */
-import { loadPlan, type TrackingPlan } from '../src/index.js';
+import { loadPlan, type TrackingPlan } from '../../src/index.js';
 import { fixture } from './fixtures.js';
 
 /** The real plans, in four layouts (each fixture file names its source repository, path and commit). */

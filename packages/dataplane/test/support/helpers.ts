@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startDataPlane, type DataPlane, type DataPlaneOptions, type StorageEngine } from '../src/index.js';
+import { startDataPlane, type DataPlane, type DataPlaneOptions, type StorageEngine } from '../../src/index.js';
 
 /** The storage engine the suites run on: RUDDER_DATAPLANE_ENGINE (engines.test.ts sets it), else the runtime's default. */
 export const TEST_ENGINE = (process.env.RUDDER_DATAPLANE_ENGINE || undefined) as StorageEngine | undefined;
@@ -26,8 +26,7 @@ export async function startTestPlane(opts: DataPlaneOptions = {}): Promise<DataP
   });
 }
 
-export const basic = (user: string, password = '') =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basic = (user: string, password = '') => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 export interface PostOptions {
   /** Write key to send; `null` sends no Authorization header. */
@@ -44,8 +43,7 @@ export interface Reply {
 }
 
 export async function post(dp: DataPlane, path: string, body: unknown, o: PostOptions = {}): Promise<Reply> {
-  let bytes: Buffer =
-    Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  let bytes: Buffer = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...o.headers };
   if (o.gzip) {
     bytes = gzipSync(bytes);
@@ -73,13 +71,7 @@ export interface RawReply {
 }
 
 /** One request with exactly these headers (fetch would not let a test choose `Host`). */
-export function raw(
-  url: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string | Buffer,
-): Promise<RawReply> {
+export function raw(url: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     // A fresh connection each time: a reused keep-alive socket the server just closed would fail the test, not the server.
     const req = request(`${url}${path}`, { method, headers, timeout: 10_000, agent: false }, (res) => {

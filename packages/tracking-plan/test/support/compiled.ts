@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WRANGLER_BUILD } from '../../../test/runtimes/support/bundle.js';
-import type { CompiledPlanModule } from '../src/runtime.js';
+import { WRANGLER_BUILD } from '../../../../test/runtimes/support/bundle.js';
+import type { CompiledPlanModule } from '../../src/runtime.js';
 
-const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Bundles compiled-plan source with its ajv run-time imports inlined: one self-contained module. */
 export function bundleCompiled(planSource: string): Promise<string> {
@@ -22,13 +22,15 @@ export function bundleCompiled(planSource: string): Promise<string> {
 export async function bundleWithPlan(entry: string, planSource: string, resolveDir = PACKAGE_DIR, planLoader: 'js' | 'ts' = 'js'): Promise<string> {
   const result = await build({
     stdin: { contents: entry, resolveDir, sourcefile: 'entry.mjs', loader: 'js' },
-    plugins: [{
-      name: 'compiled-plan',
-      setup(b) {
-        b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'compiled-plan', namespace: 'compiled-plan' }));
-        b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: planLoader }));
+    plugins: [
+      {
+        name: 'compiled-plan',
+        setup(b) {
+          b.onResolve({ filter: /^virtual:compiled-plan$/ }, () => ({ path: 'compiled-plan', namespace: 'compiled-plan' }));
+          b.onLoad({ filter: /.*/, namespace: 'compiled-plan' }, () => ({ contents: planSource, resolveDir: PACKAGE_DIR, loader: planLoader }));
+        },
       },
-    }],
+    ],
     ...WRANGLER_BUILD,
     conditions: [...WRANGLER_BUILD.conditions],
     mainFields: [...WRANGLER_BUILD.mainFields],

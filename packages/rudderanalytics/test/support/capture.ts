@@ -20,7 +20,8 @@ export class Capture {
   patchConsole(): void {
     const saved = CONSOLE_METHODS.map((m) => [m, console[m]] as const);
     for (const m of CONSOLE_METHODS) {
-      console[m] = (...args: unknown[]) => void this.texts.push(`console.${m}: ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: Infinity }))).join(' ')}`);
+      console[m] = (...args: unknown[]) =>
+        void this.texts.push(`console.${m}: ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: Infinity }))).join(' ')}`);
     }
     this.restoreConsole = () => {
       for (const [m, fn] of saved) console[m] = fn as never;

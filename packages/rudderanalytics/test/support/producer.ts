@@ -8,9 +8,9 @@
  * `delivered <total>`, `done <json stats>`. With `linger`, it waits for a `close` line on stdin before closing.
  */
 import { createInterface } from 'node:readline';
-import { RudderAnalytics } from 'rudderanalytics';
-import { FileStore } from 'rudderanalytics/node';
-import { RedisStore } from 'rudderanalytics/redis';
+import { RudderAnalytics } from '../../src/index.js';
+import { FileStore } from '../../src/node/index.js';
+import { RedisStore } from '../../src/redis/index.js';
 
 interface Config {
   store: 'file' | 'redis';
