@@ -1,25 +1,15 @@
 // The official browser SDK (@rudderstack/analytics-js, its bundled build) in Chromium, on a page served
 // from another origin, sends to the data plane in every delivery mode; each call is stored exactly once.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
 import { startTestPlane } from './support/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // The bundled build carries its plugins; the default build would fetch them from a CDN.
 const SDK_PATH = createRequire(import.meta.url).resolve('@rudderstack/analytics-js/bundled');
 const SDK_ESM = readFileSync(SDK_PATH.replace(/cjs\/index\.cjs$/, 'esm/index.mjs'));
@@ -39,7 +29,7 @@ let siteUrl: string;
 let browser: Browser;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+  requireChromium();
   dp = await startTestPlane({ writeKeys: Object.entries(KEYS).map(([name, writeKey]) => ({ name, writeKey })) });
   // The web app: another origin (another host name and port) than the data plane.
   site = createServer((req, res) => {
@@ -57,7 +47,7 @@ before(async () => {
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
   assert.notEqual(new URL(siteUrl).origin, new URL(dp.url).origin);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 });
 
 after(async () => {

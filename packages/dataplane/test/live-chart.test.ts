@@ -1,24 +1,14 @@
 // The live page's overview in a real Chromium: uPlot served by the data plane itself under the nonce CSP,
 // events per second by type drawn and updated as events arrive, counts by event name; a screenshot.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
 import { post, startTestPlane, tempDir } from './support/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Where test artifacts go (ignored by git): the screenshot a reviewer looks at. */
 const OUTPUT_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 const HOSTILE_NAME = '<img src=x onerror="window.__pwned = 1">';
@@ -31,12 +21,12 @@ const problems: string[] = [];
 const requested: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+  requireChromium();
   dp = await startTestPlane();
   context = await chromium.launchPersistentContext(profile.dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
   });
   page = await context.newPage();

@@ -1,21 +1,10 @@
 // The live page in a real Chromium: live updates over SSE, text-only rendering, filters, JSON detail.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
 import { post, startTestPlane, tempDir } from './support/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const XSS_PROPERTY = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 const XSS_NAME = '<img src=x onerror="window.__pwned = 3">';
 
@@ -27,9 +16,9 @@ const dialogs: string[] = [];
 
 before(async () => {
   // Never download a browser and never skip: a missing Chromium is a broken test machine.
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+  requireChromium();
   dp = await startTestPlane();
-  context = await chromium.launchPersistentContext(profile.dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  context = await chromium.launchPersistentContext(profile.dir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('dialog', (d) => {
