@@ -1,8 +1,13 @@
 /**
  * Where accepted events wait for a batch: one queue, in memory, owned by the dispatcher. A durable store
  * is not a queue but a journal beside it (journal.ts).
+ *
+ * Events are cut into batches as they arrive, not when a request leaves: the moment the events at the
+ * back make a full batch (`flushAt` events, or `maxBatchBytes` of body), they are packed into one
+ * string (pack.ts). So what waits is a list of packs plus at most one batch of single events.
  */
 import { batchBytes, type EncodedEvent } from './encode.js';
+import { Pack } from './pack.js';
 
 /** Called once when an event's delivery ends: no argument when delivered, the error otherwise. */
 export type Settle = (error?: Error) => void;
@@ -15,66 +20,101 @@ export interface QueuedEvent extends EncodedEvent {
   done?: Settle;
 }
 
-/** The queue: an array with a moving head, compacted as it drains. */
+/** What one request may carry. */
+export interface BatchLimits {
+  /** At most this many events. */
+  flushAt: number;
+  /** At most this many bytes of `{"batch":[…]}` body. */
+  maxBatchBytes: number;
+}
+
 export class MemoryQueue {
-  private items: QueuedEvent[] = [];
-  private head = 0;
+  /** Full batches, oldest first. */
+  private packs: Pack[] = [];
+  /** The batch being filled: fewer than `flushAt` events, under `maxBatchBytes`. */
+  private open: QueuedEvent[] = [];
+  private openBytes = 0;
+  private waiting = 0;
   private waitingBytes = 0;
 
+  /** `keepEvents`: packs keep the events themselves, for a journal that settles them by identity. */
+  constructor(
+    private readonly limits: BatchLimits,
+    private readonly keepEvents: boolean,
+  ) {}
+
   get length(): number {
-    return this.items.length - this.head;
+    return this.waiting;
   }
 
+  /** UTF-8 bytes of the waiting events' JSON (EncodedEvent.bytes). */
   get bytes(): number {
     return this.waitingBytes;
   }
 
+  /** A batch as large as the limits allow is waiting. */
+  get hasFullBatch(): boolean {
+    return this.packs.length > 0;
+  }
+
+  /** seq of the oldest waiting event, undefined when none waits. */
+  get headSeq(): number | undefined {
+    return this.packs.length > 0 ? this.packs[0].firstSeq : this.open[0]?.seq;
+  }
+
   push(event: QueuedEvent): void {
-    this.items.push(event);
+    const { flushAt, maxBatchBytes } = this.limits;
+    if (this.open.length > 0 && batchBytes(this.open.length + 1, this.openBytes + event.bytes) > maxBatchBytes) this.seal();
+    this.open.push(event);
+    this.openBytes += event.bytes;
+    this.waiting++;
     this.waitingBytes += event.bytes;
+    if (this.open.length >= flushAt || batchBytes(this.open.length, this.openBytes) >= maxBatchBytes) this.seal();
   }
 
-  peek(): QueuedEvent | undefined {
-    return this.items[this.head];
+  /** Removes and returns the oldest batch: a full one, or else the events waiting so far. */
+  take(): Pack | undefined {
+    if (this.packs.length === 0) this.seal();
+    const pack = this.packs.shift();
+    if (pack) this.forget(pack);
+    return pack;
   }
 
-  /** Removes the oldest waiting event (the `drop-oldest` overflow policy, `close()`). */
-  shift(): QueuedEvent | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const event = this.items[this.head++];
-    this.waitingBytes -= event.bytes;
-    this.compact();
-    return event;
-  }
-
-  /**
-   * Removes and returns the oldest events that fit in one request: at most `maxEvents`, and a
-   * `{"batch":[…]}` body of at most `maxBytes`. Never empty when events are waiting.
-   */
-  take(maxEvents: number, maxBytes: number): QueuedEvent[] {
-    const start = this.head;
-    let end = start;
-    let bytes = 0;
-    while (end < this.items.length && end - start < maxEvents) {
-      const next = this.items[end].bytes;
-      if (end > start && batchBytes(end - start + 1, bytes + next) > maxBytes) break;
-      bytes += next;
-      end++;
+  /** Removes the `count` oldest waiting events (the `drop-oldest` overflow policy). */
+  dropOldest(count: number): Pack[] {
+    const dropped: Pack[] = [];
+    while (count > 0) {
+      if (this.packs.length === 0) this.seal();
+      let pack = this.packs[0];
+      if (!pack) break;
+      if (pack.count <= count) this.packs.shift();
+      else [pack, this.packs[0]] = pack.cut(count);
+      this.forget(pack);
+      dropped.push(pack);
+      count -= pack.count;
     }
-    const batch = this.items.slice(start, end);
-    this.head = end;
-    this.waitingBytes -= bytes;
-    this.compact();
-    return batch;
+    return dropped;
   }
 
-  private compact(): void {
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+  /** Removes everything that waits (`close()`). */
+  drain(): Pack[] {
+    this.seal();
+    const all = this.packs;
+    this.packs = [];
+    this.waiting = 0;
+    this.waitingBytes = 0;
+    return all;
+  }
+
+  private seal(): void {
+    if (this.open.length === 0) return;
+    this.packs.push(Pack.of(this.open, this.keepEvents));
+    this.open = [];
+    this.openBytes = 0;
+  }
+
+  private forget(pack: Pack): void {
+    this.waiting -= pack.count;
+    this.waitingBytes -= pack.bytes;
   }
 }
