@@ -1,28 +1,35 @@
 /**
- * A run of consecutive queued events packed into one string, as soon as they make a full batch.
+ * A run of consecutive queued events packed into one request body, as soon as they make a full batch.
  *
  * Why: a full batch may wait behind others (`maxInFlight`), and events waiting as a thousand separate
  * strings outlive a few young-generation collections, are copied by each, and end as old-space garbage
- * (that, not the bytes themselves, was most of the SDK's memory and its slowest calls). One string per
- * batch is allocated once, in large-object space, and freed whole.
+ * (that, not the bytes themselves, was most of the SDK's memory and its slowest calls). One buffer per
+ * batch is allocated once, outside the JS heap, and freed whole.
  *
- * The text is the events' JSON separated by U+0000. JSON.stringify escapes every control character, so
- * the separator never occurs inside an event, and the request body is one `replaceAll` of `}` + separator
- * by `,"sentAt":"…"},` (`sentAt` is stamped at send time, not when the batch fills).
- * A pack can be viewed in parts (the 413 split, dropping the oldest events) without copying the text.
+ * The buffer is the `{"batch":[…]}` body in UTF-8, written once, with a 24-byte slot for each event's
+ * `sentAt`: stamping the send time into the slots is all that is left to do when the request leaves (and
+ * again before a retry). compress.ts and the transport take the bytes as they are, so an event's JSON is
+ * encoded to UTF-8 once in all. A pack can be viewed in parts (the 413 split, dropping the oldest
+ * events); a part's body is its events' bytes copied out, already stamped.
  */
 import { BODY_CLOSE, BODY_OPEN, batchBytes } from './encode.js';
 import type { QueuedEvent, Settle } from './queue.js';
 
-const SEPARATOR = '\u0000';
-const BOUNDARY = `}${SEPARATOR}`;
+const encoder = new TextEncoder();
+const OPEN = encoder.encode(BODY_OPEN);
+const CLOSE = encoder.encode(BODY_CLOSE);
+const SENT_AT_KEY = encoder.encode(',"sentAt":"');
+const SENT_AT_END = encoder.encode('"}');
+const COMMA = 0x2c;
+/** An ISO 8601 time with milliseconds (`Date#toISOString()`): 24 ASCII bytes. */
+const STAMP_BYTES = 24;
 
 /** The parts of a pack shared by its views. */
 interface Packed {
-  readonly text: string;
-  /** ends[i]: where event i's JSON ends in `text` (exclusive); event i + 1 starts one separator later. */
+  /** The whole body; event i's bytes end at ends[i] (after its `"}`), and a comma or `]}` follows. */
+  readonly body: Uint8Array;
   readonly ends: Uint32Array;
-  /** UTF-8 bytes of each event's JSON (EncodedEvent.bytes). */
+  /** UTF-8 bytes of each event's JSON without `sentAt` (EncodedEvent.bytes). */
   readonly sizes: Uint32Array;
   /** Every messageId, back to back; idEnds[i] is where id i ends. Read only when someone asks for ids. */
   readonly ids: string;
@@ -55,23 +62,32 @@ export class Pack {
     const ends = new Uint32Array(count);
     const sizes = new Uint32Array(count);
     const idEnds = new Uint32Array(count);
-    const parts = new Array<string>(count);
     const ids = new Array<string>(count);
     let done: Array<Settle | undefined> | undefined;
-    let end = 0;
+    let eventBytes = 0;
+    for (const event of events) eventBytes += event.bytes;
+    const body = new Uint8Array(batchBytes(count, eventBytes));
+    body.set(OPEN);
+    let at = OPEN.length;
     let idEnd = 0;
     for (let i = 0; i < count; i++) {
       const event = events[i];
-      parts[i] = event.json;
-      ends[i] = end += event.json.length;
-      end += SEPARATOR.length;
+      if (i > 0) body[at++] = COMMA;
+      encoder.encodeInto(event.json, body.subarray(at, at + event.bytes));
+      // The event's closing brace is overwritten: `,"sentAt":"<slot>"}` takes its place.
+      at += event.bytes - 1;
+      body.set(SENT_AT_KEY, at);
+      at += SENT_AT_KEY.length + STAMP_BYTES;
+      body.set(SENT_AT_END, at);
+      ends[i] = at += SENT_AT_END.length;
       sizes[i] = event.bytes;
       ids[i] = event.messageId;
       idEnds[i] = idEnd += event.messageId.length;
       if (event.done) (done ??= new Array<Settle | undefined>(count))[i] = event.done;
     }
+    body.set(CLOSE, at);
     const packed: Packed = {
-      text: parts.join(SEPARATOR),
+      body,
       ends,
       sizes,
       ids: ids.join(''),
@@ -97,17 +113,26 @@ export class Pack {
     return batchBytes(this.count, this.bytes);
   }
 
-  /** The request body for `POST /v1/batch`, every event stamped with the same `sentAt`. */
-  body(sentAt: string): string {
-    if (this.count === 0) return BODY_OPEN + BODY_CLOSE;
-    const { text, ends } = this.packed;
-    const start = this.from === 0 ? 0 : ends[this.from - 1] + 1;
-    const tail = `,"sentAt":"${sentAt}"}`;
-    // Without the last event's `}`: every other `}` + separator becomes the tail and a comma.
-    return BODY_OPEN + text.slice(start, ends[this.to - 1] - 1).replaceAll(BOUNDARY, `${tail},`) + tail + BODY_CLOSE;
+  /**
+   * The request body for `POST /v1/batch` (UTF-8 JSON), every event stamped with `sentAt`. For a whole
+   * pack it is the pack's own buffer, stamped again by the next call: use it before asking again.
+   */
+  body(sentAt: string): Uint8Array {
+    const { body, ends } = this.packed;
+    const stamp = encoder.encode(sentAt);
+    if (stamp.length !== STAMP_BYTES) throw new RangeError(`sentAt must be ${STAMP_BYTES} bytes: ${sentAt}`);
+    for (let i = this.from; i < this.to; i++) body.set(stamp, ends[i] - SENT_AT_END.length - STAMP_BYTES);
+    if (this.from === 0 && this.to === ends.length) return body;
+    const start = this.from === 0 ? OPEN.length : ends[this.from - 1] + 1;
+    const events = this.count === 0 ? body.subarray(0, 0) : body.subarray(start, ends[this.to - 1]);
+    const part = new Uint8Array(OPEN.length + events.length + CLOSE.length);
+    part.set(OPEN);
+    part.set(events, OPEN.length);
+    part.set(CLOSE, OPEN.length + events.length);
+    return part;
   }
 
-  /** The first `count` events and the rest, as two packs sharing this one's text. */
+  /** The first `count` events and the rest, as two packs sharing this one's buffer. */
   cut(count: number): [Pack, Pack] {
     const at = this.from + count;
     return [new Pack(this.packed, this.from, at), new Pack(this.packed, at, this.to)];

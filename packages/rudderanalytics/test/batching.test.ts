@@ -14,7 +14,7 @@ test('batchBytes predicts the body to the byte, multibyte text included', () => 
   );
   for (let n = 0; n <= events.length; n++) {
     const slice = events.slice(0, n);
-    const body = Pack.of(slice, false).body('2024-01-01T00:00:00.000Z');
+    const body = new TextDecoder().decode(Pack.of(slice, false).body('2024-01-01T00:00:00.000Z'));
     assert.equal(
       batchBytes(
         n,
