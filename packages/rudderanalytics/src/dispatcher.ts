@@ -212,7 +212,7 @@ export class Dispatcher {
 
   private isBatchDue(): boolean {
     const head = this.queue.headSeq;
-    return head !== undefined && (this.queue.hasFullBatch || head <= this.drainUntil);
+    return head !== undefined && (head <= this.drainUntil || this.queue.hasFullBatch);
   }
 
   private armInterval(): void {
@@ -225,6 +225,8 @@ export class Dispatcher {
 
   private pump(): void {
     this.pumpScheduled = false;
+    // Even with every request slot busy: a full batch waits as one body, not as its events.
+    this.queue.packFull();
     while (this.requests < this.options.maxInFlight) {
       let batch = this.ready.shift();
       if (!batch) {

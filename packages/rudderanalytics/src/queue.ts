@@ -2,9 +2,10 @@
  * Where accepted events wait for a batch: one queue, in memory, owned by the dispatcher. A durable store
  * is not a queue but a journal beside it (journal.ts).
  *
- * Events are cut into batches as they arrive, not when a request leaves: the moment the events at the
- * back make a full batch (`flushAt` events, or `maxBatchBytes` of body), they are packed into one
- * string (pack.ts). So what waits is a list of packs plus at most one batch of single events.
+ * Events are cut into batches soon after they arrive, not when a request leaves: once events make a
+ * full batch (`flushAt` events, or `maxBatchBytes` of body), the dispatcher's next turn packs them into
+ * one request body (pack.ts), so a full batch never waits as separate events. Packing is left to that
+ * turn (a microtask) so that no `track()` call pays for it.
  */
 import { batchBytes, type EncodedEvent } from './encode.js';
 import { Pack } from './pack.js';
@@ -31,7 +32,7 @@ export interface BatchLimits {
 export class MemoryQueue {
   /** Full batches, oldest first. */
   private packs: Pack[] = [];
-  /** The batch being filled: fewer than `flushAt` events, under `maxBatchBytes`. */
+  /** Events not packed yet, oldest first: after packFull(), less than one full batch. */
   private open: QueuedEvent[] = [];
   private openBytes = 0;
   private waiting = 0;
@@ -54,7 +55,8 @@ export class MemoryQueue {
 
   /** A batch as large as the limits allow is waiting. */
   get hasFullBatch(): boolean {
-    return this.packs.length > 0;
+    const { flushAt, maxBatchBytes } = this.limits;
+    return this.packs.length > 0 || this.open.length >= flushAt || batchBytes(this.open.length, this.openBytes) >= maxBatchBytes;
   }
 
   /** seq of the oldest waiting event, undefined when none waits. */
@@ -63,17 +65,43 @@ export class MemoryQueue {
   }
 
   push(event: QueuedEvent): void {
-    const { flushAt, maxBatchBytes } = this.limits;
-    if (this.open.length > 0 && batchBytes(this.open.length + 1, this.openBytes + event.bytes) > maxBatchBytes) this.seal();
     this.open.push(event);
     this.openBytes += event.bytes;
     this.waiting++;
     this.waitingBytes += event.bytes;
-    if (this.open.length >= flushAt || batchBytes(this.open.length, this.openBytes) >= maxBatchBytes) this.seal();
+  }
+
+  /**
+   * Packs every full batch among the unpacked events, oldest first: each as many events as fit in
+   * `flushAt` and `maxBatchBytes` (one event alone always fits: it was checked against maxMessageBytes).
+   */
+  packFull(): void {
+    if (!this.hasFullBatch) return;
+    const { flushAt, maxBatchBytes } = this.limits;
+    const open = this.open;
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < open.length; i++) {
+      const next = open[i].bytes;
+      if (i > start && batchBytes(i - start + 1, bytes + next) > maxBatchBytes) {
+        this.packs.push(Pack.of(open.slice(start, i), this.keepEvents));
+        start = i;
+        bytes = 0;
+      }
+      bytes += next;
+      if (i - start + 1 >= flushAt || batchBytes(i - start + 1, bytes) >= maxBatchBytes) {
+        this.packs.push(Pack.of(open.slice(start, i + 1), this.keepEvents));
+        start = i + 1;
+        bytes = 0;
+      }
+    }
+    this.open = start === open.length ? [] : open.slice(start);
+    this.openBytes = bytes;
   }
 
   /** Removes and returns the oldest batch: a full one, or else the events waiting so far. */
   take(): Pack | undefined {
+    this.packFull();
     if (this.packs.length === 0) this.seal();
     const pack = this.packs.shift();
     if (pack) this.forget(pack);
@@ -83,6 +111,7 @@ export class MemoryQueue {
   /** Removes the `count` oldest waiting events (the `drop-oldest` overflow policy). */
   dropOldest(count: number): Pack[] {
     const dropped: Pack[] = [];
+    this.packFull();
     while (count > 0) {
       if (this.packs.length === 0) this.seal();
       let pack = this.packs[0];
@@ -98,6 +127,7 @@ export class MemoryQueue {
 
   /** Removes everything that waits (`close()`). */
   drain(): Pack[] {
+    this.packFull();
     this.seal();
     const all = this.packs;
     this.packs = [];
@@ -106,6 +136,7 @@ export class MemoryQueue {
     return all;
   }
 
+  /** Packs whatever is unpacked, full or not. */
   private seal(): void {
     if (this.open.length === 0) return;
     this.packs.push(Pack.of(this.open, this.keepEvents));
