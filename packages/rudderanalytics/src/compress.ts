@@ -3,7 +3,9 @@
  * zlib can be reached without an import (process.getBuiltinModule, Node 20.16+ and Bun), it is used
  * instead: it compresses off the main thread at about half the CPU of CompressionStream.
  */
-type Zlib = { gzip(data: Uint8Array, options: { level: number; chunkSize: number }, callback: (error: Error | null, result: Uint8Array) => void): void };
+type Zlib = {
+  gzip(data: Uint8Array, options: { level: number; chunkSize: number }, callback: (error: Error | null, result: Uint8Array) => void): void;
+};
 
 const zlib = (globalThis as { process?: { getBuiltinModule?(name: string): unknown } }).process?.getBuiltinModule?.('node:zlib') as Zlib | undefined;
 

@@ -264,10 +264,13 @@ export class Dispatcher {
     const gzipped = this.gzip && !batch.plain;
     let outcome: Outcome;
     try {
-      const body = batch.pack.body(new Date(started).toISOString());
+      const json = batch.pack.body(new Date(started).toISOString());
+      const body = gzipped ? await gzip(json) : json;
+      // close() gave up on it while it was being compressed: let it go now, not after a request.
+      if (batch.abandoned) return;
       outcome = await post(
         this.sender,
-        { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body: gzipped ? await gzip(body) : body },
+        { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body },
         this.options.timeoutMs,
         this.cancel.signal,
       );

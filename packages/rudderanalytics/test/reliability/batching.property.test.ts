@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { RudderAnalytics, ValidationError, type QueuedEvent } from '../../src/index.js';
+import { RudderAnalytics, ValidationError } from '../../src/index.js';
 import { SENT_AT_BYTES, batchBytes, encodeEvent } from '../../src/encode.js';
 import { Pack } from '../../src/pack.js';
 import { MemoryQueue } from '../../src/queue.js';
@@ -91,7 +91,9 @@ test('property: MemoryQueue cuts full batches within both limits, keeps order, l
         assert.equal(a.bytes + b.bytes, pack.bytes);
         for (const half of [a, b].filter((h) => h.count > 0)) {
           assert.deepEqual(
-            (JSON.parse(new TextDecoder().decode(half.body('2024-01-01T00:00:00.000Z'))) as { batch: { messageId: string }[] }).batch.map((e) => e.messageId),
+            (JSON.parse(new TextDecoder().decode(half.body('2024-01-01T00:00:00.000Z'))) as { batch: { messageId: string }[] }).batch.map(
+              (e) => e.messageId,
+            ),
             half.messageIds(),
           );
         }
