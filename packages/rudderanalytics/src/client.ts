@@ -165,15 +165,15 @@ export class RudderAnalytics {
       this.options,
       {
         delivered: (events, status, attempts) => {
-          this.counters.delivered += events.length;
-          if (this.emitter.has('delivered')) this.emitter.emit('delivered', { messageIds: events.map((e) => e.messageId), status, attempts });
+          this.counters.delivered += events.count;
+          if (this.emitter.has('delivered')) this.emitter.emit('delivered', { messageIds: events.messageIds(), status, attempts });
         },
         failed: (events, error) => {
-          this.counters.failed += events.length;
+          this.counters.failed += events.count;
           if (this.emitter.has('error')) this.emitter.emit('error', error);
           else log.error?.(error.message);
         },
-        dropped: (events, error) => this.reportDropped(events.length, error),
+        dropped: (count, error) => this.reportDropped(count, error),
         replayed: (events) => {
           this.counters.replayed += events.length;
         },
@@ -282,7 +282,7 @@ export class RudderAnalytics {
       });
     })
       .then(() => {
-        this.counters.persisted += this.dispatcher.abandon().length;
+        this.counters.persisted += this.dispatcher.abandon();
       })
       .then(() => this.journal?.close())
       .catch(() => undefined);

@@ -5,9 +5,9 @@
  * `flush()` returns, and tells the journal (if any) how each event's delivery ended.
  */
 import { gzip } from './compress.js';
-import { batchBody, batchBytes } from './encode.js';
 import { DeliveryError, DroppedError, type DropReason } from './errors.js';
 import { admit } from './overflow.js';
+import { Pack } from './pack.js';
 import { MemoryQueue, type QueuedEvent } from './queue.js';
 import { decide, type Outcome } from './retry.js';
 import { backgroundTimeout } from './timers.js';
@@ -16,7 +16,7 @@ import type { Journal, ReplayIntake } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 
 interface Batch {
-  events: QueuedEvent[];
+  pack: Pack;
   attempts: number;
   firstAttemptAt: number;
   /** Send this batch as plain JSON: the probe after a gzipped request got 400. */
@@ -41,10 +41,10 @@ export interface RetryInfo {
 
 /** Outcomes the client turns into counters and events. */
 export interface DispatchHooks {
-  delivered(events: readonly QueuedEvent[], status: number, attempts: number): void;
-  failed(events: readonly QueuedEvent[], error: DeliveryError): void;
-  dropped(events: readonly QueuedEvent[], error: DroppedError): void;
-  retrying(events: readonly QueuedEvent[], info: RetryInfo): void;
+  delivered(events: Pack, status: number, attempts: number): void;
+  failed(events: Pack, error: DeliveryError): void;
+  dropped(count: number, error: DroppedError): void;
+  retrying(events: Pack, info: RetryInfo): void;
   /** Events the journal gave back (left by an earlier run, or taken over) entered the queue. */
   replayed(events: readonly QueuedEvent[]): void;
   warn(message: string): void;
@@ -65,7 +65,7 @@ export class Dispatcher {
   /** Events accepted here and not yet settled: what `flush()` waits for. */
   private unsettled = 0;
   private readonly active = new Set<Batch>();
-  private readonly queue = new MemoryQueue();
+  private readonly queue: MemoryQueue;
   /** Aborted by `abandon()`: requests still running end at once. */
   private readonly cancel = new AbortController();
   private readonly ready: Batch[] = [];
@@ -88,6 +88,7 @@ export class Dispatcher {
     private readonly journal?: Journal,
   ) {
     this.gzip = options.gzip;
+    this.queue = new MemoryQueue(options, journal !== undefined);
     this.sender = defaultSender(options.fetch)!;
     const plain = { authorization, 'content-type': 'application/json' };
     this.#headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
@@ -111,17 +112,17 @@ export class Dispatcher {
   accept(events: readonly QueuedEvent[]): DroppedError | undefined {
     const { overflow, maxQueueSize } = this.options;
     const admission = admit(overflow, events.length, this.queue.length + this.takenEvents, this.queue.length, maxQueueSize);
-    if (admission.kind === 'refuse') return dropError('queue_full', events);
+    if (admission.kind === 'refuse') return dropError('queue_full', [Pack.of(events, false)]);
     if (admission.kind === 'drop') {
-      this.settleDropped(events, dropError('queue_full', events));
+      const unqueued = Pack.of(events, false);
+      this.settleDropped([unqueued], dropError('queue_full', [unqueued]));
       return undefined;
     }
     if (admission.dropOldest > 0) {
-      const oldest: QueuedEvent[] = [];
-      for (let i = 0; i < admission.dropOldest; i++) oldest.push(this.queue.shift()!);
+      const oldest = this.queue.dropOldest(admission.dropOldest);
       const error = dropError('queue_full', oldest);
       // Unlike a drop at the call, these were journaled: they become dead letters, not silence.
-      this.journal?.settle(oldest, error);
+      if (this.journal) this.journal.settle(eventsOf(oldest), error);
       this.settleDropped(oldest, error);
     }
     this.journal?.append(events);
@@ -184,35 +185,34 @@ export class Dispatcher {
    * journal, those events stay in it for the next start: returned, for the client to count as persisted;
    * a `send()` waiting for one rejects with `closed`. Without one, they are settled as dropped.
    */
-  abandon(): QueuedEvent[] {
+  abandon(): number {
     this.cancelInterval();
     for (const timer of this.backoffs.values()) clearTimeout(timer);
     this.backoffs.clear();
     this.ready.length = 0;
-    const left: QueuedEvent[] = [];
+    const left: Pack[] = [];
     for (const batch of this.active) {
       batch.abandoned = true;
-      left.push(...batch.events);
+      left.push(batch.pack);
     }
     this.active.clear();
     this.takenEvents = 0;
     this.cancel.abort();
     this.sender.close?.();
-    for (let event = this.queue.shift(); event; event = this.queue.shift()) left.push(event);
+    left.push(...this.queue.drain());
+    const count = countOf(left);
     const error = dropError('closed', left);
-    if (this.journal) this.settleEvents(left, error);
-    else if (left.length) this.settleDropped(left, error);
+    if (this.journal) this.settlePacks(left, error);
+    else if (count > 0) this.settleDropped(left, error);
     this.unsettled = 0;
     for (const barrier of this.barriers) barrier.resolve();
     this.barriers = [];
-    return this.journal ? left : [];
+    return this.journal ? count : 0;
   }
 
   private isBatchDue(): boolean {
-    const { queue, options } = this;
-    if (queue.length === 0) return false;
-    if (queue.length >= options.flushAt || batchBytes(queue.length, queue.bytes) >= options.maxBatchBytes) return true;
-    return queue.peek()!.seq <= this.drainUntil;
+    const head = this.queue.headSeq;
+    return head !== undefined && (head <= this.drainUntil || this.queue.hasFullBatch);
   }
 
   private armInterval(): void {
@@ -225,14 +225,16 @@ export class Dispatcher {
 
   private pump(): void {
     this.pumpScheduled = false;
+    // Even with every request slot busy: a full batch waits as one body, not as its events.
+    this.queue.packFull();
     while (this.requests < this.options.maxInFlight) {
       let batch = this.ready.shift();
       if (!batch) {
         if (!this.isBatchDue()) break;
-        const events = this.queue.take(this.options.flushAt, this.options.maxBatchBytes);
-        batch = { events, attempts: 0, firstAttemptAt: 0, plain: false, abandoned: false };
+        const pack = this.queue.take()!;
+        batch = { pack, attempts: 0, firstAttemptAt: 0, plain: false, abandoned: false };
         this.active.add(batch);
-        this.takenEvents += events.length;
+        this.takenEvents += pack.count;
       }
       this.requests++;
       const running = this.attempt(batch)
@@ -262,10 +264,13 @@ export class Dispatcher {
     const gzipped = this.gzip && !batch.plain;
     let outcome: Outcome;
     try {
-      const body = batchBody(batch.events, new Date(started).toISOString());
+      const json = batch.pack.body(new Date(started).toISOString());
+      const body = gzipped ? await gzip(json) : json;
+      // close() gave up on it while it was being compressed: let it go now, not after a request.
+      if (batch.abandoned) return;
       outcome = await post(
         this.sender,
-        { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body: gzipped ? await gzip(body) : body },
+        { url: this.url, headers: gzipped ? this.#headers.gzip : this.#headers.plain, body },
         this.options.timeoutMs,
         this.cancel.signal,
       );
@@ -275,7 +280,7 @@ export class Dispatcher {
     if (batch.abandoned) return;
     const decision = decide(
       outcome,
-      { attempts: batch.attempts, elapsedMs: Date.now() - batch.firstAttemptAt, count: batch.events.length, gzipped },
+      { attempts: batch.attempts, elapsedMs: Date.now() - batch.firstAttemptAt, count: batch.pack.count, gzipped },
       this.options.retry,
     );
     const status = outcome.kind === 'response' ? outcome.status : undefined;
@@ -286,7 +291,7 @@ export class Dispatcher {
           this.hooks.warn('the data plane rejects gzip (older than rudder-server v1.4); sending plain JSON from now on');
         }
         this.settle(batch);
-        this.hooks.delivered(batch.events, status!, batch.attempts);
+        this.hooks.delivered(batch.pack, status!, batch.attempts);
         return;
       case 'plain':
         batch.plain = true;
@@ -294,9 +299,8 @@ export class Dispatcher {
         return;
       case 'split': {
         this.active.delete(batch);
-        const half = Math.ceil(batch.events.length / 2);
-        const parts = [batch.events.slice(0, half), batch.events.slice(half)].map((events): Batch => ({
-          events,
+        const parts = batch.pack.cut(Math.ceil(batch.pack.count / 2)).map((pack): Batch => ({
+          pack,
           attempts: 0,
           firstAttemptAt: 0,
           plain: batch.plain,
@@ -313,11 +317,11 @@ export class Dispatcher {
           this.pump();
         }, decision.delayMs);
         this.backoffs.set(batch, timer);
-        this.hooks.retrying(batch.events, {
+        this.hooks.retrying(batch.pack, {
           attempt: batch.attempts,
           delayMs: decision.delayMs,
           ...(status !== undefined ? { status } : { error: outcome.kind === 'error' ? outcome.error : undefined }),
-          messageIds: batch.events.map((e) => e.messageId),
+          messageIds: batch.pack.messageIds(),
         });
         return;
       }
@@ -325,11 +329,11 @@ export class Dispatcher {
         const error = new DeliveryError({
           reason: decision.reason,
           ...(outcome.kind === 'response' ? { status: outcome.status, serverMessage: this.serverText(outcome.body) } : { cause: outcome.error }),
-          messageIds: batch.events.map((e) => e.messageId),
+          messageIds: batch.pack.messageIds(),
           attempts: batch.attempts,
         });
         this.settle(batch, error);
-        this.hooks.failed(batch.events, error);
+        this.hooks.failed(batch.pack, error);
         return;
       }
     }
@@ -346,25 +350,28 @@ export class Dispatcher {
 
   private settle(batch: Batch, error?: DeliveryError): void {
     this.active.delete(batch);
-    this.takenEvents -= batch.events.length;
-    this.journal?.settle(batch.events, error);
-    this.settleEvents(batch.events, error);
+    this.takenEvents -= batch.pack.count;
+    if (this.journal) this.journal.settle(batch.pack.events()!, error);
+    this.settlePacks([batch.pack], error);
   }
 
-  private settleDropped(events: readonly QueuedEvent[], error: DroppedError): void {
-    this.settleEvents(events, error);
-    this.hooks.dropped(events, error);
+  private settleDropped(packs: readonly Pack[], error: DroppedError): void {
+    this.settlePacks(packs, error);
+    this.hooks.dropped(countOf(packs), error);
   }
 
-  /** Resolves the waiting `send()`s, and the `flush()` barriers the events were part of. Events not yet queued have seq 0. */
-  private settleEvents(events: readonly QueuedEvent[], error?: Error): void {
-    for (const event of events) {
-      event.done?.(error);
-      if (event.seq > 0) this.unsettled--;
+  /** Resolves the waiting `send()`s, and the `flush()` barriers the events were part of. Events never queued have seq 0. */
+  private settlePacks(packs: readonly Pack[], error?: Error): void {
+    for (const pack of packs) {
+      pack.settle(error);
+      if (pack.firstSeq > 0) this.unsettled -= pack.count;
     }
     if (this.barriers.length === 0) return;
     for (const barrier of this.barriers) {
-      for (const event of events) if (event.seq > 0 && event.seq <= barrier.target) barrier.remaining--;
+      for (const pack of packs) {
+        // The pack's seqs are consecutive: count those up to the barrier's target.
+        if (pack.firstSeq > 0) barrier.remaining -= Math.max(0, Math.min(pack.count, barrier.target - pack.firstSeq + 1));
+      }
     }
     const open: Barrier[] = [];
     for (const barrier of this.barriers) {
@@ -375,9 +382,20 @@ export class Dispatcher {
   }
 }
 
-function dropError(reason: DropReason, events: readonly QueuedEvent[]): DroppedError {
+function dropError(reason: DropReason, packs: readonly Pack[]): DroppedError {
   return new DroppedError(
     reason,
-    events.map((e) => e.messageId),
+    packs.flatMap((pack) => pack.messageIds()),
   );
+}
+
+function countOf(packs: readonly Pack[]): number {
+  let count = 0;
+  for (const pack of packs) count += pack.count;
+  return count;
+}
+
+/** The events of packs made for a journal (which keep them). */
+function eventsOf(packs: readonly Pack[]): QueuedEvent[] {
+  return packs.flatMap((pack) => pack.events()!);
 }

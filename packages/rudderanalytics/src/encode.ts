@@ -1,5 +1,5 @@
 /**
- * Serialization, done once per event at the call. A batch body is built by joining those strings, and
+ * Serialization, done once per event at the call. A full batch joins those strings once (pack.ts) and
  * `sentAt` is spliced into each at send time, so the queue is never re-serialized and every batch's
  * size is known to the byte before it is built.
  */
@@ -18,8 +18,9 @@ export interface EncodedEvent {
 
 /** Bytes that `,"sentAt":"2022-02-01T19:14:18.381Z"` adds to each event. */
 export const SENT_AT_BYTES = ',"sentAt":""'.length + 24;
-const OPEN = '{"batch":[';
-const CLOSE = ']}';
+/** A batch body is `{"batch":[` + the events, comma-separated + `]}`. */
+export const BODY_OPEN = '{"batch":[';
+export const BODY_CLOSE = ']}';
 
 /** Serializes an enriched event, in the shape the queue holds (one allocation per event, no copy later). */
 export function encodeEvent(event: Record<string, unknown>): QueuedEvent {
@@ -32,20 +33,9 @@ export function wireBytes(event: EncodedEvent): number {
   return event.bytes + SENT_AT_BYTES;
 }
 
-/** Exact size of the body `batchBody` would build from `count` events of `eventBytes` total (EncodedEvent.bytes). */
+/** Exact size of the body `Pack.body` builds from `count` events of `eventBytes` total (EncodedEvent.bytes). */
 export function batchBytes(count: number, eventBytes: number): number {
-  return OPEN.length + CLOSE.length + eventBytes + count * SENT_AT_BYTES + Math.max(0, count - 1);
-}
-
-/** The request body for `POST /v1/batch`, every event stamped with the same `sentAt`. */
-export function batchBody(events: readonly EncodedEvent[], sentAt: string): string {
-  const tail = `,"sentAt":"${sentAt}"}`;
-  let body = OPEN;
-  for (let i = 0; i < events.length; i++) {
-    const json = events[i].json;
-    body += (i === 0 ? '' : ',') + json.slice(0, -1) + tail;
-  }
-  return body + CLOSE;
+  return BODY_OPEN.length + BODY_CLOSE.length + eventBytes + count * SENT_AT_BYTES + Math.max(0, count - 1);
 }
 
 /** The messageId of a serialized event, or undefined when the text is not a whole JSON event (a torn write). */

@@ -21,7 +21,8 @@ export interface TestClient {
 export function createTestClient(options: Omit<LoadOptions, 'fetch' | 'gzip'> = {}): TestClient {
   const events: SentEvent[] = [];
   const record: typeof fetch = async (_input, init) => {
-    const body = JSON.parse(String(init?.body)) as { batch: SentEvent[] };
+    const sent = init?.body;
+    const body = JSON.parse(typeof sent === 'string' ? sent : new TextDecoder().decode(sent as Uint8Array)) as { batch: SentEvent[] };
     events.push(...body.batch);
     return new Response('ok', { status: 200 });
   };

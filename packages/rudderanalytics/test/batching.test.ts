@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchBody, batchBytes, encodeEvent, SENT_AT_BYTES } from '../src/encode.js';
+import { batchBytes, encodeEvent, SENT_AT_BYTES } from '../src/encode.js';
+import { Pack } from '../src/pack.js';
 import { MemoryQueue } from '../src/queue.js';
 import { useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
@@ -13,7 +14,7 @@ test('batchBytes predicts the body to the byte, multibyte text included', () => 
   );
   for (let n = 0; n <= events.length; n++) {
     const slice = events.slice(0, n);
-    const body = batchBody(slice, '2024-01-01T00:00:00.000Z');
+    const body = new TextDecoder().decode(Pack.of(slice, false).body('2024-01-01T00:00:00.000Z'));
     assert.equal(
       batchBytes(
         n,
@@ -30,26 +31,35 @@ test('batchBytes predicts the body to the byte, multibyte text included', () => 
   assert.equal(SENT_AT_BYTES, Buffer.byteLength(',"sentAt":"2024-01-01T00:00:00.000Z"'));
 });
 
-test('MemoryQueue.take cuts at the count and at the byte limit, oldest first', () => {
-  const queue = new MemoryQueue();
-  for (let i = 0; i < 10; i++) queue.push({ ...encodeEvent({ type: 'track', n: i, messageId: `m${i}` }), seq: i + 1 });
-  const one = queue.take(3, 1_000_000);
-  assert.deepEqual(
-    one.map((e) => e.seq),
-    [1, 2, 3],
-  );
-  const limit = batchBytes(2, one[0].bytes * 2); // room for exactly two events of this size
-  assert.deepEqual(
-    queue.take(100, limit).map((e) => e.seq),
-    [4, 5],
-  );
-  assert.equal(queue.length, 5);
-  assert.deepEqual(
-    queue.take(100, 1_000_000).map((e) => e.seq),
-    [6, 7, 8, 9, 10],
-  );
+test('MemoryQueue cuts batches as events arrive: at flushAt and at the byte limit, oldest first', () => {
+  const event = (i: number) => ({ ...encodeEvent({ type: 'track', n: i % 10, messageId: `m${i}` }), seq: i + 1 });
+  const size = event(0).bytes;
+  // Room for exactly two events of this size per batch, or three by count.
+  const queue = new MemoryQueue({ flushAt: 3, maxBatchBytes: batchBytes(2, size * 2) }, false);
+  for (let i = 0; i < 5; i++) queue.push(event(i));
+  assert.equal(queue.hasFullBatch, true);
+  assert.deepEqual(queue.take()!.messageIds(), ['m0', 'm1']);
+  assert.deepEqual(queue.take()!.messageIds(), ['m2', 'm3']);
+  assert.equal(queue.hasFullBatch, false, 'one event waits for more');
+  assert.equal(queue.headSeq, 5);
+  assert.deepEqual(queue.take()!.messageIds(), ['m4'], 'taken when due, though not full');
+  assert.equal(queue.take(), undefined);
   assert.equal(queue.length, 0);
   assert.equal(queue.bytes, 0);
+
+  const byCount = new MemoryQueue({ flushAt: 3, maxBatchBytes: 1_000_000 }, false);
+  for (let i = 0; i < 7; i++) byCount.push(event(i));
+  assert.deepEqual(
+    byCount.dropOldest(4).map((p) => p.messageIds()),
+    [['m0', 'm1', 'm2'], ['m3']],
+    'drop-oldest takes whole batches, then part of one',
+  );
+  assert.equal(byCount.length, 3);
+  assert.deepEqual(
+    byCount.drain().map((p) => p.messageIds()),
+    [['m4', 'm5'], ['m6']],
+  );
+  assert.equal(byCount.length, 0);
 });
 
 test('requests never exceed maxBatchBytes, and are filled up to it', async () => {

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { RudderAnalytics, ValidationError, type QueuedEvent } from '../../src/index.js';
-import { SENT_AT_BYTES, batchBody, batchBytes, encodeEvent } from '../../src/encode.js';
+import { RudderAnalytics, ValidationError } from '../../src/index.js';
+import { SENT_AT_BYTES, batchBytes, encodeEvent } from '../../src/encode.js';
+import { Pack } from '../../src/pack.js';
 import { MemoryQueue } from '../../src/queue.js';
 import { startChaosServer } from '../support/chaos-server.ts';
 import { startFaultServer } from '../support/fault-server.ts';
@@ -33,7 +34,7 @@ test('property: the byte count of a batch is exactly the UTF-8 length of the bod
       const events = items.map((item, i) => encodeEvent({ type: 'track', event: 'E', ...item, messageId: `m${i}` }));
       for (const e of events) assert.equal(e.bytes, Buffer.byteLength(e.json), 'an event counted in UTF-8 bytes');
       const sentAt = new Date().toISOString();
-      const body = batchBody(events, sentAt);
+      const body = new TextDecoder().decode(Pack.of(events, false).body(sentAt));
       const total = events.reduce((sum, e) => sum + e.bytes, 0);
       assert.equal(batchBytes(events.length, total), Buffer.byteLength(body));
       if (events.length > 0) {
@@ -54,44 +55,79 @@ test('property: the byte count of a batch is exactly the UTF-8 length of the bod
   );
 });
 
-test('property: MemoryQueue.take respects both limits, keeps order, and loses nothing', () => {
+test('property: MemoryQueue cuts full batches within both limits, keeps order, loses nothing; a pack cut in two sends the same events', () => {
   const op = fc.oneof(
-    fc.record({ push: fc.array(fc.integer({ min: 2, max: 5000 }), { minLength: 1, maxLength: 40 }) }),
-    fc.record({ take: fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1024, max: 40_000 })) }),
-    fc.record({ shift: fc.constant(true) }),
+    fc.record({ push: fc.array(fc.integer({ min: 30, max: 5000 }), { minLength: 1, maxLength: 40 }) }),
+    fc.record({ take: fc.nat() }),
+    fc.record({ drop: fc.integer({ min: 1, max: 50 }) }),
   );
+  const limits = fc.record({ flushAt: fc.integer({ min: 1, max: 60 }), maxBatchBytes: fc.integer({ min: 5200, max: 40_000 }) });
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
-      const queue = new MemoryQueue();
-      const pushed: number[] = [];
-      const out: number[] = [];
-      let seq = 0;
+    fc.property(limits, fc.array(op, { maxLength: 80 }), (limit, ops) => {
+      const queue = new MemoryQueue(limit, false);
+      const sizes = new Map<string, number>();
+      const pushed: string[] = [];
+      const out: string[] = [];
+      // What is left of a batch cut by drop-oldest goes as it is, without waiting to be filled up again.
+      let cutByDrop = false;
+      const check = (pack: Pack, full: boolean, cutAt: number) => {
+        const ids = pack.messageIds();
+        assert.ok(pack.count > 0 && pack.count <= limit.flushAt);
+        const body = new TextDecoder().decode(pack.body('2024-01-01T00:00:00.000Z'));
+        assert.equal(Buffer.byteLength(body), pack.bodyBytes, 'the body is as long as counted');
+        if (pack.count > 1) assert.ok(pack.bodyBytes <= limit.maxBatchBytes, `${pack.bodyBytes} > ${limit.maxBatchBytes}`);
+        assert.deepEqual(
+          (JSON.parse(body) as { batch: { messageId: string }[] }).batch.map((e) => e.messageId),
+          ids,
+        );
+        if (full && !cutByDrop) {
+          // Filled up: one more event (the next one pushed) would not have fit.
+          const next = pushed[out.length + ids.length];
+          const room = next === undefined ? false : batchBytes(pack.count + 1, pack.bytes + sizes.get(next)!) <= limit.maxBatchBytes;
+          assert.ok(pack.count === limit.flushAt || pack.bodyBytes >= limit.maxBatchBytes || !room, 'a full batch is as large as the limits allow');
+        }
+        const [a, b] = pack.cut(cutAt % (pack.count + 1));
+        assert.deepEqual([...a.messageIds(), ...b.messageIds()], ids);
+        assert.equal(a.bytes + b.bytes, pack.bytes);
+        for (const half of [a, b].filter((h) => h.count > 0)) {
+          assert.deepEqual(
+            (JSON.parse(new TextDecoder().decode(half.body('2024-01-01T00:00:00.000Z'))) as { batch: { messageId: string }[] }).batch.map(
+              (e) => e.messageId,
+            ),
+            half.messageIds(),
+          );
+        }
+        out.push(...ids);
+      };
       for (const o of ops) {
         if ('push' in o) {
-          for (const bytes of o.push) {
-            const event: QueuedEvent = { messageId: `m${++seq}`, json: '{}', bytes, seq };
-            queue.push(event);
-            pushed.push(seq);
+          for (const size of o.push) {
+            const messageId = `m${pushed.length + 1}`;
+            const event = encodeEvent({ messageId, pad: 'x'.repeat(size - 30) });
+            sizes.set(messageId, event.bytes);
+            queue.push({ ...event, seq: pushed.length + 1 });
+            pushed.push(messageId);
           }
         } else if ('take' in o) {
-          const [maxEvents, maxBytes] = o.take;
+          const full = queue.hasFullBatch;
           const had = queue.length;
-          const batch = queue.take(maxEvents, maxBytes);
-          if (had > 0) assert.ok(batch.length > 0, 'never empty while events wait');
-          assert.ok(batch.length <= maxEvents);
-          const bytes = batch.reduce((sum, e) => sum + e.bytes, 0);
-          // One event alone may be larger (it was checked against maxMessageBytes at the call).
-          if (batch.length > 1) assert.ok(batchBytes(batch.length, bytes) <= maxBytes, `${batchBytes(batch.length, bytes)} > ${maxBytes}`);
-          out.push(...batch.map((e) => e.seq));
+          const pack = queue.take();
+          assert.equal(pack !== undefined, had > 0, 'a batch whenever events wait');
+          if (pack) check(pack, full, o.take);
         } else {
-          const event = queue.shift();
-          if (event) out.push(event.seq);
+          const had = queue.length;
+          const dropped = queue.dropOldest(o.drop);
+          cutByDrop = true;
+          const ids = dropped.flatMap((p) => p.messageIds());
+          assert.equal(ids.length, Math.min(had, o.drop));
+          out.push(...ids);
         }
-        const waiting = pushed.slice(out.length);
-        assert.equal(queue.length, waiting.length);
+        assert.equal(queue.length, pushed.length - out.length);
+        assert.equal(queue.headSeq, out.length < pushed.length ? out.length + 1 : undefined);
       }
-      for (let e = queue.shift(); e; e = queue.shift()) out.push(e.seq);
+      for (const pack of queue.drain()) out.push(...pack.messageIds());
       assert.deepEqual(out, pushed, 'everything out once, in order');
+      assert.equal(queue.length, 0);
       assert.equal(queue.bytes, 0);
     }),
     runs(500),
