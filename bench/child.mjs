@@ -110,6 +110,7 @@ const rssNow = process.memoryUsage.rss();
 const heapAfterGcMB = typeof globalThis.gc === 'function' ? fullGc() : null;
 await snapshot('after');
 // what the closed instance itself still holds: the heap it frees once the driver lets go of it
+// eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point: the GC below frees it
 inst = null;
 const heapReleasedMB = heapAfterGcMB === null ? null : heapAfterGcMB - fullGc();
 

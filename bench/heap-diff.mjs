@@ -105,7 +105,8 @@ function parents(h) {
 
 // V8's own names for the parts of compiled functions, sorted into what they are
 const MACHINE_CODE = /^(\(code for |\(BASELINE code|\(code relocation info|\(code deopt data|\(handler table|$)/;
-const BYTECODE = /^(system \/ BytecodeArray|\(constant pool|\(source position table|\(bytecode offset table|system \/ ScopeInfo|\(shared function info|system \/ FeedbackMetadata|system \/ Uncompiled|\(constant elements|system \/ ArrayBoilerplate)/;
+const BYTECODE =
+  /^(system \/ BytecodeArray|\(constant pool|\(source position table|\(bytecode offset table|system \/ ScopeInfo|\(shared function info|system \/ FeedbackMetadata|system \/ Uncompiled|\(constant elements|system \/ ArrayBoilerplate)/;
 const FEEDBACK = /^system \/ (FeedbackVector|FeedbackCell|LoadHandler|StoreHandler|WeakFixedArray|AllocationSite)/;
 const kind = (h, i) => {
   const t = h.types[h.type[i]];
@@ -154,7 +155,9 @@ function diff(beforeFile, afterFile) {
     byHolder.set(holder, (byHolder.get(holder) ?? 0) + h.size[i]);
   }
   const top = (map, val) => [...map].sort((a, b) => val(b[1]) - val(a[1])).slice(0, TOP);
-  return { total, unreachable, kinds: top(byKind, (g) => g.bytes), holders: top(byHolder, (b) => b) };
+  let v8Code = 0;
+  for (const [k, g] of byKind) if (k.startsWith('V8')) v8Code += g.bytes;
+  return { total, unreachable, v8Code, kinds: top(byKind, (g) => g.bytes), holders: top(byHolder, (b) => b) };
 }
 
 for (const sdk of sdks)
@@ -167,6 +170,7 @@ for (const sdk of sdks)
     console.log(`heapUsed before ${r.heapBeforeMB.toFixed(2)} MB → after close ${r.heapAfterGcMB.toFixed(2)} MB (full GC)`);
     if (r.heapReleasedMB !== undefined) console.log(`held by the instance after close: ${r.heapReleasedMB.toFixed(3)} MB`);
     console.log(`new live objects: ${MB(d.total)} MB (plus ${MB(d.unreachable)} MB unreachable, not yet collected)\n`);
+    console.log(`of which V8's compiled code (machine code, bytecode, feedback, hidden classes): ${MB(d.v8Code)} MB\n`);
     console.log('| kind | count | MB |\n|---|--:|--:|');
     for (const [k, g] of d.kinds) console.log(`| ${k.replace(/\|/g, '/')} | ${g.n} | ${MB(g.bytes)} |`);
     console.log('\n| hangs off (older object .edge) | MB |\n|---|--:|');

@@ -211,6 +211,7 @@ function summarize(runs) {
     heapBeforeMB: pick((r) => r.result.heapBeforeMB),
     heapAfterGcMB: pick((r) => r.result.heapAfterGcMB),
     heapGrowthMB: pick((r) => r.result.heapAfterGcMB - r.result.heapBeforeMB),
+    heapReleasedMB: pick((r) => r.result.heapReleasedMB),
     requests: pick((r) => r.sink.requests),
     rejected: pick((r) => r.sink.rejected),
     wireBytes: pick((r) => r.sink.wireBytes),
@@ -452,7 +453,9 @@ function ratiosText(S) {
 }
 
 // Issue #13's targets: every ratio paired (ours ÷ floor-gzip in the same repetition), medians of the reps.
-const HEAP_SLACK_MB = 1; // "back to baseline": what a full GC leaves above the heap before the first call
+// "Heap after close back to the baseline (no leak)", as two checks that fail on a leak (see Method):
+const HELD_AFTER_CLOSE_KB = 100; // heap the closed client still holds: what a full GC frees once the driver drops it
+const LEAK_B_PER_EVENT = 1; // heap after close, per extra event: the largest N of a mode against its smallest
 function targets(S) {
   const T = [];
   const add = (name, ok, value, bound) => T.push({ name, ok, value, bound });
@@ -484,14 +487,8 @@ function targets(S) {
       `${f(r.p99Paired)}× (medians ${f(r.o.p99us)} µs vs ${f(r.fl.p99us)} µs)`,
       '≤ 1.1×',
     );
-    if (Number.isFinite(r.o.heapGrowthMB))
-      add(
-        `${sc}: heap after close back to baseline`,
-        r.o.heapGrowthMB <= HEAP_SLACK_MB,
-        `${f(r.o.heapGrowthMB)} MB above the heap before the first call (${f(r.o.heapBeforeMB)} → ${f(r.o.heapAfterGcMB)} MB, full GC)`,
-        `≤ +${HEAP_SLACK_MB} MB`,
-      );
   }
+  heapTargets(S, add);
   const oFl = find(S, 'flaky', 20_000, 'ours');
   if (oFl?.okReps) {
     add('flaky: every event delivered', oFl.minUnique >= oFl.n, `${fi(oFl.minUnique)} / ${fi(oFl.n)} unique (worst rep)`, `= N`);
@@ -505,6 +502,33 @@ function targets(S) {
       );
   } else if (oFl) add('flaky: every event delivered', false, oFl.status + (oFl.error ? ': ' + oFl.error : ''), '= N');
   return T;
+}
+/** Bytes of heap left after close per extra event: (growth at the largest N − at the smallest) / ΔN. */
+const leakPerEvent = (small, large) => ((large.heapGrowthMB - small.heapGrowthMB) * 1048576) / (large.n - small.n);
+function heapTargets(S, add) {
+  for (const mode of ['ok', 'open']) {
+    const runs = (sdk) => S.filter((s) => s.mode === mode && s.sdk === sdk && s.okReps && Number.isFinite(s.heapGrowthMB)).sort((a, b) => a.n - b.n);
+    const ours = runs('ours');
+    for (const s of ours)
+      if (s.n >= 100_000 && Number.isFinite(s.heapReleasedMB))
+        add(
+          `${scenarioName(mode, s.n)}: nothing of the client's kept after close`,
+          s.heapReleasedMB * 1024 <= HELD_AFTER_CLOSE_KB,
+          `${f(s.heapReleasedMB * 1024, 0)} KB held by the closed client (freed when the driver drops it, full GC)`,
+          `≤ ${HELD_AFTER_CLOSE_KB} KB`,
+        );
+    if (ours.length < 2) continue;
+    const [small, large] = [ours[0], ours.at(-1)];
+    const perEvent = leakPerEvent(small, large);
+    const floor = runs('floor-gzip').filter((s) => s.n === small.n || s.n === large.n);
+    const floorText = floor.length === 2 ? `; floor ${f(leakPerEvent(floor[0], floor[1]))} B` : '';
+    add(
+      `${scenarioName(mode, large.n)}: heap after close does not grow with N`,
+      perEvent <= LEAK_B_PER_EVENT,
+      `${f(perEvent)} B per extra event${floorText} (heap after close − before: ${f(small.heapGrowthMB)} MB at ${scenarioName(mode, small.n)}, ${f(large.heapGrowthMB)} MB at ${scenarioName(mode, large.n)}, full GC)`,
+      `≤ ${LEAK_B_PER_EVENT} B/event`,
+    );
+  }
 }
 function targetsTable(S) {
   const T = targets(S);
@@ -636,7 +660,7 @@ ${targetsTable(S)}
 - **Ratios** ours ÷ floor-gzip are taken per repetition (the two run back to back) and the median reported, because
   the load on this shared box drifts during a run. Targets (issue #13), at 100k and 1M, paced and open loop:
   CPU ≤ 1.2×, wire bytes ≤ 1.05×, peak RSS ≤ 1.25×, track() p99 ≤ 1.1× of floor-gzip, all paired; heap after
-  close within ${HEAP_SLACK_MB} MB of the heap before the first call (both after a full GC; children run with \`--expose-gc\`).
+  close back to the baseline, as two checks (see "Heap after close" below).
 - \`npm run bench -- --quick\`: N = 20k only, 1 repetition, 20 s timeout (slow peers show as "timeout"); writes
   \`bench/results/quick.md\` and leaves this file alone. Other tools: \`node bench/profile.mjs\` (CPU profile, ours 100k),
   \`node --expose-gc bench/memory.mjs\` (retained heap per queued event), \`--only=ours,ours-http\` (ours with a
