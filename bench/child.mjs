@@ -5,6 +5,7 @@
 // then waits until the SDK says everything is delivered (flush/close), and reports its figures
 // to the parent over IPC.
 import { makeEvent } from './events.mjs';
+import { liveHeap } from './live-heap.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 const { sdk, n, url } = cfg;
@@ -56,11 +57,7 @@ const sampler = setInterval(() => {
 let maxDepth = 0;
 
 // heap in use before the first call (after a full GC, with --expose-gc): what "back to baseline" means
-const fullGc = () => {
-  globalThis.gc();
-  globalThis.gc();
-  return process.memoryUsage().heapUsed / 1048576;
-};
+const fullGc = () => liveHeap() / 1048576;
 const heapBeforeMB = typeof globalThis.gc === 'function' ? fullGc() : null;
 // cfg.heapSnapshots = a directory: heap snapshots at both leak-check points, for bench/heap-diff.mjs
 const snapshot = async (when) => {

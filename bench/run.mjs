@@ -661,9 +661,30 @@ ${targetsTable(S)}
   the load on this shared box drifts during a run. Targets (issue #13), at 100k and 1M, paced and open loop:
   CPU ≤ 1.2×, wire bytes ≤ 1.05×, peak RSS ≤ 1.25×, track() p99 ≤ 1.1× of floor-gzip, all paired; heap after
   close back to the baseline, as two checks (see "Heap after close" below).
+- **Heap after close** (issue #13: "back to the baseline, no leak"). The child (\`--expose-gc\`) reads \`heapUsed\` once
+  full GCs free nothing more (\`bench/live-heap.mjs\`) before the first \`track()\` and after \`close()\`, then lets go of the
+  SDK instance and reads it again. Two checks, each able to fail: (1) *nothing of the client's kept after close*: what
+  that last GC frees, i.e. what the closed client still holds, ≤ ${HELD_AFTER_CLOSE_KB} KB (ours 16–34 KB, the floor's instance 10–25 KB:
+  the objects themselves, no event, buffer, socket, timer or listener); (2) *no growth with N*: (after − before) at the
+  largest N of a mode minus the same at its smallest N, per extra event, ≤ ${LEAK_B_PER_EVENT} B (paced 1M vs 20k, open loop 1M vs
+  100k): a leak of a byte per event or more, anywhere (a module-level array, a cache), fails it. Both were shown to fail
+  (2026-11-29, paced 20k + 1M, ours, 1 rep, the built SDK edited for the trial, then rebuilt): a module-level array
+  keeping one number per event read 10.87 B/event on (2), MISSED, while (1) stayed met (34 KB); the dispatcher keeping a
+  reference to its last batch read 554 KB on (1), MISSED, while (2) stayed met (0.39 B/event). The difference after −
+  before itself (ours ≈ 1.0–1.4 MB, the floor 0.7–1.1 MB) is not the SDK's: \`node bench/heap-diff.mjs\` takes heap snapshots
+  at both points and diffs them by object id. Of what the run left, V8's compiled code is 90–94% for both (ours 20k:
+  1.01 of 1.13 MB = machine code 0.59, bytecode and function metadata 0.25, feedback vectors / inline caches 0.14, hidden
+  classes 0.05; 1M: 1.45 of 1.55 MB; the floor 0.70 of 0.76 and 1.06 of 1.13 MB); the rest (~0.1 MB) is strings and
+  state of Node's lazily loaded http/zlib internals, none of it held by the client. Its growth with N is
+  machine code (ours 0.59 → 0.95 MB): a longer run optimizes more functions. A warm-up client that sends and closes 10
+  events first (\`--warmup=10\`) moves the modules and bytecode into the baseline (ours 4.19 → 4.66 MB) and leaves 0.60 MB
+  (20k) / 0.91 MB (1M), nearly all machine code; the bench does not warm up, since that would change the JIT state
+  the timed calls start from (the p99 figures). The previous check (after ≤ before + 1 MB) compared against a heap without those modules and that code,
+  so the floor failed it too, and it could not tell a leak from compiled code.
 - \`npm run bench -- --quick\`: N = 20k only, 1 repetition, 20 s timeout (slow peers show as "timeout"); writes
   \`bench/results/quick.md\` and leaves this file alone. Other tools: \`node bench/profile.mjs\` (CPU profile, ours 100k),
-  \`node --expose-gc bench/memory.mjs\` (retained heap per queued event), \`--only=ours,ours-http\` (ours with a
+  \`node --expose-gc bench/memory.mjs\` (retained heap per queued event, and what a closed client holds),
+  \`node bench/heap-diff.mjs\` (what stays on the heap after close, by kind and holder), \`--only=ours,ours-http\` (ours with a
   node:http \`fetch\`, an experiment), \`node bench/spaces.mjs\` (peak bytes per V8 heap space, see "Where the memory goes"),
   \`npm run bench -- --core\` (driver, ours and the floor only: how this file's figures were made since #13).
 
