@@ -19,10 +19,10 @@ const queueLimit = Number.isFinite(pace) ? 20_000 : Math.max(20_000, n);
 const WRITE_KEY = 'bench-write-key';
 
 const adapter = await import(`./adapters/${sdk}.mjs`);
-// Warm-up (cfg.warmup events, default 2000; 0 = none): a first instance of the same adapter sends a few
-// batches and is closed and dropped before the baseline heap is taken, so the modules it loads (node:http,
-// zlib, …) and the code it compiles are in the baseline, and the heap after close compares like with like.
-// The parent resets the sink's counters when told ('warm') and answers 'go'.
+// Warm-up (cfg.warmup events; default none, as in bench/run.mjs): a first instance of the same adapter sends
+// them and is closed and dropped before the baseline heap is taken, so the modules it loads (node:http, zlib,
+// …) and the bytecode it compiles are in the baseline (bench/heap-diff.mjs --warmup). The parent resets the
+// sink's counters when told ('warm') and answers 'go'.
 const warmup = cfg.warmup ?? 0;
 if (warmup > 0) {
   const first = await adapter.create({ url, n: warmup, writeKey: WRITE_KEY, queueLimit });
