@@ -5,6 +5,7 @@
 // then waits until the SDK says everything is delivered (flush/close), and reports its figures
 // to the parent over IPC.
 import { makeEvent } from './events.mjs';
+import { liveHeap } from './live-heap.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 const { sdk, n, url } = cfg;
@@ -18,7 +19,20 @@ const queueLimit = Number.isFinite(pace) ? 20_000 : Math.max(20_000, n);
 const WRITE_KEY = 'bench-write-key';
 
 const adapter = await import(`./adapters/${sdk}.mjs`);
-const inst = await adapter.create({ url, n, writeKey: WRITE_KEY, queueLimit });
+// Warm-up (cfg.warmup events; default none, as in bench/run.mjs): a first instance of the same adapter sends
+// them and is closed and dropped before the baseline heap is taken, so the modules it loads (node:http, zlib,
+// …) and the bytecode it compiles are in the baseline (bench/heap-diff.mjs --warmup). The parent resets the
+// sink's counters when told ('warm') and answers 'go'.
+const warmup = cfg.warmup ?? 0;
+if (warmup > 0) {
+  const first = await adapter.create({ url, n: warmup, writeKey: WRITE_KEY, queueLimit });
+  for (let i = 0; i < warmup; i++) first.track(makeEvent(n + i));
+  await first.finish();
+  const go = new Promise((resolve) => process.on('message', (m) => m.type === 'go' && resolve()));
+  process.send({ type: 'warm' });
+  await go;
+}
+let inst = await adapter.create({ url, n, writeKey: WRITE_KEY, queueLimit });
 
 // track() latency per call, ns, preallocated so the loop allocates nothing of ours
 const lat = new Float64Array(n);
@@ -43,12 +57,15 @@ const sampler = setInterval(() => {
 let maxDepth = 0;
 
 // heap in use before the first call (after a full GC, with --expose-gc): what "back to baseline" means
-const fullGc = () => {
-  globalThis.gc();
-  globalThis.gc();
-  return process.memoryUsage().heapUsed / 1048576;
-};
+const fullGc = () => liveHeap() / 1048576;
 const heapBeforeMB = typeof globalThis.gc === 'function' ? fullGc() : null;
+// cfg.heapSnapshots = a directory: heap snapshots at both leak-check points, for bench/heap-diff.mjs
+const snapshot = async (when) => {
+  if (!cfg.heapSnapshots) return;
+  const { writeHeapSnapshot } = await import('node:v8');
+  writeHeapSnapshot(`${cfg.heapSnapshots}/${sdk}-${n}-${when}.heapsnapshot`);
+};
+await snapshot('before');
 const hr = process.hrtime.bigint;
 const yieldNow = () => new Promise(setImmediate);
 const sleep1 = () => new Promise((r) => setTimeout(r, 1));
@@ -88,6 +105,11 @@ const ru = process.resourceUsage();
 const rssNow = process.memoryUsage.rss();
 // leak check (only with --expose-gc): heap still in use after everything was delivered and a full GC
 const heapAfterGcMB = typeof globalThis.gc === 'function' ? fullGc() : null;
+await snapshot('after');
+// what the closed instance itself still holds: the heap it frees once the driver lets go of it
+// eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point: the GC below frees it
+inst = null;
+const heapReleasedMB = heapAfterGcMB === null ? null : heapAfterGcMB - fullGc();
 
 // (after the memory figures were taken: these copies must not count)
 const WARM = Math.min(2000, n >> 2);
@@ -110,6 +132,7 @@ const result = {
   peakHeapUsedMB: peakHeapUsed / 1048576,
   heapBeforeMB,
   heapAfterGcMB,
+  heapReleasedMB,
   peakHeapTotalMB: peakHeapTotal / 1048576,
   peakExternalMB: peakExternal / 1048576,
   peakArrayBuffersMB: peakArrayBuffers / 1048576,

@@ -1,27 +1,27 @@
 #!/usr/bin/env node --expose-gc
 // Retained heap per queued event: how much memory rudderanalytics holds for an event waiting in its
-// queue (nothing is sent: flushAt and maxBatchBytes are out of reach, no interval), against the floor's
-// representation (the event's JSON string in an array).
+// queue (measured synchronously after the calls, before anything can be sent), against the floor's
+// representation (the event's JSON string in an array). Then close() delivers them to a bench sink, and
+// what the closed client still holds is what a full GC frees once it is let go of.
 //   node --expose-gc bench/memory.mjs [N=20000]
 import { RudderAnalytics } from 'rudderanalytics';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { makeEvent } from './events.mjs';
+import { liveHeap } from './live-heap.mjs';
 
-const { gc } = globalThis;
-if (typeof gc !== 'function') {
+if (typeof globalThis.gc !== 'function') {
   console.error('run with: node --expose-gc bench/memory.mjs');
   process.exit(1);
 }
 const N = Number(process.argv[2] || 20_000);
-const heap = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
+const heap = liveHeap;
 
-const client = RudderAnalytics.load('k', 'http://127.0.0.1:9', {
+const sink = fork(new URL('./sink.mjs', import.meta.url), ['ok'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const port = await new Promise((resolve) => sink.once('message', (m) => resolve(m.port)));
+let client = RudderAnalytics.load('k', `http://127.0.0.1:${port}`, {
   flushAt: 1e9,
-  flushInterval: 0,
+  flushInterval: 3_600_000,
   maxBatchBytes: 4_096_000,
   maxQueueSize: 10 * N,
   flushOnExit: false,
@@ -31,6 +31,13 @@ let h0 = heap();
 for (let i = 0; i < N; i++) client.track(makeEvent(i));
 const ours = (heap() - h0) / N;
 const st = client.stats();
+await client.close();
+sink.kill();
+const closedStats = client.stats();
+const closedHeap = heap();
+// eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point: the GC below frees it
+client = null;
+const heldAfterClose = closedHeap - heap();
 
 const keep = [];
 h0 = heap();
@@ -58,5 +65,8 @@ console.log(
 );
 console.log(
   `→ a full default queue (20,000 events) holds ≈ ${((ours * 20_000) / 1048576).toFixed(1)} MB (floor ${((floor * 20_000) / 1048576).toFixed(1)} MB)`,
+);
+console.log(
+  `after close(): ${closedStats.delivered} delivered, ${closedStats.queued + closedStats.inFlight} waiting; the closed client holds ${(heldAfterClose / 1024).toFixed(0)} KB (freed when it is let go of)`,
 );
 process.exit(0);

@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeEvent } from './events.mjs';
+import { liveHeap } from './live-heap.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, def) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
@@ -58,9 +59,7 @@ async function child(sdk, count, mode) {
   await inst.finish();
   clearInterval(timer);
   sink.kill();
-  globalThis.gc();
-  globalThis.gc();
-  peak['live after close'] = process.memoryUsage().heapUsed / 1048576;
+  peak['live after close'] = liveHeap() / 1048576;
   process.send({ sdk, peak }, () => process.exit(0));
 }
 

@@ -285,7 +285,8 @@ export class RudderAnalytics {
         this.counters.persisted += this.dispatcher.abandon();
       })
       .then(() => this.journal?.close())
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .then(() => this.release());
     return this.closing;
   }
 
@@ -346,6 +347,15 @@ export class RudderAnalytics {
       this.lastDropLog = Date.now();
       this.options.logger.warn?.(`${error.message} (further drops are counted in stats().dropped)`);
     }
+  }
+
+  /**
+   * Once closed, nothing is emitted or logged again: the caller's listeners and the remembered field
+   * names are let go, so a closed client that is still referenced holds none of them.
+   */
+  private release(): void {
+    this.emitter.clear();
+    this.warnedFields.clear();
   }
 
   private assertOpen(): void {

@@ -19,6 +19,11 @@ export class Emitter<Events extends Record<string, unknown>> {
     if (list) this.listeners[name] = list.filter((l) => l !== listener);
   }
 
+  /** Drops every listener: for an owner that will emit nothing more, so what the listeners capture can be collected. */
+  clear(): void {
+    for (const name of Object.keys(this.listeners)) delete this.listeners[name as keyof Events];
+  }
+
   has(name: keyof Events): boolean {
     return (this.listeners[name]?.length ?? 0) > 0;
   }

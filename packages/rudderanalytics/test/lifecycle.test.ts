@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { ClosedError, DroppedError, RudderError, TimeoutError, type OverflowPolicy, type Stats } from '../src/index.js';
 import { sequence, useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
+import { collectGarbage } from './support/watch.ts';
 
 const server = useFaultServer();
 
@@ -56,6 +57,27 @@ test('close() flushes, then calls throw ClosedError and send() rejects with it',
   assert.throws(() => client.track({ userId: 'u', event: 'late' }), ClosedError);
   await assert.rejects(client.send({ type: 'track', userId: 'u', event: 'late' }), ClosedError);
   await client.close(); // idempotent
+});
+
+test('a closed client lets go of its listeners: what they capture is collected while the client is still referenced', async () => {
+  const { client } = testClient(server.url);
+  const captured = new Map<string, WeakRef<object>>();
+  for (const name of ['delivered', 'error', 'dropped', 'warning'] as const) {
+    const state = { seen: 0 };
+    captured.set(name, new WeakRef(state));
+    client.on(name, () => state.seen++);
+  }
+  client.track({ userId: 'u', event: 'last' });
+  await client.close();
+  // A WeakRef's target stays alive until the job that created it has ended.
+  await new Promise(setImmediate);
+  collectGarbage();
+  assert.deepEqual(
+    [...captured].filter(([, ref]) => ref.deref() !== undefined).map(([name]) => name),
+    [],
+    'listeners still held after close()',
+  );
+  assert.equal(client.stats().delivered, 1);
 });
 
 test('close({ timeoutMs }) gives up on what cannot be delivered in time: dropped, counted, reported', async () => {
