@@ -13,8 +13,12 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'packages/rudderanalytics/dist/esm');
 
-/** Bytes of the core bundle, minified and gzipped. Measured at 9,114 when this budget was set. */
-const CORE_GZIP_BUDGET = 12_000;
+/**
+ * Bytes of the core bundle, minified and gzipped. Measured at 9,114 when a 12,000 budget was set; 11,395
+ * after the gateway-compatibility rules (typo warnings, the stamping table); 12,359 after batches were packed
+ * into their request bodies (pack.ts). Raised to 13,000 then.
+ */
+const CORE_GZIP_BUDGET = 13_000;
 
 async function measure(entry: string, external: string[] = []): Promise<{ minified: number; gzipped: number }> {
   const result = await build({
