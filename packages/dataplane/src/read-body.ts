@@ -50,7 +50,10 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     };
     const text = () => {
       parts.push(decoder.end());
-      return parts.join('');
+      const body = parts.join('');
+      // The request (and with it this closure) lives until the events are committed: let the pieces go now.
+      parts.length = 0;
+      return body;
     };
     req.on('aborted', () => finish({ ok: false, aborted: true }));
     req.on('error', () => finish({ ok: false, aborted: true }));
