@@ -3,7 +3,8 @@
 // running in a child process; reports events/s, request latency and the server's RSS as events pile up.
 //   node packages/dataplane/bench/ingest.mjs [--events 1000000] [--batch 1000] [--concurrency 4] [--engine node:sqlite]
 // --engine picks the storage engine (node:sqlite, bun:sqlite, better-sqlite3); default the runtime's own.
-// BENCH_PROF=1 writes CPU profiles of the server process to /tmp/dp-cpuprof.
+// BENCH_PROF=1 writes CPU profiles of the server process to /tmp/dp-cpuprof; BENCH_SERVER_FLAGS='--trace-gc …'
+// passes Node/V8 flags to the server process (--trace-gc prefixes each line with its thread's isolate).
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -62,7 +63,10 @@ const dir = mkdtempSync(join(tmpdir(), 'dataplane-bench-'));
 const dbPath = join(dir, 'bench.db');
 const child = fork(join(here, 'server-child.mjs'), {
   env: { ...process.env, BENCH_DB: dbPath, BENCH_ENGINE: values.engine ?? '' },
-  execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/dp-cpuprof'] : [],
+  execArgv: [
+    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/dp-cpuprof'] : []),
+    ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+  ],
 });
 const ask = (kind) =>
   new Promise((resolve) => {
@@ -141,9 +145,15 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}\n`,
 );
-console.log('events stored | server RSS MB | heap MB');
-console.log('------------- | ------------- | -------');
-for (const s of samples) console.log(`${String(s.events).padStart(13)} | ${mb(s.rss).padStart(13)} | ${mb(s.heapUsed).padStart(7)}`);
+// RSS is the whole process (both threads, SQLite's page caches, malloc); the heap columns are the main thread's:
+// used, committed, and the part committed to the young generation, whose size V8 picks by version.
+const columns = ['events stored', 'server RSS MB', 'main heap used MB', 'main heap total MB', 'of which young gen MB', 'buffers outside the heap MB'];
+console.log(columns.join(' | '));
+console.log(columns.map((c) => '-'.repeat(c.length)).join(' | '));
+for (const s of samples) {
+  const cells = [String(s.events), mb(s.rss), mb(s.heapUsed), mb(s.heapTotal), mb(s.youngGen), mb(s.external)];
+  console.log(cells.map((c, i) => c.padStart(columns[i].length)).join(' | '));
+}
 rmSync(dir, { recursive: true, force: true });
 if (final.count !== sent) {
   console.error(`expected ${sent} stored rows, found ${final.count}`);

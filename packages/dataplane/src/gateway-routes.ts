@@ -94,8 +94,7 @@ async function pixelOutcome(deps: ServerDeps, event: PixelResult, req: IncomingM
   if (!event.ok) return event.reason;
   const auth = event.writeKey === '' ? ({ ok: false, message: Messages.noWriteKey } as const) : deps.registry.authenticateKey(event.writeKey);
   if (!auth.ok) return auth.message;
-  const body = Buffer.from(stringifyJson(event.body));
-  const result = ingest(body, event.body.type as PixelType, { ip: requestIp(req), receivedAt: new Date().toISOString() });
+  const result = ingest(stringifyJson(event.body), event.body.type as PixelType, { ip: requestIp(req), receivedAt: new Date().toISOString() });
   if (!result.ok) return result.message;
   return (await store(deps, auth.source, result.events)) ? Messages.ok : STORE_FAILED;
 }

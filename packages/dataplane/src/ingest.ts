@@ -63,11 +63,11 @@ function itemsOf(root: unknown, reqType: RequestType): unknown[] | Message {
  * JSON, root shape, each event's shape and identifiers, then the empty-batch check. One bad event
  * fails the whole request and nothing is returned to store.
  */
-export function ingest(body: Buffer, reqType: RequestType, facts: RequestFacts): IngestResult {
+export function ingest(body: string, reqType: RequestType, facts: RequestFacts): IngestResult {
   let root: unknown;
   try {
     if (body.length === 0) return { ok: false, message: Messages.invalidJson };
-    root = JSON.parse(body.toString('utf8'));
+    root = JSON.parse(body);
   } catch {
     return { ok: false, message: Messages.invalidJson };
   }

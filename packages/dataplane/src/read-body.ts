@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { Messages, type Message } from './messages.js';
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; message: Message } | { ok: false; aborted: true };
+export type BodyResult = { ok: true; body: string } | { ok: false; message: Message } | { ok: false; aborted: true };
 
 /**
  * After a 413 we keep reading (and dropping) what the client is still uploading so it gets to see
@@ -22,14 +23,18 @@ function drainAndDiscard(req: IncomingMessage): void {
 }
 
 /**
- * Reads a request body, inflating it when `Content-Encoding` is exactly `gzip` (the gateway's
- * UncompressMiddleware test), and refuses with 413 as soon as the *decompressed* size passes
- * `maxBytes`: neither a large upload nor a gzip bomb is ever held or inflated in full.
+ * Reads a request body as UTF-8 text (invalid bytes become U+FFFD, as Buffer#toString does), inflating it
+ * when `Content-Encoding` is exactly `gzip` (the gateway's UncompressMiddleware test), and refuses with 413
+ * as soon as the *decompressed* size passes `maxBytes`: neither a large upload nor a gzip bomb is ever held
+ * or inflated in full.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const gzip = req.headersDistinct['content-encoding']?.[0] === 'gzip';
   return new Promise<BodyResult>((resolve) => {
-    const chunks: Buffer[] = [];
+    // Each chunk is decoded as it arrives (the decoder carries a character split between chunks), so no
+    // whole-body buffer is ever allocated: one fewer ~0.5 MB buffer per batch for V8 to free late.
+    const decoder = new StringDecoder('utf8');
+    const parts: string[] = [];
     let size = 0;
     let done = false;
     const finish = (r: BodyResult) => {
@@ -40,8 +45,15 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     const take = (c: Buffer): boolean => {
       size += c.length;
       if (size > maxBytes) return false;
-      chunks.push(c);
+      parts.push(decoder.write(c));
       return true;
+    };
+    const text = () => {
+      parts.push(decoder.end());
+      const body = parts.join('');
+      // The request (and with it this closure) lives until the events are committed: let the pieces go now.
+      parts.length = 0;
+      return body;
     };
     req.on('aborted', () => finish({ ok: false, aborted: true }));
     req.on('error', () => finish({ ok: false, aborted: true }));
@@ -50,12 +62,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
       req.on('data', (c: Buffer) => {
         if (done) return;
         if (!take(c)) {
-          chunks.length = 0;
+          parts.length = 0;
           drainAndDiscard(req);
           finish({ ok: false, message: Messages.tooLarge });
         }
       });
-      req.on('end', () => finish({ ok: true, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }));
+      req.on('end', () => finish({ ok: true, body: text() }));
       return;
     }
 
@@ -67,20 +79,20 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     gunzip.on('data', (c: Buffer) => {
       if (done) return;
       if (!take(c)) {
-        chunks.length = 0;
+        parts.length = 0;
         req.unpipe(gunzip);
         gunzip.destroy();
         drainAndDiscard(req);
         finish({ ok: false, message: Messages.tooLarge });
       }
     });
-    gunzip.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, size) }));
+    gunzip.on('end', () => finish({ ok: true, body: text() }));
     gunzip.on('error', () => {
       // Read out the rest of the upload so the answer reaches the client and its connection stays usable.
       req.unpipe(gunzip);
       drainAndDiscard(req);
       // Go's lazy gzip reader turns an empty body into an empty payload (then `invalid json`).
-      if (compressed === 0) finish({ ok: true, body: Buffer.alloc(0) });
+      if (compressed === 0) finish({ ok: true, body: '' });
       else finish({ ok: false, message: Messages.bodyReadFailed });
     });
     req.pipe(gunzip);

@@ -28,7 +28,13 @@ export interface InsertRequest {
 
 export type WriterRequest = InsertRequest | { op: 'clear'; seq: number } | { op: 'close'; seq: number };
 
-export type WriterReply = { seq: number; firstId?: number; error?: string };
+export type WriterReply = {
+  seq: number;
+  firstId?: number;
+  error?: string;
+  /** An insert's JSON buffer, handed back (transferred) once stored so the main thread can fill it again. */
+  spent?: ArrayBuffer;
+};
 
 const { dbPath, synchronous, engine } = workerData as WriterData;
 mkdirSync(dirname(dbPath), { recursive: true });
@@ -86,9 +92,14 @@ function clearAll(): void {
 
 parentPort!.on('message', (m: WriterRequest) => {
   const reply: WriterReply = { seq: m.seq };
+  const transfer: ArrayBuffer[] = [];
   try {
-    if (m.op === 'insert') reply.firstId = transaction(db, () => insertAll(m));
-    else if (m.op === 'clear') transaction(db, clearAll);
+    if (m.op === 'insert') {
+      // SQLite copied the bytes when binding them, so the buffer is free to go back.
+      reply.spent = m.json.buffer as ArrayBuffer;
+      transfer.push(reply.spent);
+      reply.firstId = transaction(db, () => insertAll(m));
+    } else if (m.op === 'clear') transaction(db, clearAll);
     else if (m.op === 'close') {
       db.close();
       parentPort!.postMessage(reply);
@@ -98,6 +109,6 @@ parentPort!.on('message', (m: WriterRequest) => {
   } catch (err) {
     reply.error = (err as Error).message;
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(reply, transfer);
 });
 parentPort!.postMessage({ seq: 0 });
