@@ -4,4 +4,5 @@
  * @internal
  * @packageDocumentation
  */
-export { batchDefaultsOf, withBatchDefaults, type BatchDefaults } from './batch.js';
+export { batchDefaultsOf, batchFieldWarnings, withBatchDefaults, type BatchDefaults } from './batch.js';
+export { strictRefusal } from './validate.js';
