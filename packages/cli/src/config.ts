@@ -47,8 +47,8 @@ export function resolveReadToken(values: Values, env: NodeJS.ProcessEnv = proces
 }
 
 /** The headers of a read (`/api/*`) request: the token goes as `Authorization: Bearer`, the form the read guard checks first. */
-export function readHeaders(token: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
-  return token === undefined ? extra : { ...extra, authorization: `Bearer ${token}` };
+export function readHeaders(token: string | undefined): Record<string, string> {
+  return token === undefined ? {} : { authorization: `Bearer ${token}` };
 }
 
 /** What to tell a user whose read was refused for want of a token (HTTP 401 from the read guard). */
