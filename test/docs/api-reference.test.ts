@@ -40,6 +40,13 @@ test('every published entry point of every package is in the API reference', () 
   assert.deepEqual([...config.entryPoints].sort(), workspaces.filter((w) => w.startsWith('packages/')).sort());
 });
 
+test('no package exempts a property from TSDoc: inline-typed fields are documented too', () => {
+  for (const pkgDir of config.entryPoints) {
+    const own = JSON.parse(readFileSync(join(ROOT, pkgDir, 'typedoc.json'), 'utf8')) as { intentionallyNotDocumented?: string[] };
+    assert.deepEqual(own.intentionallyNotDocumented ?? [], [], `${pkgDir}/typedoc.json`);
+  }
+});
+
 test('npm run docs builds the reference with no warning', { timeout: 240_000 }, async () => {
   const run = await promisify(execFile)('npm', ['run', 'docs', '--silent', '--', '--out', out], { cwd: ROOT, maxBuffer: 8 << 20 }).catch(
     (error: { stdout: string; stderr: string; code: number }) => assert.fail(`typedoc failed (${error.code}):\n${error.stdout}${error.stderr}`),

@@ -1,6 +1,7 @@
 /**
  * Where events go: flags first, then RUDDER_WRITE_KEY / RUDDER_DATA_PLANE_URL, then the local data
- * plane's defaults, so every command works against `rudder dev` with no setup at all.
+ * plane's defaults, so every command works against `rudder dev` with no setup at all. Reads of stored
+ * events take a read token the same way (`--read-token`, then RUDDER_READ_TOKEN).
  */
 import { str, type Values } from './args.js';
 import { addSecret } from './output.js';
@@ -36,14 +37,38 @@ export async function resolveTarget(values: Values, env: NodeJS.ProcessEnv = pro
 }
 
 /**
- * Registers every write key the command line or the environment could carry before anything is
- * parsed, so even a usage error that echoes an argument cannot print one.
+ * The token a data plane bound beyond loopback asks for on its read side (`/api/*`): `--read-token`,
+ * else RUDDER_READ_TOKEN; undefined when neither is set (a loopback data plane needs none).
+ */
+export function resolveReadToken(values: Values, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const token = str(values, 'read-token') || env.RUDDER_READ_TOKEN || undefined;
+  addSecret(token);
+  return token;
+}
+
+/** The headers of a read (`/api/*`) request: the token goes as `Authorization: Bearer`, the form the read guard checks first. */
+export function readHeaders(token: string | undefined): Record<string, string> {
+  return token === undefined ? {} : { authorization: `Bearer ${token}` };
+}
+
+/** What to tell a user whose read was refused for want of a token (HTTP 401 from the read guard). */
+export const READ_TOKEN_HINT = 'hint: pass --read-token (or set RUDDER_READ_TOKEN) to the token the data plane printed at startup';
+
+/** Flags whose value is a secret: never printed, even when a usage error echoes an argument. */
+const SECRET_FLAGS = ['--write-key', '--read-token'];
+
+/**
+ * Registers every write key and read token the command line or the environment could carry before
+ * anything is parsed, so even a usage error that echoes an argument cannot print one.
  */
 export function registerSecretsFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   addSecret(env.RUDDER_WRITE_KEY);
+  addSecret(env.RUDDER_READ_TOKEN);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--write-key') addSecret(argv[i + 1]);
-    else if (arg.startsWith('--write-key=')) addSecret(arg.slice('--write-key='.length));
+    for (const flag of SECRET_FLAGS) {
+      if (arg === flag) addSecret(argv[i + 1]);
+      else if (arg.startsWith(`${flag}=`)) addSecret(arg.slice(flag.length + 1));
+    }
   }
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RudderAnalytics } from 'rudderanalytics';
-import { deadUrl, rudder, SENTINEL, start, startPlane, stopAfter, waitForOutput, type TestPlane } from './support/helpers.js';
+import { deadUrl, READ_TOKEN, rudder, SENTINEL, start, startPlane, stopAfter, waitForOutput, type TestPlane } from './support/helpers.js';
+import { startReadGate } from './support/read-gate.js';
 
 let dp: TestPlane;
 let ids: Record<string, string>;
@@ -148,5 +149,62 @@ describe('rudder events', () => {
       const run = await rudder(['events', ...url(), ...args]);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
     }
+  });
+
+  describe('from another machine: the read token', () => {
+    test('without one the data plane answers 401: exit 1 with a hint naming --read-token', async (t) => {
+      const gate = await startReadGate(dp.url, READ_TOKEN);
+      t.after(() => gate.close());
+      const run = await rudder(['events', '--data-plane-url', gate.url]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /HTTP 401/);
+      assert.match(run.stderr, /--read-token \(or set RUDDER_READ_TOKEN\)/);
+      assert.deepEqual(gate.authorizations, [undefined]);
+    });
+
+    test('--read-token and RUDDER_READ_TOKEN are sent as a bearer token; the token is never printed', async (t) => {
+      const gate = await startReadGate(dp.url, READ_TOKEN);
+      t.after(() => gate.close());
+      const alice = [ids.t1, ids.i1, ids.t3];
+      const byFlag = await rudder(['events', '--data-plane-url', gate.url, '--json', '--user-id', 'alice', '--read-token', READ_TOKEN]);
+      assert.equal(byFlag.code, 0, byFlag.stderr);
+      assert.deepEqual(
+        jsonLines(byFlag.stdout).map((e) => e.messageId),
+        alice,
+      );
+      const byEnv = await rudder(['events', '--data-plane-url', gate.url, '--json', '--user-id', 'alice'], {
+        env: { RUDDER_READ_TOKEN: READ_TOKEN },
+      });
+      assert.equal(byEnv.code, 0, byEnv.stderr);
+      assert.deepEqual(
+        jsonLines(byEnv.stdout).map((e) => e.messageId),
+        alice,
+      );
+      assert.deepEqual(gate.authorizations, [`Bearer ${READ_TOKEN}`, `Bearer ${READ_TOKEN}`]);
+      // The flag wins over the environment, as --data-plane-url does; a wrong token is refused.
+      const wrong = await rudder(['events', '--data-plane-url', gate.url, '--read-token', 'rt_not_the_token'], {
+        env: { RUDDER_READ_TOKEN: READ_TOKEN },
+      });
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /HTTP 401/);
+      assert.ok(!wrong.stderr.includes('rt_not_the_token'), wrong.stderr);
+    });
+
+    test('--follow streams through it with the token too', async (t) => {
+      const gate = await startReadGate(dp.url, READ_TOKEN);
+      t.after(() => gate.close());
+      const child = stopAfter(
+        t,
+        start(['events', '--data-plane-url', gate.url, '--read-token', READ_TOKEN, '--follow', '--json', '--user-id', 'dave']),
+      );
+      const sent = await rudder(['track', ...url(), '--write-key', SENTINEL, '--user-id', 'dave', '--event', 'Followed Remotely']);
+      assert.equal(sent.code, 0, sent.stderr);
+      const out = await waitForOutput(child, /"Followed Remotely"/);
+      assert.equal(jsonLines(out)[0].messageId, sent.stdout.trim());
+      child.kill('SIGINT');
+      const run = await child.result;
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(gate.authorizations.length >= 2 && gate.authorizations.every((a) => a === `Bearer ${READ_TOKEN}`), String(gate.authorizations));
+    });
   });
 });

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { at, rudder, startPlane, type TestPlane } from './support/helpers.js';
+import { at, READ_TOKEN, rudder, startPlane, type TestPlane } from './support/helpers.js';
+import { startReadGate } from './support/read-gate.js';
 
 const fixtures = new URL('../../tracking-plan/test/fixtures/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));
@@ -235,5 +236,20 @@ describe('rudder plan coverage', () => {
         ['Unplanned-Event', 'Mystery', '', 1],
       ],
     );
+  });
+
+  test('from another machine: --read-token reaches the stored events, and without it the 401 says what to pass', async (t) => {
+    const gate = await startReadGate(dp.url, READ_TOKEN);
+    t.after(() => gate.close());
+    const plan = file({ id: 'tp', version: 1, events: [{ eventType: 'track', name: 'Logged In', rules: { type: 'object' } }] });
+    const sent = await rudder(['send', ...at(dp), jsonl([{ type: 'track', event: 'Logged In', userId: 'u9' }])]);
+    assert.equal(sent.code, 0, sent.stderr);
+    const refused = await rudder(['plan', 'coverage', '--plan', plan, '--json', '--data-plane-url', gate.url]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /HTTP 401\nhint: pass --read-token/);
+    const run = await rudder(['plan', 'coverage', '--plan', plan, '--json', '--data-plane-url', gate.url, '--read-token', READ_TOKEN]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(JSON.parse(run.stdout).messages >= 1);
+    assert.deepEqual(gate.authorizations, [undefined, `Bearer ${READ_TOKEN}`]);
   });
 });

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { RudderAnalytics, type Sendable } from 'rudderanalytics';
 import { assertNoKeyPrinted, at, deadUrl, rudder, SENTINEL, start, startPlane, waitForOutput, WRONG_KEY, type TestPlane } from './support/helpers.js';
 
 let dp: TestPlane;
@@ -352,6 +353,64 @@ describe('input forms', () => {
     const run = await rudder(['send', file(''), ...at(dp)]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /read 0 · delivered 0/);
+  });
+});
+
+describe("a batch's own fields, as send() of the batch warns about them", () => {
+  // Two items under a batch with a field the gateway ignores and a context that cannot apply, then a plain call.
+  const BATCH = {
+    type: 'batch',
+    batch: [
+      { type: 'track', userId: 'bw-1', event: 'E' },
+      { type: 'identify', userId: 'bw-2' },
+    ],
+    writeKey: 'not-here',
+    context: 'web',
+  };
+  const sdkWarnings = async () => {
+    // What the SDK itself says about this batch (nothing is sent: enable: false).
+    const client = RudderAnalytics.load(SENTINEL, dp.url, { enable: false });
+    const seen: string[] = [];
+    client.on('warning', (w) => seen.push(`${w.field}: ${w.rule}`));
+    await client.send(structuredClone(BATCH) as Sendable);
+    await client.close();
+    return seen;
+  };
+
+  test('delivered with warnings: each item counted, each batch-level warning named as the SDK names it', async () => {
+    const warnings = await sdkWarnings();
+    assert.equal(warnings.length, 2, String(warnings));
+    const run = await rudder(['send', file(jsonl(BATCH, { type: 'track', userId: 'bw-3', event: 'E' })), ...at(dp)]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^delivered 3: 1 unchanged, 2 with warnings \(delivered as given\)$/m);
+    for (const w of warnings) assert.ok(run.stderr.includes(`  warning ×2  ${w}\n`), `${w}\n${run.stderr}`);
+    assert.ok(warnings.some((w) => w.startsWith('writeKey: is not a field of a batch call')));
+    assert.equal(dp.count({ userId: 'bw-1' }) + dp.count({ userId: 'bw-2' }) + dp.count({ userId: 'bw-3' }), 3);
+  });
+
+  test('--strict refuses every item of that batch, as the SDK refuses the batch, and sends the rest', async () => {
+    const strict = RudderAnalytics.load(SENTINEL, dp.url, { enable: false, strict: true });
+    const refusal = await strict.send(structuredClone(BATCH) as Sendable).then(
+      () => assert.fail('the SDK accepted it in strict mode'),
+      (error: Error) => error.message,
+    );
+    await strict.close();
+    const failedPath = join(dp.dir, 'batch-strict-failed.jsonl');
+    const run = await rudder([
+      'send',
+      file(jsonl({ ...BATCH, batch: [{ type: 'track', userId: 'bws-1', event: 'E' }] }, { type: 'track', userId: 'bws-2', event: 'E' })),
+      ...at(dp),
+      '--strict',
+      '--failed-out',
+      failedPath,
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(run.stderr.includes(`line 1 item 1: ${refusal}\n`), `${refusal}\n${run.stderr}`);
+    assert.match(run.stderr, /read 2 · delivered 1 · invalid 1/);
+    assert.equal(dp.count({ userId: 'bws-1' }), 0);
+    assert.equal(dp.count({ userId: 'bws-2' }), 1);
+    const [record] = readJsonl(failedPath);
+    assert.deepEqual([record.line, record.item, record.reason, record.event.userId], [1, 1, refusal, 'bws-1']);
   });
 });
 

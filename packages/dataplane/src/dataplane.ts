@@ -86,7 +86,12 @@ export interface DataPlane {
   /** The SQLite implementation storing the events. */
   readonly engine: StorageEngine;
   /** Configured sources by name (never their keys). */
-  readonly sources: ReadonlyArray<{ name: string; disabled: boolean }>;
+  readonly sources: ReadonlyArray<{
+    /** The source's name (from the config file, `writeKeys`, or the dev source's). */
+    name: string;
+    /** Whether the source is disabled: its key then gets 404 `source is disabled`. */
+    disabled: boolean;
+  }>;
   /** Stored events, newest first unless `order: 'asc'`; same filters as `GET /api/events` (default limit 100). */
   events(filter?: EventFilter): StoredEvent[];
   /** How many stored events match (limit/order ignored). */

@@ -14,6 +14,7 @@ import type { ServerDeps } from './server.js';
 import { sourceConfigJson } from './source-config.js';
 import { writeKeyFromHeader, type AuthResult, type Source, type SourceRegistry } from './sources.js';
 import { applyTrackingPlan } from './tracking-plan.js';
+import { ROBOTS_TXT, versionJson } from './version.js';
 
 const INGEST_TYPES = new Set<string>([...SINGLE_TYPES, 'batch']);
 const STORE_FAILED = 'failed to store events';
@@ -121,6 +122,12 @@ function handleHealth(deps: ServerDeps, res: ServerResponse) {
   sendJson(res, 200, JSON.stringify({ server: 'UP', db, acceptingEvents: db === 'UP' ? 'TRUE' : 'FALSE' }));
 }
 
+function handleRobots(res: ServerResponse) {
+  // The gateway sets no type; Go's content sniffing then answers text/plain.
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(ROBOTS_TXT);
+}
+
 const PIXEL_TYPES = new Set<string>(['track', 'page']);
 
 /**
@@ -156,6 +163,10 @@ export async function routeIngest(deps: ServerDeps, url: URL, req: IncomingMessa
     case '/':
     case '/health':
       return isGet ? handleHealth(deps, res) : methodNotAllowed(res, 'GET');
+    case '/version':
+      return isGet ? sendJson(res, 200, versionJson()) : methodNotAllowed(res, 'GET');
+    case '/robots.txt':
+      return isGet ? handleRobots(res) : methodNotAllowed(res, 'GET');
     case '/sourceConfig':
     case '/sourceConfig/':
       return isGet ? handleSourceConfig(deps, url, req, res) : methodNotAllowed(res, 'GET');

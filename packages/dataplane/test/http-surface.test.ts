@@ -1,7 +1,8 @@
 // What browsers and the other official clients need from the data plane: CORS on the ingest side,
-// /sourceConfig, /beacon, /pixel, /rsaMetrics, gateway-like answers to unknown paths, deep JSON; and
+// /sourceConfig, /beacon, /pixel, /rsaMetrics, /version, /robots.txt, gateway-like answers to unknown paths, deep JSON; and
 // the read side locked to loopback Host names with no CORS grant.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { basic, post, raw, startTestPlane, track } from './support/helpers.js';
 
@@ -241,6 +242,38 @@ describe('other gateway paths', () => {
     const r = await raw(dp.url, 'GET', '/v1/track');
     assert.equal(r.status, 405);
     assert.equal(r.headers.allow, 'POST');
+  });
+});
+
+describe('/version and /robots.txt (as the gateway serves them)', () => {
+  // rudderlabs/rudder-server@f2655fbbe2260deb4e01c2a54da1a827291713bb: gateway/handle_lifecycle.go routes
+  // GET /version (application/json; charset=utf-8) to runner/runner.go versionHandler, a map of Version,
+  // Commit, BuildDate, BuiltBy and Features (info/features.go: ["gzip-req-payload"]); GET /robots.txt to
+  // gateway/handle_http.go robotsHandler, "User-agent: * \nDisallow: / \n".
+  test("GET /version: the gateway's five fields, in Go's key order, with our version", async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await raw(dp.url, 'GET', '/version', { Origin: ORIGIN });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(r.headers['access-control-allow-origin'], ORIGIN, 'inside the gateway router: CORS like every other path');
+    const body = JSON.parse(r.body.toString());
+    assert.deepEqual(Object.keys(body), ['BuildDate', 'BuiltBy', 'Commit', 'Features', 'Version']);
+    assert.equal(body.Version, pkg.version);
+    assert.deepEqual(body.Features, ['gzip-req-payload']);
+    for (const field of ['BuildDate', 'BuiltBy', 'Commit']) assert.equal(typeof body[field], 'string', field);
+  });
+  test('GET /robots.txt: every crawler kept off every path, byte for byte', async () => {
+    const r = await raw(dp.url, 'GET', '/robots.txt');
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers['content-type']), /^text\/plain/);
+    assert.equal(r.body.toString(), 'User-agent: * \nDisallow: / \n');
+  });
+  test('another method on either is 405 with Allow: GET, as for the other GET routes', async () => {
+    for (const path of ['/version', '/robots.txt']) {
+      const r = await raw(dp.url, 'POST', path, {}, '{}');
+      assert.equal(r.status, 405, path);
+      assert.equal(r.headers.allow, 'GET');
+    }
   });
 });
 

@@ -3,7 +3,8 @@
  * documents: batch-level `context` is merged under each item's, recursively (the item wins);
  * batch-level `integrations` and `originalTimestamp` apply to items without their own.
  */
-import { isPlainObject } from './validate.js';
+import { wireTimestamp } from './time.js';
+import { isPlainObject, type CallWarning } from './validate.js';
 import type { Integrations, JsonObject } from './types.js';
 
 /** What a batch passes down to its items. */
@@ -11,6 +12,31 @@ export interface BatchDefaults {
   context?: JsonObject;
   integrations?: Integrations;
   originalTimestamp?: unknown;
+}
+
+// Fields of a batch call; the gateway reads only `batch`, and a send time is the SDK's own.
+const BATCH_FIELDS = new Set(['type', 'batch', 'context', 'integrations', 'originalTimestamp', 'sentAt']);
+
+/**
+ * What a batch carries besides its items that goes nowhere or cannot apply as given: a field the gateway
+ * ignores, a `context` that is not an object, an `originalTimestamp` the SDK does not understand. The SDK
+ * warns about each (strict mode refuses the batch); the CLI reports the same for a batch line.
+ */
+export function batchFieldWarnings(batch: Record<string, unknown>): CallWarning[] {
+  const warnings: CallWarning[] = [];
+  for (const key in batch) {
+    if (batch[key] === undefined || BATCH_FIELDS.has(key)) continue;
+    warnings.push({ field: key, rule: 'is not a field of a batch call; ignored (the gateway reads only the items)' });
+  }
+  const { context, originalTimestamp } = batch;
+  if (context !== undefined && !isPlainObject(context)) warnings.push({ field: 'context', rule: 'is not an object; ignored' });
+  if (originalTimestamp !== undefined && wireTimestamp(originalTimestamp) === undefined) {
+    warnings.push({
+      field: 'originalTimestamp',
+      rule: 'is not a Date, an ISO 8601 string or epoch milliseconds; delivered as given on items without their own',
+    });
+  }
+  return warnings;
 }
 
 /** The defaults a batch object carries; a `context` that is not an object has nothing to merge. */

@@ -13,17 +13,42 @@ import type { EventType, JsonObject } from './types.js';
  * The event as the data plane will receive it (without `sentAt`, added at send time). `type` is one of
  * the six call types, or whatever `send()` was given for an item the gateway would take as is.
  */
-export type OutgoingEvent = JsonObject & { readonly type: EventType | (string & {}); readonly messageId: string };
+export type OutgoingEvent = JsonObject & {
+  /** The event's type: one of the six, or what `send()` was given. */
+  readonly type: EventType | (string & {});
+  /** The event's id: the caller's, or the UUID v4 the SDK generated. */
+  readonly messageId: string;
+};
 
 /** What a plugin decides for one event. Returning nothing (undefined) keeps the event as it is. */
 export type PluginVerdict =
-  | { action: 'keep' }
+  | {
+      /** Keep the event as it is. */
+      action: 'keep';
+    }
   /** Send this event instead: a new object (do not mutate the one received; its nested objects are the caller's). */
-  | { action: 'replace'; event: JsonObject }
+  | {
+      /** Send `event` instead. */
+      action: 'replace';
+      /** The event to send in its place. */
+      event: JsonObject;
+    }
   /** Do not send it: counted in `stats().filtered` and emitted as `'filtered'` with `reason` and `details`. */
-  | { action: 'drop'; reason: string; details?: unknown }
+  | {
+      /** Do not send the event. */
+      action: 'drop';
+      /** Why, for the `'filtered'` payload and the stats. */
+      reason: string;
+      /** Anything that explains the drop (e.g. validation errors), passed on in the `'filtered'` payload. */
+      details?: unknown;
+    }
   /** Make the call throw `error` (or `send()` reject with it); nothing of the call is queued. For tests and CI. */
-  | { action: 'reject'; error: Error };
+  | {
+      /** Refuse the call. */
+      action: 'reject';
+      /** What the call throws (or `send()` rejects with). */
+      error: Error;
+    };
 
 /** A named plugin. */
 export interface Plugin {

@@ -2,14 +2,13 @@
  * The front of the pipeline, pure: validate → enrich → serialize once → check the size.
  * What comes out is ready to queue; what cannot be sent is refused here, at the call.
  */
-import { batchDefaultsOf, withBatchDefaults } from './batch.js';
+import { batchDefaultsOf, batchFieldWarnings, withBatchDefaults } from './batch.js';
 import { encodeEvent, wireBytes } from './encode.js';
 import { enrich, type EnrichEnv } from './enrich.js';
 import { ValidationError } from './errors.js';
 import { isFiltered, runPlugins, type Filtered, type OutgoingEvent, type Plugin, type PluginReports } from './middleware.js';
 import { findUnserializable } from './serializable.js';
-import { wireTimestamp } from './time.js';
-import { EVENT_TYPES, isPlainObject, validateCall, type ValidateEnv } from './validate.js';
+import { EVENT_TYPES, isPlainObject, strictRefusal, validateCall, type ValidateEnv } from './validate.js';
 import type { QueuedEvent } from './queue.js';
 import type { EventType } from './types.js';
 
@@ -68,26 +67,18 @@ function prepareItem(call: Record<string, unknown>, env: PrepareEnv, at = '', in
   return prepareCall(call, undefined, env, at, index);
 }
 
-// Fields of a batch call; the gateway reads only `batch`, and a send time is the SDK's own.
-const BATCH_FIELDS = new Set(['type', 'batch', 'context', 'integrations', 'originalTimestamp', 'sentAt']);
-
 function prepareBatch(message: Record<string, unknown>, env: PrepareEnv): Array<QueuedEvent | Filtered> {
-  const note = (field: string, rule: string): void => {
-    if (env.strict) throw new ValidationError(field, `${rule} (refused: strict mode)`);
-    env.warn({ field, rule });
-  };
-  const { batch, context, originalTimestamp } = message;
+  const { batch } = message;
   if (!Array.isArray(batch) || batch.length === 0) throw new ValidationError('batch', 'must be a non-empty array of calls');
   for (const key in message) {
     const value = message[key];
     if (value === undefined || key === 'batch') continue;
     const bad = findUnserializable(value, key);
     if (bad) throw new ValidationError(bad.path, bad.rule);
-    if (!BATCH_FIELDS.has(key)) note(key, 'is not a field of a batch call; ignored (the gateway reads only the items)');
   }
-  if (context !== undefined && !isPlainObject(context)) note('context', 'is not an object; ignored');
-  if (originalTimestamp !== undefined && wireTimestamp(originalTimestamp) === undefined) {
-    note('originalTimestamp', 'is not a Date, an ISO 8601 string or epoch milliseconds; delivered as given on items without their own');
+  for (const warning of batchFieldWarnings(message)) {
+    if (env.strict) throw strictRefusal(warning);
+    env.warn(warning);
   }
   const defaults = batchDefaultsOf(message);
   return batch.map((item: unknown, index) => {

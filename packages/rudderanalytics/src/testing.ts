@@ -5,7 +5,14 @@
 import { RudderAnalytics, type LoadOptions } from './client.js';
 
 /** A wire event as the data plane would receive it. */
-export type SentEvent = Record<string, unknown> & { type: string; messageId: string; sentAt: string };
+export type SentEvent = Record<string, unknown> & {
+  /** The event's type (`track`, `identify`, …). */
+  type: string;
+  /** The event's id: the caller's, or the UUID v4 the SDK generated. */
+  messageId: string;
+  /** When its batch was sent, ISO 8601 UTC with milliseconds. */
+  sentAt: string;
+};
 
 /** What {@link createTestClient} returns: a real client and the events it sent. */
 export interface TestClient {

@@ -10,10 +10,25 @@ export type JsonObject = { [key: string]: unknown };
 export type Id = string | number;
 
 /** Per-destination switches: `All` plus destination names (case-sensitive), each on/off or a settings object. */
-export type Integrations = { All?: boolean } & { [destination: string]: boolean | JsonObject | undefined };
+export type Integrations = {
+  /** The default for every destination not named; the gateway's default is `true`. */
+  All?: boolean;
+} & { [destination: string]: boolean | JsonObject | undefined };
 
 /** Every event needs a `userId`, an `anonymousId`, or both. */
-export type Identity = { userId: Id; anonymousId?: Id } | { userId?: Id; anonymousId: Id };
+export type Identity =
+  | {
+      /** Your id for the user (required in this form). */
+      userId: Id;
+      /** An id for a user not (yet) known by `userId`, e.g. a device or session id. */
+      anonymousId?: Id;
+    }
+  | {
+      /** Your id for the user, when known. */
+      userId?: Id;
+      /** An id for a user not (yet) known by `userId` (required in this form). */
+      anonymousId: Id;
+    };
 
 /** A time: a Date, an ISO 8601 string (sent as given), or epoch milliseconds (sent as ISO 8601). */
 export type Timestamp = Date | string | number;
@@ -36,29 +51,86 @@ export interface CommonFields {
 }
 
 /** `identify`: who the user is, with their traits. */
-export type IdentifyCall = CommonFields & Identity & { traits?: JsonObject };
+export type IdentifyCall = CommonFields &
+  Identity & {
+    /** What is known about the user (email, plan, …), as the user's traits. */
+    traits?: JsonObject;
+  };
 /** `track`: an action the user took (`event`), with its properties. */
-export type TrackCall = CommonFields & Identity & { event: string; properties?: JsonObject };
+export type TrackCall = CommonFields &
+  Identity & {
+    /** The action's name, e.g. `Order Completed`. */
+    event: string;
+    /** Details of the action, e.g. `{ revenue: 19.99 }`. */
+    properties?: JsonObject;
+  };
 /** `page`: a web page the user viewed (`name`), with its properties. */
-export type PageCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+export type PageCall = CommonFields &
+  Identity & {
+    /** The page's name, e.g. `Pricing`. */
+    name: string;
+    /** The page's category, e.g. `Docs`. */
+    category?: string;
+    /** Details of the view, e.g. `{ path: '/pricing' }`. */
+    properties?: JsonObject;
+  };
 /** `screen`: a mobile screen the user viewed (`name`), with its properties. */
-export type ScreenCall = CommonFields & Identity & { name: string; category?: string; properties?: JsonObject };
+export type ScreenCall = CommonFields &
+  Identity & {
+    /** The screen's name, e.g. `Home`. */
+    name: string;
+    /** The screen's category. */
+    category?: string;
+    /** Details of the view. */
+    properties?: JsonObject;
+  };
 /** `group`: the user belongs to a group (`groupId`: a company, a team), with its traits. */
-export type GroupCall = CommonFields & Identity & { groupId: Id; traits?: JsonObject };
+export type GroupCall = CommonFields &
+  Identity & {
+    /** The group's id (a company, a team). */
+    groupId: Id;
+    /** What is known about the group (name, seats, …). */
+    traits?: JsonObject;
+  };
 /** `alias`: `previousId` and `userId` are the same user. */
-export type AliasCall = CommonFields & { userId: Id; previousId: Id; anonymousId?: Id };
+export type AliasCall = CommonFields & {
+  /** The user's new id. */
+  userId: Id;
+  /** The id the user was known by before (an earlier `userId` or an `anonymousId`). */
+  previousId: Id;
+  /** An anonymous id, sent as given. */
+  anonymousId?: Id;
+};
 
 /** The six event types. */
 export type EventType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias';
 
 /** A call tagged with its type: what `send()` takes, and what a batch holds. */
 export type Message =
-  | ({ type: 'identify' } & IdentifyCall)
-  | ({ type: 'track' } & TrackCall)
-  | ({ type: 'page' } & PageCall)
-  | ({ type: 'screen' } & ScreenCall)
-  | ({ type: 'group' } & GroupCall)
-  | ({ type: 'alias' } & AliasCall);
+  | ({
+      /** The call's type. */
+      type: 'identify';
+    } & IdentifyCall)
+  | ({
+      /** The call's type. */
+      type: 'track';
+    } & TrackCall)
+  | ({
+      /** The call's type. */
+      type: 'page';
+    } & PageCall)
+  | ({
+      /** The call's type. */
+      type: 'screen';
+    } & ScreenCall)
+  | ({
+      /** The call's type. */
+      type: 'group';
+    } & GroupCall)
+  | ({
+      /** The call's type. */
+      type: 'alias';
+    } & AliasCall);
 
 /**
  * Several calls sent together. Batch-level `context` is merged under each item's, recursively (the item wins),

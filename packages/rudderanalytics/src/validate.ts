@@ -24,6 +24,11 @@ export interface CallWarning {
   index?: number;
 }
 
+/** A warning as strict mode refuses it: the same field and rule, marked as a strict-mode refusal. */
+export function strictRefusal(warning: CallWarning): ValidationError {
+  return new ValidationError(warning.field, `${warning.rule} (refused: strict mode)`, warning.index);
+}
+
 export interface ValidateEnv {
   /** Warnings become refusals, and the typed calls' required fields are required. */
   strict: boolean;

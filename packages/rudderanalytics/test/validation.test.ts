@@ -116,6 +116,34 @@ test('what the gateway accepts is delivered; a probable mistake is warned about,
   assert.equal(logged.length, cases.filter(([, , f]) => f !== undefined).length - 1);
 });
 
+test("a batch's own fields: one the gateway ignores, a context or originalTimestamp that cannot apply, are warned about; strict refuses the batch", async () => {
+  const batch = {
+    type: 'batch',
+    batch: [{ type: 'track', userId: 'u', event: 'E' }],
+    writeKey: 'k',
+    sentAt: 'the SDK sets it',
+    context: 'web',
+    originalTimestamp: 'yesterday',
+  } as never;
+  const warnings: CallWarning[] = [];
+  const { client, events } = createTestClient();
+  client.on('warning', (w) => warnings.push(w));
+  await client.send(batch);
+  assert.deepEqual(
+    warnings.filter((w) => !w.field.startsWith('batch[')).map((w) => w.field),
+    ['writeKey', 'context', 'originalTimestamp'],
+  );
+  assert.match(warnings[0].rule, /not a field of a batch call; ignored/);
+  assert.equal(events.length, 1);
+  const { client: strict } = createTestClient({ strict: true });
+  await assert.rejects(strict.send(batch), (error: unknown) => {
+    assert.ok(error instanceof ValidationError);
+    assert.equal(error.field, 'writeKey');
+    assert.match(error.message, /^writeKey: is not a field of a batch call; ignored .*\(refused: strict mode\)$/);
+    return true;
+  });
+});
+
 test("strict: true refuses the warnings and requires the typed calls' fields", () => {
   const { client } = createTestClient({ strict: true });
   assertRefusals([

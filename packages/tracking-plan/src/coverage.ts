@@ -32,7 +32,12 @@ export interface Coverage {
   /** How many messages were observed. */
   messages: number;
   /** Planned event keys no observed message had. */
-  plannedNeverSeen: Array<{ eventType: string; name: string }>;
+  plannedNeverSeen: Array<{
+    /** The planned event's type (`track`, `identify`, …). */
+    eventType: string;
+    /** The planned event's name (the track event's name; the type for the others). */
+    name: string;
+  }>;
   /** Keys seen that the plan has no schema for (alias is never planned, so it is left out). */
   unplannedSeen: SeenEvent[];
   /** Violations counted by rule. */

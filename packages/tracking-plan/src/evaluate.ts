@@ -8,7 +8,17 @@ import type { JsonObject, SchemaCheck, TrackingPlanConfig, TrackingPlanSettings,
 import { toViolation, unplannedEvent } from './violations.js';
 
 /** What a plan holds for `(eventType, name)`: no schema, or the check to run (resolving may throw: the schema does not compile). */
-export type Resolved = { kind: 'unplanned' } | { kind: 'check'; check: SchemaCheck };
+export type Resolved =
+  | {
+      /** The plan has no schema for the key. */
+      kind: 'unplanned';
+    }
+  | {
+      /** The plan has a schema for the key. */
+      kind: 'check';
+      /** The schema's compiled check. */
+      check: SchemaCheck;
+    };
 
 /** Finds the check for a message's `(eventType, name)`; the event type's `ajvOptions` come along. */
 export type Resolver = (eventType: string, eventName: unknown) => Resolved;

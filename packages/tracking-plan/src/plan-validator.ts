@@ -21,7 +21,12 @@ export interface PlanValidator {
   /** The verdict on a message; the message is not changed. */
   check(message: JsonObject): Verdict;
   /** The verdict and the message as the hosted processor forwards it (context annotated, unless `propagateValidationErrors` is "false"). */
-  apply(message: JsonObject): { verdict: Verdict; message: JsonObject };
+  apply(message: JsonObject): {
+    /** The verdict on the message. */
+    verdict: Verdict;
+    /** The message as forwarded: context annotated unless `propagateValidationErrors` is "false"; the input is not changed. */
+    message: JsonObject;
+  };
 }
 
 /**

@@ -14,7 +14,14 @@ export interface CompiledPlan {
   /** The plan version. */
   version: number;
   /** Check per `(eventType, name)` key, or the compile error of its schema. */
-  checks: { [key: string]: SchemaCheck | { error: string } };
+  checks: {
+    [key: string]:
+      | SchemaCheck
+      | {
+          /** Why the schema did not compile. */
+          error: string;
+        };
+  };
 }
 
 /** What a module produced by `compilePlan` exports. */

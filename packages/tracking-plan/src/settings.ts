@@ -75,7 +75,15 @@ function normalised(value: unknown): string | undefined {
  * config's key order and a later drop overwrites an earlier `violationType`, as in the transformer's
  * `handleValidationErrors`.
  */
-export function decide(violations: Violation[], merged: TrackingPlanSettings): { dropEvent: boolean; violationType: ViolationType | 'None' } {
+export function decide(
+  violations: Violation[],
+  merged: TrackingPlanSettings,
+): {
+  /** Whether the message is dropped rather than forwarded. */
+  dropEvent: boolean;
+  /** The violation type that decided it, or `None` when none did. */
+  violationType: ViolationType | 'None';
+} {
   const present = new Set(violations.map((v) => v.type));
   let dropEvent = false;
   let violationType: ViolationType | 'None' = 'None';

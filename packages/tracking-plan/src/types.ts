@@ -16,7 +16,12 @@ export interface Violation {
   /** The property the rule names, where it names one. */
   property?: string;
   /** Where the rule is, in the message and in the schema. */
-  meta: { instancePath?: string; schemaPath?: string };
+  meta: {
+    /** JSON Pointer to the failing value in the message, e.g. `/properties/revenue`. */
+    instancePath?: string;
+    /** JSON Schema path of the failing rule, e.g. `#/properties/properties/required`. */
+    schemaPath?: string;
+  };
 }
 
 /** The plan layouts {@link loadPlan} recognises. */
@@ -97,7 +102,10 @@ export interface Verdict {
 }
 
 /** A function that validates one instance, as ajv (runtime or standalone) produces it. */
-export type SchemaCheck = ((data: unknown) => boolean) & { errors?: AjvErrorLike[] | null };
+export type SchemaCheck = ((data: unknown) => boolean) & {
+  /** The errors of the last failed check (ajv's `errors`); null or absent after a pass. */
+  errors?: AjvErrorLike[] | null;
+};
 
 /** The fields of an ajv error the violation mapping reads. */
 export interface AjvErrorLike {

@@ -1,7 +1,7 @@
 /** `rudder events`: what a local data plane stored, from its query API; `--follow` streams new ones. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { int, parse, str, type Values } from '../args.js';
-import { resolveDataPlaneUrl } from '../config.js';
+import { READ_TOKEN_HINT, readHeaders, resolveDataPlaneUrl, resolveReadToken } from '../config.js';
 import { CALL_TYPES } from './call.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { readSse } from '../events/sse.js';
@@ -20,6 +20,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   follow: { type: 'boolean', short: 'f' },
   'data-plane-url': { type: 'string' },
+  'read-token': { type: 'string' },
 } as const;
 
 const FILTERS: Array<[flag: string, param: string]> = [
@@ -50,6 +51,7 @@ export async function runEvents(argv: string[]): Promise<number> {
     throw new UsageError(`--data-plane-url is not a valid URL`, 'events');
   }
   const filters = filterParams(values);
+  const headers = readHeaders(resolveReadToken(values));
   const json = values.json === true;
   const print = (e: EventRow) => stdout.write(json ? `${JSON.stringify(e)}\n` : `${row(e)}\n`);
 
@@ -62,7 +64,7 @@ export async function runEvents(argv: string[]): Promise<number> {
   }
   let events: EventRow[];
   try {
-    events = await list(base, filters, limit, abort.signal);
+    events = await list(base, headers, filters, limit, abort.signal);
   } catch (error) {
     if (abort.signal.aborted) return EXIT_OK;
     return failed(error, base);
@@ -88,7 +90,7 @@ export async function runEvents(argv: string[]): Promise<number> {
   // matching rows stored after the listing, so nothing that arrives in between is missed.
   const lastId = newest !== undefined ? String(newest.id) : (since ?? '0');
   try {
-    return await follow(base, filters, lastId, print, abort.signal);
+    return await follow(base, headers, filters, lastId, print, abort.signal);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
@@ -111,12 +113,18 @@ function filterParams(values: Values): URLSearchParams {
   return params;
 }
 
-async function list(base: string, filters: URLSearchParams, limit: number, signal: AbortSignal): Promise<EventRow[]> {
+async function list(
+  base: string,
+  headers: Record<string, string>,
+  filters: URLSearchParams,
+  limit: number,
+  signal: AbortSignal,
+): Promise<EventRow[]> {
   const params = new URLSearchParams(filters);
   params.set('limit', String(limit));
-  const res = await get(`${base}/api/events?${params}`, { signal });
+  const res = await get(`${base}/api/events?${params}`, { signal, headers });
   const text = await res.text();
-  if (!res.ok) throw new Error(`GET /api/events answered HTTP ${res.status}: ${text.trim().slice(0, 200)}`);
+  if (!res.ok) throw refused('/api/events', res.status, text);
   const body = JSON.parse(text) as { events?: EventRow[] };
   if (!Array.isArray(body.events)) throw new Error('GET /api/events answered without an "events" array: is this a rudder data plane?');
   return body.events;
@@ -132,6 +140,12 @@ async function get(url: string, init: RequestInit = {}): Promise<Response> {
   }
 }
 
+/** A read the data plane answered with an error status; a missing or wrong read token gets its hint. */
+function refused(path: string, status: number, body: string): Error {
+  const hint = status === 401 ? `\n${READ_TOKEN_HINT}` : '';
+  return new Error(`GET ${path} answered HTTP ${status}: ${body.trim().slice(0, 200)}${hint}`);
+}
+
 function failed(error: unknown, base: string): number {
   if (error instanceof Unreachable) {
     stderr.write(`error: cannot reach the data plane at ${base} (${error.message})\nhint: start one with 'rudder dev', or pass --data-plane-url\n`);
@@ -142,6 +156,7 @@ function failed(error: unknown, base: string): number {
 /** Streams new events until Ctrl-C, reconnecting (from the last id seen) if the stream drops. */
 async function follow(
   base: string,
+  headers: Record<string, string>,
   filters: URLSearchParams,
   since: string | undefined,
   print: (e: EventRow) => boolean,
@@ -153,8 +168,8 @@ async function follow(
     const params = new URLSearchParams(filters);
     if (lastId !== undefined) params.set('since', lastId);
     try {
-      const res = await get(`${base}/api/events/stream?${params}`, { signal, headers: { accept: 'text/event-stream' } });
-      if (!res.ok || !res.body) return failed(new Error(`GET /api/events/stream answered HTTP ${res.status}`), base);
+      const res = await get(`${base}/api/events/stream?${params}`, { signal, headers: { ...headers, accept: 'text/event-stream' } });
+      if (!res.ok || !res.body) return failed(refused('/api/events/stream', res.status, res.ok ? '' : await res.text()), base);
       warned = false;
       for await (const message of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) {
         if (message.id !== undefined) lastId = message.id;

@@ -4,6 +4,7 @@
  * `GET /api/events`.
  */
 import type { JsonObject } from '@rudderanalytics/tracking-plan';
+import { READ_TOKEN_HINT, readHeaders } from '../config.js';
 import { InputError, UsageError } from '../errors.js';
 import { resolveInputs } from '../send/inputs.js';
 import { readLines, TOO_LONG } from '../send/lines.js';
@@ -62,16 +63,22 @@ export async function* readRecords(names: string[]): AsyncGenerator<PlanRecord> 
   }
 }
 
+/** A data plane's read side: where it is, and the read token it may ask for. */
+export interface StoredSource {
+  url: string;
+  readToken?: string;
+}
+
 /** The stored messages of a data plane (`GET /api/events`, oldest first, up to `limit`). */
-export async function fetchStoredMessages(baseUrl: string, limit: number): Promise<JsonObject[]> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/api/events?order=asc&limit=${limit}`;
+export async function fetchStoredMessages(source: StoredSource, limit: number): Promise<JsonObject[]> {
+  const url = `${source.url.replace(/\/+$/, '')}/api/events?order=asc&limit=${limit}`;
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { headers: readHeaders(source.readToken) });
   } catch (error) {
-    throw new InputError(`cannot reach the data plane at ${baseUrl}: ${(error as Error).message}`);
+    throw new InputError(`cannot reach the data plane at ${source.url}: ${(error as Error).message}`);
   }
-  if (!response.ok) throw new InputError(`${url}: HTTP ${response.status}`);
+  if (!response.ok) throw new InputError(`${url}: HTTP ${response.status}${response.status === 401 ? `\n${READ_TOKEN_HINT}` : ''}`);
   const body = (await response.json()) as { events?: Array<{ payload?: JsonObject }> };
   return (body.events ?? []).map((e) => e.payload ?? {});
 }
@@ -79,7 +86,7 @@ export async function fetchStoredMessages(baseUrl: string, limit: number): Promi
 /** The messages of the inputs, or of the data plane when no input is named; bad records are reported through `onBad`. */
 export async function collectMessages(
   names: string[],
-  fromDataPlane: string | undefined,
+  fromDataPlane: StoredSource | undefined,
   onBad: (r: BadRecord & { file?: string }) => void,
 ): Promise<JsonObject[]> {
   if (fromDataPlane !== undefined) return fetchStoredMessages(fromDataPlane, 10_000);

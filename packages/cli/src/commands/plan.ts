@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { compilePlan, coverage, createValidator, diffPlans, draftPlan, type JsonObject, type Verdict } from '@rudderanalytics/tracking-plan';
 import { parse, str, type Values } from '../args.js';
-import { resolveDataPlaneUrl } from '../config.js';
+import { resolveDataPlaneUrl, resolveReadToken } from '../config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { stderr, stdout } from '../output.js';
 import { readConfig, readPlan } from './plan-files.js';
@@ -21,7 +21,8 @@ export const PLAN_HELP = `Usage: rudder plan <validate|coverage|draft|diff|compi
       Exit 1 when any event has a violation (or a line is not JSON).
   coverage --plan PLAN [--config CONFIG] [--json] [FILE…|-]
       Planned events never seen, unplanned events seen, violations by rule. Without FILE, reads
-      what the data plane stored (--data-plane-url, else $RUDDER_DATA_PLANE_URL, else local).
+      what the data plane stored (--data-plane-url, else $RUDDER_DATA_PLANE_URL, else local;
+      --read-token, else $RUDDER_READ_TOKEN, when it asks for one).
   draft [--name NAME] [--out PLAN] [FILE…|-]
       Write a plan (RudderStack events[] layout) from observed events; same inputs as coverage.
   diff OLD NEW [--json]
@@ -93,10 +94,10 @@ async function runValidate(argv: string[]): Promise<number> {
   return failed ? EXIT_FAILED : EXIT_OK;
 }
 
-const INPUT_OPTIONS = { 'data-plane-url': { type: 'string' }, json: { type: 'boolean' } } as const;
+const INPUT_OPTIONS = { 'data-plane-url': { type: 'string' }, 'read-token': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 function observed(values: Values, positionals: string[]) {
-  const fromDataPlane = positionals.length === 0 ? resolveDataPlaneUrl(values) : undefined;
+  const fromDataPlane = positionals.length === 0 ? { url: resolveDataPlaneUrl(values), readToken: resolveReadToken(values) } : undefined;
   return collectMessages(positionals, fromDataPlane, (bad) =>
     stderr.write(`warning: ${bad.file ? `${bad.file} ` : ''}line ${bad.line}: ${bad.reason}\n`),
   );

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeliveryError, type CallWarning, type RudderAnalytics, type Sendable } from 'rudderanalytics';
+import { strictRefusal } from 'rudderanalytics/internal';
 import { CONNECTION_OPTIONS, int, parse, str } from '../args.js';
 import { createClient, sdkOptions } from '../client.js';
 import { resolveTarget, type Target } from '../config.js';
@@ -58,7 +59,8 @@ export async function runSend(argv: string[]): Promise<number> {
   const failedPath = str(values, 'failed-out');
   const failedOut = failedPath ? new FailedOut(failedPath) : undefined;
   const options = sdkOptions(values, { maxAttempts: 10, dryRun, maxQueueSize: limit + 16, verbose: values.verbose === true });
-  options.strict = values.strict === true;
+  const strict = values.strict === true;
+  options.strict = strict;
   // Every request goes through the gate, so an interruption can tell "in flight" from "never sent".
   const gate = new InterruptGate(globalThis.fetch.bind(globalThis));
   options.fetch = gate.fetch;
@@ -66,7 +68,7 @@ export async function runSend(argv: string[]): Promise<number> {
 
   const counts = newCounts();
   const tally = new Tally();
-  const run = new SendRun(client, target, counts, tally, gate, window, failedOut, inputs.length > 1, dryRun);
+  const run = new SendRun(client, target, counts, tally, gate, window, failedOut, inputs.length > 1, dryRun, strict);
   let interrupted = false;
   let interrupt!: () => void;
   // Every wait (window, flush) races this, so Ctrl-C is honoured even while retries back off.
@@ -152,6 +154,7 @@ class SendRun {
     private readonly failedOut: FailedOut | undefined,
     private readonly manyInputs: boolean,
     private readonly dryRun: boolean,
+    private readonly strict: boolean,
   ) {
     // Per-batch delivery errors: printed once per batch; each event's own failure is counted on its settle.
     client.on('error', (error) => {
@@ -197,8 +200,11 @@ class SendRun {
       added = true;
     }
     this.window.add();
-    this.warnings = undefined;
-    const sent = this.client.send(call as Sendable);
+    // An item of a batch carries its batch's warnings, as send() of the whole batch would raise them:
+    // with them, it is delivered with warnings; in strict mode, refused like that batch.
+    const batchWarnings = record.batchWarnings;
+    this.warnings = batchWarnings ? [...batchWarnings] : undefined;
+    const sent = batchWarnings && this.strict ? Promise.reject(strictRefusal(batchWarnings[0])) : this.client.send(call as Sendable);
     const warnings = this.warnings;
     sent.then(
       () => {

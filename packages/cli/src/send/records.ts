@@ -3,7 +3,8 @@
  * Accepts the calls themselves, batches of them, and the records `--failed-out` writes, so a
  * failed-out file replays as is.
  */
-import { batchDefaultsOf, withBatchDefaults } from 'rudderanalytics/internal';
+import type { CallWarning } from 'rudderanalytics';
+import { batchDefaultsOf, batchFieldWarnings, withBatchDefaults } from 'rudderanalytics/internal';
 
 /** One call read from the input, and where: the line, and the position inside an array/batch. */
 export interface InputRecord {
@@ -12,6 +13,11 @@ export interface InputRecord {
   item?: number;
   /** The call: usually an object; anything else is sent anyway so the SDK names the rule it breaks. */
   call: unknown;
+  /**
+   * For an item of a batch: what the SDK warns about the batch's own fields (`send()` of the batch raises
+   * these once, before its items' warnings); shared by every item of that batch. Absent when none.
+   */
+  batchWarnings?: readonly CallWarning[];
 }
 
 /** A line or document that is not even JSON: reported with the parser's message, never sent. */
@@ -52,7 +58,13 @@ function batchItems(value: Record<string, unknown>): unknown[] {
 }
 
 /** Expands one parsed JSON value found at `line` into the records it holds. */
-export function recordsOf(value: unknown, line: number, out: Array<InputRecord | BadRecord>, item?: number): void {
+export function recordsOf(
+  value: unknown,
+  line: number,
+  out: Array<InputRecord | BadRecord>,
+  item?: number,
+  batchWarnings?: readonly CallWarning[],
+): void {
   if (Array.isArray(value) && item === undefined) {
     value.forEach((v, i) => recordsOf(v, line, out, i + 1));
     return;
@@ -60,15 +72,18 @@ export function recordsOf(value: unknown, line: number, out: Array<InputRecord |
   if (isObject(value)) {
     const failed = unwrapFailed(value);
     if (failed) {
-      if ('call' in failed) return recordsOf(failed.call, line, out, item);
+      if ('call' in failed) return recordsOf(failed.call, line, out, item, batchWarnings);
       return parseText(failed.raw, line, out, item);
     }
     if (isBatch(value) && item === undefined) {
-      batchItems(value).forEach((v, i) => recordsOf(v, line, out, i + 1));
+      const warnings = batchFieldWarnings(value);
+      batchItems(value).forEach((v, i) => recordsOf(v, line, out, i + 1, warnings.length > 0 ? warnings : undefined));
       return;
     }
   }
-  out.push(item === undefined ? { line, call: value } : { line, item, call: value });
+  const record: InputRecord = item === undefined ? { line, call: value } : { line, item, call: value };
+  if (batchWarnings) record.batchWarnings = batchWarnings;
+  out.push(record);
 }
 
 /** Parses one line's text into its records; text that is not JSON becomes a BadRecord. */

@@ -13,6 +13,8 @@ import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 export const SENTINEL = 'wk_SENTINEL_7f3a9c';
 export const WRONG_KEY = 'wk_WRONGKEY_0d4e2b';
+/** A read token no output may contain either. */
+export const READ_TOKEN = 'rt_SENTINEL_5b8e1d';
 
 /** The built files these suites run (the CLI and what it loads), each with the sources it is built from. */
 const BUILDS = [
@@ -54,10 +56,12 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Whether `text` shows the sentinel or the wrong key, in any letter case, or their Basic-auth base64. */
+/** Whether `text` shows the sentinel, the wrong key or the read token, in any letter case, or their Basic-auth base64. */
 export function showsKey(text: string): boolean {
   const lower = text.toLowerCase();
-  return [SENTINEL, WRONG_KEY].some((key) => [key, Buffer.from(`${key}:`).toString('base64')].some((form) => lower.includes(form.toLowerCase())));
+  return [SENTINEL, WRONG_KEY, READ_TOKEN].some((key) =>
+    [key, Buffer.from(`${key}:`).toString('base64')].some((form) => lower.includes(form.toLowerCase())),
+  );
 }
 
 /** Every child still running; killed when the test process exits, whatever way a test ended. */

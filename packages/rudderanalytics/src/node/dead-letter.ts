@@ -24,7 +24,12 @@ export interface DeadLetter {
 }
 
 /** Why events are dead-lettered: a delivery failure, or an overflow drop. */
-export type DeadLetterCause = Pick<DeliveryError, 'reason' | 'status' | 'serverMessage' | 'message'> | { reason: 'queue_full' };
+export type DeadLetterCause =
+  | Pick<DeliveryError, 'reason' | 'status' | 'serverMessage' | 'message'>
+  | {
+      /** Dropped because the queue held `maxQueueSize` events already. */
+      reason: 'queue_full';
+    };
 
 /** The dead-letter cause of a journal's failed or dropped events (a drop keeps only its reason). */
 export function deadLetterCause(failure: DeliveryError | DroppedError): DeadLetterCause {
@@ -73,7 +78,14 @@ export async function* readDeadLetters(path: string): AsyncGenerator<DeadLetter>
 export async function replayDeadLetters(
   client: Pick<RudderAnalytics, 'send'>,
   path: string,
-): Promise<{ sent: number; failed: number; errors: unknown[] }> {
+): Promise<{
+  /** How many dead letters were delivered. */
+  sent: number;
+  /** How many were not (refused at the call, or not delivered again). */
+  failed: number;
+  /** Why each of the `failed` ones failed, in the file's order. */
+  errors: unknown[];
+}> {
   const outcome = { sent: 0, failed: 0, errors: [] as unknown[] };
   let sends: Promise<void>[] = [];
   const settle = async () => {

@@ -237,7 +237,14 @@ export class RedisStore implements Journal {
   }
 
   /** Reads up to `count` dead letters, oldest first, with their stream entry ids. */
-  async deadLetters(count = 1000): Promise<{ id: string; record: DeadLetter }[]> {
+  async deadLetters(count = 1000): Promise<
+    {
+      /** The stream entry id: what {@link RedisStore.deleteDeadLetters} takes. */
+      id: string;
+      /** The dead letter itself. */
+      record: DeadLetter;
+    }[]
+  > {
     const entries = await this.commands.readDeadLetters(this.deadLetterStream, count);
     return entries.map(([id, fields]) => ({ id, record: JSON.parse(fields[fields.indexOf('d') + 1]) as DeadLetter }));
   }
