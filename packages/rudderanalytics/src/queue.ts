@@ -112,15 +112,21 @@ export class MemoryQueue {
   dropOldest(count: number): Pack[] {
     const dropped: Pack[] = [];
     this.packFull();
-    while (count > 0) {
-      if (this.packs.length === 0) this.seal();
+    while (count > 0 && this.packs.length > 0) {
       let pack = this.packs[0];
-      if (!pack) break;
       if (pack.count <= count) this.packs.shift();
       else [pack, this.packs[0]] = pack.cut(count);
       this.forget(pack);
       dropped.push(pack);
       count -= pack.count;
+    }
+    if (count > 0 && this.open.length > 0) {
+      // Taken from the unpacked events, so that the rest still joins the events that come next.
+      const events = this.open.splice(0, count);
+      for (const event of events) this.openBytes -= event.bytes;
+      const pack = Pack.of(events, this.keepEvents);
+      this.forget(pack);
+      dropped.push(pack);
     }
     return dropped;
   }

@@ -60,6 +60,15 @@ test('MemoryQueue cuts batches as events arrive: at flushAt and at the byte limi
     [['m4', 'm5'], ['m6']],
   );
   assert.equal(byCount.length, 0);
+
+  const partial = new MemoryQueue({ flushAt: 3, maxBatchBytes: 1_000_000 }, false);
+  for (let i = 0; i < 2; i++) partial.push(event(i));
+  assert.deepEqual(
+    partial.dropOldest(1).map((p) => p.messageIds()),
+    [['m0']],
+  );
+  partial.push(event(2));
+  assert.deepEqual(partial.take()!.messageIds(), ['m1', 'm2'], 'what a drop leaves of a batch being filled still joins the next events');
 });
 
 test('requests never exceed maxBatchBytes, and are filled up to it', async () => {
