@@ -112,7 +112,12 @@ export class Dispatcher {
   accept(events: readonly QueuedEvent[]): DroppedError | undefined {
     const { overflow, maxQueueSize } = this.options;
     const admission = admit(overflow, events.length, this.queue.length + this.takenEvents, this.queue.length, maxQueueSize);
-    if (admission.kind === 'refuse') return dropError('queue_full', [Pack.of(events, false)]);
+    if (admission.kind === 'refuse') {
+      return new DroppedError(
+        'queue_full',
+        events.map((e) => e.messageId),
+      );
+    }
     if (admission.kind === 'drop') {
       const unqueued = Pack.of(events, false);
       this.settleDropped([unqueued], dropError('queue_full', [unqueued]));
