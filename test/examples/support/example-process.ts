@@ -3,7 +3,7 @@
  * prints, and lets a test wait for a line, signal it and await its exit, each with a deadline. The test
  * context's `after` kills whatever is left.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 
@@ -29,6 +29,34 @@ export function startExample(t: TestContext, entry: string, env: Record<string, 
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  return watch(t, child, (name) => child.kill(name));
+}
+
+/**
+ * Starts an example with `npm start -w examples/<name>`, as its README says. npm does not pass signals on
+ * to the script, so the run gets its own process group and signals go to the whole group.
+ */
+export function startExampleScript(t: TestContext, name: string, env: Record<string, string>, args: string[] = []): ExampleProcess {
+  const child = spawn('npm', ['start', '--silent', '-w', `examples/${name}`, ...(args.length ? ['--', ...args] : [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  const watched = watch(t, child, group);
+  // The script's own processes outlive npm when it is killed: end the whole group after the test.
+  t.after(() => group('SIGKILL'));
+  return watched;
+}
+
+function watch(t: TestContext, child: ChildProcessWithoutNullStreams, signal: (name: NodeJS.Signals) => void): ExampleProcess {
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
@@ -76,7 +104,7 @@ export function startExample(t: TestContext, entry: string, env: Record<string, 
       });
       return Promise.race([exit, deadline]).finally(() => clearTimeout(timer));
     },
-    signal: (name) => child.kill(name),
+    signal,
     send: (line) => child.stdin.write(`${line}\n`),
   };
 }
