@@ -40,6 +40,18 @@ test('every published entry point of every package is in the API reference', () 
   assert.deepEqual([...config.entryPoints].sort(), workspaces.filter((w) => w.startsWith('packages/')).sort());
 });
 
+test("the README's list of API-reference entry points is every published entry point", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const paragraph = readme.slice(readme.indexOf('**API reference**'), readme.indexOf('docs/api/index.html'));
+  const listed = [...paragraph.matchAll(/`((?:@rudderanalytics\/)?[a-z-]+(?:\/[a-z-]+)?)`/g)].map((m) => m[1]).filter((s) => s !== 'npm run docs');
+  const published: string[] = [];
+  for (const pkgDir of config.entryPoints) {
+    const manifest = JSON.parse(readFileSync(join(ROOT, pkgDir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+    for (const subpath of Object.keys(manifest.exports)) if (!subpath.endsWith('.json')) published.push(`${manifest.name}${subpath.slice(1)}`);
+  }
+  assert.deepEqual([...listed].sort(), published.sort());
+});
+
 test('no package exempts a property from TSDoc: inline-typed fields are documented too', () => {
   for (const pkgDir of config.entryPoints) {
     const own = JSON.parse(readFileSync(join(ROOT, pkgDir, 'typedoc.json'), 'utf8')) as { intentionallyNotDocumented?: string[] };

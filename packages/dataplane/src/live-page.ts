@@ -20,10 +20,20 @@ export function livePage(nonce: string): string {
   #status { padding:2px 8px; border-radius:10px; background:#3a2a2a; color:#ffb4b4; }
   #status.live { background:#1f3a2a; color:#9be7b4; }
   input, select { background:var(--panel); color:var(--fg); border:1px solid var(--line); border-radius:4px; padding:4px 6px; font:inherit; }
-  main { display:grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); height: calc(100vh - 270px); }
+  main { display:grid; grid-template-columns: minmax(0, 5fr) minmax(300px, 2fr); height: calc(100vh - 270px); }
   #list { overflow:auto; border-right:1px solid var(--line); }
   table { width:100%; border-collapse:collapse; }
   th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); white-space:nowrap; overflow:hidden; text-overflow:ellipsis; max-width:260px; }
+  /* The event table fits its pane whatever the content: fixed columns for the short fields, the rest shared
+     (cut with an ellipsis; the JSON on click has it whole), and the plan verdict wraps rather than hides. */
+  #list table { table-layout:fixed; }
+  #list th, #list td { max-width:none; }
+  #list th:nth-child(1) { width:calc(24ch + 16px); }
+  #list th:nth-child(2) { width:calc(8ch + 16px); }
+  #list th:nth-child(5) { width:calc(7ch + 16px); }
+  #list th:nth-child(6) { width:calc(7ch + 16px); }
+  #list th:nth-child(8) { width:calc(20ch + 16px); }
+  #list td.plan { white-space:normal; }
   th { position:sticky; top:0; background:var(--panel); color:var(--dim); font-weight:normal; }
   tbody tr { cursor:pointer; }
   tbody tr:hover { background:#1c2029; }
@@ -31,6 +41,11 @@ export function livePage(nonce: string): string {
   .t { color:var(--acc); }
   #detail { margin:0; padding:12px; overflow:auto; white-space:pre-wrap; word-break:break-all; }
   #count { color:var(--dim); }
+  /* A verdict marks its whole row (a tint, a bar at its start, the verdict in its colour); hover and selection still show. */
+  tr.violated { background:#2a2316; }
+  tr.dropped { background:#2f1b1d; }
+  tr.violated td:first-child { box-shadow:inset 3px 0 #ffb86b; }
+  tr.dropped td:first-child { box-shadow:inset 3px 0 #ff6b6b; }
   tr.violated td.plan { color:#ffb86b; }
   tr.dropped td.plan { color:#ff6b6b; }
 ${CHART_STYLES}</style>
