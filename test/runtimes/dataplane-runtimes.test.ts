@@ -1,5 +1,5 @@
 /**
- * Issue 16: the data plane and the CLI as a user installs them (the packed tarballs, offline),
+ * Issue 16: the data plane and the CLI as a user installs them (the packed tarballs, offline, on an empty npm cache),
  * on Node, Bun and Deno. Installing compiles nothing (no native addon); then, on each runtime,
  * `rudder dev` serves on the runtime's built-in SQLite, `rudder track` delivers to it and
  * `rudder events` reads the event back. Node before 22.13 has no built-in SQLite: there `rudder dev`
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
+import { installPacked } from './support/offline-install.js';
 import { devBinary, requireBuild, ROOT } from './support/subprocess.js';
 
 const run = promisify(execFile);
@@ -26,16 +27,16 @@ let rudder: string;
 before(async () => {
   requireBuild();
   dir = mkdtempSync(join(tmpdir(), 'rudder-dp-runtimes-'));
-  const tarballs: string[] = [];
-  for (const name of PACKAGES) {
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(ROOT, 'packages', name) });
-    tarballs.push(join(dir, JSON.parse(stdout)[0].filename));
-  }
   scratch = join(dir, 'scratch');
   mkdirSync(scratch);
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
-  // --offline: the packages' own dependencies (ajv, uPlot) come from the npm cache that npm ci filled; an optional peer is not installed.
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', ...tarballs], { cwd: scratch });
+  // Offline, on an empty npm cache: the packages' own dependencies (ajv, uPlot) are packed from the workspace
+  // too (support/offline-install.ts); an optional peer is not installed.
+  await installPacked(
+    PACKAGES.map((name) => join(ROOT, 'packages', name)),
+    dir,
+    scratch,
+  );
   rudder = join(scratch, 'node_modules/@rudderanalytics/cli/bin/rudder.js');
 });
 

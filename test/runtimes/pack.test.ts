@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { installOffline } from './support/offline-install.js';
 import { ROOT, requireBuild, runJson } from './support/subprocess.js';
 
 const run = promisify(execFile);
@@ -30,10 +31,8 @@ before(async () => {
   scratch = join(dir, 'scratch');
   mkdirSync(scratch);
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
-  // --offline: a tarball with no dependencies must install without a registry.
-  await run(NPM, ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', join(dir, packed.filename)], {
-    cwd: scratch,
-  });
+  // Offline, on an empty npm cache: a tarball with no dependencies must install without a registry.
+  await installOffline([join(dir, packed.filename)], scratch);
   for (const file of ['esm.mjs', 'cjs.cjs']) copyFileSync(join(FIXTURES, file), join(scratch, file));
   // The optional peer, installed as a user of `rudderanalytics/redis` installs it (linked from the
   // workspace: offline, and its own dependencies resolve from there), so that entry point is loaded for real.

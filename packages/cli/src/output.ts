@@ -4,7 +4,8 @@
  * already keep keys out of their messages; this is the last line of defence for what we compose.
  */
 
-import { maskKey, redactor } from '@rudderanalytics/dataplane/mask';
+// The SDK's own rule (it masks an echoed key in a data plane's answer the same way).
+import { maskKey, redactor } from 'rudderanalytics/internal';
 
 export { maskKey };
 

@@ -3,6 +3,7 @@
  * documents: batch-level `context` is merged under each item's, recursively (the item wins);
  * batch-level `integrations` and `originalTimestamp` apply to items without their own.
  */
+import { put } from './own.js';
 import { wireTimestamp } from './time.js';
 import { isPlainObject, type CallWarning } from './validate.js';
 import type { Integrations, JsonObject } from './types.js';
@@ -69,9 +70,10 @@ export function withBatchDefaults(item: Record<string, unknown>, defaults: Batch
 export function mergeUnder(under: JsonObject, over: JsonObject): JsonObject {
   const merged: JsonObject = { ...under };
   for (const key in over) {
-    const a = merged[key];
+    // Own fields only: `merged.__proto__` would otherwise read Object.prototype.
+    const a = Object.hasOwn(merged, key) ? merged[key] : undefined;
     const b = over[key];
-    merged[key] = isPlainObject(a) && isPlainObject(b) ? mergeUnder(a, b) : b;
+    put(merged, key, isPlainObject(a) && isPlainObject(b) ? mergeUnder(a, b) : b);
   }
   return merged;
 }

@@ -2,7 +2,6 @@
  * The client: the public API over the pipeline. Calls are prepared (validated, enriched, serialized)
  * synchronously, queued, and handed to the dispatcher, which batches, sends and retries them.
  */
-import { base64Utf8 } from './bytes.js';
 import { nowIso } from './clock.js';
 import { Dispatcher, type RetryInfo } from './dispatcher.js';
 import { Emitter } from './emitter.js';
@@ -161,7 +160,7 @@ export class RudderAnalytics {
     this.journal = checkStorage(options?.storage);
     this.dispatcher = new Dispatcher(
       `${url.href.replace(/\/+$/, '')}/v1/batch`,
-      `Basic ${base64Utf8(`${writeKey}:`)}`,
+      writeKey,
       this.options,
       {
         delivered: (events, status, attempts) => {

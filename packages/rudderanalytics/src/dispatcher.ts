@@ -4,11 +4,13 @@
  * attempt. It is the only place that knows which events are in flight, so it also keeps the promises
  * `flush()` returns, and tells the journal (if any) how each event's delivery ended.
  */
+import { base64Utf8 } from './bytes.js';
 import { gzip } from './compress.js';
 import { DeliveryError, DroppedError, type DropReason } from './errors.js';
 import { admit } from './overflow.js';
 import { Pack } from './pack.js';
 import { MemoryQueue, type QueuedEvent } from './queue.js';
+import { redactor } from './redact.js';
 import { decide, type Outcome } from './retry.js';
 import { backgroundTimeout } from './timers.js';
 import { defaultSender, post, type Sender } from './transport.js';
@@ -78,11 +80,11 @@ export class Dispatcher {
   private readonly sender: Sender;
   // A true private field: util.inspect and JSON.stringify of the client never show the credentials.
   readonly #headers: { gzip: Record<string, string>; plain: Record<string, string> };
-  readonly #credentials: string;
+  readonly #redact: (text: string) => string;
 
   constructor(
     private readonly url: string,
-    authorization: string,
+    writeKey: string,
     private readonly options: ResolvedOptions,
     private readonly hooks: DispatchHooks,
     private readonly journal?: Journal,
@@ -90,9 +92,9 @@ export class Dispatcher {
     this.gzip = options.gzip;
     this.queue = new MemoryQueue(options, journal !== undefined);
     this.sender = defaultSender(options.fetch)!;
-    const plain = { authorization, 'content-type': 'application/json' };
+    const plain = { authorization: `Basic ${base64Utf8(`${writeKey}:`)}`, 'content-type': 'application/json' };
     this.#headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
-    this.#credentials = authorization.replace(/^Basic /, '');
+    this.#redact = redactor([writeKey]);
   }
 
   /** Events taken into batches and not yet settled: in flight or waiting to be retried. */
@@ -344,12 +346,9 @@ export class Dispatcher {
     }
   }
 
-  /** The data plane's answer as it may appear in an error: bounded, and never echoing the credentials back. */
+  /** The data plane's answer as it may appear in an error: bounded, and never echoing the write key back, in any form. */
   private serverText(body: string): string {
-    const text = body
-      .split(this.#credentials)
-      .join('[redacted]')
-      .replace(/Basic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic [redacted]');
+    const text = this.#redact(body).replace(/Basic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic …');
     return text.length > 300 ? `${text.slice(0, 300)}…` : text;
   }
 

@@ -6,6 +6,7 @@
  * Pure: the clock and the id generator are passed in.
  */
 import { isPresentId } from './ids.js';
+import { put } from './own.js';
 import { wireTimestamp } from './time.js';
 import { isPlainObject } from './validate.js';
 import { LIBRARY } from './version.js';
@@ -47,7 +48,7 @@ export function enrich(call: Record<string, unknown>, type: EventType | undefine
         event.messageId = typeof value === 'string' && isPresentId(value) ? value : env.uuid();
         break;
       default:
-        event[key] = value;
+        put(event, key, value);
     }
   }
   if (event.messageId === undefined) event.messageId = env.uuid();

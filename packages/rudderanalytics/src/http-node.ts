@@ -5,15 +5,16 @@
  * plain request over a kept-alive socket, and keeps its own buffers; elsewhere (Node 18, Bun, Deno,
  * Workers) or when the caller passes `fetch`, fetch is used (transport.ts).
  */
+import { bodyText } from './answer.js';
 import type { Answer, Request, Sender } from './transport.js';
 
 interface IncomingMessage {
   statusCode?: number;
   headers: Record<string, string | string[] | undefined>;
-  setEncoding(encoding: 'utf8'): void;
-  on(event: 'data', listener: (chunk: string) => void): void;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): void;
   on(event: 'end', listener: () => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
+  destroy(): void;
 }
 interface ClientRequest {
   on(event: 'error', listener: (error: Error) => void): void;
@@ -70,14 +71,19 @@ export function nodeHttpSender(): Sender | undefined {
         const module = url.protocol === 'https:' ? modules.https : modules.http;
         // A 3xx is not followed (node:http never does): it is an answer of its own, and decide() rejects it.
         const req = module.request(url, { method: 'POST', headers: request.headers, agent: agentFor(url.protocol, module), signal }, (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk) => (text += chunk));
-          response.on('error', reject);
-          response.on('end', () => {
+          const body = bodyText();
+          const answer = () => {
             const retryAfter = response.headers['retry-after'];
-            resolve({ status: response.statusCode ?? 0, body: text, retryAfter: typeof retryAfter === 'string' ? retryAfter : null });
+            resolve({ status: response.statusCode ?? 0, body: body.text(), retryAfter: typeof retryAfter === 'string' ? retryAfter : null });
+          };
+          response.on('data', (chunk) => {
+            if (body.add(chunk)) return;
+            // The budget is spent: answer with what was read, and close the connection rather than drain the rest.
+            answer();
+            response.destroy();
           });
+          response.on('error', reject);
+          response.on('end', answer);
         });
         req.on('error', reject);
         req.end(request.body);

@@ -1,9 +1,10 @@
 /**
  * Internal to the rudderanalytics packages (the `rudder` CLI): not part of the SDK's documented API,
  * and may change in any release. It exists so the CLI applies the very batch rule the SDK applies,
- * and warns about (or, strict, refuses) a batch's own fields as the SDK does.
+ * warns about (or, strict, refuses) a batch's own fields as the SDK does, and masks a write key as the SDK does.
  * @internal
  * @packageDocumentation
  */
 export { batchDefaultsOf, batchFieldWarnings, withBatchDefaults, type BatchDefaults } from './batch.js';
 export { strictRefusal } from './validate.js';
+export { maskKey, redactor } from './redact.js';

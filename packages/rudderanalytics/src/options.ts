@@ -34,7 +34,7 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** A batch is given up after this long since its first attempt, in ms. Default 300,000 (5 minutes). */
   maxElapsedMs?: number;
-  /** A server's `Retry-After` is honoured up to this many ms. Default 60,000. */
+  /** A server's `Retry-After` is honoured up to this many ms (never below the backoff). Default 60,000. */
   maxRetryAfterMs?: number;
 }
 

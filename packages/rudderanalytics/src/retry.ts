@@ -39,7 +39,9 @@ export function decide(outcome: Outcome, state: AttemptState, policy: Required<R
   }
   if (state.attempts >= policy.maxAttempts) return { action: 'fail', reason: 'retries_exhausted' };
   const retryAfter = outcome.kind === 'response' ? parseRetryAfter(outcome.retryAfter) : undefined;
-  const delayMs = retryAfter !== undefined ? Math.min(retryAfter, policy.maxRetryAfterMs) : backoff(state.attempts, policy, random);
+  // A server's Retry-After can lengthen the wait (up to maxRetryAfterMs), never shorten it below the backoff:
+  // `0` or a date in the past means "now", and a batch that retried at once would spend every attempt in an instant.
+  const delayMs = Math.max(backoff(state.attempts, policy, random), Math.min(retryAfter ?? 0, policy.maxRetryAfterMs));
   if (state.elapsedMs + delayMs > policy.maxElapsedMs) return { action: 'fail', reason: 'retries_exhausted' };
   return { action: 'retry', delayMs };
 }
@@ -55,11 +57,15 @@ export function backoff(attempts: number, policy: Required<RetryOptions>, random
   return Math.round(step / 2 + random() * (step / 2));
 }
 
-/** `Retry-After` as ms: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+/**
+ * `Retry-After` as ms: delta-seconds or an HTTP date (0 for a date in the past). Undefined when absent or
+ * unreadable: a negative number, or text that is not an HTTP date, is no advice.
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
+  // Every HTTP date form has a month name and a time of day; Date.parse alone takes "-1" for a year.
+  const date = /[a-z]{3}.*\d\d:\d\d:\d\d/i.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

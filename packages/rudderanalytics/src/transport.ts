@@ -1,11 +1,13 @@
 /**
  * One HTTP request that settles exactly once, by an absolute deadline, whatever the server does:
  * a stall before the headers or in the middle of the body ends as a timeout, not a hung promise.
- * The response body is always read, so the connection is free for the next request.
+ * The response body is read to its end, so the connection is free for the next request, unless it is
+ * over the byte budget (answer.ts): then only its start is read and the connection is closed.
  *
  * How the bytes travel is a {@link Sender}: `node:http` with a keep-alive agent on Node (http-node.ts),
  * fetch everywhere else and whenever the caller passes its own `fetch`.
  */
+import { bodyText } from './answer.js';
 import { TimeoutError } from './errors.js';
 import { nodeHttpSender } from './http-node.js';
 import type { Outcome } from './retry.js';
@@ -16,7 +18,7 @@ export interface Request {
   body: string | Uint8Array;
 }
 
-/** A response, read to its end. */
+/** A response: its status, and the start of its body (at most `ANSWER_BYTES` (answer.ts) bytes of it). */
 export interface Answer {
   status: number;
   body: string;
@@ -24,7 +26,7 @@ export interface Answer {
 }
 
 /**
- * Sends one POST and reads the whole answer; rejects on a network error, and ends (rejecting) when
+ * Sends one POST and reads the answer (a bounded part of its body); rejects on a network error, and ends (rejecting) when
  * `signal` aborts. Deadlines and settling once are {@link post}'s job, not the sender's.
  */
 export interface Sender {
@@ -46,10 +48,24 @@ export function fetchSender(fetchFn: typeof fetch): Sender {
         body: request.body as BodyInit,
         signal,
       });
-      const body = await response.text();
-      return { status: response.status, body, retryAfter: response.headers.get('retry-after') };
+      return { status: response.status, body: await readBody(response), retryAfter: response.headers.get('retry-after') };
     },
   };
+}
+
+/** The first `ANSWER_BYTES` (answer.ts) of a fetch response's body; the rest is cancelled, not read. */
+async function readBody(response: Response): Promise<string> {
+  const body = bodyText();
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return body.text();
+    if (!body.add(value)) {
+      reader.cancel().catch(() => undefined);
+      return body.text();
+    }
+  }
 }
 
 /** The caller's fetch when given; else node:http where this is Node, else the global fetch (undefined when there is none). */

@@ -36,7 +36,25 @@ describe('decide(): the status classes of the contract', () => {
     assert.deepEqual(decide(response(503, '3600'), state, policy), { action: 'retry', delayMs: 5000 });
     assert.equal(parseRetryAfter('0'), 0);
     assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 7_000), 3000);
+    assert.equal(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', Date.UTC(1994, 10, 6, 8, 49, 30)), 7000);
+    assert.equal(parseRetryAfter('Sun Nov  6 08:49:37 1994', Date.UTC(1994, 10, 6, 8, 49, 30)), 7000);
     assert.equal(parseRetryAfter('soon'), undefined);
+  });
+  test('Retry-After never shortens the backoff: 0, a past date, -1 and garbage wait the backoff', () => {
+    const past = new Date(Date.now() - 60_000).toUTCString();
+    for (const value of ['0', past, '-1', 'garbage', '1 2', '']) {
+      assert.deepEqual(
+        decide(response(503, value), state, policy, () => 1),
+        { action: 'retry', delayMs: 100 },
+        JSON.stringify(value),
+      );
+    }
+    // A Retry-After shorter than the backoff of a later attempt gives way to it.
+    assert.deepEqual(
+      decide(response(503, '0.2'), { ...state, attempts: 3 }, policy, () => 1),
+      { action: 'retry', delayMs: 400 },
+    );
+    for (const value of ['-1', '1 2', 'garbage', '-5.5']) assert.equal(parseRetryAfter(value), undefined, value);
   });
   test('backoff doubles per attempt with jitter in [step/2, step], capped', () => {
     assert.equal(
@@ -186,14 +204,15 @@ describe('retries over HTTP', () => {
     await client.close();
   });
 
-  test('Retry-After: 0 means "again now", not "no advice": the retry waits 0 ms, not the backoff', { timeout: 20_000 }, async () => {
+  test('Retry-After: 0 means "now", not "spend every attempt now": the retry waits the backoff', { timeout: 20_000 }, async () => {
     server.script = sequence({ status: 429, headers: { 'retry-after': '0' } });
-    // A backoff this long would show: treated as absent, the retry would wait at least 30 s.
-    const { client } = testClient(server.url, { ...fast, retry: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const { client } = testClient(server.url, { ...fast, retry: { minDelayMs: 400, maxDelayMs: 400 } });
     const delays: number[] = [];
     client.on('retry', (info) => delays.push(info.delayMs));
     await client.send({ type: 'track', userId: 'u', event: 'E' });
-    assert.deepEqual(delays, [0]);
+    assert.equal(delays.length, 1);
+    // Equal jitter: the backoff of a 400 ms step is 200–400 ms.
+    assert.ok(delays[0] >= 200 && delays[0] <= 400, `waited ${delays[0]} ms`);
     assert.equal(server.requests.length, 2);
     await client.close();
   });

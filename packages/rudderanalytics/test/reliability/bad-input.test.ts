@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { ConfigError, RudderAnalytics, ValidationError, type CallWarning, type LoadOptions } from '../../src/index.js';
 import { LIBRARY } from '../../src/version.js';
 import { startStoredPlane } from '../support/dataplane.ts';
+import { startFaultServer } from '../support/fault-server.ts';
 import { recordUnhandledRejections } from '../support/watch.ts';
 
 type Client = RudderAnalytics;
@@ -690,5 +691,49 @@ test('values JSON cannot encode are a ValidationError naming the field, never a 
       (e: unknown) => e instanceof ValidationError && e.field.startsWith('properties'),
       name,
     );
+  }
+});
+
+test('"__proto__" as a key of a call (as JSON.parse makes it) is data: delivered under its name, the event keeps its prototype and fields', async () => {
+  const server = await startFaultServer();
+  const client = RudderAnalytics.load(KEY, server.url, { flushOnExit: false, flushInterval: 1 });
+  try {
+    const call = JSON.parse('{"__proto__":{"messageId":"from-proto","polluted":true},"userId":"u","event":"Top","messageId":"mine-1"}');
+    assert.equal(client.track(call), 'mine-1');
+    const batch = JSON.parse(`{
+      "type": "batch",
+      "context": { "__proto__": { "fromBatch": 1 }, "app": { "__proto__": { "nested": "batch" }, "name": "a" } },
+      "batch": [
+        { "type": "track", "__proto__": { "x": 1 }, "userId": "u", "event": "Item", "messageId": "mine-2",
+          "context": { "__proto__": { "fromItem": 2 }, "app": { "__proto__": { "nested": "item" } } } }
+      ]
+    }`);
+    await client.send(batch);
+    await client.flush();
+    const [top, item] = server.delivered();
+    for (const [event, id] of [
+      [top, 'mine-1'],
+      [item, 'mine-2'],
+    ] as const) {
+      assert.equal(event.messageId, id);
+      assert.equal(event.channel, 'server');
+      assert.equal(event.context.library.name, 'rudderanalytics');
+      assert.equal(Object.getPrototypeOf(event), Object.prototype);
+    }
+    // What the gateway sees: "__proto__" keys on the wire, as the caller gave them.
+    assert.ok(Object.hasOwn(top, '__proto__'));
+    assert.deepEqual(top['__proto__'], { messageId: 'from-proto', polluted: true });
+    assert.ok(Object.hasOwn(item, '__proto__'));
+    assert.deepEqual(item['__proto__'], { x: 1 });
+    // The batch context merged under the item's, "__proto__" keys included, the item winning.
+    assert.ok(Object.hasOwn(item.context, '__proto__'));
+    assert.deepEqual(item.context['__proto__'], { fromBatch: 1, fromItem: 2 });
+    assert.ok(Object.hasOwn(item.context.app, '__proto__'));
+    assert.deepEqual(item.context.app['__proto__'], { nested: 'item' });
+    assert.equal(item.context.app.name, 'a');
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+  } finally {
+    await client.close();
+    await server.close();
   }
 });
