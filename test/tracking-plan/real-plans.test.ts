@@ -112,7 +112,10 @@ describe('derived events from real plans: identical verdicts on every surface', 
       writeFileSync(eventsFile, cases.map((c) => JSON.stringify(c.message)).join('\n') + '\n');
       const cli = await runRudder(['plan', 'validate', '--plan', planFile, eventsFile]);
       assert.equal(cli.stderr, '');
-      const lines = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as { violationErrors: AnyViolation[]; error?: string });
+      const lines = cli.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { violationErrors: AnyViolation[]; error?: string });
       assert.equal(lines.length, cases.length);
       assert.ok(lines.every((l) => l.error === undefined));
       const byCli = lines.map((l) => seen(l.violationErrors));
@@ -128,7 +131,9 @@ describe('derived events from real plans: identical verdicts on every surface', 
         });
         assert.equal(response.status, 200, await response.text());
         const stored = new Map((await dp.waitForEvents(cases.length)).map((e) => [e.messageId, e.payload as JsonObject]));
-        const byDataPlane = cases.map((c) => seen(((stored.get(String(c.message.messageId))?.context as JsonObject)?.violationErrors ?? []) as AnyViolation[]));
+        const byDataPlane = cases.map((c) =>
+          seen(((stored.get(String(c.message.messageId))?.context as JsonObject)?.violationErrors ?? []) as AnyViolation[]),
+        );
 
         // 3. the SDK plugin compiled from the plan (what a typed client's planPlugin runs), through a real client.
         const modulePath = join(dir, `${real.name}.compiled.mjs`);

@@ -147,7 +147,8 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
   if (opts.trackingPlanConfig !== undefined && opts.trackingPlan === undefined) throw new Error('trackingPlanConfig needs trackingPlan');
-  const plan = opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig, opts.trackingPlanLenient);
+  const plan =
+    opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig, opts.trackingPlanLenient);
   const planValidator = plan?.validator;
   const sources = toSources(configs);
   // The writer thread and the readers need separate connections to one database, which an in-memory

@@ -134,7 +134,11 @@ describe('data plane with a tracking plan', () => {
     id: 'tp_broken',
     version: 1,
     events: [
-      { eventType: 'track', name: 'Good', rules: { type: 'object', properties: { properties: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] } } } },
+      {
+        eventType: 'track',
+        name: 'Good',
+        rules: { type: 'object', properties: { properties: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] } } },
+      },
       { eventType: 'track', name: 'Bad <b>', rules: { type: 'object', labels: { team: 'x' } } },
     ],
   };
@@ -166,7 +170,10 @@ describe('data plane with a tracking plan', () => {
     );
     const page = await (await fetch(`${dp.url}/live`)).text();
     // Escaped: the plan's names are text, never markup.
-    assert.match(page, /<section id="plan-broken"[^>]*>[^]*<code>track &#39;Bad &#60;b&#62;&#39;<\/code>: strict mode: unknown keyword: &#34;labels&#34;/);
+    assert.match(
+      page,
+      /<section id="plan-broken"[^>]*>[^]*<code>track &#39;Bad &#60;b&#62;&#39;<\/code>: strict mode: unknown keyword: &#34;labels&#34;/,
+    );
     const clean = await plane({ id: 'tp_ok', events: [brokenPlan.events[0]] });
     assert.doesNotMatch(await (await fetch(`${clean.url}/live`)).text(), /id="plan-broken"/);
   });

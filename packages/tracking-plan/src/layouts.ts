@@ -163,7 +163,7 @@ export function loadPlan(document: unknown, override: { id?: string; version?: n
     plan = fromLegacy(doc, layoutOfLegacy(doc, doc !== document && isObject(document) && Array.isArray(document.trackingPlans)));
   else {
     throw new PlanFormatError(
-      'plan: expected "events" (RudderStack), "rules" as an object (RudderStack legacy, RudderTyper, Segment Config API v1) or "rules" as an array (Segment Public API)',
+      'plan: expected "events" (RudderStack), "rules" as an object (RudderStack legacy, RudderTyper, Segment Config API v1) or "rules" as an array (Segment Public API, Typewriter plan.json)',
     );
   }
   if (override.id !== undefined) plan.id = override.id;

@@ -111,7 +111,12 @@ export function sampleValue(schema: unknown, depth = 0): unknown {
     (types.includes('null') ? 'null' : isObject(schema.properties) || Array.isArray(schema.required) ? 'object' : schema.items ? 'array' : 'any');
   switch (type) {
     case 'string': {
-      let s = typeof schema.format === 'string' && FORMATS[schema.format] ? FORMATS[schema.format] : typeof schema.pattern === 'string' ? patternSample(schema.pattern) : 'x';
+      let s =
+        typeof schema.format === 'string' && FORMATS[schema.format]
+          ? FORMATS[schema.format]
+          : typeof schema.pattern === 'string'
+            ? patternSample(schema.pattern)
+            : 'x';
       if (typeof schema.minLength === 'number') s = s.padEnd(schema.minLength, 'x');
       return s;
     }

@@ -7,9 +7,8 @@ import { maskKey, stderr, stdout } from '../output.js';
 import { sdkSnippets } from '../snippets.js';
 
 export async function runDev(argv: string[]): Promise<number> {
-  const { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE, DEV_WRITE_KEY, startDataPlane, TrackingPlanError } = await import(
-    '@rudderanalytics/dataplane'
-  );
+  const { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE, DEV_WRITE_KEY, startDataPlane, TrackingPlanError } =
+    await import('@rudderanalytics/dataplane');
   if (argv.includes('--help') || argv.includes('-h')) {
     stdout.write(devHelp(DATAPLANE_USAGE));
     return EXIT_OK;

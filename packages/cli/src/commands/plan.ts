@@ -34,7 +34,8 @@ export const PLAN_HELP = `Usage: rudder plan <validate|coverage|draft|diff|compi
       (@rudderanalytics/tracking-plan/runtime), for Workers and other no-eval runtimes.
 
 PLAN is any layout: RudderStack events[] or rules{}, RudderTyper plan.json, Segment Config API
-v1 or Public API export. CONFIG is the source's tracking-plan config as the server holds it:
+v1 or Public API export, Typewriter plan.json. validate, coverage and compile refuse (exit 2) a plan
+with a schema that does not compile. CONFIG is the source's tracking-plan config as the server holds it:
   {"global": {"allowUnplannedEvents": "false", "unplannedProperties": "drop",
               "anyOtherViolation": "forward", "propagateValidationErrors": "true", "ajvOptions": {}},
    "track": {…}}
