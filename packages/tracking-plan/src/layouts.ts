@@ -134,7 +134,7 @@ function fromSegmentPublic(doc: JsonObject): TrackingPlan {
     return {
       eventType: r.type as string,
       name: r.name as string,
-      schema: schema && (isUnwrapped(schema) ? wrapProperties(schema) : withoutAnnotations(schema)),
+      schema: schema && (isUnwrapped(schema) ? wrapProperties(schema, r.type as string) : withoutAnnotations(schema)),
       ...(description !== undefined ? { description } : {}),
     };
   });

@@ -119,17 +119,18 @@ export function isUnwrapped(schema: unknown): schema is JsonObject {
 }
 
 /**
- * The whole-message schema of an unwrapped (Typewriter) rule: the rule's schema describes
- * `properties`, which must be there when the rule requires any of its keys.
+ * The whole-message schema of an unwrapped (Typewriter) rule: the rule's schema describes the payload
+ * (`properties`; `traits` for identify and group), which must be there when the rule requires any of its keys.
  */
-export function wrapProperties(unwrapped: JsonObject): JsonObject {
+export function wrapProperties(unwrapped: JsonObject, eventType = 'track'): JsonObject {
   const { $schema, description, ...inner } = withoutAnnotations(unwrapped);
+  const field = eventType === 'identify' || eventType === 'group' ? 'traits' : 'properties';
   const required = Array.isArray(inner.required) && inner.required.length > 0;
   return {
     ...($schema !== undefined ? { $schema } : {}),
     ...(description !== undefined ? { description } : {}),
     type: 'object',
-    properties: { properties: inner },
-    ...(required ? { required: ['properties'] } : {}),
+    properties: { [field]: inner },
+    ...(required ? { required: [field] } : {}),
   };
 }
