@@ -167,6 +167,7 @@ test('rudder dev and npm start take exactly the flags the READMEs list, parsed b
   const values: Record<string, string[]> = {
     '--quiet': ['--quiet'],
     '--no-read-token': ['--no-read-token'],
+    '--tracking-plan-lenient': ['--tracking-plan-lenient'],
     '--port': ['--port', '0'],
     '--max-request-bytes': ['--max-request-bytes', '1000'],
   };

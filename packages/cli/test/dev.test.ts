@@ -165,3 +165,34 @@ test("rudder dev with the dev key disabled says to export RUDDER_WRITE_KEY too, 
   dev.kill('SIGTERM');
   assert.equal((await dev.result).code, 0);
 });
+
+test('rudder dev --tracking-plan: a plan it cannot apply is refused with exit 2 naming the file; --tracking-plan-lenient starts and lists the broken schemas', async (t) => {
+  const missing = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', join(dir, 'nope.json')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--tracking-plan .*nope\.json: no such file/);
+  const notJson = join(dir, 'not-json.json');
+  writeFileSync(notJson, '{ nope');
+  const invalid = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', notJson]);
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stderr, /not-json\.json: invalid JSON/);
+  const noLayout = join(dir, 'no-layout.json');
+  writeFileSync(noLayout, JSON.stringify({ hello: 1 }));
+  const unknown = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', noLayout]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--tracking-plan .*no-layout\.json: plan: expected "events"/);
+
+  const brokenPlan = join(dir, 'broken-plan.json');
+  writeFileSync(brokenPlan, JSON.stringify({ id: 'tp_b', events: [{ eventType: 'track', name: 'Bad', rules: { type: 'object', labels: {} } }] }));
+  const refused = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', brokenPlan]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /broken-plan\.json: the schema for track 'Bad' does not compile: strict mode: unknown keyword: "labels"/);
+  assert.match(refused.stderr, /--tracking-plan-lenient/);
+  assert.equal(refused.stdout, '', 'nothing started');
+
+  const lenient = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', brokenPlan, '--tracking-plan-lenient']));
+  const banner = await waitForOutput(lenient, /Press Ctrl-C to stop/);
+  await waitForOutput(lenient, /not checked \(its schema does not compile\): track 'Bad': strict mode: unknown keyword: "labels"/, 'stderr');
+  const url = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1];
+  const page = await (await fetch(`${url}/live`)).text();
+  assert.match(page, /id="plan-broken"[^]*track &#39;Bad&#39;/);
+});

@@ -108,6 +108,58 @@ describe('rudder plan validate', () => {
     assert.equal(weird.code, 2);
     assert.match(weird.stderr, /--plan .*"events"/);
   });
+
+  test('a plan whose schemas do not compile is refused (exit 2): one line per broken schema, naming the file and the event', async () => {
+    const broken = {
+      id: 'tp_broken',
+      events: [
+        { eventType: 'track', name: 'Fine', rules: { type: 'object', properties: { properties: { type: 'object' } } } },
+        { eventType: 'track', name: 'Unknown Keyword', rules: { type: 'object', colour: 'red' } },
+        // The first event per name is the one checked; a later duplicate is not reported again.
+        { eventType: 'track', name: 'Unknown Keyword', rules: { type: 'object', shade: 'blue' } },
+        { eventType: 'identify', name: '', rules: { type: 'object', properties: { traits: { type: 'text' } } } },
+      ],
+    };
+    const planFile = file(broken);
+    const events = jsonl([{ type: 'track', event: 'Fine', userId: 'u', properties: {} }]);
+    for (const sub of [['validate'], ['coverage'], ['compile']]) {
+      const run = await rudder(['plan', ...sub, '--plan', planFile, ...(sub[0] === 'compile' ? [] : [events])]);
+      assert.equal(run.code, 2, `${sub[0]}: ${run.stderr}`);
+      assert.equal(run.stdout, '', 'nothing is checked against a plan that cannot be applied');
+      const errors = run.stderr.split('\n').filter((l) => l.includes('does not compile'));
+      assert.equal(errors.length, 2, run.stderr);
+      assert.ok(errors[0].includes(`--plan ${planFile}`) && errors[0].includes("track 'Unknown Keyword'") && errors[0].includes('colour'), errors[0]);
+      assert.ok(errors[1].includes(`--plan ${planFile}`) && errors[1].includes('identify'), errors[1]);
+      assert.match(run.stderr, /2 schemas of the plan cannot be applied/);
+    }
+  });
+
+  test("Segment's annotation keywords compile: Typewriter's telemetry plan.json checks the event's properties", async () => {
+    const telemetry = fixture('segment/typewriter-telemetry-plan.json');
+    const run = await rudder([
+      'plan',
+      'validate',
+      '--plan',
+      file(telemetry),
+      jsonl([
+        { type: 'track', event: 'Command Help', userId: 'u', properties: { rawCommand: 'help' } },
+        { type: 'track', event: 'Command Help', userId: 'u', properties: { rawCommand: 7 } },
+        { type: 'track', event: 'Command Help', userId: 'u', properties: {} },
+      ]),
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    const [ok, wrong, missing] = lines(run.stdout);
+    assert.equal(ok.error, undefined);
+    assert.deepEqual(ok.violationErrors, []);
+    assert.deepEqual(
+      wrong.violationErrors.map((v: any) => [v.type, v.meta.instancePath]),
+      [['Datatype-Mismatch', '/properties/rawCommand']],
+    );
+    assert.deepEqual(
+      missing.violationErrors.map((v: any) => [v.type, v.property, v.meta.instancePath]),
+      [['Required-Missing', 'rawCommand', '/properties']],
+    );
+  });
 });
 
 describe('rudder plan draft / diff', () => {

@@ -65,6 +65,12 @@ export interface DataPlaneOptions {
   trackingPlan?: TrackingPlanSource;
   /** The source's tracking-plan settings (file path or `{ global: {...}, track: {...} }`); default: annotate, never drop. */
   trackingPlanConfig?: string | TrackingPlanConfig;
+  /**
+   * Start even when some of the plan's schemas do not compile (default false: `startDataPlane` rejects
+   * with a `TrackingPlanError` naming each). Those events then pass unchecked, as on the hosted data
+   * plane, and the live page lists the schemas.
+   */
+  trackingPlanLenient?: boolean;
 }
 
 /** A running local data plane. */
@@ -141,7 +147,9 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
   if (opts.trackingPlanConfig !== undefined && opts.trackingPlan === undefined) throw new Error('trackingPlanConfig needs trackingPlan');
-  const planValidator = opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig);
+  const plan =
+    opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig, opts.trackingPlanLenient);
+  const planValidator = plan?.validator;
   const sources = toSources(configs);
   // The writer thread and the readers need separate connections to one database, which an in-memory
   // database cannot give; a throwaway file behaves the same from the outside.
@@ -166,6 +174,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     logger,
     streams,
     planValidator,
+    brokenSchemas: plan?.broken ?? [],
   });
 
   const connections = trackConnections(server);
@@ -198,6 +207,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   if (guard.token) logger.info(`  read token (for /api/* from other machines): ${guard.token}`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
   if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
+  for (const b of plan?.broken ?? []) logger.warn(`  warning: not checked (its schema does not compile): ${b.event}: ${b.error}`);
   if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }

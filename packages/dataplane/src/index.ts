@@ -15,4 +15,5 @@ export { Messages, DEFAULT_MAX_REQUEST_BYTES } from './messages.js';
 export { sanitizeUnicode, cleanId, stringifyId, INVISIBLE_RUNES } from './sanitize.js';
 export { rudderId } from './rudder-id.js';
 export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';
-export type { TrackingPlanSource } from './tracking-plan.js';
+export type { TrackingPlanSource, BrokenPlanSchema } from './tracking-plan.js';
+export { TrackingPlanError } from './tracking-plan.js';

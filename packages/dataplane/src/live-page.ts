@@ -1,10 +1,12 @@
 import { CHART_STYLES, chartHead, chartMarkup, chartScript } from './live-chart.js';
+import { PLAN_BANNER_STYLES, planBannerMarkup } from './plan-banner.js';
+import type { BrokenPlanSchema } from './tracking-plan.js';
 
 /**
  * `GET /live`: one self-contained page (no CDN, inline CSS and JS). Event content only ever reaches
  * the DOM through textContent, and the CSP nonce keeps anything else from running even if it did.
  */
-export function livePage(nonce: string): string {
+export function livePage(nonce: string, brokenSchemas: readonly BrokenPlanSchema[] = []): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -48,7 +50,7 @@ export function livePage(nonce: string): string {
   tr.dropped td:first-child { box-shadow:inset 3px 0 #ff6b6b; }
   tr.violated td.plan { color:#ffb86b; }
   tr.dropped td.plan { color:#ff6b6b; }
-${CHART_STYLES}</style>
+${CHART_STYLES}${PLAN_BANNER_STYLES}</style>
 ${chartHead(nonce)}
 </head>
 <body>
@@ -63,7 +65,7 @@ ${chartHead(nonce)}
   <label>event <input id="filter-event" placeholder="event or page name"></label>
   <span id="count"></span>
 </header>
-${chartMarkup()}
+${planBannerMarkup(brokenSchemas)}${chartMarkup()}
 <main>
   <div id="list">
     <table>

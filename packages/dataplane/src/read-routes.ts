@@ -16,7 +16,7 @@ function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
   sendJson(res, 200, `{"events":[${rows.map(rowJson).join(',')}]}`);
 }
 
-function handleLive(res: ServerResponse) {
+function handleLive(deps: ServerDeps, res: ServerResponse) {
   const nonce = randomBytes(16).toString('base64');
   res.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',
@@ -24,7 +24,7 @@ function handleLive(res: ServerResponse) {
     'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'`,
     'X-Content-Type-Options': 'nosniff',
   });
-  res.end(livePage(nonce));
+  res.end(livePage(nonce, deps.brokenSchemas ?? []));
 }
 
 /** The read side: stored events. No CORS grant ever; only allowed Host names, and the token when required. */
@@ -49,5 +49,5 @@ export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage
   if (path === '/api/events/stream') {
     return serveStream(req, res, parseQuery(url.searchParams), deps.store, deps.hub, deps.streams);
   }
-  return handleLive(res);
+  return handleLive(deps, res);
 }

@@ -9,6 +9,7 @@ import { routeRead } from './read-routes.js';
 import type { SourceRegistry } from './sources.js';
 import type { EventStore } from './store.js';
 import type { PlanValidator } from '@rudderanalytics/tracking-plan';
+import type { BrokenPlanSchema } from './tracking-plan.js';
 
 /** What the request handlers share. */
 export interface ServerDeps {
@@ -20,6 +21,8 @@ export interface ServerDeps {
   streams: Set<ServerResponse>;
   /** With `--tracking-plan`: checks and annotates events before they are stored. */
   planValidator?: PlanValidator;
+  /** With `--tracking-plan-lenient`: the schemas that do not compile, listed on the live page. */
+  brokenSchemas?: BrokenPlanSchema[];
   guard: ReadGuard;
 }
 

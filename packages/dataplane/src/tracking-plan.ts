@@ -16,21 +16,78 @@ export type TrackingPlanSource = string | Record<string, unknown>;
 /** The stored field that marks an event the plan's settings drop. */
 export const VERDICT_FIELD = 'trackingPlanVerdict';
 
-function readJson(source: string | Record<string, unknown>, what: string): unknown {
-  if (typeof source !== 'string') return source;
-  try {
-    return JSON.parse(readFileSync(source, 'utf8'));
-  } catch (error) {
-    throw new Error(`${what} ${source}: ${(error as Error).message}`, { cause: error });
+/**
+ * A tracking plan the data plane cannot apply: unreadable, not JSON, no known layout, or (unless
+ * lenient) a schema that does not compile. `problems` has one line per problem, each naming the file.
+ */
+export class TrackingPlanError extends Error {
+  /** One sentence per problem. */
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'TrackingPlanError';
+    this.problems = problems;
   }
 }
 
-/** Loads the plan and its settings; the tracking-plan package (and ajv) load only when a plan is given. */
-export async function loadPlanValidator(plan: TrackingPlanSource, config?: string | TrackingPlanConfig): Promise<PlanValidator> {
-  const { createValidator, loadPlan } = await import('@rudderanalytics/tracking-plan');
+/** A planned event whose schema does not compile, as the banner and the live page show it. */
+export interface BrokenPlanSchema {
+  /** `track 'Order Completed'`, or the event type alone. */
+  event: string;
+  /** Why the schema does not compile. */
+  error: string;
+}
+
+/** The plan ready to apply, and the schemas it was started with although they do not compile (lenient). */
+export interface LoadedPlan {
+  validator: PlanValidator;
+  broken: BrokenPlanSchema[];
+}
+
+function readJson(source: string | Record<string, unknown>, what: string): unknown {
+  if (typeof source !== 'string') return source;
+  let text: string;
+  try {
+    text = readFileSync(source, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TrackingPlanError([`${what} ${source}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new TrackingPlanError([`${what} ${source}: invalid JSON: ${(error as Error).message}`]);
+  }
+}
+
+/** How a plan source is named in messages: its path, or "(document)" for one given inline. */
+const nameOf = (source: TrackingPlanSource) => (typeof source === 'string' ? source : '(document)');
+
+/**
+ * Loads the plan and its settings; the tracking-plan package (and ajv) load only when a plan is given.
+ * Every schema is compiled up front: one that does not compile is a {@link TrackingPlanError} unless
+ * `lenient`, when it is returned in `broken` and its events pass unchecked, as the hosted data plane
+ * lets them pass.
+ */
+export async function loadPlanValidator(plan: TrackingPlanSource, config?: string | TrackingPlanConfig, lenient = false): Promise<LoadedPlan> {
+  const { brokenSchemas, createValidator, eventLabel, loadPlan } = await import('@rudderanalytics/tracking-plan');
   const settings =
     config === undefined ? undefined : (readJson(config as string | Record<string, unknown>, '--tracking-plan-config') as TrackingPlanConfig);
-  return createValidator(loadPlan(readJson(plan, '--tracking-plan')), settings ? { config: settings } : {});
+  let loaded;
+  try {
+    loaded = loadPlan(readJson(plan, '--tracking-plan'));
+  } catch (error) {
+    if (error instanceof TrackingPlanError) throw error;
+    throw new TrackingPlanError([`--tracking-plan ${nameOf(plan)}: ${(error as Error).message}`]);
+  }
+  const broken = brokenSchemas(loaded, settings).map((b) => ({ event: eventLabel(b), error: b.error }));
+  if (broken.length > 0 && !lenient) {
+    throw new TrackingPlanError([
+      ...broken.map((b) => `--tracking-plan ${nameOf(plan)}: the schema for ${b.event} does not compile: ${b.error}`),
+      `--tracking-plan ${nameOf(plan)}: ${broken.length} schema${broken.length === 1 ? '' : 's'} cannot be applied; fix the plan, or start with --tracking-plan-lenient (trackingPlanLenient: true) to let those events through unchecked`,
+    ]);
+  }
+  return { validator: createValidator(loaded, settings ? { config: settings } : {}), broken };
 }
 
 /** Checks and annotates prepared events in place, before they are stored. */

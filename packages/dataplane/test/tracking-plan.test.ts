@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
-import { parseDataPlaneArgs } from '../src/index.js';
+import { parseDataPlaneArgs, TrackingPlanError } from '../src/index.js';
 import { basic, startTestPlane } from './support/helpers.js';
 
 const fixtures = new URL('../../tracking-plan/test/fixtures/', import.meta.url);
@@ -124,8 +124,57 @@ describe('data plane with a tracking plan', () => {
     assert.deepEqual(alias.payload.context, { trackingPlanId: 'tp_f', trackingPlanVersion: 3, violationErrors: [] });
   });
 
-  test('flags: --tracking-plan and --tracking-plan-config', () => {
+  test('flags: --tracking-plan, --tracking-plan-config and --tracking-plan-lenient', () => {
     const opts = parseDataPlaneArgs(['--tracking-plan', 'p.json', '--tracking-plan-config', 'c.json']);
-    assert.deepEqual([opts.trackingPlan, opts.trackingPlanConfig], ['p.json', 'c.json']);
+    assert.deepEqual([opts.trackingPlan, opts.trackingPlanConfig, opts.trackingPlanLenient], ['p.json', 'c.json', undefined]);
+    assert.equal(parseDataPlaneArgs(['--tracking-plan', 'p.json', '--tracking-plan-lenient']).trackingPlanLenient, true);
+  });
+
+  const brokenPlan = {
+    id: 'tp_broken',
+    version: 1,
+    events: [
+      {
+        eventType: 'track',
+        name: 'Good',
+        rules: { type: 'object', properties: { properties: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] } } },
+      },
+      { eventType: 'track', name: 'Bad <b>', rules: { type: 'object', labels: { team: 'x' } } },
+    ],
+  };
+
+  test('a plan with a schema that does not compile is refused at start, naming the event and why', async () => {
+    await assert.rejects(plane(brokenPlan), (error: unknown) => {
+      assert.ok(error instanceof TrackingPlanError);
+      assert.equal(error.problems.length, 2);
+      assert.match(error.problems[0], /the schema for track 'Bad <b>' does not compile: strict mode: unknown keyword: "labels"/);
+      assert.match(error.problems[1], /trackingPlanLenient/);
+      return true;
+    });
+    await assert.rejects(plane({ hello: 1 }), (error: unknown) => error instanceof TrackingPlanError && /expected "events"/.test(error.message));
+  });
+
+  test('trackingPlanLenient: the broken schema lets its events through unchecked, as the hosted data plane does, and the live page lists it', async () => {
+    const dp = await startTestPlane({ trackingPlan: brokenPlan, trackingPlanLenient: true });
+    planes.push(dp);
+    await send(dp, [
+      { type: 'track', event: 'Bad <b>', messageId: 'bad', userId: 'u', properties: { anything: 1 } },
+      { type: 'track', event: 'Good', messageId: 'good', userId: 'u', properties: {} },
+    ]);
+    const stored = new Map((await dp.waitForEvents(2)).map((e) => [e.messageId, e.payload as any]));
+    assert.deepEqual(stored.get('bad').context.violationErrors, []);
+    assert.equal(stored.get('bad').trackingPlanVerdict, undefined, 'never dropped');
+    assert.deepEqual(
+      stored.get('good').context.violationErrors.map((v: any) => [v.type, v.property]),
+      [['Required-Missing', 'sku']],
+    );
+    const page = await (await fetch(`${dp.url}/live`)).text();
+    // Escaped: the plan's names are text, never markup.
+    assert.match(
+      page,
+      /<section id="plan-broken"[^>]*>[^]*<code>track &#39;Bad &#60;b&#62;&#39;<\/code>: strict mode: unknown keyword: &#34;labels&#34;/,
+    );
+    const clean = await plane({ id: 'tp_ok', events: [brokenPlan.events[0]] });
+    assert.doesNotMatch(await (await fetch(`${clean.url}/live`)).text(), /id="plan-broken"/);
   });
 });

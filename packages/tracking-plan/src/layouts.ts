@@ -8,8 +8,11 @@
  *   (`name: "workspaces/<ws>/tracking-plans/<id>"`, `display_name`, `rules`), possibly wrapped in
  *   `{ trackingPlans: [plan] }` or `{ tracking_plan: plan }`.
  * - Segment Public API (`rules: [{ type: "TRACK", key, jsonSchema, version }]`, possibly inside
- *   `{ data: ... }` and beside `trackingPlan: {...}`).
+ *   `{ data: ... }` and beside `trackingPlan: {...}`); Typewriter's `plan.json` has the same shape with
+ *   each rule's schema unwrapped to the event's properties (see segment-schemas.ts).
+ * Segment schemas are read as Segment's tools read them: their annotation keywords are removed.
  */
+import { isUnwrapped, withoutAnnotations, wrapProperties } from './segment-schemas.js';
 import type { JsonObject, PlanLayout, PlannedEvent, TrackingPlan } from './types.js';
 
 /** Thrown when a document is no tracking plan in any known layout; the message says what was expected. */
@@ -75,20 +78,24 @@ function layoutOfLegacy(doc: JsonObject, wrapped: boolean): PlanLayout {
 function fromLegacy(doc: JsonObject, layout: PlanLayout): TrackingPlan {
   const rules = doc.rules as JsonObject;
   const events: PlannedEvent[] = [];
+  const segment = layout === 'segment-config-api-v1';
   if (Array.isArray(rules.events)) {
     for (const e of rules.events.filter(isObject)) {
+      const schema = schemaOf(e.rules);
       events.push({
         // RudderStack's v2 API (what RudderTyper 2 pulls) lists every event type here, each with its eventType.
         eventType: typeof e.eventType === 'string' ? e.eventType : 'track',
         name: e.name as string,
-        schema: schemaOf(e.rules),
+        schema: segment && schema ? withoutAnnotations(schema) : schema,
         ...(typeof e.id === 'string' ? { id: e.id } : {}),
         ...(typeof e.description === 'string' ? { description: e.description } : {}),
       });
     }
   }
   for (const type of NON_TRACK_TYPES) {
-    if (Object.prototype.hasOwnProperty.call(rules, type)) events.push({ eventType: type, name: '', schema: schemaOf(rules[type]) });
+    if (!Object.prototype.hasOwnProperty.call(rules, type)) continue;
+    const schema = schemaOf(rules[type]);
+    events.push({ eventType: type, name: '', schema: segment && schema ? withoutAnnotations(schema) : schema });
   }
   const name = typeof doc.display_name === 'string' ? doc.display_name : typeof doc.name === 'string' ? doc.name : undefined;
   return {
@@ -119,16 +126,23 @@ function fromSegmentPublic(doc: JsonObject): TrackingPlan {
     const seen = latest.get(key);
     if (!seen || versionOf(rule.version) > versionOf(seen.version)) latest.set(key, { ...rule, type, name, schema });
   }
-  const events: PlannedEvent[] = [...latest.values()].map((r) => ({
-    eventType: r.type as string,
-    name: r.name as string,
-    schema: schemaOf(r.schema),
-  }));
+  let unwrapped = false;
+  const events: PlannedEvent[] = [...latest.values()].map((r) => {
+    const schema = schemaOf(r.schema);
+    if (isUnwrapped(schema)) unwrapped = true;
+    const description = schema && typeof schema.description === 'string' ? schema.description : undefined;
+    return {
+      eventType: r.type as string,
+      name: r.name as string,
+      schema: schema && (isUnwrapped(schema) ? wrapProperties(schema, r.type as string) : withoutAnnotations(schema)),
+      ...(description !== undefined ? { description } : {}),
+    };
+  });
   return {
     id: String(meta.id ?? 'local'),
     version: versionOf(meta.version),
     ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
-    layout: 'segment-public-api',
+    layout: unwrapped ? 'typewriter' : 'segment-public-api',
     events,
     ...(unenforced.length ? { unenforced } : {}),
   };
@@ -149,7 +163,7 @@ export function loadPlan(document: unknown, override: { id?: string; version?: n
     plan = fromLegacy(doc, layoutOfLegacy(doc, doc !== document && isObject(document) && Array.isArray(document.trackingPlans)));
   else {
     throw new PlanFormatError(
-      'plan: expected "events" (RudderStack), "rules" as an object (RudderStack legacy, RudderTyper, Segment Config API v1) or "rules" as an array (Segment Public API)',
+      'plan: expected "events" (RudderStack), "rules" as an object (RudderStack legacy, RudderTyper, Segment Config API v1) or "rules" as an array (Segment Public API, Typewriter plan.json)',
     );
   }
   if (override.id !== undefined) plan.id = override.id;

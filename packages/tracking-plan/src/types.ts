@@ -25,7 +25,7 @@ export interface Violation {
 }
 
 /** The plan layouts {@link loadPlan} recognises. */
-export type PlanLayout = 'rudderstack-events' | 'rudderstack-rules' | 'ruddertyper' | 'segment-config-api-v1' | 'segment-public-api';
+export type PlanLayout = 'rudderstack-events' | 'rudderstack-rules' | 'ruddertyper' | 'segment-config-api-v1' | 'segment-public-api' | 'typewriter';
 
 /** One planned event: the schema the hosted validator uses for `(eventType, name)`. */
 export interface PlannedEvent {

@@ -14,6 +14,18 @@ export interface ValidatorOptions {
   versions?: TrackingPlan[];
 }
 
+/** One planned event's schema compiled with ajv as the transformer compiles it, or the error it does not compile with. */
+export function compileSchema(event: PlannedEvent, config: TrackingPlanConfig): Resolved | Error {
+  const schema = event.schema;
+  if (!schema || Object.keys(schema).length === 0) return { kind: 'unplanned' };
+  try {
+    const check = makeAjv(ajvOptionsFor(config, event.eventType), isDraft4(schema)).compile(compilableSchema(schema)) as SchemaCheck;
+    return { kind: 'check', check };
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 /**
  * A resolver that compiles a plan's schemas with ajv on first use and keeps each compiled check (or
  * its compile error): the config, hence the ajv options per type, is fixed. Memory is bounded by the
@@ -22,16 +34,7 @@ export interface ValidatorOptions {
 export function ajvResolver(plan: TrackingPlan, config: TrackingPlanConfig): Resolver {
   const compiled = new Map<PlannedEvent, Resolved | Error>();
   const index = planIndex(plan.events, (e) => [e.eventType, e.name]);
-  const compile = (event: PlannedEvent): Resolved | Error => {
-    const schema = event.schema;
-    if (!schema || Object.keys(schema).length === 0) return { kind: 'unplanned' };
-    try {
-      const check = makeAjv(ajvOptionsFor(config, event.eventType), isDraft4(schema)).compile(compilableSchema(schema)) as SchemaCheck;
-      return { kind: 'check', check };
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
-  };
+  const compile = (event: PlannedEvent) => compileSchema(event, config);
   return (eventType, eventName): Resolved => {
     const event = index.get(eventType)?.get(eventName);
     if (!event) return { kind: 'unplanned' };

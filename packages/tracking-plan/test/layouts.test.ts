@@ -1,7 +1,7 @@
 // Every plan layout loads to the same lookups, and the same messages get the same verdicts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createValidator, findPlannedEvent, loadPlan, PlanFormatError } from '../src/index.js';
+import { brokenSchemas, createValidator, findPlannedEvent, loadPlan, PlanFormatError } from '../src/index.js';
 
 const addToCart = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -46,6 +46,28 @@ const layouts = {
         { type: 'COMMON', key: null, version: 1, jsonSchema: { type: 'object' } },
       ],
     },
+  },
+  // Typewriter's plan.json: a Public API export whose TRACK rules are unwrapped to the event's properties.
+  typewriter: {
+    id: 'tp_1',
+    name: 'Shop',
+    version: 3,
+    rules: [
+      {
+        type: 'TRACK',
+        key: 'Add To Cart',
+        version: 1,
+        jsonSchema: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          eventMetadata: { name: 'Add To Cart', type: 'TRACK' },
+          labels: {},
+          type: 'object',
+          properties: { sku: { id: '/properties/sku', type: 'string' } },
+          required: ['sku'],
+        },
+      },
+      { type: 'IDENTIFY', key: null, version: 1, jsonSchema: identify },
+    ],
   },
 } as const;
 
@@ -101,4 +123,68 @@ test('a document that is no plan is refused with the layouts expected', () => {
     (e: unknown) => e instanceof PlanFormatError && /"events".*"rules"/.test((e as Error).message),
   );
   assert.throws(() => loadPlan([1]), PlanFormatError);
+});
+
+// The annotations Segment's exports carry (segmentio/typewriter src/__tests__/__data__/plan-v1.json and
+// plan.json at d8382953): labels, eventMetadata, key, draft-04's id in a draft-07 schema, a description that is no string.
+const annotated = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  labels: { owner: 'growth' },
+  type: 'object',
+  properties: {
+    properties: {
+      id: '/properties/properties',
+      description: null,
+      type: 'object',
+      properties: {
+        id: { id: '/properties/properties/properties/id', type: 'string', description: 'the id property: a name, not a keyword' },
+        tags: { key: 'tags', type: 'array', items: { id: '/items', type: 'string' } },
+        note: 'a description where a schema should be',
+      },
+      required: ['id'],
+    },
+  },
+};
+
+test("Segment layouts read annotation keywords as Segment's tools do: the schema compiles and keeps its rules", () => {
+  const v1 = loadPlan({ name: 'workspaces/ws/tracking-plans/tp_a', display_name: 'A', rules: { events: [{ name: 'Tagged', rules: annotated }] } });
+  const pub = loadPlan({ id: 'tp_a', rules: [{ type: 'TRACK', key: 'Tagged', version: 1, jsonSchema: annotated }] });
+  for (const plan of [v1, pub]) {
+    assert.deepEqual(brokenSchemas(plan), [], plan.layout);
+    const v = createValidator(plan);
+    assert.deepEqual(v.check({ type: 'track', event: 'Tagged', properties: { id: 'x', tags: ['a'] } }).violationErrors, [], plan.layout);
+    assert.deepEqual(
+      v.check({ type: 'track', event: 'Tagged', properties: { tags: [1] } }).violationErrors.map((e) => [e.type, e.meta.instancePath]),
+      [
+        ['Required-Missing', '/properties'],
+        ['Datatype-Mismatch', '/properties/tags/0'],
+      ],
+      plan.layout,
+    );
+  }
+});
+
+test("RudderStack's layouts keep the hosted transformer's strict mode; whatever does not compile is listed once per event", () => {
+  const plan = loadPlan({
+    id: 'tp_r',
+    events: [
+      { eventType: 'track', name: 'Tagged', rules: annotated },
+      { eventType: 'track', name: 'Tagged', rules: { type: 'object' } },
+      { eventType: 'identify', name: '', rules: { type: 'object', properties: { traits: { type: 'text' } } } },
+      { eventType: 'alias', name: '', rules: { type: 'object', whatever: 1 } },
+    ],
+  });
+  const broken = brokenSchemas(plan);
+  assert.deepEqual(
+    broken.map((b) => [b.eventType, b.name]),
+    [
+      ['track', 'Tagged'],
+      ['identify', ''],
+    ],
+  );
+  assert.match(broken[0].error, /description must be string/);
+  // The verdict itself stays the hosted one: a schema error never drops an event.
+  const verdict = createValidator(plan).check({ type: 'track', event: 'Tagged', properties: {} });
+  assert.equal(verdict.dropEvent, false);
+  assert.match(verdict.error!, /does not compile/);
 });

@@ -190,8 +190,8 @@ export { name };
   typewriterPublic: `import { planPlugin, typedClient } from './typewriterPublic.js';
 ${CLIENT}
 ids.push(analytics.enumTypes({ userId: 'u1', properties: { 'string enum': 'Evil Morty' } }));
-ids.push(analytics.noIdType({ anonymousId: 'a1' }));
-ids.push(analytics.track({ event: 'Nested Arrays', userId: 2 }));
+ids.push(analytics.noIdType({ anonymousId: 'a1', properties: { no_id_prop: 'x' } }));
+ids.push(analytics.track({ event: 'Nested Arrays', userId: 2, properties: { universeCharacters: [[{ name: 'Rick' }]] } }));
 `,
 };
 
@@ -211,6 +211,18 @@ analytics.productClikced({ userId: 'u1', properties: ok }); // ✗ no such funct
 analytics.productClickedDraft7({ userId: 'u1', properties: { ...ok, dateString: 5 } }); // ✗ wrong type of an optional property
 analytics.productClickedDraft7({ userId: 'u1', properties: { ...ok, anything: 'goes' } });
 analytics.track({ userId: 'u1', event: 'Product clicked', properties: { ...ok, revenue: null } }); // ✗ null is not a number
+`;
+
+// The same for Typewriter's plan.json, whose rules are already unwrapped to the event's properties.
+const WRONG_TYPEWRITER = `import { typedClient, type AnalyticsClient } from './typewriterPublic.js';
+declare const client: AnalyticsClient;
+const analytics = typedClient(client);
+analytics.noIdType({ userId: 'u1', properties: { no_id_prop: 'x' } });
+analytics.noIdType({ userId: 'u1' }); // ✗ properties are required
+analytics.noIdType({ userId: 'u1', properties: {} }); // ✗ missing required no_id_prop
+analytics.noIdType({ userId: 'u1', properties: { no_id_prop: 3 } }); // ✗ wrong type
+analytics.enumTypes({ userId: 'u1', properties: { 'string enum': 'Morty' } }); // ✗ not in the enum
+analytics.track({ event: 'Nested Arrays', userId: 2, properties: { universeCharacters: [{ name: 'Rick' }] } }); // ✗ an array of arrays
 `;
 
 interface Diagnostic {
@@ -247,13 +259,17 @@ describe('generated clients typecheck (strict)', () => {
         writeFileSync(join(dir, `${name}.ts`), generateClient(plan));
         writeFileSync(join(dir, `${name}.calls.ts`), CORRECT[name]);
       }
-      writeFileSync(join(dir, 'wrong.ts'), WRONG);
+      const wrongs = { 'wrong.ts': WRONG, 'wrong-typewriter.ts': WRONG_TYPEWRITER };
+      for (const [name, text] of Object.entries(wrongs)) writeFileSync(join(dir, name), text);
       const diagnostics = typecheck(dir, options);
-      const outside = diagnostics.filter((d) => d.file !== 'wrong.ts');
+      const outside = diagnostics.filter((d) => !(d.file in wrongs));
       assert.deepEqual(outside, [], 'the generated files and the correct calls compile');
-      const expected = WRONG.split('\n').flatMap((l, i) => (l.includes('// ✗') ? [i + 1] : []));
-      const got = [...new Set(diagnostics.map((d) => d.line))].sort((a, b) => a - b);
-      assert.deepEqual(got, expected, diagnostics.map((d) => `${d.line}: ${d.text}`).join('\n'));
+      for (const [name, text] of Object.entries(wrongs)) {
+        const expected = text.split('\n').flatMap((l, i) => (l.includes('// ✗') ? [i + 1] : []));
+        const mine = diagnostics.filter((d) => d.file === name);
+        const got = [...new Set(mine.map((d) => d.line))].sort((a, b) => a - b);
+        assert.deepEqual(got, expected, `${name}\n${mine.map((d) => `${d.line}: ${d.text}`).join('\n')}`);
+      }
     });
   }
 });

@@ -1,13 +1,14 @@
 /** `rudder dev`: runs the local data plane in the foreground until Ctrl-C. */
 import type { DataPlane } from '@rudderanalytics/dataplane';
 import { LOCAL_DATA_PLANE_URL } from '../config.js';
-import { EXIT_OK, UsageError } from '../errors.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { devHelp } from '../help.js';
 import { maskKey, stderr, stdout } from '../output.js';
 import { sdkSnippets } from '../snippets.js';
 
 export async function runDev(argv: string[]): Promise<number> {
-  const { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE, DEV_WRITE_KEY, startDataPlane } = await import('@rudderanalytics/dataplane');
+  const { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE, DEV_WRITE_KEY, startDataPlane, TrackingPlanError } =
+    await import('@rudderanalytics/dataplane');
   if (argv.includes('--help') || argv.includes('-h')) {
     stdout.write(devHelp(DATAPLANE_USAGE));
     return EXIT_OK;
@@ -22,14 +23,22 @@ export async function runDev(argv: string[]): Promise<number> {
   }
   // The data plane's own banner prints the URL, the dev key (in full, the one documented exception:
   // it is public) and only masked forms of any other key.
-  const dp = await startDataPlane({
-    ...options,
-    logger: {
-      info: (m) => stdout.write(`${m}\n`),
-      warn: (m) => stderr.write(`${m}\n`),
-      error: (m) => stderr.write(`${m}\n`),
-    },
-  });
+  let dp: DataPlane;
+  try {
+    dp = await startDataPlane({
+      ...options,
+      logger: {
+        info: (m) => stdout.write(`${m}\n`),
+        warn: (m) => stderr.write(`${m}\n`),
+        error: (m) => stderr.write(`${m}\n`),
+      },
+    });
+  } catch (error) {
+    // A plan that cannot be read or applied is input the user gave: exit 2, as `rudder plan` does.
+    if (!(error instanceof TrackingPlanError)) throw error;
+    for (const problem of error.problems) stderr.write(`error: ${problem}\n`);
+    return EXIT_USAGE;
+  }
 
   // Listening before the banner: whoever reads "Press Ctrl-C" may signal at once.
   const stopped = new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 /** Reads the files `rudder plan` takes: a plan in any layout, a source's tracking-plan config. */
 import { readFileSync } from 'node:fs';
-import { loadPlan, unknownSettings, type TrackingPlan, type TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
+import { brokenSchemas, eventLabel, loadPlan, unknownSettings, type TrackingPlan, type TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import { UsageError } from '../errors.js';
 import { stderr } from '../output.js';
 
@@ -39,4 +39,16 @@ export function readConfig(path: string | undefined): TrackingPlanConfig | undef
   for (const u of unknownSettings(config as TrackingPlanConfig))
     stderr.write(`warning: --config ${u.key}: unknown value '${u.value}' (ignored, as the hosted data plane does)\n`);
   return config as TrackingPlanConfig;
+}
+
+/**
+ * Refuses a plan with schemas that do not compile (the hosted data plane would let their events pass
+ * unchecked): one line per schema on stderr, naming the file and the event, then a usage error (exit 2).
+ */
+export function requireCompiles(plan: TrackingPlan, path: string, config: TrackingPlanConfig | undefined, flag = '--plan'): void {
+  const broken = brokenSchemas(plan, config);
+  if (broken.length === 0) return;
+  for (const b of broken) stderr.write(`error: ${flag} ${path}: the schema for ${eventLabel(b)} does not compile: ${b.error}\n`);
+  const count = `${broken.length} schema${broken.length === 1 ? '' : 's'}`;
+  throw new UsageError(`${flag} ${path}: ${count} of the plan cannot be applied; nothing was checked`, 'plan');
 }

@@ -8,7 +8,7 @@ import { parse, str, type Values } from '../args.js';
 import { resolveDataPlaneUrl, resolveReadToken } from '../config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { stderr, stdout } from '../output.js';
-import { readConfig, readPlan } from './plan-files.js';
+import { readConfig, readPlan, requireCompiles } from './plan-files.js';
 import { isBad } from '../send/records.js';
 import { collectMessages, readRecords } from './plan-input.js';
 
@@ -18,7 +18,8 @@ export const PLAN_HELP = `Usage: rudder plan <validate|coverage|draft|diff|compi
       Check events (read as 'rudder send' reads them) against a tracking plan with the hosted
       data plane's verdicts. One JSON line per event:
       {"line":N,"type":…,"event":…,"dropEvent":bool,"violationType":…,"violationErrors":[…]}
-      Exit 1 when any event has a violation (or a line is not JSON).
+      Exit 1 when any event has a violation (or a line is not JSON); exit 2 when the plan cannot
+      be applied (unreadable, unknown layout, or a schema that does not compile: one line each).
   coverage --plan PLAN [--config CONFIG] [--json] [FILE…|-]
       Planned events never seen, unplanned events seen, violations by rule. Without FILE, reads
       what the data plane stored (--data-plane-url, else $RUDDER_DATA_PLANE_URL, else local;
@@ -33,7 +34,8 @@ export const PLAN_HELP = `Usage: rudder plan <validate|coverage|draft|diff|compi
       (@rudderanalytics/tracking-plan/runtime), for Workers and other no-eval runtimes.
 
 PLAN is any layout: RudderStack events[] or rules{}, RudderTyper plan.json, Segment Config API
-v1 or Public API export. CONFIG is the source's tracking-plan config as the server holds it:
+v1 or Public API export, Typewriter plan.json. validate, coverage and compile refuse (exit 2) a plan
+with a schema that does not compile. CONFIG is the source's tracking-plan config as the server holds it:
   {"global": {"allowUnplannedEvents": "false", "unplannedProperties": "drop",
               "anyOtherViolation": "forward", "propagateValidationErrors": "true", "ajvOptions": {}},
    "track": {…}}
@@ -54,14 +56,22 @@ function requirePlan(values: Values) {
   return readPlan(path);
 }
 
+/** The plan and its config, refused (exit 2) when a schema does not compile: it could not be applied. */
+function applicablePlan(values: Values) {
+  const plan = requirePlan(values);
+  const config = readConfig(str(values, 'config'));
+  requireCompiles(plan, str(values, 'plan')!, config);
+  return { plan, config };
+}
+
 function eventOf(m: JsonObject): unknown {
   return m.type === 'track' ? (m.event ?? null) : (m.name ?? m.event ?? null);
 }
 
 async function runValidate(argv: string[]): Promise<number> {
   const { values, positionals } = parse('plan', argv, PLAN_OPTIONS, true);
-  const plan = requirePlan(values);
-  const validator = createValidator(plan, { config: readConfig(str(values, 'config')) });
+  const { plan, config } = applicablePlan(values);
+  const validator = createValidator(plan, { config });
   let failed = false;
   for await (const r of readRecords(positionals)) {
     const where = { line: r.line, ...(r.item !== undefined ? { item: r.item } : {}), ...(r.file !== undefined ? { file: r.file } : {}) };
@@ -105,8 +115,8 @@ function observed(values: Values, positionals: string[]) {
 
 async function runCoverage(argv: string[]): Promise<number> {
   const { values, positionals } = parse('plan', argv, { ...PLAN_OPTIONS, ...INPUT_OPTIONS }, true);
-  const plan = requirePlan(values);
-  const validator = createValidator(plan, { config: readConfig(str(values, 'config')) });
+  const { plan, config } = applicablePlan(values);
+  const validator = createValidator(plan, { config });
   const report = coverage(plan, await observed(values, positionals), validator);
   if (values.json) {
     stdout.write(`${JSON.stringify(report)}\n`);
@@ -150,7 +160,8 @@ async function runDiff(argv: string[]): Promise<number> {
 
 async function runCompile(argv: string[]): Promise<number> {
   const { values } = parse('plan', argv, { ...PLAN_OPTIONS, out: { type: 'string' } });
-  const source = compilePlan(requirePlan(values), { config: readConfig(str(values, 'config')) });
+  const { plan, config } = applicablePlan(values);
+  const source = compilePlan(plan, { config });
   const out = str(values, 'out');
   if (out) writeFileSync(out, source);
   else stdout.write(source);
