@@ -6,7 +6,7 @@ import { CHART_ASSET_PREFIX, serveChartAsset } from './live-chart.js';
 import { livePage } from './live-page.js';
 import { parseQuery } from './query.js';
 import { checkRead } from './read-guard.js';
-import type { ServerDeps } from './server.js';
+import type { ServerDeps } from './server-deps.js';
 import { serveStream } from './sse.js';
 import { rowJson } from './rows.js';
 

@@ -11,7 +11,7 @@ import { resolveOptions, type ClientOptions, type ResolvedOptions } from './opti
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
 import type { Journal } from './journal.js';
 import { isFiltered, resolvePlugins, type FilteredInfo, type PluginError, type PluginInput } from './middleware.js';
-import type { QueuedEvent } from './queue.js';
+import type { QueuedEvent } from './encode.js';
 import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';

@@ -8,11 +8,13 @@ import { gzip } from './compress.js';
 import { DeliveryError, DroppedError, type DropReason } from './errors.js';
 import { admit } from './overflow.js';
 import { Pack } from './pack.js';
-import { MemoryQueue, type QueuedEvent } from './queue.js';
+import type { QueuedEvent } from './encode.js';
+import { MemoryQueue } from './queue.js';
 import { decide, type Outcome } from './retry.js';
 import { Settlement, type SettlementHooks } from './settlement.js';
 import { backgroundTimeout } from './timers.js';
-import { defaultSender, post, type Sender } from './transport.js';
+import type { Sender } from './sender.js';
+import { chooseSender, post } from './transport.js';
 import type { Journal, ReplayIntake } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -63,7 +65,7 @@ export class Dispatcher {
   private intervalTimer: ReturnType<typeof setTimeout> | undefined;
   private pumpScheduled = false;
   private gzip: boolean;
-  /** How requests travel; resolveOptions() has checked that this runtime has one. */
+  /** How requests travel; chosen once, here (a runtime without one fails the constructor). */
   private readonly sender: Sender;
   private readonly settlement: Settlement;
   // A true private field: util.inspect and JSON.stringify of the client never show the credentials.
@@ -80,7 +82,7 @@ export class Dispatcher {
     this.gzip = options.gzip;
     this.queue = new MemoryQueue(options, journal !== undefined);
     this.settlement = new Settlement(hooks, journal);
-    this.sender = defaultSender(options.fetch)!;
+    this.sender = chooseSender(options.fetch);
     const plain = { authorization, 'content-type': 'application/json' };
     this.#headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
     this.#credentials = authorization.replace(/^Basic /, '');

@@ -5,7 +5,7 @@
  * plain request over a kept-alive socket, and keeps its own buffers; elsewhere (Node 18, Bun, Deno,
  * Workers) or when the caller passes `fetch`, fetch is used (transport.ts).
  */
-import type { Answer, Request, Sender } from './transport.js';
+import type { Answer, Request, Sender } from './sender.js';
 
 interface IncomingMessage {
   statusCode?: number;

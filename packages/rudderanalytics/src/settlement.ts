@@ -7,7 +7,7 @@
 import type { DeliveryError, DroppedError } from './errors.js';
 import type { Journal } from './journal.js';
 import type { Pack } from './pack.js';
-import type { QueuedEvent } from './queue.js';
+import type { QueuedEvent } from './encode.js';
 
 /** The outcomes the client turns into counters and events. */
 export interface SettlementHooks {

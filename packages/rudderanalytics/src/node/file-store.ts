@@ -7,7 +7,7 @@ import { closeSync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { ConfigError, type DeliveryError, type DroppedError } from '../errors.js';
 import type { Journal, ReplayIntake } from '../journal.js';
-import type { QueuedEvent } from '../queue.js';
+import type { QueuedEvent } from '../encode.js';
 import { deadLetter, deadLetterCause } from './dead-letter.js';
 import { DirectoryLock } from './lock.js';
 import { SegmentLog, type FsyncPolicy, type RecordLocation } from './segment-log.js';

@@ -8,12 +8,11 @@
  * The durability point is the acknowledgement of the XADD, shortly after the call returns (adds are
  * batched per turn of the event loop): a process killed before that loses what it had not yet added.
  */
-import { messageIdOf } from '../encode.js';
+import { messageIdOf, type QueuedEvent } from '../encode.js';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { ConfigError, type DeliveryError, type DroppedError } from '../errors.js';
 import type { Journal, ReplayIntake } from '../journal.js';
-import type { QueuedEvent } from '../queue.js';
 import { deadLetter, deadLetterCause, type DeadLetter } from '../node/dead-letter.js';
 import { ADD_CHUNK, chunks, StreamCommands, type Entry } from './commands.js';
 import { TakeoverLoop } from './takeover.js';
