@@ -23,7 +23,7 @@ const SURFACE: Record<string, string[]> = {
   'rudderanalytics/node': ['FileStore', 'StoreLockedError', 'readDeadLetters', 'replayDeadLetters', 'replayableEvent'],
   'rudderanalytics/redis': ['RedisStore'],
   // Not documented for users: the CLI's door to the SDK's batch rule and its warnings (@internal).
-  'rudderanalytics/internal': ['batchDefaultsOf', 'batchFieldWarnings', 'strictRefusal', 'withBatchDefaults'],
+  'rudderanalytics/internal': ['EVENT_TYPES', 'batchDefaultsOf', 'batchFieldWarnings', 'strictRefusal', 'withBatchDefaults'],
 };
 
 for (const [entry, names] of Object.entries(SURFACE)) {
