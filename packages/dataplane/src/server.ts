@@ -2,11 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { routeIngest } from './gateway-routes.js';
 import { sendError, sendJson } from './http-answers.js';
 import { QueryError } from './query.js';
-import { routeRead } from './read-routes.js';
+import { isReadPath, routeRead } from './read-routes.js';
 import type { ServerDeps } from './server-deps.js';
-
-/** Stored events: the only paths without CORS and behind the Host and token checks. */
-const isReadPath = (path: string) => path.startsWith('/api/') || path === '/live' || path.startsWith('/live/');
 
 async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let url: URL;
