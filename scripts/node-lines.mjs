@@ -43,7 +43,8 @@ function pinnedBinaries(root) {
   return pinned;
 }
 
-/** A line to run the suites on: `{ label, node, binDir?, subset? }`, where `subset` filters the test files (absent: every file). */
+// A line to run the suites on is `{ label, node, binDir?, subset? }`, where `subset` filters the test
+// files (absent: every file).
 
 /** This machine's Node: every suite (`npm test`). */
 export function thisLine() {
