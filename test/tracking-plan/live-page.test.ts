@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { RudderAnalytics } from 'rudderanalytics';
+import { SAMPLE_CONFIG, SAMPLE_PLAN } from '../../packages/tracking-plan/test/support/sample-plan.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RUDDER = join(ROOT, 'packages/cli/dist/bin.js');
@@ -25,23 +26,6 @@ const ARGS = [
   '--no-first-run',
 ];
 
-const PLAN = {
-  id: 'tp_live',
-  version: 2,
-  events: [
-    {
-      eventType: 'track',
-      name: 'Order Completed',
-      rules: {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        type: 'object',
-        properties: { properties: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] } },
-      },
-    },
-  ],
-};
-const CONFIG = { global: { allowUnplannedEvents: 'false', anyOtherViolation: 'forward', propagateValidationErrors: 'true' } };
-
 let dir: string;
 let dp: DataPlane;
 let context: BrowserContext;
@@ -51,8 +35,8 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
   assert.ok(existsSync(RUDDER), 'packages/cli is not built: run `npm run build` at the repository root');
   dir = mkdtempSync(join(tmpdir(), 'rudder-plan-live-'));
-  writeFileSync(join(dir, 'plan.json'), JSON.stringify(PLAN));
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(CONFIG));
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify(SAMPLE_PLAN));
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify(SAMPLE_CONFIG));
   dp = await startDataPlane({
     port: 0,
     dbPath: join(dir, 'events.db'),
@@ -129,7 +113,7 @@ test('violations from the SDK and from rudder send are marked and shown on the l
   // The detail pane shows the stored event with its violations.
   await page.click('#events tr:nth-child(2)');
   const detail = JSON.parse((await page.textContent('#detail')) ?? '{}');
-  assert.equal(detail.context.trackingPlanId, 'tp_live');
+  assert.equal(detail.context.trackingPlanId, SAMPLE_PLAN.id);
   assert.deepEqual(
     detail.context.violationErrors.map((v: { property: string }) => v.property),
     ['total'],

@@ -14,26 +14,11 @@ import { Miniflare } from 'miniflare';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { compilePlan, loadPlan } from '@rudderanalytics/tracking-plan';
 import { bundleWithPlan } from '../../packages/tracking-plan/test/support/compiled.js';
+import { SAMPLE_CONFIG, SAMPLE_PLAN } from '../../packages/tracking-plan/test/support/sample-plan.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const PLAN = loadPlan({
-  id: 'tp_rt',
-  version: 4,
-  events: [
-    {
-      eventType: 'track',
-      name: 'Order Completed',
-      rules: {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        type: 'object',
-        properties: {
-          properties: { type: 'object', properties: { total: { type: 'number' }, email: { type: 'string', format: 'email' } }, required: ['total'] },
-        },
-      },
-    },
-  ],
-});
-const CONFIG = { global: { allowUnplannedEvents: 'false', anyOtherViolation: 'forward', propagateValidationErrors: 'true' } };
+const PLAN = loadPlan(SAMPLE_PLAN);
+const CONFIG = SAMPLE_CONFIG;
 const SOURCES = ['bun', 'deno', 'worker'] as const;
 
 // What each runtime runs: the built SDK and the tracking-plan runtime (by package name), the compiled plan.
@@ -124,7 +109,11 @@ function assertRun(source: (typeof SOURCES)[number], json: any): void {
     stored.map((e) => (e.payload.context as any).violationErrors.map((v: any) => `${v.type} ${v.meta.instancePath}`)),
     [[], ['Datatype-Mismatch /properties/total', 'Advance-Rules-Violation /properties/email']],
   );
-  assert.ok(stored.every((e) => (e.payload.context as any).trackingPlanId === 'tp_rt' && (e.payload.context as any).trackingPlanVersion === 4));
+  assert.ok(
+    stored.every(
+      (e) => (e.payload.context as any).trackingPlanId === SAMPLE_PLAN.id && (e.payload.context as any).trackingPlanVersion === SAMPLE_PLAN.version,
+    ),
+  );
 }
 
 describe('tracking-plan plugin on other runtimes', () => {

@@ -10,7 +10,7 @@ import { Messages, StatusOf, type Message } from './messages.js';
 import { PIXEL_GIF, pixelEvent, type PixelResult, type PixelType } from './pixel.js';
 import { readBody } from './read-body.js';
 import { stringifyJson } from './serialize.js';
-import type { ServerDeps } from './server.js';
+import type { ServerDeps } from './server-deps.js';
 import { sourceConfigJson } from './source-config.js';
 import { writeKeyFromHeader, type AuthResult, type Source, type SourceRegistry } from './sources.js';
 import { applyTrackingPlan } from './tracking-plan.js';

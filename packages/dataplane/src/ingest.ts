@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { EVENT_TYPES, type EventType } from 'rudderanalytics/internal';
 import { Messages, type Message } from './messages.js';
 import { cleanId, sanitizeUnicode } from './sanitize.js';
 import { rudderId } from './rudder-id.js';
 import { stringifyJson } from './serialize.js';
 
 /** The request types of the single-event endpoints; each overwrites the event's `type`. */
-export const SINGLE_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
-export type RequestType = (typeof SINGLE_TYPES)[number] | 'batch';
+export const SINGLE_TYPES = EVENT_TYPES;
+export type RequestType = EventType | 'batch';
 
 /** One accepted, enriched event ready to store. */
 export interface PreparedEvent {

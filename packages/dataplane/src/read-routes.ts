@@ -6,9 +6,16 @@ import { CHART_ASSET_PREFIX, serveChartAsset } from './live-chart.js';
 import { livePage } from './live-page.js';
 import { parseQuery } from './query.js';
 import { checkRead } from './read-guard.js';
-import type { ServerDeps } from './server.js';
+import type { ServerDeps } from './server-deps.js';
 import { serveStream } from './sse.js';
 import { rowJson } from './rows.js';
+
+/**
+ * The paths the read side owns: stored events, the only ones without CORS and behind the Host and token
+ * checks. Every path under them is routed here, known or not (an unknown one is a 404 behind the guard),
+ * so a route added below is guarded with no change to the server.
+ */
+export const isReadPath = (path: string) => path.startsWith('/api/') || path === '/live' || path.startsWith('/live/');
 
 function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
   const q = parseQuery(url.searchParams);

@@ -1,33 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { routeIngest } from './gateway-routes.js';
 import { sendError, sendJson } from './http-answers.js';
-import type { EventHub } from './hub.js';
-import type { DataPlaneLogger } from './logger.js';
 import { QueryError } from './query.js';
-import type { ReadGuard } from './read-guard.js';
-import { routeRead } from './read-routes.js';
-import type { SourceRegistry } from './sources.js';
-import type { EventStore } from './store.js';
-import type { PlanValidator } from '@rudderanalytics/tracking-plan';
-import type { BrokenPlanSchema } from './tracking-plan.js';
-
-/** What the request handlers share. */
-export interface ServerDeps {
-  registry: SourceRegistry;
-  store: EventStore;
-  hub: EventHub;
-  maxRequestBytes: number;
-  logger: DataPlaneLogger;
-  streams: Set<ServerResponse>;
-  /** With `--tracking-plan`: checks and annotates events before they are stored. */
-  planValidator?: PlanValidator;
-  /** With `--tracking-plan-lenient`: the schemas that do not compile, listed on the live page. */
-  brokenSchemas?: BrokenPlanSchema[];
-  guard: ReadGuard;
-}
-
-/** Stored events: the only paths without CORS and behind the Host and token checks. */
-const isReadPath = (path: string) => path.startsWith('/api/') || path === '/live' || path.startsWith('/live/');
+import { isReadPath, routeRead } from './read-routes.js';
+import type { ServerDeps } from './server-deps.js';
 
 async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let url: URL;

@@ -12,7 +12,7 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const root = join(packageDir, '..', '..');
 const CONTRACT = 'test/contract.test.ts';
 
-/** The Node binaries at hand: this one first, then the ones npm test pins (scripts/node-lines). */
+/** The Node binaries at hand: this one first, then the pinned ones `npm run test:lines` installs (scripts/node-lines). */
 function nodeBinaries(): string[] {
   const lines = join(root, 'scripts', 'node-lines');
   const lock = JSON.parse(readFileSync(join(lines, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
@@ -58,7 +58,7 @@ function plans(): Array<{ name: string; run?: Run; missing?: string }> {
   return [
     withSqlite
       ? { name: 'node:sqlite on Node', run: nodeRun(withSqlite, 'node:sqlite') }
-      : { name: 'node:sqlite on Node', missing: 'no Node >= 22.13 here (npm test installs the pinned ones)' },
+      : { name: 'node:sqlite on Node', missing: 'no Node >= 22.13 here (`npm run test:lines` installs the pinned ones and runs this there)' },
     withBetter
       ? { name: 'better-sqlite3 on Node', run: nodeRun(withBetter, 'better-sqlite3') }
       : { name: 'better-sqlite3 on Node', missing: 'better-sqlite3 is not installed for any Node here (only Node 20 needs it)' },

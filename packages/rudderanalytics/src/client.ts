@@ -5,12 +5,13 @@
 import { nowIso } from './clock.js';
 import { Dispatcher, type RetryInfo } from './dispatcher.js';
 import { Emitter } from './emitter.js';
+import { LogLimit } from './log-limit.js';
 import { ClosedError, ConfigError, DeliveryError, DroppedError } from './errors.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { prepareCall, prepareSendable, type PrepareEnv } from './prepare.js';
 import type { Journal } from './journal.js';
 import { isFiltered, resolvePlugins, type FilteredInfo, type PluginError, type PluginInput } from './middleware.js';
-import type { QueuedEvent } from './queue.js';
+import type { QueuedEvent } from './encode.js';
 import type { CallWarning } from './validate.js';
 import type { AliasCall, EventType, GroupCall, IdentifyCall, PageCall, ScreenCall, Sendable, TrackCall } from './types.js';
 import { randomUuid } from './uuid.js';
@@ -86,7 +87,6 @@ export interface LoadOptions extends ClientOptions {
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-const DROP_LOG_INTERVAL_MS = 10_000;
 /** Field names whose warning has been logged are remembered up to this many (then no more are logged). */
 const WARNED_FIELDS_MAX = 1000;
 
@@ -113,7 +113,7 @@ export class RudderAnalytics {
   };
   private closed = false;
   private closing: Promise<void> | undefined;
-  private lastDropLog = 0;
+  private readonly dropLog = new LogLimit();
   private readonly warnedFields = new Set<string>();
   private readonly onBeforeExit?: () => void;
 
@@ -342,8 +342,7 @@ export class RudderAnalytics {
   private reportDropped(count: number, error: DroppedError): void {
     this.counters.dropped += count;
     if (this.emitter.has('dropped')) this.emitter.emit('dropped', error);
-    else if (Date.now() - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
-      this.lastDropLog = Date.now();
+    else if (this.dropLog.allow()) {
       this.options.logger.warn?.(`${error.message} (further drops are counted in stats().dropped)`);
     }
   }

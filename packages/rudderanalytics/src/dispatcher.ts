@@ -1,19 +1,22 @@
 /**
  * Batching, sending and retrying: owns the one queue, admits events into it (the overflow rule), takes
  * them in batches that fit the byte and count limits, sends them, and follows `decide()` after each
- * attempt. It is the only place that knows which events are in flight, so it also keeps the promises
- * `flush()` returns, and tells the journal (if any) how each event's delivery ended.
+ * attempt. When an event's delivery ends (delivered, failed, dropped, given up by `close()`), it hands
+ * the event to the settlement (settlement.ts), which resolves whoever waits for it and tells the journal.
  */
 import { base64Utf8 } from './bytes.js';
 import { gzip } from './compress.js';
 import { DeliveryError, DroppedError, type DropReason } from './errors.js';
 import { admit } from './overflow.js';
 import { Pack } from './pack.js';
-import { MemoryQueue, type QueuedEvent } from './queue.js';
+import type { QueuedEvent } from './encode.js';
+import { MemoryQueue } from './queue.js';
 import { redactor } from './redact.js';
 import { decide, type Outcome } from './retry.js';
+import { Settlement, type SettlementHooks } from './settlement.js';
 import { backgroundTimeout } from './timers.js';
-import { defaultSender, post, type Sender } from './transport.js';
+import type { Sender } from './sender.js';
+import { chooseSender, post } from './transport.js';
 import type { Journal, ReplayIntake } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -42,20 +45,11 @@ export interface RetryInfo {
 }
 
 /** Outcomes the client turns into counters and events. */
-export interface DispatchHooks {
-  delivered(events: Pack, status: number, attempts: number): void;
-  failed(events: Pack, error: DeliveryError): void;
-  dropped(count: number, error: DroppedError): void;
+export interface DispatchHooks extends SettlementHooks {
   retrying(events: Pack, info: RetryInfo): void;
   /** Events the journal gave back (left by an earlier run, or taken over) entered the queue. */
   replayed(events: readonly QueuedEvent[]): void;
   warn(message: string): void;
-}
-
-interface Barrier {
-  target: number;
-  remaining: number;
-  resolve: () => void;
 }
 
 export class Dispatcher {
@@ -64,20 +58,18 @@ export class Dispatcher {
   private drainUntil = 0;
   private requests = 0;
   private takenEvents = 0;
-  /** Events accepted here and not yet settled: what `flush()` waits for. */
-  private unsettled = 0;
   private readonly active = new Set<Batch>();
   private readonly queue: MemoryQueue;
   /** Aborted by `abandon()`: requests still running end at once. */
   private readonly cancel = new AbortController();
   private readonly ready: Batch[] = [];
   private readonly backoffs = new Map<Batch, ReturnType<typeof setTimeout>>();
-  private barriers: Barrier[] = [];
   private intervalTimer: ReturnType<typeof setTimeout> | undefined;
   private pumpScheduled = false;
   private gzip: boolean;
-  /** How requests travel; resolveOptions() has checked that this runtime has one. */
+  /** How requests travel; chosen once, here (a runtime without one fails the constructor). */
   private readonly sender: Sender;
+  private readonly settlement: Settlement;
   // A true private field: util.inspect and JSON.stringify of the client never show the credentials.
   readonly #headers: { gzip: Record<string, string>; plain: Record<string, string> };
   readonly #redact: (text: string) => string;
@@ -91,7 +83,8 @@ export class Dispatcher {
   ) {
     this.gzip = options.gzip;
     this.queue = new MemoryQueue(options, journal !== undefined);
-    this.sender = defaultSender(options.fetch)!;
+    this.settlement = new Settlement(hooks, journal);
+    this.sender = chooseSender(options.fetch);
     const plain = { authorization: `Basic ${base64Utf8(`${writeKey}:`)}`, 'content-type': 'application/json' };
     this.#headers = { plain, gzip: { ...plain, 'content-encoding': 'gzip' } };
     this.#redact = redactor([writeKey]);
@@ -122,15 +115,12 @@ export class Dispatcher {
     }
     if (admission.kind === 'drop') {
       const unqueued = Pack.of(events, false);
-      this.settleDropped([unqueued], dropError('queue_full', [unqueued]));
+      this.settlement.drop([unqueued], dropError('queue_full', [unqueued]));
       return undefined;
     }
     if (admission.dropOldest > 0) {
       const oldest = this.queue.dropOldest(admission.dropOldest);
-      const error = dropError('queue_full', oldest);
-      // Unlike a drop at the call, these were journaled: they become dead letters, not silence.
-      if (this.journal) this.journal.settle(eventsOf(oldest), error);
-      this.settleDropped(oldest, error);
+      this.settlement.drop(oldest, dropError('queue_full', oldest));
     }
     this.journal?.append(events);
     this.enqueue(events);
@@ -158,7 +148,7 @@ export class Dispatcher {
       event.seq = ++this.lastSeq;
       this.queue.push(event);
     }
-    this.unsettled += events.length;
+    this.settlement.track(events);
     if (this.options.flushInterval === 0) this.drainUntil = this.lastSeq;
     else if (this.intervalTimer === undefined) this.armInterval();
     if (!this.pumpScheduled && this.isBatchDue()) {
@@ -179,10 +169,9 @@ export class Dispatcher {
 
   /** Settles when every event accepted before the call is delivered or finally failed. */
   flush(): Promise<void> {
-    const pending = this.unsettled;
-    if (pending === 0) return Promise.resolve();
+    if (this.settlement.pending === 0) return Promise.resolve();
     this.drainUntil = this.lastSeq;
-    const done = new Promise<void>((resolve) => this.barriers.push({ target: this.lastSeq, remaining: pending, resolve }));
+    const done = this.settlement.whenSettled();
     this.pump();
     return done;
   }
@@ -207,14 +196,7 @@ export class Dispatcher {
     this.cancel.abort();
     this.sender.close?.();
     left.push(...this.queue.drain());
-    const count = countOf(left);
-    const error = dropError('closed', left);
-    if (this.journal) this.settlePacks(left, error);
-    else if (count > 0) this.settleDropped(left, error);
-    this.unsettled = 0;
-    for (const barrier of this.barriers) barrier.resolve();
-    this.barriers = [];
-    return this.journal ? count : 0;
+    return this.settlement.abandon(left, dropError('closed', left));
   }
 
   private isBatchDue(): boolean {
@@ -297,8 +279,8 @@ export class Dispatcher {
           this.gzip = false;
           this.hooks.warn('the data plane rejects gzip (older than rudder-server v1.4); sending plain JSON from now on');
         }
-        this.settle(batch);
-        this.hooks.delivered(batch.pack, status!, batch.attempts);
+        this.finish(batch);
+        this.settlement.delivered(batch.pack, status!, batch.attempts);
         return;
       case 'plain':
         batch.plain = true;
@@ -339,8 +321,8 @@ export class Dispatcher {
           messageIds: batch.pack.messageIds(),
           attempts: batch.attempts,
         });
-        this.settle(batch, error);
-        this.hooks.failed(batch.pack, error);
+        this.finish(batch);
+        this.settlement.failed(batch.pack, error);
         return;
       }
     }
@@ -352,37 +334,10 @@ export class Dispatcher {
     return text.length > 300 ? `${text.slice(0, 300)}…` : text;
   }
 
-  private settle(batch: Batch, error?: DeliveryError): void {
+  /** The batch's attempts are over: it leaves the set in flight, for the settlement. */
+  private finish(batch: Batch): void {
     this.active.delete(batch);
     this.takenEvents -= batch.pack.count;
-    if (this.journal) this.journal.settle(batch.pack.events()!, error);
-    this.settlePacks([batch.pack], error);
-  }
-
-  private settleDropped(packs: readonly Pack[], error: DroppedError): void {
-    this.settlePacks(packs, error);
-    this.hooks.dropped(countOf(packs), error);
-  }
-
-  /** Resolves the waiting `send()`s, and the `flush()` barriers the events were part of. Events never queued have seq 0. */
-  private settlePacks(packs: readonly Pack[], error?: Error): void {
-    for (const pack of packs) {
-      pack.settle(error);
-      if (pack.firstSeq > 0) this.unsettled -= pack.count;
-    }
-    if (this.barriers.length === 0) return;
-    for (const barrier of this.barriers) {
-      for (const pack of packs) {
-        // The pack's seqs are consecutive: count those up to the barrier's target.
-        if (pack.firstSeq > 0) barrier.remaining -= Math.max(0, Math.min(pack.count, barrier.target - pack.firstSeq + 1));
-      }
-    }
-    const open: Barrier[] = [];
-    for (const barrier of this.barriers) {
-      if (barrier.remaining <= 0) barrier.resolve();
-      else open.push(barrier);
-    }
-    this.barriers = open;
   }
 }
 
@@ -391,15 +346,4 @@ function dropError(reason: DropReason, packs: readonly Pack[]): DroppedError {
     reason,
     packs.flatMap((pack) => pack.messageIds()),
   );
-}
-
-function countOf(packs: readonly Pack[]): number {
-  let count = 0;
-  for (const pack of packs) count += pack.count;
-  return count;
-}
-
-/** The events of packs made for a journal (which keep them). */
-function eventsOf(packs: readonly Pack[]): QueuedEvent[] {
-  return packs.flatMap((pack) => pack.events()!);
 }

@@ -4,7 +4,6 @@
  * size is known to the byte before it is built.
  */
 import { utf8Length } from './bytes.js';
-import type { QueuedEvent } from './queue.js';
 
 /** One event, serialized: what the queue holds. */
 export interface EncodedEvent {
@@ -14,6 +13,17 @@ export interface EncodedEvent {
   readonly json: string;
   /** UTF-8 bytes of `json`. */
   readonly bytes: number;
+}
+
+/** Called once when an event's delivery ends: no argument when delivered, the error otherwise. */
+export type Settle = (error?: Error) => void;
+
+/** An accepted event: its encoding, its place in the order of acceptance, and who waits for it. */
+export interface QueuedEvent extends EncodedEvent {
+  /** Order of entry into this client's queue (from 1), replays included; `flush()` waits for everything up to a seq. */
+  seq: number;
+  /** Set by `send()`, which resolves when the event is delivered. */
+  done?: Settle;
 }
 
 /** Bytes that `,"sentAt":"2022-02-01T19:14:18.381Z"` adds to each event. */

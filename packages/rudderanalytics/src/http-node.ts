@@ -6,7 +6,7 @@
  * Workers) or when the caller passes `fetch`, fetch is used (transport.ts).
  */
 import { bodyText } from './answer.js';
-import type { Answer, Request, Sender } from './transport.js';
+import type { Answer, Request, Sender } from './sender.js';
 
 interface IncomingMessage {
   statusCode?: number;

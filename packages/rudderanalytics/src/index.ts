@@ -25,8 +25,7 @@ export {
 export { PluginError, type Plugin, type PluginInput, type PluginVerdict, type OutgoingEvent, type FilteredInfo } from './middleware.js';
 export { GATEWAY_MAX_BODY_BYTES, type ClientOptions, type RetryOptions, type Logger, type OverflowPolicy } from './options.js';
 export type { Journal, ReplayIntake } from './journal.js';
-export type { QueuedEvent, Settle } from './queue.js';
-export type { EncodedEvent } from './encode.js';
+export type { EncodedEvent, QueuedEvent, Settle } from './encode.js';
 export { createTestClient, type TestClient, type SentEvent } from './testing.js';
 export type { CallWarning } from './validate.js';
 export type * from './types.js';

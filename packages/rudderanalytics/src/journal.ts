@@ -4,7 +4,7 @@
  * earlier run (or another process) left undelivered. It never decides what is sent, when, or what is dropped.
  */
 import type { DeliveryError, DroppedError } from './errors.js';
-import type { QueuedEvent } from './queue.js';
+import type { QueuedEvent } from './encode.js';
 
 /** How the journal hands events back to the dispatcher. */
 export interface ReplayIntake {

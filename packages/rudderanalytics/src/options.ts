@@ -1,7 +1,6 @@
 /** Client options, their defaults, and the checks that keep them inside what the gateway accepts. */
 import { ConfigError } from './errors.js';
 import { SENT_AT_BYTES, batchBytes } from './encode.js';
-import { defaultSender } from './transport.js';
 
 /** Where log lines go. Every method is optional; the default logs warnings and errors to the console. */
 export interface Logger {
@@ -99,7 +98,7 @@ export interface ResolvedOptions {
   retry: Required<RetryOptions>;
   gzip: boolean;
   logger: Logger;
-  /** The caller's fetch; undefined: node:http on Node, else the global fetch (transport.ts, defaultSender). */
+  /** The caller's fetch; undefined: node:http on Node, else the global fetch (transport.ts, chooseSender). */
   fetch: typeof fetch | undefined;
   enable: boolean;
   strict: boolean;
@@ -117,8 +116,6 @@ export function resolveOptions(given: ClientOptions | undefined): ResolvedOption
   const retry = object('retry', options.retry) ?? {};
   const logger = object('logger', options.logger);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigError('fetch must be a function');
-  if (defaultSender(options.fetch) === undefined)
-    throw new ConfigError('no fetch implementation: this runtime has no global fetch, pass options.fetch');
   const resolved: ResolvedOptions = {
     flushAt: int('flushAt', options.flushAt, 1000, 1),
     flushInterval: int('flushInterval', options.flushInterval, 2000, 0),

@@ -12,8 +12,7 @@
  * encoded to UTF-8 once in all. A pack can be viewed in parts (the 413 split, dropping the oldest
  * events); a part's body is its events' bytes copied out, already stamped.
  */
-import { BODY_CLOSE, BODY_OPEN, batchBytes } from './encode.js';
-import type { QueuedEvent, Settle } from './queue.js';
+import { BODY_CLOSE, BODY_OPEN, batchBytes, type QueuedEvent, type Settle } from './encode.js';
 
 const encoder = new TextEncoder();
 const OPEN = encoder.encode(BODY_OPEN);

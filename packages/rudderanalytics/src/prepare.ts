@@ -3,13 +3,12 @@
  * What comes out is ready to queue; what cannot be sent is refused here, at the call.
  */
 import { batchDefaultsOf, batchFieldWarnings, withBatchDefaults } from './batch.js';
-import { encodeEvent, wireBytes } from './encode.js';
+import { encodeEvent, wireBytes, type QueuedEvent } from './encode.js';
 import { enrich, type EnrichEnv } from './enrich.js';
 import { ValidationError } from './errors.js';
 import { isFiltered, runPlugins, type Filtered, type OutgoingEvent, type Plugin, type PluginReports } from './middleware.js';
 import { findUnserializable } from './serializable.js';
 import { EVENT_TYPES, isPlainObject, strictRefusal, validateCall, type ValidateEnv } from './validate.js';
-import type { QueuedEvent } from './queue.js';
 import type { EventType } from './types.js';
 
 export interface PrepareEnv extends EnrichEnv, ValidateEnv {

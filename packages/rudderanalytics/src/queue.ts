@@ -7,19 +7,8 @@
  * one request body (pack.ts), so a full batch never waits as separate events. Packing is left to that
  * turn (a microtask) so that no `track()` call pays for it.
  */
-import { batchBytes, type EncodedEvent } from './encode.js';
+import { batchBytes, type QueuedEvent } from './encode.js';
 import { Pack } from './pack.js';
-
-/** Called once when an event's delivery ends: no argument when delivered, the error otherwise. */
-export type Settle = (error?: Error) => void;
-
-/** An accepted event: its encoding, its place in the order of acceptance, and who waits for it. */
-export interface QueuedEvent extends EncodedEvent {
-  /** Order of entry into this client's queue (from 1), replays included; `flush()` waits for everything up to a seq. */
-  seq: number;
-  /** Set by `send()`, which resolves when the event is delivered. */
-  done?: Settle;
-}
 
 /** What one request may carry. */
 export interface BatchLimits {

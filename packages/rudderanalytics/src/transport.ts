@@ -8,32 +8,10 @@
  * fetch everywhere else and whenever the caller passes its own `fetch`.
  */
 import { bodyText } from './answer.js';
-import { TimeoutError } from './errors.js';
+import { ConfigError, TimeoutError } from './errors.js';
 import { nodeHttpSender } from './http-node.js';
 import type { Outcome } from './retry.js';
-
-export interface Request {
-  url: string;
-  headers: Record<string, string>;
-  body: string | Uint8Array;
-}
-
-/** A response: its status, and the start of its body (at most `ANSWER_BYTES` (answer.ts) bytes of it). */
-export interface Answer {
-  status: number;
-  body: string;
-  retryAfter: string | null;
-}
-
-/**
- * Sends one POST and reads the answer (a bounded part of its body); rejects on a network error, and ends (rejecting) when
- * `signal` aborts. Deadlines and settling once are {@link post}'s job, not the sender's.
- */
-export interface Sender {
-  send(request: Request, signal: AbortSignal): Promise<Answer>;
-  /** Lets go of kept-alive connections; called once the client is closed. */
-  close?(): void;
-}
+import type { Request, Sender } from './sender.js';
 
 /** A sender over a WHATWG fetch. */
 export function fetchSender(fetchFn: typeof fetch): Sender {
@@ -68,11 +46,16 @@ async function readBody(response: Response): Promise<string> {
   }
 }
 
-/** The caller's fetch when given; else node:http where this is Node, else the global fetch (undefined when there is none). */
-export function defaultSender(given: typeof fetch | undefined): Sender | undefined {
+/**
+ * The caller's fetch when given; else node:http where this is Node, else the global fetch. Throws a
+ * ConfigError where there is none: the one place that learns whether this runtime can send at all.
+ */
+export function chooseSender(given: typeof fetch | undefined): Sender {
   if (given) return fetchSender(given);
   const global = globalThis.fetch?.bind(globalThis) as typeof fetch | undefined;
-  return nodeHttpSender() ?? (global ? fetchSender(global) : undefined);
+  const sender = nodeHttpSender() ?? (global ? fetchSender(global) : undefined);
+  if (sender === undefined) throw new ConfigError('no fetch implementation: this runtime has no global fetch, pass options.fetch');
+  return sender;
 }
 
 /**

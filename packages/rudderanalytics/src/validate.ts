@@ -12,6 +12,7 @@ import { findUnserializable } from './serializable.js';
 import { wireTimestamp } from './time.js';
 import type { EventType } from './types.js';
 
+/** The six event types, written down once: the data plane and the CLI take them from here (`rudderanalytics/internal`). */
 export const EVENT_TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
 
 /** Something a call holds that is delivered as given but is probably a mistake. */

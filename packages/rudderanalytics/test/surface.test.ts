@@ -22,8 +22,8 @@ const SURFACE: Record<string, string[]> = {
   ],
   'rudderanalytics/node': ['FileStore', 'StoreLockedError', 'readDeadLetters', 'replayDeadLetters', 'replayableEvent'],
   'rudderanalytics/redis': ['RedisStore'],
-  // Not documented for users: the CLI's door to the SDK's batch rule, its warnings and its write-key mask (@internal).
-  'rudderanalytics/internal': ['batchDefaultsOf', 'batchFieldWarnings', 'maskKey', 'redactor', 'strictRefusal', 'withBatchDefaults'],
+  // Not documented for users: the CLI's door to the SDK's batch rule, its warnings, its write-key mask and the event types (@internal).
+  'rudderanalytics/internal': ['EVENT_TYPES', 'batchDefaultsOf', 'batchFieldWarnings', 'maskKey', 'redactor', 'strictRefusal', 'withBatchDefaults'],
 };
 
 for (const [entry, names] of Object.entries(SURFACE)) {

@@ -7,7 +7,7 @@ import type { Plugin } from 'rudderanalytics';
 import { toContextViolation, type ContextViolation } from './annotate.js';
 import type { PlanValidator } from './plan-validator.js';
 import { trackingPlanPlugin, type ViolationPolicy } from './plugin.js';
-import { createCompiledValidator, type CompiledPlanModule } from './runtime.js';
+import { createCompiledValidator, type CompiledPlanModule } from './compiled-validator.js';
 import type { JsonObject, TrackingPlanConfig, Verdict } from './types.js';
 
 /** What `onViolation` receives for an event with at least one violation. */

@@ -16,26 +16,12 @@ import {
   trackingPlanPlugin,
   TrackingPlanViolationError,
   type PlanValidator,
-  type TrackingPlanConfig,
 } from '../src/index.js';
 import { bundleCompiled, importBundled } from './support/compiled.js';
+import { SAMPLE_CONFIG, SAMPLE_PLAN } from './support/sample-plan.js';
 
-const plan = loadPlan({
-  id: 'tp_shop',
-  version: 5,
-  events: [
-    {
-      eventType: 'track',
-      name: 'Order Completed',
-      rules: {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        type: 'object',
-        properties: { properties: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] } },
-      },
-    },
-  ],
-});
-const config: TrackingPlanConfig = { global: { allowUnplannedEvents: 'false', anyOtherViolation: 'forward', propagateValidationErrors: 'true' } };
+const plan = loadPlan(SAMPLE_PLAN);
+const config = SAMPLE_CONFIG;
 
 let dir: string;
 let dp: DataPlane;
@@ -78,8 +64,8 @@ async function hostedPolicy(validator: PlanValidator, userId: string) {
   assert.deepEqual(
     contexts.map((ctx) => [ctx.trackingPlanId, ctx.trackingPlanVersion]),
     [
-      ['tp_shop', 5],
-      ['tp_shop', 5],
+      [SAMPLE_PLAN.id, SAMPLE_PLAN.version],
+      [SAMPLE_PLAN.id, SAMPLE_PLAN.version],
     ],
   );
   assert.deepEqual(contexts[0].violationErrors, []);

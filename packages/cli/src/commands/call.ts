@@ -1,6 +1,7 @@
 /** `rudder identify|track|page|screen|group|alias`: one call, from flags or from a JSON object on stdin. */
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from 'rudderanalytics';
+import { EVENT_TYPES, type EventType } from 'rudderanalytics/internal';
 import { CONNECTION_OPTIONS, parse, str, type OptionSpecs, type Values } from '../args.js';
 import { createClient, sdkOptions } from '../client.js';
 import { resolveTarget } from '../config.js';
@@ -10,8 +11,8 @@ import { callHelp } from '../help.js';
 import { stderr, stdout } from '../output.js';
 
 /** The call types, each a command of its own; also what `rudder events --type` accepts. */
-export const CALL_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
-export type CallType = (typeof CALL_TYPES)[number];
+export const CALL_TYPES = EVENT_TYPES;
+export type CallType = EventType;
 
 /** Flag → wire field. */
 const STRING_FIELDS: Record<string, string> = {

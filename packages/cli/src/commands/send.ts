@@ -10,7 +10,7 @@ import { CONNECTION_OPTIONS, int, parse, str } from '../args.js';
 import { createClient, sdkOptions } from '../client.js';
 import { resolveTarget, type Target } from '../config.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
-import { hintFor, reasonOf } from '../failure.js';
+import { hintFor, keySourceLabel, reasonOf } from '../failure.js';
 import { SEND_HELP } from '../help.js';
 import { maskKey, stderr, stdout } from '../output.js';
 import { FailedOut } from '../send/failed-out.js';
@@ -91,7 +91,7 @@ export async function runSend(argv: string[]): Promise<number> {
     stderr.write(
       dryRun
         ? 'dry run: validating only, nothing is sent\n'
-        : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'flag' ? 'from --write-key' : target.keySource === 'env' ? 'from $RUDDER_WRITE_KEY' : 'the local dev key'})\n`,
+        : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'local dev key' ? '' : 'from '}${keySourceLabel(target)})\n`,
     );
   }
   if (process.stdin.isTTY && inputs.some((i) => i.name === '-')) {

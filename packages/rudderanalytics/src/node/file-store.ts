@@ -7,8 +7,9 @@ import { closeSync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { ConfigError, type DeliveryError, type DroppedError } from '../errors.js';
 import type { Journal, ReplayIntake } from '../journal.js';
-import type { QueuedEvent } from '../queue.js';
-import { deadLetter, deadLetterCause } from './dead-letter.js';
+import type { QueuedEvent } from '../encode.js';
+import { deadLetter, deadLetterCause } from '../dead-letter-record.js';
+import { LogLimit } from '../log-limit.js';
 import { DirectoryLock } from './lock.js';
 import { SegmentLog, type FsyncPolicy, type RecordLocation } from './segment-log.js';
 
@@ -63,7 +64,7 @@ export class FileStore implements Journal {
   private readonly warn: (message: string) => void;
   private readonly counters: FileStoreStats = { replayed: 0, deadLettered: 0, notDurable: 0 };
   private deadLetterFd: number | undefined;
-  private lastWriteWarning = 0;
+  private readonly writeWarning = new LogLimit();
   private closed = false;
 
   constructor(options: FileStoreOptions) {
@@ -112,8 +113,7 @@ export class FileStore implements Journal {
       } catch (error) {
         // Still delivered from memory; only its survival of a crash is lost. Never thrown into the caller's code.
         this.counters.notDurable++;
-        if (Date.now() - this.lastWriteWarning > 10_000) {
-          this.lastWriteWarning = Date.now();
+        if (this.writeWarning.allow()) {
           this.warn(`could not write an event to disk (${String(error)}); it is kept in memory only`);
         }
       }

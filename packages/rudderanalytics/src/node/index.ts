@@ -11,4 +11,5 @@
 export { FileStore, type FileStoreOptions, type FileStoreStats } from './file-store.js';
 export type { FsyncPolicy } from './segment-log.js';
 export { StoreLockedError } from './lock.js';
-export { readDeadLetters, replayDeadLetters, replayableEvent, type DeadLetter, type DeadLetterCause } from './dead-letter.js';
+export { readDeadLetters, replayDeadLetters } from './dead-letter.js';
+export { replayableEvent, type DeadLetter, type DeadLetterCause } from '../dead-letter-record.js';

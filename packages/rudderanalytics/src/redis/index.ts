@@ -9,4 +9,4 @@
  * @packageDocumentation
  */
 export { RedisStore, type RedisStoreOptions, type RedisStoreStats } from './redis-store.js';
-export type { DeadLetter, DeadLetterCause } from '../node/dead-letter.js';
+export type { DeadLetter, DeadLetterCause } from '../dead-letter-record.js';

@@ -8,13 +8,13 @@
  * The durability point is the acknowledgement of the XADD, shortly after the call returns (adds are
  * batched per turn of the event loop): a process killed before that loses what it had not yet added.
  */
-import { messageIdOf } from '../encode.js';
+import { messageIdOf, type QueuedEvent } from '../encode.js';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { ConfigError, type DeliveryError, type DroppedError } from '../errors.js';
 import type { Journal, ReplayIntake } from '../journal.js';
-import type { QueuedEvent } from '../queue.js';
-import { deadLetter, deadLetterCause, type DeadLetter } from '../node/dead-letter.js';
+import { deadLetter, deadLetterCause, type DeadLetter } from '../dead-letter-record.js';
+import { LogLimit } from '../log-limit.js';
 import { ADD_CHUNK, chunks, StreamCommands, type Entry } from './commands.js';
 import { TakeoverLoop } from './takeover.js';
 
@@ -69,8 +69,6 @@ export interface RedisStoreStats {
   notDurable: number;
 }
 
-const WARN_INTERVAL_MS = 10_000;
-
 /** `open` · `closing`: `close()` is handing over · `closed`: nothing more is sent to Redis. */
 type StoreState = 'open' | 'closing' | 'closed';
 
@@ -115,7 +113,7 @@ export class RedisStore implements Journal {
   private readonly startup: Promise<unknown>;
   private state: StoreState = 'open';
   private addScheduled = false;
-  private readonly lastWarn = new Map<string, number>();
+  private readonly warnings = new LogLimit();
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
@@ -368,10 +366,7 @@ export class RedisStore implements Journal {
 
   /** One warning per kind per 10 s: an outage must not flood the log. */
   private warn(kind: string, message: string): void {
-    const now = Date.now();
-    if (now - (this.lastWarn.get(kind) ?? 0) < WARN_INTERVAL_MS) return;
-    this.lastWarn.set(kind, now);
-    this.warnLog(message);
+    if (this.warnings.allow(kind)) this.warnLog(message);
   }
 }
 

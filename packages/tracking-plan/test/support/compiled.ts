@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WRANGLER_BUILD } from '../../../../test/runtimes/support/bundle.js';
-import type { CompiledPlanModule } from '../../src/runtime.js';
+import type { CompiledPlanModule } from '../../src/compiled-validator.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
