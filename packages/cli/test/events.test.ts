@@ -235,7 +235,10 @@ describe('rudder events', () => {
     });
 
     test('control and bidi characters reach the terminal escaped, in the table and in --json', async () => {
-      assert.equal((await post(JSON.stringify({ userId: 'u\u009b2Jx', event: 'ev\u202eil', messageId: 'm-bidi', properties: { s: '\u0085\u2066' } }))).status, 200);
+      assert.equal(
+        (await post(JSON.stringify({ userId: 'u\u009b2Jx', event: 'ev\u202eil', messageId: 'm-bidi', properties: { s: '\u0085\u2066' } }))).status,
+        200,
+      );
       const table = await rudder(['events', '--data-plane-url', hostile.url, '--message-id', 'm-bidi']);
       assert.equal(table.code, 0, table.stderr);
       assert.ok(!/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/.test(table.stdout), JSON.stringify(table.stdout));
@@ -246,9 +249,10 @@ describe('rudder events', () => {
       assert.deepEqual([e.payload.userId, e.event, e.payload.properties.s], ['u\u009b2Jx', 'ev\u202eil', '\u0085\u2066']);
     });
 
-    test('large events: the listing follows the data plane\'s cursor until --limit events are printed', async () => {
+    test("large events: the listing follows the data plane's cursor until --limit events are printed", async () => {
       const pad = 'x'.repeat(3_900_000);
-      for (let i = 0; i < 4; i++) assert.equal((await post(JSON.stringify({ userId: 'big', event: 'Big', messageId: `m-big-${i}`, properties: { pad } }))).status, 200);
+      for (let i = 0; i < 4; i++)
+        assert.equal((await post(JSON.stringify({ userId: 'big', event: 'Big', messageId: `m-big-${i}`, properties: { pad } }))).status, 200);
       const run = await rudder(['events', '--data-plane-url', hostile.url, '--user-id', 'big', '--limit', '3']);
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(

@@ -75,7 +75,8 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
   if (values['read-token'] !== undefined && values['read-token'].trim() === '') {
     throw new DataPlaneArgsError('--read-token must not be empty: give a token, or --no-read-token for none');
   }
-  if (values['read-token'] !== undefined && values['no-read-token']) throw new DataPlaneArgsError('--read-token and --no-read-token exclude each other');
+  if (values['read-token'] !== undefined && values['no-read-token'])
+    throw new DataPlaneArgsError('--read-token and --no-read-token exclude each other');
   const emptyToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
   const port =
     values.port !== undefined ? intIn('--port', values.port, 0, 65_535) : intIn('RUDDER_PORT', emptyToUndefined(env.RUDDER_PORT), 0, 65_535);

@@ -59,10 +59,10 @@ export function createReadGuard(opts: { host: string; allowedHosts?: readonly st
   let token: string | undefined;
   if (typeof opts.readToken === 'string') {
     // An empty token would read as "no token" in one place and "this token" in another: refuse it outright.
-    if (opts.readToken.trim() === '') throw new Error('the read token must not be empty: give one, or turn it off (readToken: false, --no-read-token)');
+    if (opts.readToken.trim() === '')
+      throw new Error('the read token must not be empty: give one, or turn it off (readToken: false, --no-read-token)');
     token = opts.readToken;
-  }
-  else if (opts.readToken !== false && remote) token = randomBytes(18).toString('base64url');
+  } else if (opts.readToken !== false && remote) token = randomBytes(18).toString('base64url');
   return { allowedHosts, ipHosts: remote, token, cookieName: 'rudder_read' };
 }
 
@@ -117,7 +117,7 @@ export function checkRead(guard: ReadGuard, req: ReadRequest): GuardResult {
     return { ok: false, status: 403, message: 'host not allowed: start the data plane with --allowed-host <name> to read through it' };
   }
   if (fromAnotherSite(req, req.host)) {
-    return { ok: false, status: 403, message: 'cross-site read refused: stored events are readable from the data plane\'s own pages only' };
+    return { ok: false, status: 403, message: "cross-site read refused: stored events are readable from the data plane's own pages only" };
   }
   if (guard.token === undefined) return { ok: true };
   const auth = req.authorization ?? '';

@@ -61,7 +61,8 @@ export function applyTrackingPlan(validator: PlanValidator, events: PreparedEven
     prepared.planViolations = types.length === 0 ? '' : `,${types.join(',')},`;
     prepared.planDropped = verdict.dropEvent ? (verdict.violationType ?? UNCHECKED_TYPE) : null;
     const set = new Map<string, string>();
-    if (message !== event && message.context !== event.context) set.set('context', contextText(prepared.json, message.context as Record<string, unknown>));
+    if (message !== event && message.context !== event.context)
+      set.set('context', contextText(prepared.json, message.context as Record<string, unknown>));
     if (verdict.dropEvent) set.set(VERDICT_FIELD, JSON.stringify({ dropEvent: true, violationType: verdict.violationType }));
     if (set.size > 0) prepared.json = editObject(prepared.json, set);
   }

@@ -70,7 +70,10 @@ describe('deep events', () => {
     assert.deepEqual(messageIds(any.text), ['deep-5k', 'deep-100k', 'unplanned']);
     const [deep] = JSON.parse(any.text).events;
     assert.deepEqual(deep.plan, { violations: ['Required-Missing'], dropped: null });
-    assert.deepEqual(deep.payload.context.violationErrors.map((v: { type: string }) => v.type), ['Required-Missing']);
+    assert.deepEqual(
+      deep.payload.context.violationErrors.map((v: { type: string }) => v.type),
+      ['Required-Missing'],
+    );
     const dropped = await get(dp, '/api/events?violation=dropped');
     assert.deepEqual(messageIds(dropped.text), ['unplanned']);
   });
@@ -104,23 +107,22 @@ describe('numbers keep the digits the client sent', () => {
   });
 });
 
-describe("fields only the data plane writes", () => {
+describe('fields only the data plane writes', () => {
   test('a client-sent trackingPlanVerdict is dropped at ingest and never marks the event dropped', async () => {
     const dp = await plane();
     const forged = { dropEvent: true, violationType: 'Unplanned-Event' };
     await post(dp, '/v1/batch', {
-      batch: [
-        track({ messageId: 'forged', trackingPlanVerdict: forged, context: { violationErrors: [{ type: 'Required-Missing' }] } }),
-      ],
+      batch: [track({ messageId: 'forged', trackingPlanVerdict: forged, context: { violationErrors: [{ type: 'Required-Missing' }] } })],
     });
     const r = await get(dp, '/api/events?messageId=forged');
     const [row] = JSON.parse(r.text).events;
     assert.equal(row.payload.trackingPlanVerdict, undefined);
     assert.equal(row.plan, null, 'no plan checked it');
-    for (const violation of ['dropped', 'any', 'Required-Missing']) assert.deepEqual(messageIds((await get(dp, `/api/events?violation=${violation}`)).text), []);
+    for (const violation of ['dropped', 'any', 'Required-Missing'])
+      assert.deepEqual(messageIds((await get(dp, `/api/events?violation=${violation}`)).text), []);
   });
 
-  test('with a plan, the verdict is the plan\'s: client-sent annotation fields are replaced', async () => {
+  test("with a plan, the verdict is the plan's: client-sent annotation fields are replaced", async () => {
     const dp = await plane({ trackingPlan: PLAN });
     await post(dp, '/v1/track', {
       userId: 'u',

@@ -50,7 +50,10 @@ test('malformed violationErrors and forged verdicts: every row shows, none marke
   const marked = await page.$$eval('#events tr.violated, #events tr.dropped', (rows) => rows.length);
   assert.equal(marked, 0, 'no plan checked these events');
   const planCells = await page.$$eval('#events td.plan', (cells) => cells.map((c) => c.textContent));
-  assert.deepEqual(planCells, forged.map(() => ''));
+  assert.deepEqual(
+    planCells,
+    forged.map(() => ''),
+  );
   // And live, over the stream.
   assert.equal((await post(dp, '/v1/track', { userId: 'u', event: 'Live Null', context: { violationErrors: [null] } })).status, 200);
   await page.waitForFunction((n) => document.querySelectorAll('#events tr').length === n, forged.length + 1);

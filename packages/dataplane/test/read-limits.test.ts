@@ -51,12 +51,18 @@ describe('byte budgets on the read side', () => {
 
   test('a listing of many large events stops at the budget and says where to continue', async () => {
     const newestFirst = await pages('limit=140');
-    assert.deepEqual(newestFirst.ids, Array.from({ length: BIG }, (_, i) => `big-${BIG - 1 - i}`));
+    assert.deepEqual(
+      newestFirst.ids,
+      Array.from({ length: BIG }, (_, i) => `big-${BIG - 1 - i}`),
+    );
     assert.ok(newestFirst.pages > 1, 'more than one page');
     // The first row always comes whole; rows after it only while the page stays within the budget.
     for (const size of newestFirst.sizes) assert.ok(size <= PAGE_BUDGET_BYTES + 64 * 1024, `page of ${size} bytes`);
     const oldestFirst = await pages('limit=140&since=0');
-    assert.deepEqual(oldestFirst.ids, Array.from({ length: BIG }, (_, i) => `big-${i}`));
+    assert.deepEqual(
+      oldestFirst.ids,
+      Array.from({ length: BIG }, (_, i) => `big-${i}`),
+    );
   });
 
   test('the row limit still says whether more rows match', async () => {
@@ -118,12 +124,20 @@ describe('who may read', () => {
   });
 
   test('an empty read token is refused with a clear message', async () => {
-    assert.throws(() => parseDataPlaneArgs(['--read-token', '']), (e: Error) => e instanceof DataPlaneArgsError && /--read-token must not be empty/.test(e.message));
+    assert.throws(
+      () => parseDataPlaneArgs(['--read-token', '']),
+      (e: Error) => e instanceof DataPlaneArgsError && /--read-token must not be empty/.test(e.message),
+    );
     await assert.rejects(startDataPlane({ port: 0, dbPath: ':memory:', quiet: true, readToken: '' }), /read token must not be empty/);
   });
 
   test("another site's page cannot read or time a read: 403 before any query", async () => {
-    for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: 'http://evil.test' }, { Origin: 'null' }]) {
+    for (const headers of [
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+      { Origin: 'http://evil.test' },
+      { Origin: 'null' },
+    ]) {
       const r = await raw(dp.url, 'GET', '/api/events?userId=secret-user&token=T0k3n', headers);
       assert.equal(r.status, 403, JSON.stringify(headers));
       assert.ok(!r.body.toString().includes('secret-user'));
@@ -131,7 +145,11 @@ describe('who may read', () => {
     const own = await raw(dp.url, 'GET', '/api/events?token=T0k3n', { 'Sec-Fetch-Site': 'same-origin', Origin: dp.url });
     assert.equal(own.status, 200);
     // A link to the live page from anywhere still opens it.
-    const visit = await raw(dp.url, 'GET', '/live?token=T0k3n', { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' });
+    const visit = await raw(dp.url, 'GET', '/live?token=T0k3n', {
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'document',
+    });
     assert.equal(visit.status, 200);
   });
 
@@ -155,7 +173,11 @@ describe('an unauthenticated upload', () => {
     const { status, written } = await new Promise<{ status: number; written: number }>((resolve) => {
       let written = 0;
       let status = 0;
-      const req = request(`${dp.url}/v1/track`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': total }, agent: false });
+      const req = request(`${dp.url}/v1/track`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': total },
+        agent: false,
+      });
       req.on('response', (res) => {
         status = res.statusCode ?? 0;
         res.resume();

@@ -167,7 +167,11 @@ function pageOf(text: string): { events: string[]; hasMore: boolean; next?: Reco
   if (raw === undefined || !raw.startsWith('[')) throw notOurs();
   const more = memberText(text, 'hasMore');
   const next = memberText(text, 'next');
-  return { events: arrayItems(raw), hasMore: more === 'true', next: next && next !== 'null' ? (JSON.parse(next) as Record<string, number>) : undefined };
+  return {
+    events: arrayItems(raw),
+    hasMore: more === 'true',
+    next: next && next !== 'null' ? (JSON.parse(next) as Record<string, number>) : undefined,
+  };
 }
 
 async function get(url: string, init: RequestInit = {}): Promise<Response> {
