@@ -132,7 +132,7 @@ describe('who may read', () => {
   });
 
   test("another site's page cannot read or time a read: 403 before any query", async () => {
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { 'Sec-Fetch-Site': 'cross-site' },
       { 'Sec-Fetch-Site': 'same-site' },
       { Origin: 'http://evil.test' },
