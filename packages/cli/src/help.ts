@@ -163,8 +163,8 @@ Flags:
   --json                   JSON Lines: one stored event per line (with the full payload)
   --follow, -f             keep printing new events as they are stored (until Ctrl-C)
   --data-plane-url URL     (else $RUDDER_DATA_PLANE_URL, else http://127.0.0.1:8080)
-  --read-token TOKEN       (else $RUDDER_READ_TOKEN) what a data plane bound beyond loopback asks
-                           other machines for to read: the token it printed at startup
+  --read-token TOKEN       (else $RUDDER_READ_TOKEN) the read token the data plane printed at
+                           startup, when it has one: every reader needs it
 
 Examples:
   rudder events

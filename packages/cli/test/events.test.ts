@@ -207,4 +207,69 @@ describe('rudder events', () => {
       assert.ok(gate.authorizations.length >= 2 && gate.authorizations.every((a) => a === `Bearer ${READ_TOKEN}`), String(gate.authorizations));
     });
   });
+
+  describe('events a client could make hostile', () => {
+    let hostile: TestPlane;
+    const post = (body: string) =>
+      fetch(`${hostile.url}/v1/track`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${SENTINEL}:`).toString('base64')}`, 'content-type': 'application/json' },
+        body,
+      });
+    before(async () => {
+      hostile = await startPlane();
+    });
+    after(() => hostile.stop());
+
+    test('--json prints an event nested 5,000 deep, valid and with its numbers exactly as sent', async () => {
+      const deep = `{"userId":"deep","event":"Deep","messageId":"m-deep","properties":{"big":12345678901234567890,"inf":1e400,"d":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+      assert.equal((await post(deep)).status, 200);
+      const run = await rudder(['events', '--data-plane-url', hostile.url, '--json', '--user-id', 'deep']);
+      assert.equal(run.code, 0, run.stderr);
+      const [line] = run.stdout.trim().split('\n');
+      assert.equal((JSON.parse(line) as { messageId: string }).messageId, 'm-deep');
+      assert.ok(line.includes('"big":12345678901234567890,"inf":1e400'), line.slice(0, 400));
+      const table = await rudder(['events', '--data-plane-url', hostile.url, '--user-id', 'deep']);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /Deep\s+m-deep/);
+    });
+
+    test('control and bidi characters reach the terminal escaped, in the table and in --json', async () => {
+      assert.equal(
+        (await post(JSON.stringify({ userId: 'u\u009b2Jx', event: 'ev\u202eil', messageId: 'm-bidi', properties: { s: '\u0085\u2066' } }))).status,
+        200,
+      );
+      const table = await rudder(['events', '--data-plane-url', hostile.url, '--message-id', 'm-bidi']);
+      assert.equal(table.code, 0, table.stderr);
+      assert.ok(!/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/.test(table.stdout), JSON.stringify(table.stdout));
+      assert.match(table.stdout, /ev\\u202eil/);
+      const json = await rudder(['events', '--data-plane-url', hostile.url, '--message-id', 'm-bidi', '--json']);
+      assert.ok(!/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/.test(json.stdout), JSON.stringify(json.stdout));
+      const [e] = jsonLines(json.stdout);
+      assert.deepEqual([e.payload.userId, e.event, e.payload.properties.s], ['u\u009b2Jx', 'ev\u202eil', '\u0085\u2066']);
+    });
+
+    test("large events: the listing follows the data plane's cursor until --limit events are printed", async () => {
+      const pad = 'x'.repeat(3_900_000);
+      for (let i = 0; i < 4; i++)
+        assert.equal((await post(JSON.stringify({ userId: 'big', event: 'Big', messageId: `m-big-${i}`, properties: { pad } }))).status, 200);
+      const run = await rudder(['events', '--data-plane-url', hostile.url, '--user-id', 'big', '--limit', '3']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(
+        [...run.stdout.matchAll(/m-big-\d/g)].map((m) => m[0]),
+        ['m-big-1', 'm-big-2', 'm-big-3'],
+      );
+      assert.match(run.stderr, /the newest 3/);
+    });
+  });
+
+  test('a data plane started with a read token: rudder events needs it, on this machine too', async (t) => {
+    const guarded = await startPlane({ readToken: READ_TOKEN });
+    t.after(() => guarded.stop());
+    const without = await rudder(['events', '--data-plane-url', guarded.url]);
+    assert.equal(without.code, 1);
+    assert.match(without.stderr, /HTTP 401/);
+    const withToken = await rudder(['events', '--data-plane-url', guarded.url], { env: { RUDDER_READ_TOKEN: READ_TOKEN } });
+    assert.equal(withToken.code, 0, withToken.stderr);
+  });
 });

@@ -19,8 +19,8 @@ export const DATAPLANE_USAGE = `Flags:
                            pass unchecked, as on the hosted data plane; the live page lists them)
   --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable); other
                            than localhost, 127.0.0.1 and [::1] they get 403
-  --read-token TOKEN       what other machines must show to read (default: a random one, printed,
-                           when --host is not loopback)
+  --read-token TOKEN       what every reader must show, this machine included (default: a random
+                           one, printed, when --host is not loopback; never empty)
   --no-read-token          no read token even when --host is not loopback
   --quiet                  print nothing`;
 
@@ -75,6 +75,11 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
     // parseArgs says "Unknown option '--x'. To specify a positional…": the first sentence is the useful part.
     throw new DataPlaneArgsError((error as Error).message.split('. ')[0]);
   }
+  if (values['read-token'] !== undefined && values['read-token'].trim() === '') {
+    throw new DataPlaneArgsError('--read-token must not be empty: give a token, or --no-read-token for none');
+  }
+  if (values['read-token'] !== undefined && values['no-read-token'])
+    throw new DataPlaneArgsError('--read-token and --no-read-token exclude each other');
   const emptyToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
   const port =
     values.port !== undefined ? intIn('--port', values.port, 0, 65_535) : intIn('RUDDER_PORT', emptyToUndefined(env.RUDDER_PORT), 0, 65_535);

@@ -47,9 +47,10 @@ export interface DataPlaneOptions {
    */
   allowedHosts?: string[];
   /**
-   * Token that peers other than this machine must show to read events (`Authorization: Bearer`,
-   * `?token=`). Default: none on a loopback `host`, a random one (printed, and on {@link DataPlane.readToken})
-   * otherwise. `false` lets anyone who reaches the port read.
+   * Token every reader must show to read events (`Authorization: Bearer`, `?token=`), this machine
+   * included: tunnels and reverse proxies connect from loopback. Default: none on a loopback `host`, a
+   * random one (printed, and on {@link DataPlane.readToken}) otherwise. `false` lets anyone who reaches the
+   * port read; an empty string is refused.
    */
   readToken?: string | false;
   /**
@@ -85,7 +86,7 @@ export interface DataPlane {
   readonly writeKey: string;
   /** The live events page, `${url}/live` (with `?token=` when a read token is required). */
   readonly liveUrl: string;
-  /** The token remote readers need, or undefined when none is required. */
+  /** The token every reader needs, or undefined when none is required. */
   readonly readToken: string | undefined;
   /** Path of the SQLite database file (`:memory:` for an in-memory one); default `./.rudder/dataplane.db`. */
   readonly dbPath: string;
@@ -147,6 +148,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   const dbPath = opts.dbPath ?? './.rudder/dataplane.db';
   const { configs, writeKey, hasDev } = resolveSources(opts);
   if (opts.trackingPlanConfig !== undefined && opts.trackingPlan === undefined) throw new Error('trackingPlanConfig needs trackingPlan');
+  const guard = createReadGuard({ host, allowedHosts: opts.allowedHosts, readToken: opts.readToken });
   const plan =
     opts.trackingPlan === undefined ? undefined : await loadPlanValidator(opts.trackingPlan, opts.trackingPlanConfig, opts.trackingPlanLenient);
   const planValidator = plan?.validator;
@@ -164,7 +166,6 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   }
   const hub = new EventHub();
   const streams = new Set<ServerResponse>();
-  const guard = createReadGuard({ host, allowedHosts: opts.allowedHosts, readToken: opts.readToken });
   const server = createDataPlaneServer({
     guard,
     registry: new SourceRegistry(sources),
@@ -204,7 +205,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     logger.info(`  source ${s.name}${s.disabled ? ' (disabled)' : ''}: write key ${shown}`);
   });
   logger.info(`  live events: ${liveUrl}`);
-  if (guard.token) logger.info(`  read token (for /api/* from other machines): ${guard.token}`);
+  if (guard.token) logger.info(`  read token (every read of /api/* needs it; rudder events: --read-token or RUDDER_READ_TOKEN): ${guard.token}`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
   if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
   for (const b of plan?.broken ?? []) logger.warn(`  warning: not checked (its schema does not compile): ${b.event}: ${b.error}`);

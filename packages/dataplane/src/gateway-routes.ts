@@ -8,7 +8,7 @@ import { methodNotAllowed, sendError, sendJson } from './http-answers.js';
 import { ingest, SINGLE_TYPES, type PreparedEvent, type RequestType } from './ingest.js';
 import { Messages, StatusOf, type Message } from './messages.js';
 import { PIXEL_GIF, pixelEvent, type PixelResult, type PixelType } from './pixel.js';
-import { readBody } from './read-body.js';
+import { drainAndDiscard, readBody } from './read-body.js';
 import { stringifyJson } from './serialize.js';
 import type { ServerDeps } from './server-deps.js';
 import { sourceConfigJson } from './source-config.js';
@@ -42,7 +42,14 @@ async function handleIngest(deps: ServerDeps, type: RequestType, key: KeySource,
   };
   // Auth first, before a single body byte is read, like the gateway's writeKeyAuth middleware.
   const auth = authenticate(deps.registry, key);
-  if (!auth.ok) return fail(auth.message);
+  if (!auth.ok) {
+    fail(auth.message, true);
+    // An unauthenticated upload is not read: the connection closes after the answer, and what the client
+    // sends meanwhile is discarded up to a small bound so the answer can reach it, then the socket is cut.
+    // (Left alone, Node would read the rest of the body to the end to reuse the connection.)
+    if (!req.complete) drainAndDiscard(req);
+    return;
+  }
 
   const body = await readBody(req, deps.maxRequestBytes);
   if (!body.ok) {

@@ -34,5 +34,5 @@ export class EventHub {
 
 /** Whether a freshly stored row passes a filter, judged from the row itself (no database read). */
 export function rowMatches(q: EventQuery, r: RawRow): boolean {
-  return matches(q, rowColumns(r)) && (!q.violation || violationMatches(q.violation, r.json));
+  return matches(q, rowColumns(r)) && (!q.violation || violationMatches(q.violation, r));
 }

@@ -101,25 +101,32 @@ ${chartScript()}
   };
 
   // Where an event came from: web (a browser SDK), server, mobile… as the client says; the SDK that sent it.
-  const channelOf = (p) => (typeof p.channel === 'string' ? p.channel : '');
+  const channelOf = (p) => (p && typeof p.channel === 'string' ? p.channel : '');
   const libraryOf = (p) => {
-    const lib = p.context && typeof p.context === 'object' ? p.context.library : undefined;
+    const lib = p && p.context && typeof p.context === 'object' ? p.context.library : undefined;
     if (!lib || typeof lib !== 'object' || typeof lib.name !== 'string') return '';
     return typeof lib.version === 'string' ? lib.name + ' ' + lib.version : lib.name;
   };
-  // With --tracking-plan: the verdict, as the stored context (and the dropped marker) carry it.
+  // With --tracking-plan: the verdict from the data plane's own columns (e.plan), never from fields a client
+  // could send. The stored context's violations only fill the hover text, read defensively: any entry may
+  // be malformed, and a row must show whatever its payload holds.
+  const describe = (v) => {
+    if (!v || typeof v !== 'object') return String(v);
+    const path = v.meta && typeof v.meta === 'object' && typeof v.meta.instancePath === 'string' ? v.meta.instancePath : '';
+    return String(v.type) + (path ? ' ' + path : '') + ': ' + String(v.message);
+  };
   const planCell = (e, tr) => {
-    const p = e.payload || {};
-    const ctx = p.context && typeof p.context === 'object' ? p.context : {};
-    const list = Array.isArray(ctx.violationErrors) ? ctx.violationErrors : null;
-    const dropped = p.trackingPlanVerdict && p.trackingPlanVerdict.dropEvent === true;
+    const plan = e.plan && typeof e.plan === 'object' ? e.plan : null;
+    const types = plan && Array.isArray(plan.violations) ? plan.violations : [];
     let text = '';
-    if (dropped) text = 'dropped: ' + p.trackingPlanVerdict.violationType;
-    else if (list && list.length) text = list.length + ' violation' + (list.length > 1 ? 's' : '') + ': ' + list[0].type;
-    else if (list) text = 'ok';
-    if (dropped || (list && list.length)) tr.classList.add(dropped ? 'dropped' : 'violated');
+    if (plan && plan.dropped) text = 'dropped: ' + plan.dropped;
+    else if (types.length) text = types.length + ' violation' + (types.length > 1 ? 's' : '') + ': ' + types[0];
+    else if (plan) text = 'ok';
+    if (plan && (plan.dropped || types.length)) tr.classList.add(plan.dropped ? 'dropped' : 'violated');
     const td = cell(text, 'plan');
-    if (list && list.length) td.title = list.map((v) => v.type + ' ' + (v.meta && v.meta.instancePath || '') + ': ' + v.message).join('\\n');
+    const p = e.payload && typeof e.payload === 'object' ? e.payload : {};
+    const list = p.context && typeof p.context === 'object' && Array.isArray(p.context.violationErrors) ? p.context.violationErrors : [];
+    if (plan && list.length) td.title = list.map(describe).join('\\n');
     return td;
   };
 
@@ -177,16 +184,28 @@ ${chartScript()}
   fUser.addEventListener('input', refilter);
   fEvent.addEventListener('input', refilter);
 
+  // The stream resumes from the newest row this page has (never from the start), and a stream that keeps
+  // failing is retried less and less often (1 s doubling to 30 s), not in a tight loop.
+  let failures = 0;
   const connect = () => {
     const es = new EventSource('/api/events/stream?since=' + lastId);
-    es.onopen = () => { statusEl.textContent = 'live'; statusEl.className = 'live'; };
-    es.onerror = () => { statusEl.textContent = 'reconnecting'; statusEl.className = ''; };
-    es.onmessage = (m) => { add(JSON.parse(m.data)); updateCount(); };
+    es.onopen = () => { failures = 0; statusEl.textContent = 'live'; statusEl.className = 'live'; };
+    es.onerror = () => {
+      es.close();
+      statusEl.textContent = 'reconnecting'; statusEl.className = '';
+      const delay = Math.min(30000, 1000 * 2 ** failures++);
+      setTimeout(connect, delay / 2 + Math.random() * delay / 2);
+    };
+    es.onmessage = (m) => {
+      try { add(JSON.parse(m.data)); } catch (err) { console.warn('live page: skipped an event it could not show', err); }
+      updateCount();
+    };
   };
 
+  // One page of the newest events (the server bounds it in bytes as well as rows), then live from there.
   fetch('/api/events?limit=500')
     .then((r) => r.json())
-    .then((body) => { for (const e of body.events.reverse()) add(e); updateCount(); })
+    .then((body) => { for (const e of body.events.reverse()) { try { add(e); } catch (err) { console.warn('live page: skipped an event it could not show', err); } } updateCount(); })
     .catch(() => {})
     .finally(connect);
 })();

@@ -43,6 +43,13 @@ export interface EventQuery extends Omit<EventFilter, 'since'> {
 /** The most rows one `GET /api/events` returns (`rudder events --limit` has the same bound). */
 export const MAX_API_LIMIT = 10_000;
 
+/**
+ * The most event JSON one answer carries: a `GET /api/events` page, and each step of a stream's replay.
+ * A page stops before the row that would pass it (its first row always comes whole, whatever its size: at
+ * most the request cap plus the plan's annotation) and says where to continue (`hasMore`, `next`).
+ */
+export const PAGE_BUDGET_BYTES = 8 * 1024 * 1024;
+
 export class QueryError extends Error {}
 
 function intOf(name: string, v: number | string): number {

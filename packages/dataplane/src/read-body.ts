@@ -6,12 +6,13 @@ import { Messages, type Message } from './messages.js';
 export type BodyResult = { ok: true; body: string } | { ok: false; message: Message } | { ok: false; aborted: true };
 
 /**
- * After a 413 we keep reading (and dropping) what the client is still uploading so it gets to see
+ * After a 413 or a 401 we keep reading (and dropping) what the client is still uploading so it gets to see
  * the response instead of a reset; past this many extra bytes we give up and cut the connection.
  */
-const DRAIN_LIMIT = 16 * 1024 * 1024;
+export const DRAIN_LIMIT = 16 * 1024 * 1024;
 
-function drainAndDiscard(req: IncomingMessage): void {
+/** Reads and drops the rest of a request body, cutting the connection past {@link DRAIN_LIMIT} bytes. */
+export function drainAndDiscard(req: IncomingMessage): void {
   let drained = 0;
   req.removeAllListeners('data');
   req.on('data', (c: Buffer) => {

@@ -5,8 +5,12 @@ import { isIP } from 'node:net';
  * Who may read stored events (`/api/*`, `/live`). Two locks:
  * - the `Host` header must be a loopback name or one the user allowed, so a page that rebinds its own
  *   domain name to 127.0.0.1 (DNS rebinding) cannot read through the victim's browser;
- * - when the data plane listens beyond loopback, a peer that is not on this machine must show the read
- *   token (`Authorization: Bearer`, `?token=`, or the cookie `/live?token=` sets).
+ * - when there is a read token (given, or made because the data plane listens beyond loopback), every
+ *   read must show it (`Authorization: Bearer`, `?token=`, or the cookie `/live?token=` sets): loopback
+ *   peers too, since tunnels and reverse proxies connect from loopback.
+ * And one rule for browsers: a request another site's page makes (`Sec-Fetch-Site: cross-site` or
+ * `same-site`, or an `Origin` that is not the data plane's own) is refused before any query runs, so a
+ * page cannot even time how long a filtered read takes.
  */
 export interface ReadGuard {
   /** Extra Host names (lowercase, no port) answered besides the loopback ones. */
@@ -16,7 +20,7 @@ export interface ReadGuard {
    * address they reach it by. An address cannot be rebound the way a domain name can.
    */
   ipHosts: boolean;
-  /** Required from non-loopback peers; undefined = no token. */
+  /** Required from every reader when set; undefined = no token. */
   token?: string;
   /** The cookie that carries the token for the live page's own requests (named after the port once bound). */
   cookieName: string;
@@ -53,8 +57,12 @@ export function createReadGuard(opts: { host: string; allowedHosts?: readonly st
   const allowedHosts = new Set((opts.allowedHosts ?? []).map((h) => hostName(h) ?? h.toLowerCase()));
   const remote = !isLoopbackAddress(opts.host);
   let token: string | undefined;
-  if (typeof opts.readToken === 'string') token = opts.readToken;
-  else if (opts.readToken !== false && remote) token = randomBytes(18).toString('base64url');
+  if (typeof opts.readToken === 'string') {
+    // An empty token would read as "no token" in one place and "this token" in another: refuse it outright.
+    if (opts.readToken.trim() === '')
+      throw new Error('the read token must not be empty: give one, or turn it off (readToken: false, --no-read-token)');
+    token = opts.readToken;
+  } else if (opts.readToken !== false && remote) token = randomBytes(18).toString('base64url');
   return { allowedHosts, ipHosts: remote, token, cookieName: 'rudder_read' };
 }
 
@@ -76,8 +84,29 @@ export interface ReadRequest {
   cookie?: string;
   /** The `token` query parameter, if any. */
   queryToken?: string;
-  /** The peer's address as the socket reports it. */
-  peer: string;
+  /**
+   * Whether this is a browser opening the live page itself (a top-level navigation, which no page can read
+   * or time): a link to it from another site still works.
+   */
+  livePageVisit?: boolean;
+  /** The `Sec-Fetch-Site` header a browser sends, if any. */
+  fetchSite?: string;
+  /** The `Origin` header, if any. */
+  origin?: string;
+}
+
+/** Whether a browser says another site's page made the request (headers a page's script cannot forge). */
+function fromAnotherSite(req: ReadRequest, host: string | undefined): boolean {
+  if (req.livePageVisit) return false;
+  const site = req.fetchSite?.trim().toLowerCase();
+  if (site === 'cross-site' || site === 'same-site') return true;
+  if (req.origin === undefined) return false;
+  try {
+    return new URL(req.origin).host !== (host ?? '').trim().toLowerCase();
+  } catch {
+    // `null` (a sandboxed frame, a file) and anything unparsable are foreign too.
+    return true;
+  }
 }
 
 /** Decides one read request. The answer never repeats the token or the Host header. */
@@ -87,7 +116,10 @@ export function checkRead(guard: ReadGuard, req: ReadRequest): GuardResult {
   if (name === undefined || !(LOOPBACK_NAMES.has(name) || guard.allowedHosts.has(name) || (guard.ipHosts && isAddress))) {
     return { ok: false, status: 403, message: 'host not allowed: start the data plane with --allowed-host <name> to read through it' };
   }
-  if (guard.token === undefined || isLoopbackAddress(req.peer)) return { ok: true };
+  if (fromAnotherSite(req, req.host)) {
+    return { ok: false, status: 403, message: "cross-site read refused: stored events are readable from the data plane's own pages only" };
+  }
+  if (guard.token === undefined) return { ok: true };
   const auth = req.authorization ?? '';
   const bearer = auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7).trim() : undefined;
   const query = req.queryToken;

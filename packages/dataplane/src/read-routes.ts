@@ -4,10 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { methodNotAllowed, sendError, sendJson } from './http-answers.js';
 import { CHART_ASSET_PREFIX, serveChartAsset } from './live-chart.js';
 import { livePage } from './live-page.js';
-import { parseQuery } from './query.js';
+import { PAGE_BUDGET_BYTES, parseQuery } from './query.js';
 import { checkRead } from './read-guard.js';
 import type { ServerDeps } from './server-deps.js';
-import { serveStream } from './sse.js';
+import { serveStream, STREAM_HEADERS } from './sse.js';
 import { rowJson } from './rows.js';
 
 /**
@@ -19,8 +19,9 @@ export const isReadPath = (path: string) => path.startsWith('/api/') || path ===
 
 function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
   const q = parseQuery(url.searchParams);
-  const rows = deps.store.query(q);
-  sendJson(res, 200, `{"events":[${rows.map(rowJson).join(',')}]}`);
+  const page = deps.store.queryPage(q, PAGE_BUDGET_BYTES);
+  const more = `"hasMore":${page.hasMore},"next":${page.next ? JSON.stringify(page.next) : 'null'}`;
+  sendJson(res, 200, `{"events":[${page.rows.map(rowJson).join(',')}],${more}}`);
 }
 
 function handleLive(deps: ServerDeps, res: ServerResponse) {
@@ -28,7 +29,9 @@ function handleLive(deps: ServerDeps, res: ServerResponse) {
   res.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'`,
+    'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    // For browsers that predate frame-ancestors: no other page may frame the live page (clickjacking, timing).
+    'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(livePage(nonce, deps.brokenSchemas ?? []));
@@ -36,17 +39,20 @@ function handleLive(deps: ServerDeps, res: ServerResponse) {
 
 /** The read side: stored events. No CORS grant ever; only allowed Host names, and the token when required. */
 export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const header = (name: string) => req.headersDistinct[name]?.[0];
+  const path = url.pathname;
   const verdict = checkRead(deps.guard, {
     host: req.headers.host,
     authorization: req.headers.authorization,
     cookie: req.headers.cookie,
     queryToken: url.searchParams.get('token') ?? undefined,
-    peer: req.socket.remoteAddress ?? '',
+    fetchSite: header('sec-fetch-site'),
+    origin: header('origin'),
+    livePageVisit: (path === '/live' || path === '/live/') && header('sec-fetch-mode') === 'navigate' && header('sec-fetch-dest') === 'document',
   });
   if (!verdict.ok) return sendError(res, verdict.status, verdict.message);
   if (verdict.setCookie) res.setHeader('Set-Cookie', verdict.setCookie);
   const method = req.method ?? 'GET';
-  const path = url.pathname;
   const isAsset = path.startsWith(CHART_ASSET_PREFIX);
   const known = isAsset || path === '/api/events' || path === '/api/events/stream' || path === '/live' || path === '/live/';
   if (!known) return sendError(res, 404, '404 page not found');
@@ -54,7 +60,8 @@ export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage
   if (isAsset) return void (serveChartAsset(path, res) || sendError(res, 404, '404 page not found'));
   if (path === '/api/events') return handleQuery(deps, url, res);
   if (path === '/api/events/stream') {
-    return serveStream(req, res, parseQuery(url.searchParams), deps.store, deps.hub, deps.streams);
+    const q = parseQuery(url.searchParams);
+    return method === 'HEAD' ? void res.writeHead(200, STREAM_HEADERS).end() : serveStream(req, res, q, deps.store, deps.hub, deps.streams);
   }
   return handleLive(deps, res);
 }

@@ -2,14 +2,33 @@
 import type { PreparedEvent } from './ingest.js';
 import { EVENT_FIELDS } from './schema.js';
 
+/** What this data plane's tracking plan found (null when no plan checked the event). */
+export interface PlanVerdict {
+  /** The violation types found, in order; empty when the event follows the plan. */
+  violations: string[];
+  /** The violation type the settings dropped the event for, or null when it was kept. */
+  dropped: string | null;
+}
+
 /** A stored row: the prepared event's columns (not its text), its row id and source, and the parsed payload. */
-export interface StoredEvent extends Omit<PreparedEvent, 'json'> {
+export interface StoredEvent extends Omit<PreparedEvent, 'json' | 'planViolations' | 'planDropped'> {
   /** Row id: increases with every stored event (also across clear() and restarts); the `since`/`before` cursor. */
   id: number;
   /** Name of the source whose write key sent it (the key itself is never stored). */
   source: string;
   /** The full event as stored, after the server's enrichment. */
   payload: Record<string, unknown>;
+  /**
+   * The tracking plan's verdict, from the data plane's own columns: never from fields inside the event,
+   * which a client could have sent. Null when no plan checked the event.
+   */
+  plan: PlanVerdict | null;
+}
+
+/** The verdict columns as the API shows them. */
+export function planOf(r: Pick<RawRow, 'plan_violations' | 'plan_dropped'>): PlanVerdict | null {
+  if (r.plan_violations === null) return null;
+  return { violations: r.plan_violations.split(',').filter((t) => t !== ''), dropped: r.plan_dropped };
 }
 
 /** A row before its JSON is parsed, so HTTP answers can splice the stored text as is. */
@@ -24,6 +43,8 @@ export interface RawRow {
   original_timestamp: string | null;
   sent_at: string | null;
   received_at: string | null;
+  plan_violations: string | null;
+  plan_dropped: string | null;
   json: string;
 }
 
@@ -43,6 +64,8 @@ export function preparedRow(source: string, id: number, e: PreparedEvent): RawRo
     original_timestamp: e.originalTimestamp,
     sent_at: e.sentAt,
     received_at: e.receivedAt,
+    plan_violations: e.planViolations,
+    plan_dropped: e.planDropped,
     json: e.json,
   };
 }
@@ -67,6 +90,7 @@ export function toStoredEvent(r: RawRow): StoredEvent {
     sentAt: r.sent_at,
     receivedAt: r.received_at,
     payload: JSON.parse(r.json),
+    plan: planOf(r),
   };
 }
 
@@ -77,6 +101,6 @@ export function rowJson(r: RawRow): string {
     `"userId":${JSON.stringify(r.user_id)},"anonymousId":${JSON.stringify(r.anonymous_id)},` +
     `"event":${JSON.stringify(r.event)},"messageId":${JSON.stringify(r.message_id)},` +
     `"originalTimestamp":${JSON.stringify(r.original_timestamp)},"sentAt":${JSON.stringify(r.sent_at)},` +
-    `"receivedAt":${JSON.stringify(r.received_at)},"payload":${r.json}}`
+    `"receivedAt":${JSON.stringify(r.received_at)},"plan":${JSON.stringify(planOf(r))},"payload":${r.json}}`
   );
 }

@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS events (
   original_timestamp TEXT,
   sent_at TEXT,
   received_at TEXT,
+  plan_violations TEXT,
+  plan_dropped TEXT,
+  json_bytes INTEGER,
   json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_type ON events(type);
@@ -55,6 +58,8 @@ export const EVENT_FIELDS = [
   ['originalTimestamp', 'original_timestamp'],
   ['sentAt', 'sent_at'],
   ['receivedAt', 'received_at'],
+  ['planViolations', 'plan_violations'],
+  ['planDropped', 'plan_dropped'],
 ] as const satisfies ReadonlyArray<readonly [Exclude<keyof PreparedEvent, 'json'>, string]>;
 
 export const FIELDS_PER_EVENT = EVENT_FIELDS.length;
@@ -62,9 +67,28 @@ export const FIELDS_PER_EVENT = EVENT_FIELDS.length;
 /** Rows per multi-row INSERT statement: fewer statement executions per batch. */
 export const ROWS_PER_STATEMENT = 50;
 
-/** The writer's INSERT of `rows` events: id, bucket, source, the {@link EVENT_FIELDS}, then the JSON. */
+/**
+ * Columns later versions added, with their types: a database created before them gets them on open. Rows
+ * stored before have NULL there (no verdict; their size is measured when read).
+ */
+export const ADDED_COLUMNS: ReadonlyArray<[string, string]> = [
+  ['plan_violations', 'TEXT'],
+  ['plan_dropped', 'TEXT'],
+  ['json_bytes', 'INTEGER'],
+];
+
+/** Adds the {@link ADDED_COLUMNS} a database opened from an older version lacks. */
+export function migrate(db: SqlDatabase): void {
+  const have = new Set((db.prepare('PRAGMA table_info(events)').all() as Array<{ name: string }>).map((c) => c.name));
+  for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) db.exec(`ALTER TABLE events ADD COLUMN ${name} ${type}`);
+}
+
+/** The stored size of a row's JSON in bytes, also for rows stored before the size had its column. */
+export const JSON_BYTES_SQL = 'coalesce(json_bytes, length(CAST(json AS BLOB)))';
+
+/** The writer's INSERT of `rows` events: id, bucket, source, the {@link EVENT_FIELDS}, the JSON's size, then the JSON. */
 export function insertSql(rows: number): string {
-  const columns = ['id', 'bucket', 'source', ...EVENT_FIELDS.map(([, column]) => column), 'json'];
+  const columns = ['id', 'bucket', 'source', ...EVENT_FIELDS.map(([, column]) => column), 'json_bytes', 'json'];
   // The JSON arrives as UTF-8 bytes; stored as TEXT so reads return strings.
   const row = `(${columns.map((c) => (c === 'json' ? 'CAST(? AS TEXT)' : '?')).join(', ')})`;
   return `INSERT INTO events (${columns.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;

@@ -2,11 +2,18 @@ import { defaultEngine, openDatabase, type SqlDatabase, type SqlValue, type Stor
 import type { PreparedEvent } from './ingest.js';
 import type { EventQuery } from './query.js';
 import { ROW_COLUMNS, type RawRow } from './rows.js';
-import { applyPragmas, bucketOf, type Synchronous } from './schema.js';
+import { applyPragmas, bucketOf, JSON_BYTES_SQL, type Synchronous } from './schema.js';
 import { WriterClient } from './writer-client.js';
 import { violationClause } from './tracking-plan.js';
 
 export type { Synchronous } from './schema.js';
+
+/** One page of a budgeted read: `next` (when `hasMore`) holds the cursor parameter that continues it. */
+export interface EventPage {
+  rows: RawRow[];
+  hasMore: boolean;
+  next?: { since: number } | { before: number };
+}
 
 const PLAIN_FILTERS: Array<[keyof EventQuery, string]> = [
   ['type', 'type'],
@@ -65,22 +72,47 @@ export class EventStore {
   }
 
   query(q: EventQuery = {}): RawRow[] {
+    return this.select(q, ROW_COLUMNS, q.limit ?? 100) as RawRow[];
+  }
+
+  /**
+   * Like {@link query}, but the rows' JSON stops at `budgetBytes` (the first row always comes, whatever its
+   * size): the sizes are read first from their own column, so rows past the budget are never loaded.
+   * `next` is the cursor that continues: `since` when paging forward (`asc`), else `before`.
+   */
+  queryPage(q: EventQuery, budgetBytes: number): EventPage {
     const limit = q.limit ?? 100;
+    const desc = q.order !== 'asc';
+    const sizes = this.select(q, `id, ${JSON_BYTES_SQL} AS bytes`, limit + 1) as Array<{ id: number; bytes: number }>;
+    let take = 0;
+    let bytes = 0;
+    while (take < Math.min(limit, sizes.length) && (take === 0 || bytes + sizes[take].bytes <= budgetBytes)) bytes += sizes[take++].bytes;
+    if (take === 0) return { rows: [], hasMore: false };
+    // Pinned to the ids just measured: rows stored in between must not take their places.
+    const [a, b] = [sizes[0].id, sizes[take - 1].id];
+    const pinned = { ...q, before: Math.max(a, b) + 1, sinceId: Math.min(a, b) - 1, sinceTime: undefined };
+    const rows = this.select(pinned, ROW_COLUMNS, take) as RawRow[];
+    if (rows.length === 0) return { rows: [], hasMore: false };
+    const hasMore = sizes.length > take;
+    const last = rows.at(-1)!.id;
+    return hasMore ? { rows, hasMore, next: desc ? { before: last } : { since: last } } : { rows, hasMore };
+  }
+
+  /** `columns` of the rows `q` matches, in its order, at most `limit`. */
+  private select(q: EventQuery, columns: string, limit: number): unknown[] {
     const desc = q.order !== 'asc';
     const keyed = BUCKETED_FILTERS.find(([k]) => typeof q[k] === 'string' && q[k] !== '');
     if (!keyed) {
       const { where, params } = this.where(q);
-      return this.db
-        .prepare(`SELECT ${ROW_COLUMNS} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`)
-        .all(...params, limit) as RawRow[];
+      return this.db.prepare(`SELECT ${columns} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`).all(...params, limit);
     }
     // One index seek per bucket, newest bucket first (or oldest for asc), until the limit is reached.
     const { where, params } = this.where(q, true);
-    const stmt = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`);
-    const out: RawRow[] = [];
+    const stmt = this.db.prepare(`SELECT ${columns} FROM events ${where} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`);
+    const out: unknown[] = [];
     for (const b of this.buckets(q, desc)) {
       if (out.length >= limit) break;
-      for (const r of stmt.all(b, ...params, limit - out.length) as RawRow[]) out.push(r);
+      for (const r of stmt.all(b, ...params, limit - out.length)) out.push(r);
     }
     return out;
   }

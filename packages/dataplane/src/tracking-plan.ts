@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { PlanValidator, TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import type { PreparedEvent } from './ingest.js';
+import { editObject, memberText } from './json-text.js';
+import { stringifyJson } from './serialize.js';
 
 /** The `trackingPlan` option: a file path, or the plan document itself (any layout). */
 export type TrackingPlanSource = string | Record<string, unknown>;
@@ -90,35 +92,68 @@ export async function loadPlanValidator(plan: TrackingPlanSource, config?: strin
   return { validator: createValidator(loaded, settings ? { config: settings } : {}), broken };
 }
 
-/** Checks and annotates prepared events in place, before they are stored. */
+/** The context fields the plan writes (rudder-server's reportViolations), in its order. */
+const CONTEXT_FIELDS = ['trackingPlanId', 'trackingPlanVersion', 'violationErrors'] as const;
+
+/**
+ * Checks and annotates prepared events in place, before they are stored. The verdict goes to the event's
+ * own columns (what `violation=` filters on); the annotation is spliced into the stored text, so the rest
+ * of the event keeps the client's exact bytes. An event the validator cannot check (nested deeper than its
+ * stack allows) is stored unannotated with a `Validation-Error` verdict rather than refused: the gateway
+ * accepted it.
+ */
 export function applyTrackingPlan(validator: PlanValidator, events: PreparedEvent[]): void {
   for (const prepared of events) {
-    const event = JSON.parse(prepared.json);
-    const { verdict, message } = validator.apply(event);
-    if (!verdict.dropEvent && message === event) continue;
-    const stored = verdict.dropEvent ? { ...message, [VERDICT_FIELD]: { dropEvent: true, violationType: verdict.violationType } } : message;
-    prepared.json = JSON.stringify(stored);
+    const event = JSON.parse(prepared.json) as Record<string, unknown>;
+    let result: ReturnType<PlanValidator['apply']>;
+    try {
+      result = validator.apply(event);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      prepared.planViolations = `,${UNCHECKED_TYPE},`;
+      continue;
+    }
+    const { verdict, message } = result;
+    const types = verdict.violationErrors.map((v) => v.type);
+    prepared.planViolations = types.length === 0 ? '' : `,${types.join(',')},`;
+    prepared.planDropped = verdict.dropEvent ? (verdict.violationType ?? UNCHECKED_TYPE) : null;
+    const set = new Map<string, string>();
+    if (message !== event && message.context !== event.context)
+      set.set('context', contextText(prepared.json, message.context as Record<string, unknown>));
+    if (verdict.dropEvent) set.set(VERDICT_FIELD, JSON.stringify({ dropEvent: true, violationType: verdict.violationType }));
+    if (set.size > 0) prepared.json = editObject(prepared.json, set);
   }
 }
 
-/**
- * The SQL condition (on the stored `json`) of a `violation` filter: `any` (at least one violation),
- * `dropped` (dropped by the settings), or a violation type such as `Required-Missing`.
- */
-export function violationClause(violation: string): { sql: string; params: string[] } {
-  if (violation === 'dropped') return { sql: `json_extract(json, '$.${VERDICT_FIELD}.dropEvent') = 1`, params: [] };
-  if (violation === 'any') return { sql: "json_array_length(json, '$.context.violationErrors') > 0", params: [] };
-  // json_each has a column named json too: the outer one must be qualified.
-  return {
-    sql: "EXISTS (SELECT 1 FROM json_each(events.json, '$.context.violationErrors') AS v WHERE json_extract(v.value, '$.type') = ?)",
-    params: [violation],
-  };
+/** The violation type of an event too deep for the validator to check. */
+export const UNCHECKED_TYPE = 'Validation-Error';
+
+/** The annotated context: the stored one with the plan's fields set, or (none before) the new one whole. */
+function contextText(json: string, annotated: Record<string, unknown>): string {
+  const before = memberText(json, 'context');
+  if (before === undefined || before === 'null') return stringifyJson(annotated);
+  const set = new Map<string, string>();
+  for (const k of CONTEXT_FIELDS) if (annotated[k] !== undefined) set.set(k, stringifyJson(annotated[k]));
+  return editObject(before, set);
 }
 
-/** The same condition on an event's JSON text, for live streams (which match without the database). */
-export function violationMatches(violation: string, json: string): boolean {
-  const e = JSON.parse(json) as { context?: { violationErrors?: Array<{ type?: string }> }; [VERDICT_FIELD]?: { dropEvent?: boolean } };
-  if (violation === 'dropped') return e[VERDICT_FIELD]?.dropEvent === true;
-  const list = Array.isArray(e.context?.violationErrors) ? e.context!.violationErrors! : [];
-  return violation === 'any' ? list.length > 0 : list.some((v) => v?.type === violation);
+/** Violation types are words and dashes; anything else cannot be one (and must not reach the LIKE pattern). */
+const TYPE_SHAPE = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The SQL condition (on the event's verdict columns, never inside its JSON) of a `violation` filter:
+ * `any` (at least one violation), `dropped` (dropped by the settings), or a violation type such as `Required-Missing`.
+ */
+export function violationClause(violation: string): { sql: string; params: string[] } {
+  if (violation === 'dropped') return { sql: 'plan_dropped IS NOT NULL', params: [] };
+  if (violation === 'any') return { sql: "plan_violations <> ''", params: [] };
+  if (!TYPE_SHAPE.test(violation)) return { sql: '0', params: [] };
+  return { sql: 'instr(plan_violations, ?) > 0', params: [`,${violation},`] };
+}
+
+/** The same condition on a freshly stored row's columns, for live streams (which match without the database). */
+export function violationMatches(violation: string, row: { plan_violations: string | null; plan_dropped: string | null }): boolean {
+  if (violation === 'dropped') return row.plan_dropped !== null;
+  const list = row.plan_violations ?? '';
+  return violation === 'any' ? list !== '' : list.includes(`,${violation},`);
 }

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, transaction, type SqlValue, type StorageEngine } from './engines.js';
-import { applyPragmas, bucketOf, PAGE_BYTES, FIELDS_PER_EVENT, insertSql, ROWS_PER_STATEMENT, SCHEMA, type Synchronous } from './schema.js';
+import { applyPragmas, bucketOf, PAGE_BYTES, FIELDS_PER_EVENT, insertSql, migrate, ROWS_PER_STATEMENT, SCHEMA, type Synchronous } from './schema.js';
 
 /** What the writer thread is started with. */
 export interface WriterData {
@@ -45,6 +45,7 @@ applyPragmas(db, synchronous, 32 * 1024);
 // (in pages: ~16 MB of WAL between checkpoints whatever the page size)
 db.exec(`PRAGMA wal_autocheckpoint = ${Math.round((16 * 1024 * 1024) / PAGE_BYTES)}`);
 db.exec(SCHEMA);
+migrate(db);
 
 // Ids are ours (not SQLite's) so the bucket is known at insert time; `meta` keeps them increasing after clear().
 const maxId = (db.prepare('SELECT max(id) AS m FROM events').get() as { m: number | null }).m ?? 0;
@@ -67,7 +68,7 @@ function insertAll(m: InsertRequest): number {
     const id = first + i;
     params.push(id, bucketOf(id), m.source);
     for (let f = i * FIELDS_PER_EVENT, end = f + FIELDS_PER_EVENT; f < end; f++) params.push(v[f]);
-    params.push(json.subarray(m.offsets[i], m.offsets[i + 1]));
+    params.push(m.offsets[i + 1] - m.offsets[i], json.subarray(m.offsets[i], m.offsets[i + 1]));
   };
   let i = 0;
   for (; i + ROWS_PER_STATEMENT <= n; i += ROWS_PER_STATEMENT) {

@@ -74,9 +74,11 @@ export async function runDev(argv: string[]): Promise<number> {
  * else the URL and, when the dev key is not the one accepted, which write key to export (named by its
  * source and last 4 characters, never printed).
  */
-export function readyText(dp: Pick<DataPlane, 'url' | 'writeKey' | 'sources'>, devWriteKey: string): string {
+export function readyText(dp: Pick<DataPlane, 'url' | 'writeKey' | 'sources'> & { readToken?: string }, devWriteKey: string): string {
   const exports: string[] = [];
   if (dp.url !== LOCAL_DATA_PLANE_URL) exports.push(`export RUDDER_DATA_PLANE_URL=${dp.url}`);
+  // Every read needs the token, this machine's included: `rudder events` takes it from the environment.
+  if (dp.readToken !== undefined) exports.push('export RUDDER_READ_TOKEN=<the read token printed above>');
   if (dp.writeKey !== devWriteKey) {
     const source = dp.sources.find((s) => !s.disabled)?.name ?? 'the first enabled source';
     exports.push(`export RUDDER_WRITE_KEY=<the write key of source ${source}, ending ${maskKey(dp.writeKey)}>`);

@@ -5,7 +5,8 @@ import { READ_TOKEN_HINT, readHeaders, resolveDataPlaneUrl, resolveReadToken } f
 import { CALL_TYPES } from './call.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { readSse } from '../events/sse.js';
-import { header, row, type EventRow } from '../events/table.js';
+import { escapeForTerminal, header, row, type EventRow } from '../events/table.js';
+import { arrayItems, memberText } from '@rudderanalytics/dataplane/json-text';
 import { EVENTS_HELP } from '../help.js';
 import { drained, stderr, stdout } from '../output.js';
 
@@ -53,7 +54,9 @@ export async function runEvents(argv: string[]): Promise<number> {
   const filters = filterParams(values);
   const headers = readHeaders(resolveReadToken(values));
   const json = values.json === true;
-  const print = (e: EventRow) => stdout.write(json ? `${JSON.stringify(e)}\n` : `${row(e)}\n`);
+  // --json prints each event's text as the data plane sent it (never decoded and encoded again: any depth,
+  // every digit), with the characters a terminal would act on written as JSON escapes.
+  const print = (e: Listed) => stdout.write(json ? `${escapeForTerminal(e.text)}\n` : `${row(e.row)}\n`);
 
   // With --follow, Ctrl-C is the normal way out: handled from the start, even during the listing.
   const abort = new AbortController();
@@ -62,9 +65,10 @@ export async function runEvents(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   }
-  let events: EventRow[];
+  let events: Listed[];
+  let hasMore: boolean;
   try {
-    events = await list(base, headers, filters, limit, abort.signal);
+    ({ events, hasMore } = await list(base, headers, filters, limit, abort.signal));
   } catch (error) {
     if (abort.signal.aborted) return EXIT_OK;
     return failed(error, base);
@@ -77,10 +81,10 @@ export async function runEvents(argv: string[]): Promise<number> {
   for (const e of oldestFirst) print(e);
   const newest = oldestFirst.at(-1);
   if (events.length === 0 && !values.follow) stderr.write('no events stored yet\n');
-  else if (events.length === limit && !values.follow) {
+  else if (hasMore && !values.follow) {
     stderr.write(
       since !== undefined
-        ? `more may follow: rudder events --since ${newest!.id} …\n`
+        ? `more may follow: rudder events --since ${newest!.row.id} …\n`
         : `the newest ${limit}; to read from the oldest: rudder events --since 0 …, then --since <the last id>\n`,
     );
   }
@@ -88,7 +92,7 @@ export async function runEvents(argv: string[]): Promise<number> {
 
   // Follow from the newest row listed; with none listed, from 0: the stream then replays exactly the
   // matching rows stored after the listing, so nothing that arrives in between is missed.
-  const lastId = newest !== undefined ? String(newest.id) : (since ?? '0');
+  const lastId = newest !== undefined ? String(newest.row.id) : (since ?? '0');
   try {
     return await follow(base, headers, filters, lastId, print, abort.signal);
   } finally {
@@ -113,21 +117,61 @@ function filterParams(values: Values): URLSearchParams {
   return params;
 }
 
+/** One listed event: its columns (for the table) and its exact text (for --json). */
+interface Listed {
+  row: EventRow;
+  text: string;
+}
+
+const listed = (text: string): Listed => {
+  const e = JSON.parse(text) as EventRow;
+  // Only the table's columns are kept decoded: a page of large payloads is not held twice.
+  const { id, type, userId, anonymousId, event, messageId, receivedAt } = e;
+  return { row: { id, type, userId, anonymousId, event, messageId, receivedAt }, text };
+};
+
+/**
+ * Up to `limit` events, following the data plane's cursor: one answer holds at most its byte budget of
+ * events (`hasMore` and `next` say where the rest continues).
+ */
 async function list(
   base: string,
   headers: Record<string, string>,
   filters: URLSearchParams,
   limit: number,
   signal: AbortSignal,
-): Promise<EventRow[]> {
+): Promise<{ events: Listed[]; hasMore: boolean }> {
+  const events: Listed[] = [];
   const params = new URLSearchParams(filters);
-  params.set('limit', String(limit));
-  const res = await get(`${base}/api/events?${params}`, { signal, headers });
-  const text = await res.text();
-  if (!res.ok) throw refused('/api/events', res.status, text);
-  const body = JSON.parse(text) as { events?: EventRow[] };
-  if (!Array.isArray(body.events)) throw new Error('GET /api/events answered without an "events" array: is this a rudder data plane?');
-  return body.events;
+  for (;;) {
+    params.set('limit', String(limit - events.length));
+    const res = await get(`${base}/api/events?${params}`, { signal, headers });
+    const text = await res.text();
+    if (!res.ok) throw refused('/api/events', res.status, text);
+    const page = pageOf(text);
+    events.push(...page.events.map(listed));
+    if (!page.hasMore || events.length >= limit || page.events.length === 0 || !page.next) return { events, hasMore: page.hasMore };
+    for (const [key, value] of Object.entries(page.next)) params.set(key, String(value));
+  }
+}
+
+/** A `GET /api/events` answer, its events kept as text. */
+function pageOf(text: string): { events: string[]; hasMore: boolean; next?: Record<string, number> } {
+  const notOurs = () => new Error('GET /api/events answered without an "events" array: is this a rudder data plane?');
+  let raw: string | undefined;
+  try {
+    raw = memberText(text, 'events');
+  } catch {
+    throw notOurs();
+  }
+  if (raw === undefined || !raw.startsWith('[')) throw notOurs();
+  const more = memberText(text, 'hasMore');
+  const next = memberText(text, 'next');
+  return {
+    events: arrayItems(raw),
+    hasMore: more === 'true',
+    next: next && next !== 'null' ? (JSON.parse(next) as Record<string, number>) : undefined,
+  };
 }
 
 async function get(url: string, init: RequestInit = {}): Promise<Response> {
@@ -159,7 +203,7 @@ async function follow(
   headers: Record<string, string>,
   filters: URLSearchParams,
   since: string | undefined,
-  print: (e: EventRow) => boolean,
+  print: (e: Listed) => boolean,
   signal: AbortSignal,
 ): Promise<number> {
   let lastId = since;
@@ -173,7 +217,7 @@ async function follow(
       warned = false;
       for await (const message of readSse(res.body as unknown as AsyncIterable<Uint8Array>)) {
         if (message.id !== undefined) lastId = message.id;
-        if (!print(JSON.parse(message.data) as EventRow)) await drained();
+        if (!print(listed(message.data))) await drained();
       }
     } catch (error) {
       if (signal.aborted) break;

@@ -69,18 +69,29 @@ export interface StoredSource {
   readToken?: string;
 }
 
-/** The stored messages of a data plane (`GET /api/events`, oldest first, up to `limit`). */
+/**
+ * The stored messages of a data plane (`GET /api/events`, oldest first, up to `limit`), following its
+ * cursor: one answer holds at most the data plane's byte budget of events.
+ */
 export async function fetchStoredMessages(source: StoredSource, limit: number): Promise<JsonObject[]> {
-  const url = `${source.url.replace(/\/+$/, '')}/api/events?order=asc&limit=${limit}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: readHeaders(source.readToken) });
-  } catch (error) {
-    throw new InputError(`cannot reach the data plane at ${source.url}: ${(error as Error).message}`);
+  const out: JsonObject[] = [];
+  const params = new URLSearchParams({ order: 'asc' });
+  for (;;) {
+    params.set('limit', String(limit - out.length));
+    const url = `${source.url.replace(/\/+$/, '')}/api/events?${params}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: readHeaders(source.readToken) });
+    } catch (error) {
+      throw new InputError(`cannot reach the data plane at ${source.url}: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw new InputError(`${url}: HTTP ${response.status}${response.status === 401 ? `\n${READ_TOKEN_HINT}` : ''}`);
+    const body = (await response.json()) as { events?: Array<{ payload?: JsonObject }>; hasMore?: boolean; next?: Record<string, number> | null };
+    const events = body.events ?? [];
+    out.push(...events.map((e) => e.payload ?? {}));
+    if (!body.hasMore || !body.next || events.length === 0 || out.length >= limit) return out;
+    for (const [key, value] of Object.entries(body.next)) params.set(key, String(value));
   }
-  if (!response.ok) throw new InputError(`${url}: HTTP ${response.status}${response.status === 401 ? `\n${READ_TOKEN_HINT}` : ''}`);
-  const body = (await response.json()) as { events?: Array<{ payload?: JsonObject }> };
-  return (body.events ?? []).map((e) => e.payload ?? {});
 }
 
 /** The messages of the inputs, or of the data plane when no input is named; bad records are reported through `onBad`. */

@@ -163,9 +163,15 @@ export interface TestPlane extends DataPlane {
 }
 
 /** A data plane on 127.0.0.1:0 that accepts the sentinel key (and the dev key). */
-export async function startPlane(): Promise<TestPlane> {
+export async function startPlane(options: { readToken?: string } = {}): Promise<TestPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'rudder-cli-test-'));
-  const dp = await startDataPlane({ port: 0, dbPath: join(dir, 'events.db'), writeKeys: [{ writeKey: SENTINEL, name: 'test' }], quiet: true });
+  const dp = await startDataPlane({
+    port: 0,
+    dbPath: join(dir, 'events.db'),
+    writeKeys: [{ writeKey: SENTINEL, name: 'test' }],
+    quiet: true,
+    ...options,
+  });
   return Object.assign(dp, {
     dir,
     async stop() {

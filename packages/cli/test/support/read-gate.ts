@@ -1,15 +1,11 @@
 /**
  * A data plane as another machine meets it: a loopback proxy in front of a real data plane that applies
- * the data plane's own read guard (`checkRead`) as if every peer were remote, then forwards what it lets
- * through. Tests run on one machine, where the data plane needs no token from anyone; this is how they
- * see what `rudder` sends to one bound beyond loopback.
+ * the data plane's own read guard (`checkRead`) with the read token of one bound beyond loopback, then
+ * forwards what it lets through; it records what `rudder` sent.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkRead, createReadGuard } from '../../../dataplane/src/read-guard.js';
-
-/** An address of another machine (TEST-NET-1, RFC 5737): the peer every request is taken to come from. */
-const REMOTE_PEER = '192.0.2.10';
 
 export interface ReadGate {
   url: string;
@@ -30,7 +26,6 @@ export async function startReadGate(target: string, token: string): Promise<Read
       authorization: req.headers.authorization,
       cookie: req.headers.cookie,
       queryToken: url.searchParams.get('token') ?? undefined,
-      peer: REMOTE_PEER,
     });
     if (!verdict.ok) {
       res.writeHead(verdict.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: verdict.message }));

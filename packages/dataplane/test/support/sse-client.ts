@@ -23,9 +23,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       );
       const { value, done } = await Promise.race([reader.read(), timer]);
       if (done) throw new Error('stream ended');
+      // Search only the new text (and the one character before it) so a large event costs linear time.
+      const from = Math.max(0, buffer.length - 1);
       buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
+      let end = buffer.indexOf('\n\n', from);
+      for (; end >= 0; end = buffer.indexOf('\n\n')) {
         const frame = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const m: SseMessage = { data: '' };
