@@ -17,6 +17,7 @@ import type { StorageEngine } from './engines.js';
 import { toStoredEvent, type StoredEvent } from './rows.js';
 import { EventStore, type Synchronous } from './store.js';
 import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
+import { planBanner } from './plan-banner.js';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
@@ -197,7 +198,11 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   logger.info(`  live events: ${liveUrl}`);
   if (guard.token) logger.info(`  read token (for /api/* from other machines): ${guard.token}`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
-  if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
+  if (planValidator) {
+    const banner = await planBanner(planValidator, opts.trackingPlan!, opts.trackingPlanConfig);
+    banner.info.forEach((line) => logger.info(line));
+    banner.warn.forEach((line) => logger.warn(line));
+  }
   if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }
