@@ -163,7 +163,8 @@ async function runCompile(argv: string[]): Promise<number> {
   return EXIT_OK;
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+/** The plan subcommands; the help texts (`rudder --help`, `rudder plan --help`) list them all. */
+export const PLAN_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: runValidate,
   coverage: runCoverage,
   draft: runDraft,
@@ -178,7 +179,7 @@ export async function runPlan(argv: string[]): Promise<number> {
     (sub === undefined ? stderr : stdout).write(PLAN_HELP);
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const run = SUBCOMMANDS[sub];
+  const run = Object.hasOwn(PLAN_SUBCOMMANDS, sub) ? PLAN_SUBCOMMANDS[sub] : undefined;
   if (!run) throw new UsageError(`unknown plan command '${sub}'`, 'plan');
   return run(rest);
 }
