@@ -47,16 +47,22 @@ test('rudder dev: the banner names the plan file and the settings in use, and wa
   for (const w of WARNINGS) assert.ok(run.stderr.includes(`  warning: --tracking-plan-config ${w}\n`), run.stderr);
 });
 
-test('rudder dev: a plan with an id is shown by it, with its file; without settings the banner says so', async (t) => {
-  const plan = write('plan-with-id.json', { id: 'tp_42', version: 3, events });
+test('rudder dev: a plan with an id or a name is shown by them, with its file; without settings the banner says so', async (t) => {
+  const plan = write('plan-with-id.json', { id: 'tp_42', version: 3, name: 'Checkout', events });
   const dev = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', plan]));
   const banner = await waitForOutput(dev, /Press Ctrl-C to stop/);
-  assert.ok(banner.includes(`  tracking plan: tp_42 v3 (${plan})\n`), banner);
+  assert.ok(banner.includes(`  tracking plan: tp_42 "Checkout" v3 (${plan})\n`), banner);
   assert.ok(banner.includes('  tracking-plan settings: none given: every violation reported, nothing dropped\n'), banner);
   dev.kill('SIGTERM');
   const run = await dev.result;
   assert.equal(run.code, 0);
   assert.doesNotMatch(run.stderr, /warning/);
+
+  const named = write('named-plan.json', { name: 'Checkout', events });
+  const dev2 = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', named]));
+  assert.ok((await waitForOutput(dev2, /Press Ctrl-C to stop/)).includes(`  tracking plan: "Checkout" v1 (${named})\n`));
+  dev2.kill('SIGTERM');
+  assert.equal((await dev2.result).code, 0);
 });
 
 test('rudder plan warns about the same keys, values and scopes as rudder dev', async () => {
