@@ -30,12 +30,13 @@ export const MAIN_HELP = `rudder: send RudderStack events and run a local data p
 Usage: rudder <command> [flags]
 
 Commands:
-  identify|track|page|screen|group|alias   send one call, print its messageId once accepted
-  send [FILE…|-]                           stream JSON Lines (or a JSON array) of calls
-  dev                                      run a local data plane (SQLite, live page)
-  events                                   list or follow what the local data plane stored
-  plan validate|coverage|draft|diff        check events against a tracking plan, offline
-  typegen --plan PLAN --out FILE           typed calls (TypeScript) from a tracking plan; --check for CI
+  identify|track|page|screen|group|alias      send one call, print its messageId once accepted
+  send [FILE…|-]                              stream JSON Lines (or a JSON array) of calls
+  dev                                         run a local data plane (SQLite, live page)
+  events                                      list or follow what the local data plane stored
+  plan validate|coverage|draft|diff|compile   tracking plans offline: check events, compare
+                                              versions, compile validators for Workers
+  typegen --plan PLAN --out FILE              typed calls (TypeScript) from a tracking plan; --check for CI
 
 Run 'rudder <command> --help' for a command's flags and examples.
 

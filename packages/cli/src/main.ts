@@ -8,6 +8,15 @@ import { stderr, stdout } from './output.js';
 
 export { maskKey } from './output.js';
 
+/** The commands besides the calls ({@link CALL_TYPES}), each loaded only when run; `rudder --help` lists them all. */
+export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  send: async (argv) => (await import('./commands/send.js')).runSend(argv),
+  dev: async (argv) => (await import('./commands/dev.js')).runDev(argv),
+  events: async (argv) => (await import('./commands/events.js')).runEvents(argv),
+  plan: async (argv) => (await import('./commands/plan.js')).runPlan(argv),
+  typegen: async (argv) => (await import('./commands/typegen.js')).runTypegen(argv),
+};
+
 /** Runs `rudder` with `argv` (without node and the script) and resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   registerSecretsFromArgv(argv);
@@ -18,20 +27,9 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if ((CALL_TYPES as readonly string[]).includes(command)) return await runCall(command as CallType, rest);
-    switch (command) {
-      case 'send':
-        return await (await import('./commands/send.js')).runSend(rest);
-      case 'dev':
-        return await (await import('./commands/dev.js')).runDev(rest);
-      case 'events':
-        return await (await import('./commands/events.js')).runEvents(rest);
-      case 'plan':
-        return await (await import('./commands/plan.js')).runPlan(rest);
-      case 'typegen':
-        return await (await import('./commands/typegen.js')).runTypegen(rest);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
-    }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) throw new UsageError(`unknown command '${command}'`);
+    return await run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
       const help = error.command ? `rudder ${error.command} --help` : 'rudder --help';

@@ -242,6 +242,34 @@ describe('rudder plan draft / diff', () => {
     assert.equal(same.code, 0);
     assert.match(same.stderr, /0 breaking changes/);
   });
+
+  test('diff judges by what schemas accept: giving an enum the type of its values breaks nothing, a pattern is only possibly breaking', async () => {
+    const withCurrency = (currency: object) => ({
+      id: 'tp',
+      version: 1,
+      events: [
+        { eventType: 'track', name: 'Paid', rules: { type: 'object', properties: { properties: { type: 'object', properties: { currency } } } } },
+      ],
+    });
+    const typed = await rudder([
+      'plan',
+      'diff',
+      file(withCurrency({ enum: ['EUR', 'USD'] })),
+      file(withCurrency({ type: 'string', enum: ['EUR', 'USD'] })),
+    ]);
+    assert.equal(typed.code, 0, typed.stdout);
+    assert.equal(typed.stdout, '');
+    assert.match(typed.stderr, /^0 breaking changes\n$/);
+    const patterned = await rudder([
+      'plan',
+      'diff',
+      file(withCurrency({ type: 'string' })),
+      file(withCurrency({ type: 'string', pattern: '^[A-Z]{3}$' })),
+    ]);
+    assert.equal(patterned.code, 1);
+    assert.match(patterned.stdout, /^possibly-breaking: track 'Paid' \/properties\/currency: pattern added: now "\^\[A-Z\]\{3\}\$"\n$/);
+    assert.match(patterned.stderr, /^0 breaking changes, 1 possibly breaking\n$/);
+  });
 });
 
 describe('rudder plan coverage', () => {

@@ -1,12 +1,13 @@
 // `rudder typegen`: writes the client the tracking-plan package generates, --out-dir, --check for CI
 // (0 when fresh, 1 when stale or missing), usage errors.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateClient, loadPlan } from '@rudderanalytics/tracking-plan';
-import { rudder } from './support/helpers.js';
+import { BIN, rudder } from './support/helpers.js';
 
 const EXAMPLE_PLAN = new URL('../../../examples/typed-plan/plan.json', import.meta.url).pathname;
 const EXAMPLE_CLIENT = new URL('../../../examples/typed-plan/src/analytics.ts', import.meta.url).pathname;
@@ -62,6 +63,30 @@ test('--check: 0 when fresh, 1 when the plan changed or the file is missing; it 
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /none\.ts is missing/);
   assert.equal(existsSync(join(dir, 'none.ts')), false);
+});
+
+test('--check: the command it prints reproduces every flag that shapes the file, and following it makes the check pass', async () => {
+  // A directory with a space and a quote: the printed command must survive the shell.
+  const where = join(dir, "it's here");
+  mkdirSync(where);
+  const config = join(where, 'settings.json');
+  writeFileSync(config, JSON.stringify({ global: { allowUnplannedEvents: 'false' } }));
+  const check = ['typegen', '--plan', plan, '--out-dir', where, '--config', config, '--no-validate', '--check'];
+  // Written without --config and with validators: stale for the check above.
+  assert.equal((await rudder(['typegen', '--plan', plan, '--out-dir', where])).code, 0);
+  const stale = await rudder(check);
+  assert.equal(stale.code, 1);
+  const hint = stale.stderr.match(/is stale: run (rudder typegen .*)\n/)?.[1];
+  assert.ok(hint, stale.stderr);
+  assert.doesNotMatch(hint, /--check/);
+  // Run it as a user would paste it, with `rudder` on PATH.
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'rudder'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+  const followed = spawnSync('sh', ['-c', hint], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  assert.equal(followed.status, 0, followed.stderr);
+  const fresh = await rudder(check);
+  assert.equal(fresh.code, 0, fresh.stderr);
 });
 
 test('the example client committed in the repository is fresh', async () => {

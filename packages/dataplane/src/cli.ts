@@ -80,6 +80,9 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
   }
   if (values['read-token'] !== undefined && values['no-read-token'])
     throw new DataPlaneArgsError('--read-token and --no-read-token exclude each other');
+  // Said here with the flags' names; startDataPlane says the same with its options' names.
+  if (values['tracking-plan-config'] !== undefined && values['tracking-plan'] === undefined)
+    throw new DataPlaneArgsError('--tracking-plan-config needs --tracking-plan (the plan whose settings it holds)');
   const emptyToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
   const port =
     values.port !== undefined ? intIn('--port', values.port, 0, 65_535) : intIn('RUDDER_PORT', emptyToUndefined(env.RUDDER_PORT), 0, 65_535);

@@ -17,6 +17,7 @@ import type { StorageEngine } from './engines.js';
 import { toStoredEvent, type StoredEvent } from './rows.js';
 import { EventStore, type Synchronous } from './store.js';
 import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
+import { planBanner } from './plan-banner.js';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
@@ -207,7 +208,11 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   logger.info(`  live events: ${liveUrl}`);
   if (guard.token) logger.info(`  read token (every read of /api/* needs it; rudder events: --read-token or RUDDER_READ_TOKEN): ${guard.token}`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
-  if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
+  if (planValidator) {
+    const banner = await planBanner(planValidator, opts.trackingPlan!, opts.trackingPlanConfig);
+    banner.info.forEach((line) => logger.info(line));
+    banner.warn.forEach((line) => logger.warn(line));
+  }
   for (const b of plan?.broken ?? []) logger.warn(`  warning: not checked (its schema does not compile): ${b.event}: ${b.error}`);
   if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);

@@ -1,5 +1,5 @@
 import { CHART_STYLES, chartHead, chartMarkup, chartScript } from './live-chart.js';
-import { PLAN_BANNER_STYLES, planBannerMarkup } from './plan-banner.js';
+import { PLAN_BANNER_STYLES, planBannerMarkup } from './plan-broken-notice.js';
 import type { BrokenPlanSchema } from './tracking-plan.js';
 
 /**

@@ -1,25 +1,40 @@
 /**
- * The live page's notice of a tracking plan started with `--tracking-plan-lenient` although some of
- * its schemas do not compile: those events pass unchecked, and the page says which they are.
+ * The startup banner's tracking-plan lines: which plan file and which settings are in use, and a warning
+ * per setting the hosted data plane would ignore without a word.
  */
-import type { BrokenPlanSchema } from './tracking-plan.js';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { PlanValidator, TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
+import type { TrackingPlanSource } from './tracking-plan.js';
 
-/** The notice's styles, for the page's nonce'd style block (the CSP allows no inline style attribute). */
-export const PLAN_BANNER_STYLES = `  #plan-broken { margin:0; padding:8px 14px; border-bottom:1px solid var(--line); background:#3a2a1a; color:#ffd59b; }
-  #plan-broken ul { margin:4px 0 0; padding-left:18px; }
-  #plan-broken code { color:#fff; }
-`;
+/** The id layouts give a plan that names none: such a plan is shown by its name, else by its file. */
+const NO_ID = 'local';
 
-/** Text for HTML element content and attribute values: the plan file is the user's, but still only text. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** The plan's name, read again from the document the validator was built from (it loaded once already). */
+function planName(source: TrackingPlanSource, load: (doc: unknown) => { name?: string }): string | undefined {
+  try {
+    return load(typeof source === 'string' ? JSON.parse(readFileSync(source, 'utf8')) : source).name;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The notice's markup; empty when every schema compiles. */
-export function planBannerMarkup(broken: readonly BrokenPlanSchema[]): string {
-  if (broken.length === 0) return '';
-  const items = broken.map((b) => `<li><code>${escapeHtml(b.event)}</code>: ${escapeHtml(b.error)}</li>`).join('');
-  const count = `${broken.length} schema${broken.length === 1 ? '' : 's'}`;
-  const verb = broken.length === 1 ? 'does' : 'do';
-  return `<section id="plan-broken" role="alert">Tracking plan: ${count} ${verb} not compile; these events are stored unchecked (started with --tracking-plan-lenient):<ul>${items}</ul></section>\n`;
+/** What the banner says of the plan and its settings: lines to log, then warnings. */
+export async function planBanner(
+  validator: Pick<PlanValidator, 'plan' | 'config'>,
+  plan: TrackingPlanSource,
+  config: string | TrackingPlanConfig | undefined,
+): Promise<{ info: string[]; warn: string[] }> {
+  // Loaded already with the validator; imported here too so the package stays optional without a plan.
+  const { describeSettings, loadPlan, settingsWarnings } = await import('@rudderanalytics/tracking-plan');
+  const { id, version } = validator.plan;
+  const file = typeof plan === 'string' ? plan : undefined;
+  const name = planName(plan, loadPlan);
+  const label = [id === NO_ID ? undefined : id, name === undefined ? undefined : JSON.stringify(name)].filter(Boolean).join(' ');
+  const shown = `${label || (file ? basename(file) : 'inline plan')} v${version}`;
+  const info = [`  tracking plan: ${shown}${file ? ` (${file})` : ''}`];
+  const settings = config === undefined ? 'none given: every violation reported, nothing dropped' : describeSettings(validator.config);
+  info.push(`  tracking-plan settings: ${settings}${typeof config === 'string' ? ` (${config})` : ''}`);
+  const warn = config === undefined ? [] : settingsWarnings(validator.config).map((w) => `  warning: --tracking-plan-config ${w}`);
+  return { info, warn };
 }

@@ -2,6 +2,8 @@
  * Filters shared by `GET /api/events`, `GET /api/events/stream` and the in-process reader.
  * Equality filters match the stored columns exactly (identifiers are the cleaned ones).
  */
+import type { ViolationType } from '@rudderanalytics/tracking-plan';
+
 export interface EventFilter {
   /** The event type (`track`, `identify`, …). */
   type?: string;
@@ -52,6 +54,27 @@ export const PAGE_BUDGET_BYTES = 8 * 1024 * 1024;
 
 export class QueryError extends Error {}
 
+/** The violation types a stored event can carry, as the tracking-plan package names them. */
+const VIOLATION_TYPES = [
+  'Required-Missing',
+  'Datatype-Mismatch',
+  'Additional-Properties',
+  'Advance-Rules-Violation',
+  'Unknown-Violation',
+  'Unplanned-Event',
+] as const satisfies readonly ViolationType[];
+// Fails to compile when the package gains a violation type this list lacks.
+const everyViolationType: Exclude<ViolationType, (typeof VIOLATION_TYPES)[number]> extends never ? true : never = true;
+void everyViolationType;
+const VIOLATION_FILTERS: readonly string[] = ['any', 'dropped', ...VIOLATION_TYPES];
+
+/** A `violation` filter no event could match is refused (exact case, as stored), naming what is allowed. */
+function violationOf(v: string): string {
+  if (VIOLATION_FILTERS.includes(v)) return v;
+  const near = VIOLATION_FILTERS.find((known) => known.toLowerCase() === v.toLowerCase());
+  throw new QueryError(`violation must be one of ${VIOLATION_FILTERS.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`);
+}
+
 function intOf(name: string, v: number | string): number {
   const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isSafeInteger(n) || n < 0) throw new QueryError(`${name} must be a non-negative integer`);
@@ -75,7 +98,7 @@ export function normalizeFilter(f: EventFilter = {}, maxLimit = Number.MAX_SAFE_
     event: f.event,
     messageId: f.messageId,
     source: f.source,
-    violation: f.violation,
+    violation: f.violation ? violationOf(f.violation) : f.violation,
   };
   if (f.since !== undefined && f.since !== '') {
     if (typeof f.since === 'number' || /^\d+$/.test(String(f.since))) {

@@ -19,6 +19,7 @@ export { loadPlan, findPlannedEvent, PlanFormatError } from './layouts.js';
 export { toViolation, violationTypeOf } from './violations.js';
 export { decide, mergeSettings, ajvOptionsFor, isSupportedEventType, unknownSettings, DEFAULT_CONFIG, DEFAULT_AJV_OPTIONS } from './settings.js';
 export type { UnknownSetting } from './settings.js';
+export { settingsWarnings, describeSettings, SETTING_KEYS, SETTING_SCOPES } from './settings-report.js';
 export { annotate, pinnedVersion, toContextViolation } from './annotate.js';
 export type { ContextViolation } from './annotate.js';
 export { evaluate, violationsOf } from './evaluate.js';

@@ -1,6 +1,6 @@
 /** Reads the files `rudder plan` takes: a plan in any layout, a source's tracking-plan config. */
 import { readFileSync } from 'node:fs';
-import { brokenSchemas, eventLabel, loadPlan, unknownSettings, type TrackingPlan, type TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
+import { brokenSchemas, eventLabel, loadPlan, settingsWarnings, type TrackingPlan, type TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import { UsageError } from '../errors.js';
 import { stderr } from '../output.js';
 
@@ -30,14 +30,13 @@ export function readPlan(path: string, flag = '--plan'): TrackingPlan {
   }
 }
 
-/** A `--config` file (`{"global": {...}, "track": {...}}`); settings the server would ignore are warned about. */
+/** A `--config` file (`{"global": {...}, "track": {...}}`); keys and values the server would ignore are warned about. */
 export function readConfig(path: string | undefined): TrackingPlanConfig | undefined {
   if (path === undefined) return undefined;
   const config = readJsonFile(path, '--config');
   if (typeof config !== 'object' || config === null || Array.isArray(config))
     throw new UsageError(`--config ${path}: expected a JSON object`, 'plan');
-  for (const u of unknownSettings(config as TrackingPlanConfig))
-    stderr.write(`warning: --config ${u.key}: unknown value '${u.value}' (ignored, as the hosted data plane does)\n`);
+  for (const w of settingsWarnings(config as TrackingPlanConfig)) stderr.write(`warning: --config ${w}\n`);
   return config as TrackingPlanConfig;
 }
 

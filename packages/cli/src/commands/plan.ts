@@ -27,8 +27,10 @@ export const PLAN_HELP = `Usage: rudder plan <validate|coverage|draft|diff|compi
   draft [--name NAME] [--out PLAN] [FILE…|-]
       Write a plan (RudderStack events[] layout) from observed events; same inputs as coverage.
   diff OLD NEW [--json]
-      Breaking changes from OLD to NEW: removed events, newly required properties, narrowed types,
-      removed enum values. Exit 1 on any (for CI).
+      Breaking changes from OLD to NEW, by what the schemas accept (not how they are written):
+      removed events, newly required properties, narrowed types or ranges, removed enum values,
+      closed objects; "possibly-breaking" where it cannot be decided (a changed pattern, anyOf, $ref).
+      Exit 1 on any (for CI).
   compile --plan PLAN [--config CONFIG] [--out FILE]
       Ahead-of-time: an ES module of standalone validators for createCompiledValidator()
       (@rudderanalytics/tracking-plan/runtime), for Workers and other no-eval runtimes.
@@ -154,7 +156,11 @@ async function runDiff(argv: string[]): Promise<number> {
       values.json ? `${JSON.stringify(c)}\n` : `${c.kind}: ${c.eventType}${c.name ? ` '${c.name}'` : ''}${c.path ? ` ${c.path}` : ''}: ${c.detail}\n`,
     );
   }
-  if (!values.json) stderr.write(`${changes.length} breaking change${changes.length === 1 ? '' : 's'}\n`);
+  if (!values.json) {
+    const possible = changes.filter((c) => c.kind === 'possibly-breaking').length;
+    const certain = changes.length - possible;
+    stderr.write(`${certain} breaking change${certain === 1 ? '' : 's'}${possible ? `, ${possible} possibly breaking` : ''}\n`);
+  }
   return changes.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -168,7 +174,8 @@ async function runCompile(argv: string[]): Promise<number> {
   return EXIT_OK;
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+/** The plan subcommands; the help texts (`rudder --help`, `rudder plan --help`) list them all. */
+export const PLAN_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: runValidate,
   coverage: runCoverage,
   draft: runDraft,
@@ -183,7 +190,7 @@ export async function runPlan(argv: string[]): Promise<number> {
     (sub === undefined ? stderr : stdout).write(PLAN_HELP);
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const run = SUBCOMMANDS[sub];
+  const run = Object.hasOwn(PLAN_SUBCOMMANDS, sub) ? PLAN_SUBCOMMANDS[sub] : undefined;
   if (!run) throw new UsageError(`unknown plan command '${sub}'`, 'plan');
   return run(rest);
 }

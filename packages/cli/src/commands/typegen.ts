@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateClient, isUpToDate } from '@rudderanalytics/tracking-plan';
-import { parse, str } from '../args.js';
+import { parse, str, type Values } from '../args.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { stderr, stdout } from '../output.js';
 import { readConfig, readPlan } from './plan-files.js';
@@ -39,6 +39,22 @@ const OPTIONS = {
   check: { type: 'boolean' },
 } as const;
 
+/** A word as a POSIX shell reads it back: quoted only when it has to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command that writes what --check expects: every flag that shapes the file, as given, less --check. */
+function regenerateCommand(values: Values): string {
+  const words = ['rudder', 'typegen'];
+  for (const flag of ['plan', 'out', 'out-dir', 'config'] as const) {
+    const value = str(values, flag);
+    if (value !== undefined) words.push(`--${flag}`, shellWord(value));
+  }
+  if (values['no-validate'] === true) words.push('--no-validate');
+  return words.join(' ');
+}
+
 function outputPath(out: string | undefined, outDir: string | undefined): string {
   if (out !== undefined && outDir !== undefined) throw new UsageError('give --out or --out-dir, not both', 'typegen');
   if (out !== undefined) return out;
@@ -65,7 +81,7 @@ export async function runTypegen(argv: string[]): Promise<number> {
       stdout.write(`${path} is up to date with plan ${plan.id} version ${plan.version}\n`);
       return EXIT_OK;
     }
-    stderr.write(`${path} ${existing === undefined ? 'is missing' : 'is stale'}: run rudder typegen --plan ${planPath} --out ${path}\n`);
+    stderr.write(`${path} ${existing === undefined ? 'is missing' : 'is stale'}: run ${regenerateCommand(values)}\n`);
     return EXIT_FAILED;
   }
   mkdirSync(dirname(path), { recursive: true });
