@@ -40,10 +40,7 @@ export function toResults(inputs: CallInput[], transformed: TransformedEvent[]):
       continue;
     }
     const out = ev.transformedEvent;
-    const metadata =
-      isEmpty(md) || !md.messageId
-        ? { ...first, messageId: randomUUID(), eventName: out.event, eventType: out.type }
-        : md;
+    const metadata = isEmpty(md) || !md.messageId ? { ...first, messageId: randomUUID(), eventName: out.event, eventType: out.type } : md;
     produced.push({ output: out, metadata, statusCode: STATUS_OK });
   }
   const dropped: TransformationResult[] = [];

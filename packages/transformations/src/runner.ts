@@ -1,19 +1,14 @@
-import { Worker } from 'node:worker_threads';
-import {
-  DEFAULT_MEMORY_MB,
-  DEFAULT_TIMEOUT_MS,
-  DEFAULT_TRANSFORMATION_NAME,
-  MEMORY_LIMIT,
-  SYNC_TIMEOUT,
-} from './hosted.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
 import { toCallInputs } from './inputs.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
 import type { RunOptions, TransformationLimits, TransformationRun, TransformedEvent } from './types.js';
 
-/** How long past its own deadline a call may keep the worker before the worker is ended. */
+/** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
 const WATCHDOG_GRACE_MS = 500;
-const WORKER_URL = new URL('./sandbox-worker.js', import.meta.url);
+const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
 
 interface Pending {
   job: SandboxJob;
@@ -21,18 +16,18 @@ interface Pending {
 }
 
 /**
- * Runs transformations one call at a time in a worker thread. The worker has its own V8 heap bounded
- * by `memoryMb` (an allocation past it ends the worker, not this process); each call's synchronous
- * work is bounded by `timeoutMs` inside the worker, and a watchdog here ends a worker that stays busy
- * past the deadline (a loop after an await). A worker that ended is replaced on the next call.
+ * Runs transformations one call at a time in a sandbox process. The sandbox's V8 heap is bounded by
+ * `memoryMb` (an allocation past it ends the sandbox, never this process); each call's synchronous
+ * work is bounded by `timeoutMs` inside the sandbox, and a watchdog here ends a sandbox that stays
+ * busy past the deadline (a loop after an await). A sandbox that ended is replaced on the next call.
  */
 export class TransformationRunner {
   readonly limits: Required<TransformationLimits>;
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private current: Pending | undefined;
   private readonly queue: Pending[] = [];
   private nextId = 1;
-  /** Worker threads started so far (one, plus one per call that ended a worker). */
+  /** Sandbox processes started so far (one, plus one per call that ended a sandbox). */
   workersStarted = 0;
 
   constructor(limits: TransformationLimits = {}) {
@@ -44,7 +39,7 @@ export class TransformationRunner {
 
   async run(options: RunOptions): Promise<TransformationRun> {
     const inputs: CallInput[] = options.inputs
-      ? options.inputs.map((i) => ({ message: i.message, metadata: i.metadata as CallInput['metadata'] }))
+      ? options.inputs.map((i) => ({ message: i.message, metadata: i.metadata ?? {} }))
       : toCallInputs(options.events ?? [], options.metadata);
     if (options.language && options.language !== 'javascript') {
       const error = `Error: language ${JSON.stringify(options.language)} is not supported offline; only javascript transformations run locally`;
@@ -77,32 +72,38 @@ export class TransformationRunner {
     const worker = this.worker;
     this.worker = undefined;
     for (const p of this.queue.splice(0)) p.resolve({ id: p.job.id, ok: false, error: 'Error: runner closed', logs: [] });
-    if (worker) await worker.terminate();
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const gone = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGKILL');
+      await gone;
+    }
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(WORKER_URL, {
-      // vm.SourceTextModule is behind this flag; it is scoped to the worker and the warning is kept
-      // out of the host's stderr.
-      execArgv: ['--experimental-vm-modules', '--no-warnings'],
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, stackSizeMb: 4 },
+  private spawn(): ChildProcess {
+    const worker = fork(SANDBOX_PATH, [], {
+      // vm.SourceTextModule is behind --experimental-vm-modules, scoped to the sandbox process (its
+      // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
+      // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
+      execArgv: ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`],
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'json',
     });
     this.workersStarted += 1;
     worker.on('message', (reply: SandboxReply) => {
       if (this.current && reply.id === this.current.job.id) this.finish(reply);
     });
-    worker.on('error', (err: Error & { code?: string }) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      const text = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `Error: ${MEMORY_LIMIT}` : `Error: ${err.message}`;
-      if (this.current) this.finish({ id: this.current.job.id, ok: false, error: text, logs: [] });
+    worker.on('error', () => {
+      // reported through 'exit'
     });
-    worker.on('exit', () => {
+    worker.on('exit', (code, signal) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      if (this.current) this.finish({ id: this.current.job.id, ok: false, error: `Error: ${MEMORY_LIMIT}`, logs: [] });
+      // The only way a sandbox dies by itself mid-call is V8's heap limit (it aborts the process).
+      const text = `Error: ${MEMORY_LIMIT}`;
+      if (this.current) this.finish({ id: this.current.job.id, ok: false, error: code === 0 && !signal ? 'Error: sandbox exited' : text, logs: [] });
     });
     worker.unref();
+    worker.channel?.unref();
     return worker;
   }
 
@@ -115,14 +116,15 @@ export class TransformationRunner {
     if (!this.worker) this.worker = this.spawn();
     const worker = this.worker;
     worker.ref();
+    worker.channel?.ref();
     this.watchdog = setTimeout(() => {
       if (this.current !== next) return;
       // Still busy past the deadline: a loop the in-worker timeout cannot interrupt.
       this.worker = undefined;
-      void worker.terminate();
+      worker.kill('SIGKILL');
       this.finish({ id: next.job.id, ok: false, error: `Error: ${SYNC_TIMEOUT}`, logs: [] });
     }, next.job.timeoutMs + WATCHDOG_GRACE_MS);
-    worker.postMessage(next.job);
+    worker.send(next.job);
   }
 
   private finish(reply: SandboxReply): void {
@@ -131,6 +133,7 @@ export class TransformationRunner {
     clearTimeout(this.watchdog);
     this.current = undefined;
     this.worker?.unref();
+    this.worker?.channel?.unref();
     done.resolve(reply);
     this.pump();
   }

@@ -56,9 +56,7 @@ export type TransformationResult =
   | { metadata: EventMetadata; statusCode: 298 };
 
 /** One entry of the hosted handler output, as its test mode reports it: an output event or an error. */
-export type TransformedEvent =
-  | { transformedEvent: RudderMessage; metadata: EventMetadata }
-  | { error: string; metadata: EventMetadata };
+export type TransformedEvent = { transformedEvent: RudderMessage; metadata: EventMetadata } | { error: string; metadata: EventMetadata };
 
 export interface TransformationRun {
   /** The processor-shaped results: drops (298) first, then outputs (200) and failures (400). */

@@ -1,10 +1,4 @@
-import {
-  BATCH_ITEM_NOT_OBJECT,
-  BATCH_NOT_ARRAY,
-  EVENT_ITEM_NOT_OBJECT,
-  EVENT_NOT_OBJECT,
-  METADATA_FIELDS,
-} from './hosted.js';
+import { BATCH_ITEM_NOT_OBJECT, BATCH_NOT_ARRAY, EVENT_ITEM_NOT_OBJECT, EVENT_NOT_OBJECT, METADATA_FIELDS } from './hosted.js';
 
 /** The exported entry the sandbox calls; a name no transformation would declare. */
 export const ENTRY = '__rudderstackLocalRun';

@@ -1,8 +1,7 @@
-// The worker thread that runs transformations. Each call gets a fresh V8 context (its own global,
+// The sandbox process that runs transformations. Each call gets a fresh V8 context (its own global,
 // only JavaScript's built-ins plus the hosted helpers), as the hosted service builds a fresh isolate
-// per call; the worker's heap limit and the runner's watchdog bound what a call can take.
+// per call; the process's heap limit and the runner's watchdog bound what a call can take.
 import vm from 'node:vm';
-import { parentPort } from 'node:worker_threads';
 import {
   ASYNC_TIMEOUT,
   libraryFileName,
@@ -20,8 +19,7 @@ import { ENTRY, WRAPPER_SOURCE } from './wrapper.js';
 // vm.SourceTextModule (this worker runs with --experimental-vm-modules) gives real ES module
 // semantics: import/export exactly as hosted, and stack positions in the user's own lines.
 type Module = vm.Module & { namespace: Record<string, unknown> };
-const SourceTextModule = (vm as unknown as { SourceTextModule: new (code: string, o: object) => Module })
-  .SourceTextModule;
+const SourceTextModule = (vm as unknown as { SourceTextModule: new (code: string, o: object) => Module }).SourceTextModule;
 
 const bootstrap = new vm.Script(BOOTSTRAP_SOURCE, { filename: 'rudderstack sandbox' });
 const invoke = new vm.Script(`globalThis['${ENTRY}:call']()`, { filename: 'rudderstack sandbox' });
@@ -100,10 +98,14 @@ async function run(job: SandboxJob, logs: string[]): Promise<{ kind: TransformKi
   }
 }
 
-parentPort!.on('message', (job: SandboxJob) => {
+const reply = (message: SandboxReply) => process.send!(message);
+
+process.on('message', (job: SandboxJob) => {
   const logs: string[] = [];
   run(job, logs).then(
-    ({ kind, transformed }) => parentPort!.postMessage({ id: job.id, ok: true, kind, transformed, logs } satisfies SandboxReply),
-    (err: unknown) => parentPort!.postMessage({ id: job.id, ok: false, error: describe(err), logs } satisfies SandboxReply),
+    ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, transformed, logs }),
+    (err: unknown) => reply({ id: job.id, ok: false, error: describe(err), logs }),
   );
 });
+// The runner's process going away ends this one too.
+process.on('disconnect', () => process.exit(0));
