@@ -362,7 +362,7 @@ describe('rudder-transformer geolocation (UT "Geolocation function"), offline', 
   const withIp = (ip: string) => asInputs(input).map((i) => ({ message: { ...i.message, request_ip: ip } }));
   const geoResp = { country: 'US', region: 'CA', city: 'San Francisco' };
   const ctx = (run: Awaited<ReturnType<TransformationRunner['run']>>) =>
-    (run.transformedEvents[0] as { transformedEvent: { context: Record<string, unknown> } }).transformedEvent.context;
+    (run.transformedEvents[0] as unknown as { transformedEvent: { context: Record<string, unknown> } }).transformedEvent.context;
 
   test('"Should throw error if GEOLOCATION_URL is not set": no fixture is the unconfigured service', async () => {
     assert.equal(ctx(await runner.run({ code, inputs: withIp('1.1.1.1') })).geoerror, 'geolocation is not available right now');
@@ -403,7 +403,7 @@ describe('rudder-transformer fetchV2 (UT "async fetchV2 test for V1 transformati
   test('fetch resolves "ERROR" when it cannot answer, as hosted', async () => {
     const code = `export async function transformEvent(event) { event.got = await fetch('https://example.com/x'); return event; }`;
     const run = await runner.run({ code, inputs: asInputs(input).slice(0, 1) });
-    assert.equal((run.transformedEvents[0] as { transformedEvent: { got: unknown } }).transformedEvent.got, 'ERROR');
+    assert.equal((run.transformedEvents[0] as unknown as { transformedEvent: { got: unknown } }).transformedEvent.got, 'ERROR');
   });
 });
 

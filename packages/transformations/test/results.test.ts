@@ -44,7 +44,7 @@ test('keep, drop, split and fail in one call', async () => {
 test('metadata(event) exposes the hosted fields, filled from the given metadata and the event', async () => {
   const code = `export function transformEvent(event, metadata) { return { seen: metadata(event) }; }`;
   const run = await runner.run({ code, events: events.slice(0, 1), metadata: { ...metadata, secret: 'not exposed' } });
-  assert.deepEqual((run.results[0] as { output: { seen: unknown } }).output.seen, {
+  assert.deepEqual((run.results[0] as unknown as { output: { seen: unknown } }).output.seen, {
     sourceId: 'src1',
     sourceName: 'Local',
     workspaceId: 'ws',
