@@ -36,6 +36,7 @@ Commands:
   events                                   list or follow what the local data plane stored
   plan validate|coverage|draft|diff        check events against a tracking plan, offline
   typegen --plan PLAN --out FILE           typed calls (TypeScript) from a tracking plan; --check for CI
+  transformations test|run                 run user transformations and their tests, offline
 
 Run 'rudder <command> --help' for a command's flags and examples.
 
