@@ -15,6 +15,8 @@ export const DATAPLANE_USAGE = `Flags:
   --max-request-bytes N    cap on the decompressed request body (default 4096000; 413 beyond it)
   --tracking-plan FILE     check ingested events against a tracking plan (any layout), as the hosted processor
   --tracking-plan-config FILE  its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
+  --transformation PATH    apply a user transformation to every stored event (a .js file, or a
+                           rudder-cli project folder/YAML; PATH#id picks one); see /api/transformed
   --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable); other
                            than localhost, 127.0.0.1 and [::1] they get 403
   --read-token TOKEN       what other machines must show to read (default: a random one, printed,
@@ -66,6 +68,7 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
         quiet: { type: 'boolean' },
         'tracking-plan': { type: 'string' },
         'tracking-plan-config': { type: 'string' },
+        transformation: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -87,5 +90,6 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
     quiet: values.quiet,
     ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
     ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
+    ...(values.transformation !== undefined ? { transformation: values.transformation } : {}),
   };
 }

@@ -18,6 +18,8 @@ import { toStoredEvent, type StoredEvent } from './rows.js';
 import { EventStore, type Synchronous } from './store.js';
 import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
+import { loadTransformation, type TransformationSource } from './transformation-source.js';
+import { TransformationStage, type TransformedRecord } from './transformation-stage.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -65,6 +67,14 @@ export interface DataPlaneOptions {
   trackingPlan?: TrackingPlanSource;
   /** The source's tracking-plan settings (file path or `{ global: {...}, track: {...} }`); default: annotate, never drop. */
   trackingPlanConfig?: string | TrackingPlanConfig;
+  /**
+   * A user transformation applied to every stored event after the tracking plan, as a later stage
+   * (see `GET /api/transformed`): a `.js` file, a rudder-cli project folder or YAML (`PATH#id` to pick
+   * one), or `{ code, libraries? }`. Ingestion never waits for it.
+   */
+  transformation?: TransformationSource;
+  /** The transformation's limits; default as hosted: 4000 ms per call, a 128 MB heap. */
+  transformationLimits?: { timeoutMs?: number; memoryMb?: number };
 }
 
 /** A running local data plane. */
@@ -105,6 +115,13 @@ export interface DataPlane {
   subscribe(listener: (event: StoredEvent) => void, filter?: EventFilter): () => void;
   /** Open `GET /api/events/stream` connections right now (each holds one listener). */
   readonly liveStreams: number;
+  /** With a transformation: what it made of stored events, and a way to wait for it to catch up. */
+  readonly transformation?: {
+    /** The outcomes of these stored event ids (those handled so far). */
+    records(ids: number[]): TransformedRecord[];
+    /** Resolves once every event stored so far has been through the transformation. */
+    caughtUp(): Promise<void>;
+  };
   /** Deletes every stored event (ids keep increasing). */
   clear(): Promise<void>;
   /** Stops listening, ends live streams, closes connections and the database. Idempotent. */
@@ -155,6 +172,21 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     throw err;
   }
   const hub = new EventHub();
+  let stage: TransformationStage | undefined;
+  if (opts.transformation !== undefined) {
+    try {
+      const loaded = await loadTransformation(opts.transformation);
+      stage = await TransformationStage.start(store.path, store.engine, loaded, logger, opts.transformationLimits);
+    } catch (err) {
+      await store.close();
+      removeScratch();
+      throw err;
+    }
+    const s = stage;
+    // Woken after each commit; the stage catches up on its own time, never the request's.
+    hub.subscribe(() => s.wake());
+    s.wake();
+  }
   const streams = new Set<ServerResponse>();
   const guard = createReadGuard({ host, allowedHosts: opts.allowedHosts, readToken: opts.readToken });
   const server = createDataPlaneServer({
@@ -166,6 +198,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     logger,
     streams,
     planValidator,
+    transformation: stage,
   });
 
   const connections = trackConnections(server);
@@ -178,6 +211,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       });
     });
   } catch (err) {
+    await stage?.close();
     await store.close();
     removeScratch();
     throw err;
@@ -198,6 +232,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
   if (guard.token) logger.info(`  read token (for /api/* from other machines): ${guard.token}`);
   logger.info(`  database: ${dbPath} (${store.engine})`);
   if (planValidator) logger.info(`  tracking plan: ${planValidator.plan.id} v${planValidator.plan.version}`);
+  if (stage) logger.info(`  transformation: ${stage.transformation.name} (${stage.transformation.id}), results at ${url}/api/transformed`);
   if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }
@@ -212,6 +247,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(timer);
+      await stage?.close();
       await store.close();
       removeScratch();
     })());
@@ -257,7 +293,18 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     get liveStreams() {
       return streams.size;
     },
-    clear: () => store.clear(),
+    ...(stage
+      ? {
+          transformation: {
+            records: (ids: number[]) => stage.records(ids),
+            caughtUp: () => stage.caughtUp(),
+          },
+        }
+      : {}),
+    clear: async () => {
+      await store.clear();
+      stage?.clear();
+    },
     close,
   };
   return dp;

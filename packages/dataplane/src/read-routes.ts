@@ -9,6 +9,7 @@ import { checkRead } from './read-guard.js';
 import type { ServerDeps } from './server.js';
 import { serveStream } from './sse.js';
 import { rowJson } from './rows.js';
+import { handleTransformed } from './transformed-routes.js';
 
 function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
   const q = parseQuery(url.searchParams);
@@ -41,11 +42,13 @@ export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage
   const method = req.method ?? 'GET';
   const path = url.pathname;
   const isAsset = path.startsWith(CHART_ASSET_PREFIX);
-  const known = isAsset || path === '/api/events' || path === '/api/events/stream' || path === '/live' || path === '/live/';
+  const known =
+    isAsset || path === '/api/events' || path === '/api/transformed' || path === '/api/events/stream' || path === '/live' || path === '/live/';
   if (!known) return sendError(res, 404, '404 page not found');
   if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
   if (isAsset) return void (serveChartAsset(path, res) || sendError(res, 404, '404 page not found'));
   if (path === '/api/events') return handleQuery(deps, url, res);
+  if (path === '/api/transformed') return handleTransformed(deps.transformation, url.searchParams, res);
   if (path === '/api/events/stream') {
     return serveStream(req, res, parseQuery(url.searchParams), deps.store, deps.hub, deps.streams);
   }

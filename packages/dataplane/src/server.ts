@@ -9,6 +9,7 @@ import { routeRead } from './read-routes.js';
 import type { SourceRegistry } from './sources.js';
 import type { EventStore } from './store.js';
 import type { PlanValidator } from '@rudderanalytics/tracking-plan';
+import type { TransformationStage } from './transformation-stage.js';
 
 /** What the request handlers share. */
 export interface ServerDeps {
@@ -21,6 +22,8 @@ export interface ServerDeps {
   /** With `--tracking-plan`: checks and annotates events before they are stored. */
   planValidator?: PlanValidator;
   guard: ReadGuard;
+  /** With `--transformation`: the stage whose outcomes `GET /api/transformed` reads. */
+  transformation?: TransformationStage;
 }
 
 /** Stored events: the only paths without CORS and behind the Host and token checks. */

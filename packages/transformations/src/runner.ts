@@ -72,6 +72,7 @@ export class TransformationRunner {
     const worker = this.worker;
     this.worker = undefined;
     for (const p of this.queue.splice(0)) p.resolve({ id: p.job.id, ok: false, error: 'Error: runner closed', logs: [] });
+    if (this.current) this.finish({ id: this.current.job.id, ok: false, error: 'Error: runner closed', logs: [] });
     if (worker && worker.exitCode === null && worker.signalCode === null) {
       const gone = new Promise((resolve) => worker.once('exit', resolve));
       worker.ref(); // keep this process alive until the sandbox's exit is seen
