@@ -67,6 +67,11 @@ export class TransformationRunner {
     return { results: toResults(inputs, transformedEvents), transformedEvents, logs: reply.logs, kind: reply.kind };
   }
 
+  /** The sandbox process's id while one runs (for measuring its CPU). */
+  get sandboxPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
   /** Ends the worker; calls still queued fail. */
   async close(): Promise<void> {
     const worker = this.worker;

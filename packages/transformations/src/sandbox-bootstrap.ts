@@ -8,7 +8,7 @@
  * are rebuilt with the sandbox's own JSON. So no object of the worker's realm (whose Function
  * constructor could reach `process`) is ever handed to user code, not even an error.
  */
-export const BOOTSTRAP_SOURCE = `(function install(bridge, credentialsJson) {
+export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   'use strict';
   const g = globalThis;
   const parse = JSON.parse;
@@ -23,11 +23,13 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge, credentialsJson) {
     bridge.log(line);
   };
 
-  // Credentials: undefined when none were given; a null/undefined key is a TypeError (hosted).
-  const credentials = credentialsJson === undefined ? undefined : Object.assign(Object.create(null), parse(credentialsJson));
+  // Credentials (the current call's): undefined when none were given; a null/undefined key is a
+  // TypeError (hosted).
   g.getCredential = function getCredential(...args) {
     const key = args[0];
-    if (credentials === undefined) return undefined;
+    const credentialsJson = bridge.credentials();
+    if (credentialsJson === undefined) return undefined;
+    const credentials = Object.assign(Object.create(null), parse(credentialsJson));
     if (key === null || key === undefined) throw new TypeError(${JSON.stringify('Key should be valid and defined')});
     return credentials[key];
   };

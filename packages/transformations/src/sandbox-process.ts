@@ -38,21 +38,48 @@ function describe(err: unknown): string {
   return `Error: ${String(err)}`;
 }
 
-async function run(job: SandboxJob, logs: string[]): Promise<{ kind: TransformKind; transformed: string }> {
-  const deadline = Date.now() + job.timeoutMs;
-  const remaining = () => Math.max(1, deadline - Date.now());
+/** What the sandbox's helpers serve during the current call (set per call, read by the bridge). */
+interface CallSlot {
+  logs: string[];
+  credentials: string | undefined;
+  net: ReturnType<typeof networkHelpers>;
+}
+
+/**
+ * The context of the last transformation run, kept for its next call: creating a V8 context costs
+ * milliseconds, far more than a call. Each call still gets a fresh instance of the module and its
+ * libraries (so module state starts over, as hosted); what a call writes onto the global itself
+ * outlives it, which the hosted service (a fresh isolate or a reset context per call) does not do.
+ */
+let kept: { key: string; context: vm.Context; slot: CallSlot } | undefined;
+
+function contextFor(job: SandboxJob): { context: vm.Context; slot: CallSlot } {
+  const key = JSON.stringify([job.name, job.code, job.libraries.map((l) => [l.importName, l.code])]);
+  if (kept?.key === key) return kept;
   const context = vm.createContext({}, { name: job.name });
-  const net = networkHelpers(job.fixtures, job.allowNetwork);
+  const slot: CallSlot = { logs: [], credentials: undefined, net: networkHelpers({}, false) };
   const bridge = {
-    log: (line: string) => void logs.push(String(line)),
+    log: (line: string) => void slot.logs.push(String(line)),
+    credentials: () => slot.credentials,
     call: async (name: string, argsJson: string): Promise<string> => {
       const args = JSON.parse(argsJson) as unknown[];
-      const helper = net[name as keyof typeof net];
+      const helper = slot.net[name as keyof CallSlot['net']];
       const settled: Settled = helper ? await helper(args) : { ok: false, value: { message: `${name} is not available` } };
       return JSON.stringify({ ok: settled.ok, value: settled.value === undefined ? undefined : JSON.stringify(settled.value) });
     },
   };
-  (bootstrap.runInContext(context) as (b: typeof bridge, c?: string) => void)(bridge, job.credentials);
+  (bootstrap.runInContext(context) as (b: typeof bridge) => void)(bridge);
+  kept = { key, context, slot };
+  return kept;
+}
+
+async function run(job: SandboxJob, logs: string[]): Promise<{ kind: TransformKind; transformed: string }> {
+  const deadline = Date.now() + job.timeoutMs;
+  const remaining = () => Math.max(1, deadline - Date.now());
+  const { context, slot } = contextFor(job);
+  slot.logs = logs;
+  slot.credentials = job.credentials;
+  slot.net = networkHelpers(job.fixtures, job.allowNetwork);
 
   const libraries = new Map<string, Module>();
   for (const lib of job.libraries) {
@@ -104,7 +131,11 @@ process.on('message', (job: SandboxJob) => {
   const logs: string[] = [];
   run(job, logs).then(
     ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, transformed, logs }),
-    (err: unknown) => reply({ id: job.id, ok: false, error: describe(err), logs }),
+    (err: unknown) => {
+      // A call ended by its time budget may have left the context mid-way: the next call starts afresh.
+      kept = undefined;
+      reply({ id: job.id, ok: false, error: describe(err), logs });
+    },
   );
 });
 // The runner's process going away ends this one too.

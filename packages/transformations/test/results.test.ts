@@ -90,3 +90,11 @@ test('language python is refused with a clear message', async () => {
   assert.match(run.error ?? '', /language "python" is not supported offline/);
   assert.equal(run.results.length, events.length);
 });
+
+test('module state starts over with every call, as hosted (UT "cache expires": variable stays 1)', async () => {
+  const code = 'let variable = 0;\nexport function transformEvent(event) { variable += 1; event.variable = variable; return event; }';
+  for (let i = 0; i < 2; i++) {
+    const run = await runner.run({ code, events: events.slice(0, 1) });
+    assert.equal((run.results[0] as { output: { variable: number } }).output.variable, 1);
+  }
+});
