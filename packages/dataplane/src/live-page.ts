@@ -1,4 +1,5 @@
 import { CHART_STYLES, chartHead, chartMarkup, chartScript } from './live-chart.js';
+import { TRANSFORMED_SCRIPT, TRANSFORMED_STYLES } from './live-transformed.js';
 
 /**
  * `GET /live`: one self-contained page (no CDN, inline CSS and JS). Event content only ever reaches
@@ -33,7 +34,7 @@ export function livePage(nonce: string): string {
   #count { color:var(--dim); }
   tr.violated td.plan { color:#ffb86b; }
   tr.dropped td.plan { color:#ff6b6b; }
-${CHART_STYLES}</style>
+${CHART_STYLES}${TRANSFORMED_STYLES}</style>
 ${chartHead(nonce)}
 </head>
 <body>
@@ -52,7 +53,7 @@ ${chartMarkup()}
 <main>
   <div id="list">
     <table>
-      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>channel</th><th>library</th><th>plan</th></tr></thead>
+      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>channel</th><th>library</th><th>plan</th><th class="tx">transformed</th></tr></thead>
       <tbody id="events"></tbody>
     </table>
   </div>
@@ -138,7 +139,7 @@ ${chartScript()}
     const tr = document.createElement('tr');
     tr.dataset.id = String(e.id);
     tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source),
-      cell(channelOf(e.payload)), cell(libraryOf(e.payload)), planCell(e, tr));
+      cell(channelOf(e.payload)), cell(libraryOf(e.payload)), planCell(e, tr), cell('', 'tx'));
     tr.hidden = !visible(e);
     tr.addEventListener('click', () => select(tr));
     // Keep newest first whatever order rows arrive in.
@@ -173,6 +174,9 @@ ${chartScript()}
     .catch(() => {})
     .finally(connect);
 })();
+</script>
+<script nonce="${nonce}">
+${TRANSFORMED_SCRIPT}
 </script>
 </body>
 </html>

@@ -53,7 +53,9 @@ async function measure(label, fn, pid) {
   const cpu = hostCpuMs() - cpu0 + (childCpuMs(pid()) - child0);
   const n = ROUNDS * EVENTS;
   const row = { label, eventsPerSecond: Math.round(n / (wall / 1000)), cpuMsPer1000: +(cpu / (n / 1000)).toFixed(2) };
-  console.log(`${label.padEnd(44)} ${String(row.eventsPerSecond).padStart(9)} events/s   ${row.cpuMsPer1000.toFixed(2).padStart(7)} ms CPU per 1,000 events`);
+  console.log(
+    `${label.padEnd(44)} ${String(row.eventsPerSecond).padStart(9)} events/s   ${row.cpuMsPer1000.toFixed(2).padStart(7)} ms CPU per 1,000 events`,
+  );
   return row;
 }
 
@@ -61,18 +63,38 @@ async function measure(label, fn, pid) {
 const direct = new Function('metadata', 'events', `return events.map((event) => {${body}\n}).filter(Boolean);`);
 const meta = (e) => ({ messageId: e.messageId });
 const copies = () => JSON.parse(JSON.stringify(events));
-const floorCopy = await measure('floor: direct call (+ a JSON copy of the input)', () => direct(meta, copies()), () => undefined);
+const floorCopy = await measure(
+  'floor: direct call (+ a JSON copy of the input)',
+  () => direct(meta, copies()),
+  () => undefined,
+);
 const pre = Array.from({ length: ROUNDS + 3 }, copies);
 let k = 0;
-const floorBare = await measure('floor: direct call only', () => direct(meta, pre[k++]), () => undefined);
+const floorBare = await measure(
+  'floor: direct call only',
+  () => direct(meta, pre[k++]),
+  () => undefined,
+);
 
 const runner = new TransformationRunner();
-const ev = await measure('sandbox: transformEvent, 1,000 events per call', () => runner.run({ code: EVENT_CODE, events }), () => runner.sandboxPid);
-const batch = await measure('sandbox: transformBatch, 1,000 events per call', () => runner.run({ code: BATCH_CODE, events }), () => runner.sandboxPid);
+const ev = await measure(
+  'sandbox: transformEvent, 1,000 events per call',
+  () => runner.run({ code: EVENT_CODE, events }),
+  () => runner.sandboxPid,
+);
+const batch = await measure(
+  'sandbox: transformBatch, 1,000 events per call',
+  () => runner.run({ code: BATCH_CODE, events }),
+  () => runner.sandboxPid,
+);
 const one = events.slice(0, 1);
-const single = await measure('sandbox: transformEvent, 1 event per call (×1000)', async () => {
-  for (let i = 0; i < 1000; i++) await runner.run({ code: EVENT_CODE, events: one });
-}, () => runner.sandboxPid);
+const single = await measure(
+  'sandbox: transformEvent, 1 event per call (×1000)',
+  async () => {
+    for (let i = 0; i < 1000; i++) await runner.run({ code: EVENT_CODE, events: one });
+  },
+  () => runner.sandboxPid,
+);
 await runner.close();
 console.log(
   `\nratio to the floor with a JSON copy: transformEvent ${(ev.cpuMsPer1000 / floorCopy.cpuMsPer1000).toFixed(1)}x, transformBatch ${(batch.cpuMsPer1000 / floorCopy.cpuMsPer1000).toFixed(1)}x; ` +
