@@ -93,7 +93,7 @@ export class TransformationRunner {
       // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
       execArgv: ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`],
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      serialization: 'json',
+      serialization: 'advanced',
     });
     this.workersStarted += 1;
     worker.on('message', (reply: SandboxReply) => {
