@@ -37,6 +37,7 @@ Commands:
   plan validate|coverage|draft|diff|compile   tracking plans offline: check events, compare
                                               versions, compile validators for Workers
   typegen --plan PLAN --out FILE              typed calls (TypeScript) from a tracking plan; --check for CI
+  transformations test|run                    run user transformations and their tests, offline
 
 Run 'rudder <command> --help' for a command's flags and examples.
 

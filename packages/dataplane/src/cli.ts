@@ -17,6 +17,8 @@ export const DATAPLANE_USAGE = `Flags:
   --tracking-plan-config FILE  its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
   --tracking-plan-lenient  start even when some of the plan's schemas do not compile (their events
                            pass unchecked, as on the hosted data plane; the live page lists them)
+  --transformation PATH    apply a user transformation to every stored event (a .js file, or a
+                           rudder-cli project folder/YAML; PATH#id picks one); see /api/transformed
   --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable); other
                            than localhost, 127.0.0.1 and [::1] they get 403
   --read-token TOKEN       what every reader must show, this machine included (default: a random
@@ -69,6 +71,7 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
         'tracking-plan': { type: 'string' },
         'tracking-plan-config': { type: 'string' },
         'tracking-plan-lenient': { type: 'boolean' },
+        transformation: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -99,5 +102,6 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
     ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
     ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
     ...(values['tracking-plan-lenient'] ? { trackingPlanLenient: true } : {}),
+    ...(values.transformation !== undefined ? { transformation: values.transformation } : {}),
   };
 }

@@ -19,6 +19,8 @@ import { EventStore, type Synchronous } from './store.js';
 import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
 import { planBanner } from './plan-banner.js';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
+import { loadTransformation, type TransformationSource } from './transformation-source.js';
+import { TransformationStage, type TransformedRecord } from './transformation-stage.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -73,6 +75,14 @@ export interface DataPlaneOptions {
    * plane, and the live page lists the schemas.
    */
   trackingPlanLenient?: boolean;
+  /**
+   * A user transformation applied to every stored event after the tracking plan, as a later stage
+   * (see `GET /api/transformed`): a `.js` file, a rudder-cli project folder or YAML (`PATH#id` to pick
+   * one), or `{ code, libraries? }`. Ingestion never waits for it.
+   */
+  transformation?: TransformationSource;
+  /** The transformation's limits; default as hosted: 4000 ms per call, a 128 MB heap. */
+  transformationLimits?: { timeoutMs?: number; memoryMb?: number };
 }
 
 /** A running local data plane. */
@@ -113,6 +123,13 @@ export interface DataPlane {
   subscribe(listener: (event: StoredEvent) => void, filter?: EventFilter): () => void;
   /** Open `GET /api/events/stream` connections right now (each holds one listener). */
   readonly liveStreams: number;
+  /** With a transformation: what it made of stored events, and a way to wait for it to catch up. */
+  readonly transformation?: {
+    /** The outcomes of these stored event ids (those handled so far). */
+    records(ids: number[]): TransformedRecord[];
+    /** Resolves once every event stored so far has been through the transformation. */
+    caughtUp(): Promise<void>;
+  };
   /** Deletes every stored event (ids keep increasing). */
   clear(): Promise<void>;
   /** Stops listening, ends live streams, closes connections and the database. Idempotent. */
@@ -166,6 +183,21 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     throw err;
   }
   const hub = new EventHub();
+  let stage: TransformationStage | undefined;
+  if (opts.transformation !== undefined) {
+    try {
+      const loaded = await loadTransformation(opts.transformation);
+      stage = await TransformationStage.start(store.path, store.engine, loaded, logger, opts.transformationLimits);
+    } catch (err) {
+      await store.close();
+      removeScratch();
+      throw err;
+    }
+    const s = stage;
+    // Woken after each commit; the stage catches up on its own time, never the request's.
+    hub.subscribe(() => s.wake());
+    s.wake();
+  }
   const streams = new Set<ServerResponse>();
   const server = createDataPlaneServer({
     guard,
@@ -177,6 +209,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     streams,
     planValidator,
     brokenSchemas: plan?.broken ?? [],
+    transformation: stage,
   });
 
   const connections = trackConnections(server);
@@ -189,6 +222,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       });
     });
   } catch (err) {
+    await stage?.close();
     await store.close();
     removeScratch();
     throw err;
@@ -214,6 +248,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     banner.warn.forEach((line) => logger.warn(line));
   }
   for (const b of plan?.broken ?? []) logger.warn(`  warning: not checked (its schema does not compile): ${b.event}: ${b.error}`);
+  if (stage) logger.info(`  transformation: ${stage.transformation.name} (${stage.transformation.id}), results at ${url}/api/transformed`);
   if (!isLoopbackAddress(host) && hasDev) {
     logger.warn(`  warning: listening on ${host} with the well-known dev write key enabled`);
   }
@@ -228,6 +263,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(timer);
+      await stage?.close();
       await store.close();
       removeScratch();
     })());
@@ -273,7 +309,18 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     get liveStreams() {
       return streams.size;
     },
-    clear: () => store.clear(),
+    ...(stage
+      ? {
+          transformation: {
+            records: (ids: number[]) => stage.records(ids),
+            caughtUp: () => stage.caughtUp(),
+          },
+        }
+      : {}),
+    clear: async () => {
+      await store.clear();
+      stage?.clear();
+    },
     close,
   };
   return dp;

@@ -1,6 +1,7 @@
 import { CHART_STYLES, chartHead, chartMarkup, chartScript } from './live-chart.js';
 import { PLAN_BANNER_STYLES, planBannerMarkup } from './plan-broken-notice.js';
 import type { BrokenPlanSchema } from './tracking-plan.js';
+import { TRANSFORMED_SCRIPT, TRANSFORMED_STYLES } from './live-transformed.js';
 
 /**
  * `GET /live`: one self-contained page (no CDN, inline CSS and JS). Event content only ever reaches
@@ -50,7 +51,7 @@ export function livePage(nonce: string, brokenSchemas: readonly BrokenPlanSchema
   tr.dropped td:first-child { box-shadow:inset 3px 0 #ff6b6b; }
   tr.violated td.plan { color:#ffb86b; }
   tr.dropped td.plan { color:#ff6b6b; }
-${CHART_STYLES}${PLAN_BANNER_STYLES}</style>
+${CHART_STYLES}${PLAN_BANNER_STYLES}${TRANSFORMED_STYLES}</style>
 ${chartHead(nonce)}
 </head>
 <body>
@@ -69,7 +70,7 @@ ${planBannerMarkup(brokenSchemas)}${chartMarkup()}
 <main>
   <div id="list">
     <table>
-      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>channel</th><th>library</th><th>plan</th></tr></thead>
+      <thead><tr><th>received</th><th>type</th><th>event / name</th><th>user</th><th>source</th><th>channel</th><th>library</th><th>plan</th><th class="tx">transformed</th></tr></thead>
       <tbody id="events"></tbody>
     </table>
   </div>
@@ -162,7 +163,7 @@ ${chartScript()}
     const tr = document.createElement('tr');
     tr.dataset.id = String(e.id);
     tr.append(cell(e.receivedAt), cell(e.type, 't'), cell(e.event), cell(e.userId || e.anonymousId), cell(e.source),
-      cell(channelOf(e.payload)), cell(libraryOf(e.payload)), planCell(e, tr));
+      cell(channelOf(e.payload)), cell(libraryOf(e.payload)), planCell(e, tr), cell('', 'tx'));
     tr.hidden = !visible(e);
     tr.addEventListener('click', () => select(tr));
     // Keep newest first whatever order rows arrive in.
@@ -209,6 +210,9 @@ ${chartScript()}
     .catch(() => {})
     .finally(connect);
 })();
+</script>
+<script nonce="${nonce}">
+${TRANSFORMED_SCRIPT}
 </script>
 </body>
 </html>

@@ -9,6 +9,7 @@ import { checkRead } from './read-guard.js';
 import type { ServerDeps } from './server-deps.js';
 import { serveStream, STREAM_HEADERS } from './sse.js';
 import { rowJson } from './rows.js';
+import { handleTransformed } from './transformed-routes.js';
 
 /**
  * The paths the read side owns: stored events, the only ones without CORS and behind the Host and token
@@ -54,11 +55,13 @@ export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage
   if (verdict.setCookie) res.setHeader('Set-Cookie', verdict.setCookie);
   const method = req.method ?? 'GET';
   const isAsset = path.startsWith(CHART_ASSET_PREFIX);
-  const known = isAsset || path === '/api/events' || path === '/api/events/stream' || path === '/live' || path === '/live/';
+  const known =
+    isAsset || path === '/api/events' || path === '/api/transformed' || path === '/api/events/stream' || path === '/live' || path === '/live/';
   if (!known) return sendError(res, 404, '404 page not found');
   if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
   if (isAsset) return void (serveChartAsset(path, res) || sendError(res, 404, '404 page not found'));
   if (path === '/api/events') return handleQuery(deps, url, res);
+  if (path === '/api/transformed') return handleTransformed(deps.transformation, url.searchParams, res);
   if (path === '/api/events/stream') {
     const q = parseQuery(url.searchParams);
     return method === 'HEAD' ? void res.writeHead(200, STREAM_HEADERS).end() : serveStream(req, res, q, deps.store, deps.hub, deps.streams);

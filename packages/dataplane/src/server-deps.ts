@@ -10,6 +10,7 @@ import type { ReadGuard } from './read-guard.js';
 import type { SourceRegistry } from './sources.js';
 import type { EventStore } from './store.js';
 import type { BrokenPlanSchema } from './tracking-plan.js';
+import type { TransformationStage } from './transformation-stage.js';
 
 /** What the request handlers share. */
 export interface ServerDeps {
@@ -24,4 +25,6 @@ export interface ServerDeps {
   /** With `--tracking-plan-lenient`: the schemas that do not compile, listed on the live page. */
   brokenSchemas?: BrokenPlanSchema[];
   guard: ReadGuard;
+  /** With `--transformation`: the stage whose outcomes `GET /api/transformed` reads. */
+  transformation?: TransformationStage;
 }

@@ -1,0 +1,167 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
+import { toCallInputs } from './inputs.js';
+import type { SandboxJob, SandboxReply } from './protocol.js';
+import { failAll, toResults, type CallInput } from './results.js';
+import type { RunOptions, TransformationLimits, TransformationRun, TransformedEvent } from './types.js';
+
+/** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
+const WATCHDOG_GRACE_MS = 500;
+const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
+
+interface Pending {
+  job: SandboxJob;
+  resolve: (reply: SandboxReply) => void;
+}
+
+/**
+ * Runs transformations one call at a time in a sandbox process. The sandbox's V8 heap is bounded by
+ * `memoryMb` (an allocation past it ends the sandbox, never this process); each call's synchronous
+ * work is bounded by `timeoutMs` inside the sandbox, and a watchdog here ends a sandbox that stays
+ * busy past the deadline (a loop after an await). A sandbox that ended is replaced on the next call.
+ */
+export class TransformationRunner {
+  readonly limits: Required<TransformationLimits>;
+  private worker: ChildProcess | undefined;
+  private current: Pending | undefined;
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  /** Sandbox processes started so far (one, plus one per call that ended a sandbox). */
+  workersStarted = 0;
+
+  constructor(limits: TransformationLimits = {}) {
+    this.limits = {
+      timeoutMs: limits.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      memoryMb: limits.memoryMb ?? DEFAULT_MEMORY_MB,
+    };
+  }
+
+  async run(options: RunOptions): Promise<TransformationRun> {
+    const inputs: CallInput[] = options.inputs
+      ? options.inputs.map((i) => ({ message: i.message, metadata: i.metadata ?? {} }))
+      : toCallInputs(options.events ?? [], options.metadata);
+    if (options.language && options.language !== 'javascript') {
+      const error = `Error: language ${JSON.stringify(options.language)} is not supported offline; only javascript transformations run locally`;
+      return { results: failAll(inputs, error), transformedEvents: [], logs: [], error };
+    }
+    const job: SandboxJob = {
+      id: this.nextId++,
+      code: options.code,
+      name: options.name ?? DEFAULT_TRANSFORMATION_NAME,
+      libraries: options.libraries ?? [],
+      payload: JSON.stringify(inputs),
+      credentials: options.credentials ? JSON.stringify(options.credentials) : undefined,
+      fixtures: options.fixtures ?? {},
+      allowNetwork: options.allowNetwork ?? false,
+      timeoutMs: options.limits?.timeoutMs ?? this.limits.timeoutMs,
+    };
+    const reply = await new Promise<SandboxReply>((resolve) => {
+      this.queue.push({ job, resolve });
+      this.pump();
+    });
+    if (!reply.ok) {
+      return { results: failAll(inputs, reply.error), transformedEvents: [], logs: reply.logs, error: reply.error };
+    }
+    const transformedEvents = JSON.parse(reply.transformed) as TransformedEvent[];
+    return { results: toResults(inputs, transformedEvents), transformedEvents, logs: reply.logs, kind: reply.kind };
+  }
+
+  /** The sandbox process's id while one runs (for measuring its CPU). */
+  get sandboxPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  /** Ends the worker; calls still queued fail. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const p of this.queue.splice(0)) p.resolve({ id: p.job.id, ok: false, error: 'Error: runner closed', logs: [] });
+    if (this.current) this.finish({ id: this.current.job.id, ok: false, error: 'Error: runner closed', logs: [] });
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const gone = new Promise((resolve) => worker.once('exit', resolve));
+      worker.ref(); // keep this process alive until the sandbox's exit is seen
+      worker.kill('SIGKILL');
+      await gone;
+    }
+  }
+
+  private spawn(): ChildProcess {
+    const worker = fork(SANDBOX_PATH, [], {
+      // vm.SourceTextModule is behind --experimental-vm-modules, scoped to the sandbox process (its
+      // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
+      // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
+      execArgv: ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`],
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.workersStarted += 1;
+    worker.on('message', (reply: SandboxReply) => {
+      if (this.current && reply.id === this.current.job.id) this.finish(reply);
+    });
+    worker.on('error', () => {
+      // reported through 'exit'
+    });
+    worker.on('exit', (code, signal) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      // The only way a sandbox dies by itself mid-call is V8's heap limit (it aborts the process).
+      const text = `Error: ${MEMORY_LIMIT}`;
+      if (this.current) this.finish({ id: this.current.job.id, ok: false, error: code === 0 && !signal ? 'Error: sandbox exited' : text, logs: [] });
+    });
+    worker.unref();
+    worker.channel?.unref();
+    return worker;
+  }
+
+  private watchdog: NodeJS.Timeout | undefined;
+
+  private pump(): void {
+    if (this.current || this.queue.length === 0) return;
+    const next = this.queue.shift()!;
+    this.current = next;
+    if (!this.worker) this.worker = this.spawn();
+    const worker = this.worker;
+    worker.ref();
+    worker.channel?.ref();
+    this.watchdog = setTimeout(() => {
+      if (this.current !== next) return;
+      // Still busy past the deadline: a loop the in-worker timeout cannot interrupt.
+      this.worker = undefined;
+      worker.kill('SIGKILL');
+      this.finish({ id: next.job.id, ok: false, error: `Error: ${SYNC_TIMEOUT}`, logs: [] });
+    }, next.job.timeoutMs + WATCHDOG_GRACE_MS);
+    worker.send(next.job);
+  }
+
+  private finish(reply: SandboxReply): void {
+    const done = this.current;
+    if (!done) return;
+    clearTimeout(this.watchdog);
+    this.current = undefined;
+    this.worker?.unref();
+    this.worker?.channel?.unref();
+    done.resolve(reply);
+    this.pump();
+  }
+}
+
+let shared: TransformationRunner | undefined;
+
+/**
+ * Runs one transformation call on a shared runner (limits per call via `options.limits`; a call asking
+ * for another heap size gets a runner of its own, closed afterwards).
+ */
+export async function runTransformation(options: RunOptions): Promise<TransformationRun> {
+  const memoryMb = options.limits?.memoryMb ?? DEFAULT_MEMORY_MB;
+  if (memoryMb !== DEFAULT_MEMORY_MB) {
+    const own = new TransformationRunner({ ...options.limits, memoryMb });
+    try {
+      return await own.run(options);
+    } finally {
+      await own.close();
+    }
+  }
+  shared ??= new TransformationRunner();
+  return shared.run(options);
+}

@@ -1,0 +1,63 @@
+/**
+ * Runs inside the sandbox's own context and installs the globals the hosted sandbox offers
+ * (rudderlabs/rudder-transformer @ c98d160cfaddc5fe5ddee7891c4f4a23014b9aa8, src/util/ivmFactory.js:
+ * `global`, `log`, `fetch`, `fetchV2`, `geolocation`, `getCredential`, `extractStackTrace`).
+ *
+ * Every function the user can reach is created here, in the sandbox's realm, and talks to the worker
+ * only through `bridge`, a closure variable user code cannot name; values cross as JSON strings and
+ * are rebuilt with the sandbox's own JSON. So no object of the worker's realm (whose Function
+ * constructor could reach `process`) is ever handed to user code, not even an error.
+ */
+export const BOOTSTRAP_SOURCE = `(function install(bridge) {
+  'use strict';
+  const g = globalThis;
+  const parse = JSON.parse;
+  const stringify = JSON.stringify;
+  const fromBridge = (json) => (json === undefined ? undefined : parse(json));
+  Object.defineProperty(g, 'global', { value: g, writable: true, configurable: true });
+
+  // log(...): "Log:" then each argument, objects as JSON (hosted test-mode capture).
+  g.log = function log(...args) {
+    let line = 'Log:';
+    for (const arg of args) line += ' ' + (typeof arg === 'object' ? stringify(arg) : String(arg));
+    bridge.log(line);
+  };
+
+  // Credentials (the current call's): undefined when none were given; a null/undefined key is a
+  // TypeError (hosted).
+  g.getCredential = function getCredential(...args) {
+    const key = args[0];
+    const credentialsJson = bridge.credentials();
+    if (credentialsJson === undefined) return undefined;
+    const credentials = Object.assign(Object.create(null), parse(credentialsJson));
+    if (key === null || key === undefined) throw new TypeError(${JSON.stringify('Key should be valid and defined')});
+    return credentials[key];
+  };
+
+  // Asynchronous helpers settle with sandbox-realm values only.
+  const call = (name, args) =>
+    new Promise((resolve, reject) => {
+      bridge.call(name, stringify(args)).then(
+        (answer) => {
+          const { ok, value } = parse(answer);
+          if (ok) resolve(fromBridge(value));
+          else reject(fromBridge(value));
+        },
+        () => reject(new Error(name + ' failed')),
+      );
+    });
+  g.fetch = function fetch(...args) { return call('fetch', args); };
+  g.fetchV2 = function fetchV2(...args) { return call('fetchV2', args); };
+  g.geolocation = function geolocation(...args) { return call('geolocation', args); };
+
+  // The hosted error trimmer, reached through the trace's own split: a thrown value without a string
+  // stack fails here exactly as it fails on the hosted side.
+  g.extractStackTrace = function extractStackTrace(trace, names) {
+    const lines = trace.split('\\n');
+    let last = 0;
+    for (let i = lines.length - 1; i >= 0; i -= 1) {
+      if (names.some((n) => lines[i].includes(n))) { last = i; break; }
+    }
+    return lines.slice(0, last + 1).join('\\n');
+  };
+})`;

@@ -1,0 +1,142 @@
+// The sandbox process that runs transformations. Each call gets a fresh V8 context (its own global,
+// only JavaScript's built-ins plus the hosted helpers), as the hosted service builds a fresh isolate
+// per call; the process's heap limit and the runner's watchdog bound what a call can take.
+import vm from 'node:vm';
+import {
+  ASYNC_TIMEOUT,
+  libraryFileName,
+  moduleNotFound,
+  notExactlyOneFunction,
+  SUPPORTED_FUNC_NAMES,
+  SYNC_TIMEOUT,
+  type TransformKind,
+} from './hosted.js';
+import { networkHelpers, type Settled } from './network.js';
+import type { SandboxJob, SandboxReply } from './protocol.js';
+import { BOOTSTRAP_SOURCE } from './sandbox-bootstrap.js';
+import { ENTRY, WRAPPER_SOURCE } from './wrapper.js';
+
+// vm.SourceTextModule (this worker runs with --experimental-vm-modules) gives real ES module
+// semantics: import/export exactly as hosted, and stack positions in the user's own lines.
+type Module = vm.Module & { namespace: Record<string, unknown> };
+const SourceTextModule = (vm as unknown as { SourceTextModule: new (code: string, o: object) => Module }).SourceTextModule;
+
+const bootstrap = new vm.Script(BOOTSTRAP_SOURCE, { filename: 'rudderstack sandbox' });
+const invoke = new vm.Script(`globalThis['${ENTRY}:call']()`, { filename: 'rudderstack sandbox' });
+
+class CallError extends Error {}
+
+/** What an error ending the call reads like: the hosted service reports `String(error)`. */
+function describe(err: unknown): string {
+  if (err instanceof CallError) return `Error: ${err.message}`;
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return `Error: ${SYNC_TIMEOUT}`;
+  if (err !== null && typeof err === 'object' && 'message' in err) {
+    const e = err as { name?: unknown; message?: unknown };
+    return `${typeof e.name === 'string' ? e.name : 'Error'}: ${String(e.message)}`;
+  }
+  return `Error: ${String(err)}`;
+}
+
+/** What the sandbox's helpers serve during the current call (set per call, read by the bridge). */
+interface CallSlot {
+  logs: string[];
+  credentials: string | undefined;
+  net: ReturnType<typeof networkHelpers>;
+}
+
+/**
+ * The context of the last transformation run, kept for its next call: creating a V8 context costs
+ * milliseconds, far more than a call. Each call still gets a fresh instance of the module and its
+ * libraries (so module state starts over, as hosted); what a call writes onto the global itself
+ * outlives it, which the hosted service (a fresh isolate or a reset context per call) does not do.
+ */
+let kept: { key: string; context: vm.Context; slot: CallSlot } | undefined;
+
+function contextFor(job: SandboxJob): { context: vm.Context; slot: CallSlot } {
+  const key = JSON.stringify([job.name, job.code, job.libraries.map((l) => [l.importName, l.code])]);
+  if (kept?.key === key) return kept;
+  const context = vm.createContext({}, { name: job.name });
+  const slot: CallSlot = { logs: [], credentials: undefined, net: networkHelpers({}, false) };
+  const bridge = {
+    log: (line: string) => void slot.logs.push(String(line)),
+    credentials: () => slot.credentials,
+    call: async (name: string, argsJson: string): Promise<string> => {
+      const args = JSON.parse(argsJson) as unknown[];
+      const helper = slot.net[name as keyof CallSlot['net']];
+      const settled: Settled = helper ? await helper(args) : { ok: false, value: { message: `${name} is not available` } };
+      return JSON.stringify({ ok: settled.ok, value: settled.value === undefined ? undefined : JSON.stringify(settled.value) });
+    },
+  };
+  (bootstrap.runInContext(context) as (b: typeof bridge) => void)(bridge);
+  kept = { key, context, slot };
+  return kept;
+}
+
+async function run(job: SandboxJob, logs: string[]): Promise<{ kind: TransformKind; transformed: string }> {
+  const deadline = Date.now() + job.timeoutMs;
+  const remaining = () => Math.max(1, deadline - Date.now());
+  const { context, slot } = contextFor(job);
+  slot.logs = logs;
+  slot.credentials = job.credentials;
+  slot.net = networkHelpers(job.fixtures, job.allowNetwork);
+
+  const libraries = new Map<string, Module>();
+  for (const lib of job.libraries) {
+    libraries.set(lib.importName, new SourceTextModule(lib.code, { identifier: libraryFileName(lib.importName), context }));
+  }
+  const main = new SourceTextModule(`${job.code}${WRAPPER_SOURCE}`, { identifier: job.name, context });
+  await main.link(async (specifier: string) => {
+    const found = libraries.get(specifier);
+    if (!found) throw new CallError(moduleNotFound(specifier));
+    return found;
+  });
+  await main.evaluate({ timeout: remaining() });
+
+  const ns = main.namespace;
+  const found = SUPPORTED_FUNC_NAMES.filter((n) => typeof ns[n] === 'function');
+  if (found.length !== 1) throw new CallError(notExactlyOneFunction(found));
+  const kind = found[0];
+
+  const entry = ns[ENTRY] as (payload: string, kind: string) => Promise<string>;
+  const g = context as Record<string, unknown>;
+  g[`${ENTRY}:call`] = () => entry(job.payload, kind);
+  let settled: Promise<string>;
+  try {
+    settled = invoke.runInContext(context, { timeout: remaining() }) as Promise<string>;
+  } finally {
+    delete g[`${ENTRY}:call`];
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CallError(ASYNC_TIMEOUT)), remaining());
+  });
+  try {
+    const transformed = await Promise.race([
+      Promise.resolve(settled).catch((err: unknown) => {
+        // hosted: the wrapper's rejection reaches the caller as `new Error(error.message)`
+        throw new CallError(String((err as { message?: unknown } | null)?.message));
+      }),
+      late,
+    ]);
+    return { kind, transformed: String(transformed) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const reply = (message: SandboxReply) => process.send!(message);
+
+process.on('message', (job: SandboxJob) => {
+  const logs: string[] = [];
+  run(job, logs).then(
+    ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, transformed, logs }),
+    (err: unknown) => {
+      // A call ended by its time budget may have left the context mid-way: the next call starts afresh.
+      kept = undefined;
+      reply({ id: job.id, ok: false, error: describe(err), logs });
+    },
+  );
+});
+// The runner's process going away ends this one too.
+process.on('disconnect', () => process.exit(0));

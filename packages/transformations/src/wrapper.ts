@@ -1,0 +1,84 @@
+import { BATCH_ITEM_NOT_OBJECT, BATCH_NOT_ARRAY, EVENT_ITEM_NOT_OBJECT, EVENT_NOT_OBJECT, METADATA_FIELDS } from './hosted.js';
+
+/** The exported entry the sandbox calls; a name no transformation would declare. */
+export const ENTRY = '__rudderstackLocalRun';
+
+/**
+ * Source appended to the user's module, so the user's functions are called from inside their own
+ * module and their stack frames read exactly as hosted ("at transformEvent (base transformation:2:8)").
+ * It follows the rules of the hosted wrapper (rudderlabs/rudder-transformer
+ * @ c98d160cfaddc5fe5ddee7891c4f4a23014b9aa8, src/util/ivmFactory.js `transformWrapper`):
+ * - metadata(event) looks the event up by its messageId and exposes METADATA_FIELDS only;
+ * - transformEvent runs for every event concurrently; results are recorded as each call settles;
+ *   null/undefined drops the event, an array yields one output per element unless one element is not
+ *   a plain object (then that event fails and none of its outputs are kept), an object yields one
+ *   output, anything else fails the event; outputs carry the source event's full metadata;
+ * - transformBatch must return an array of plain objects; each output carries metadata(output); a
+ *   throw yields a single error with empty metadata;
+ * - a thrown error is reported by its stack cut after the last frame naming the function
+ *   (the `extractStackTrace` global), so a thrown non-Error fails the whole call as hosted.
+ * Starts on a new line and adds no lines before the user's code, so user line numbers are untouched.
+ */
+export const WRAPPER_SOURCE = `
+export async function ${ENTRY}(payloadJson, kind) {
+  const payload = JSON.parse(payloadJson);
+  const byMessageId = {};
+  for (const item of payload) byMessageId[item.message.messageId] = item.metadata;
+  const messages = payload.map((item) => item.message);
+  const isPlainObject = (value) => Object.prototype.toString.call(value) === '[object Object]';
+  const exposed = ${JSON.stringify(METADATA_FIELDS)};
+  const metadataOf = (event) => {
+    const known = (event ? byMessageId[event.messageId] : undefined) || {};
+    const view = {};
+    for (const field of exposed) view[field] = known[field];
+    return view;
+  };
+  const out = [];
+  if (kind === 'transformBatch') {
+    let produced;
+    try {
+      produced = await transformBatch(messages, metadataOf);
+    } catch (caught) {
+      out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: {} });
+      return JSON.stringify(out);
+    }
+    if (!Array.isArray(produced)) {
+      out.push({ error: ${JSON.stringify(BATCH_NOT_ARRAY)}, metadata: {} });
+      return JSON.stringify(out);
+    }
+    for (const item of produced) {
+      out.push(isPlainObject(item)
+        ? { transformedEvent: item, metadata: metadataOf(item) }
+        : { error: ${JSON.stringify(BATCH_ITEM_NOT_OBJECT)}, metadata: {} });
+    }
+    return JSON.stringify(out);
+  }
+  await Promise.all(messages.map(async (message) => {
+    const own = byMessageId[message.messageId] || {};
+    try {
+      const produced = await transformEvent(message, metadataOf);
+      if (produced === null || produced === undefined) return;
+      if (Array.isArray(produced)) {
+        const kept = [];
+        for (const item of produced) {
+          if (!isPlainObject(item)) {
+            out.push({ error: ${JSON.stringify(EVENT_ITEM_NOT_OBJECT)}, metadata: own });
+            return;
+          }
+          kept.push({ transformedEvent: item, metadata: own });
+        }
+        out.push(...kept);
+        return;
+      }
+      if (!isPlainObject(produced)) {
+        out.push({ error: ${JSON.stringify(EVENT_NOT_OBJECT)}, metadata: own });
+        return;
+      }
+      out.push({ transformedEvent: produced, metadata: own });
+    } catch (caught) {
+      out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: own });
+    }
+  }));
+  return JSON.stringify(out);
+}
+`;
