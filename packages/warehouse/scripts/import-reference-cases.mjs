@@ -244,7 +244,7 @@ function importEvents() {
       configOverride: tc.configOverride ?? {},
       event: JSON.parse(tc.eventPayload),
       metadata: tc.metadata,
-      destination: tc.destination,
+      destination: { type: tc.destination.type ?? tc.destination.Name, config: tc.destination.config ?? tc.destination.Config ?? {} },
       expected: (tc.expectedResponse.Events ?? []).map((e) => plain(e.Output)),
       failed: (tc.expectedResponse.FailedEvents ?? []).map((e) => ({ error: e.Error, statusCode: e.StatusCode })),
     })),
