@@ -18,19 +18,16 @@ const FLAVOURS: Record<string, Flavour> = { rs: 'redshift', bq: 'bigquery', post
 
 /**
  * Where the legacy fixture expects what rudder-server's Go transformer does not produce. The Go code is
- * the one hosted warehouses run, so it wins; each entry names the fixture path and why.
+ * the one hosted warehouses run, so it wins; each entry names the fixture path and why. (None so far.)
  */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  // The group fixture event has no request_ip; the Go rules (rules.go context_request_ip) leave the
-  // column out when the value is blank, the legacy fixture lists a type for it anyway.
-  'events.js group → rs: row 0.metadata.columns.context_request_ip': 'no request_ip in the event',
-  'events.js group → postgres: row 0.metadata.columns.context_request_ip': 'no request_ip in the event',
-  'events.js group → snowflake: row 0.metadata.columns.CONTEXT_REQUEST_IP': 'no request_ip in the event',
-  'events.js group → bq: row 0.metadata.columns.context_request_ip': 'no request_ip in the event',
-  // GROUPS is a BigQuery reserved word (reservedkeywords/tablescolumns.json); the Go safeTableName
-  // escapes standard table names too, so BigQuery's groups table is `_groups`.
-  'events.js group → bq: row 0.metadata.table': 'groups is reserved in BigQuery: the Go code writes _groups',
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
+
+/**
+ * events.js's group output belongs to another input (its values are the track event's, e.g.
+ * request_ip "[::1]:53708" where the group event has none), and rudder-transformer's warehouse.test.js
+ * never checks it ("event types" covers track, identify, page, screen, alias). Left out for that reason.
+ */
+const UNCHECKED_BY_ORIGIN = new Set(['group']);
 
 function subset(test: string, actual: unknown, expected: unknown, path: string): void {
   if (KNOWN_DIFFERENCES[`${test}: ${path}`]) return;
@@ -52,6 +49,7 @@ function rowsFor(input: Rec, flavour: Flavour) {
 
 describe(`${fixture.origin.repo} ${fixture.origin.path} @ ${fixture.origin.commit.slice(0, 12)}`, () => {
   for (const [type, { input, output }] of Object.entries(fixture.events)) {
+    if (UNCHECKED_BY_ORIGIN.has(type)) continue;
     for (const [integration, expected] of Object.entries(output)) {
       const name = `events.js ${type} → ${integration}`;
       it(name, () => {
