@@ -182,9 +182,7 @@ const errors = {
   ErrExtractEventNameEmpty: ['cannot create event table with empty event name, event name is missing in the payload', 400],
   ErrContextNotMap: ['context is not a map', 500],
 };
-const response = Object.fromEntries(
-  Object.entries(errors).map(([k, [message, code]]) => [k, { Error: () => message, StatusCode: () => code }]),
-);
+const response = Object.fromEntries(Object.entries(errors).map(([k, [message, code]]) => [k, { Error: () => message, StatusCode: () => code }]));
 
 // Stand-ins for transformer_test.go's getMetadata / getTrackMetadata / getDestination.
 const getMetadata = (eventType, destinationType) => ({
@@ -206,15 +204,7 @@ const getDestination = (destinationType, config) => ({ type: destinationType, co
 function evalTable(goSrc) {
   const js = goToJs(goSrc);
   try {
-    return new Function(
-      'OB',
-      'strings',
-      'response',
-      'getMetadata',
-      'getTrackMetadata',
-      'getDestination',
-      `${js}\nreturn testCases;`,
-    )(
+    return new Function('OB', 'strings', 'response', 'getMetadata', 'getTrackMetadata', 'getDestination', `${js}\nreturn testCases;`)(
       (o) => new OB(o),
       { Repeat: (s, n) => s.repeat(n), ToUpper: (s) => s.toUpperCase(), ToLower: (s) => s.toLowerCase() },
       response,
@@ -286,10 +276,7 @@ function importTransformer() {
     origin: { repo: 'rudderlabs/rudder-transformer', path: base, commit: tcommit },
     note: 'events.js: input(type) and output(type, integration) as test/__tests__/warehouse.test.js reads them; names.js: property names and the columns and table names they become',
     events: Object.fromEntries(
-      types.map((t) => [
-        t,
-        { input: events.input(t), output: Object.fromEntries(integrations.map((i) => [i, events.output(t, i)])) },
-      ]),
+      types.map((t) => [t, { input: events.input(t), output: Object.fromEntries(integrations.map((i) => [i, events.output(t, i)])) }]),
     ),
     names: req('./names.js').names,
   };

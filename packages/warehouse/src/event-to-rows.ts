@@ -112,10 +112,7 @@ function makeContext(message: JsonObject, flavour: Flavour, options: EventToRows
   const uuid = options.uuid ?? randomUUID;
   const messageId = isEmptyValue(message.messageId) ? `auto-${uuid()}` : message.messageId;
   const rawReceivedAt = message.receivedAt;
-  const receivedAt =
-    typeof rawReceivedAt === 'string' && isTimestamp(rawReceivedAt)
-      ? rawReceivedAt
-      : options.receivedAt || now().toISOString();
+  const receivedAt = typeof rawReceivedAt === 'string' && isTimestamp(rawReceivedAt) ? rawReceivedAt : options.receivedAt || now().toISOString();
   const eventType = goString(message.type);
   const contextValue = message.context;
   if (contextValue !== undefined && contextValue !== null && !isObject(contextValue)) {
@@ -163,10 +160,7 @@ function row(ctx: Ctx, tableName: string, cols: Columns): Row {
   }
   const isSources = cols.data.channel === 'sources' || cols.data.CHANNEL === 'sources';
   if (Object.keys(columns).length > MAX_COLUMNS_IN_EVENT && !isSources) {
-    throw new EventRefusedError(
-      `${DEST_TYPE[ctx.flavour].toLowerCase()} transformer: Too many columns outputted from the event`,
-      400,
-    );
+    throw new EventRefusedError(`${DEST_TYPE[ctx.flavour].toLowerCase()} transformer: Too many columns outputted from the event`, 400);
   }
   return { table: tableName, columns, data: cols.data };
 }
@@ -178,10 +172,7 @@ function clone(c: Columns): Columns {
 function storeFullEvent(ctx: Ctx, out: Columns): void {
   if (!ctx.opts.storeFullEvent) return;
   const column = safeColumn(ctx, 'rudder_event');
-  const message =
-    ctx.options.populateSourceDestinationInfo === false
-      ? ctx.message
-      : { ...ctx.message, context: ctx.context };
+  const message = ctx.options.populateSourceDestinationInfo === false ? ctx.message : { ...ctx.message, context: ctx.context };
   out.data[column] = goJson(message);
   out.types[column] = ctx.flavour === 'redshift' ? 'text' : ctx.flavour === 'bigquery' ? 'string' : 'json';
 }
@@ -277,10 +268,7 @@ function extract(ctx: Ctx): Row[] {
   common.types[eventColumn] = 'string';
   applyRules(ctx, ctx.rule, R.EXTRACT_RULES, common);
   if (goString(common.data[eventColumn]).trim().length === 0) {
-    throw new EventRefusedError(
-      'cannot create event table with empty event name, event name is missing in the payload',
-      400,
-    );
+    throw new EventRefusedError('cannot create event table with empty event name, event name is missing in the payload', 400);
   }
   const props = newColumns();
   flatten(ctx, ctx.message.properties, props, prefix('extract_properties_', 2));

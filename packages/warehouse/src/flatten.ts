@@ -70,10 +70,7 @@ export function flatten(ctx: FlattenContext, input: unknown, out: Columns, pi: P
   if (!isObject(input)) return;
   const keys = Object.keys(input);
   if (keys.length === 0) return;
-  if (
-    (pi.completePrefix.endsWith('context_traits_') || pi.completePrefix === 'group_traits_') &&
-    isStringLikeObject(input)
-  ) {
+  if ((pi.completePrefix.endsWith('context_traits_') || pi.completePrefix === 'group_traits_') && isStringLikeObject(input)) {
     if (pi.prefix === 'context_traits_') add(ctx, pi.prefix, stringLikeObjectToString(input), false, out);
     return;
   }

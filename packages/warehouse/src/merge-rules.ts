@@ -79,4 +79,3 @@ export function mergeRuleRows(ctx: MergeCtx, options: { idResolution?: boolean }
   const columns = Object.fromEntries(Object.keys(data).map((k) => [k, 'string' as ColumnType]));
   return [{ table: safeTableName(ctx.flavour, 'rudder_identity_merge_rules', ctx.naming), columns, data }];
 }
-
