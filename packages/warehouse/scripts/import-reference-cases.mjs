@@ -214,7 +214,9 @@ function evalTable(goSrc) {
     );
   } catch (err) {
     writeFileSync('/tmp/import-reference-cases.js', js);
-    throw new Error(`could not evaluate the rewritten table (kept in /tmp/import-reference-cases.js): ${err.message}`);
+    throw new Error(`could not evaluate the rewritten table (kept in /tmp/import-reference-cases.js): ${err.message}`, {
+      cause: err,
+    });
   }
 }
 

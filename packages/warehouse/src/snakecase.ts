@@ -64,8 +64,12 @@ const withNumbersAlternatives = [
   ...wordAlternatives,
 ];
 
+// The classes mix combining marks and surrogate halves on purpose (lodash's, code unit by code unit).
+// eslint-disable-next-line no-misleading-character-class
 const reUnicodeWords = new RegExp(wordAlternatives.join('|'), 'g');
+// eslint-disable-next-line no-misleading-character-class
 const reUnicodeWordsWithNumbers = new RegExp(withNumbersAlternatives.join('|'), 'g');
+// eslint-disable-next-line no-control-regex
 const reAsciiWord = /[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/g;
 const reHasUnicodeWord = /[a-z][A-Z]|[A-Z]{2}[a-z]|[0-9][a-zA-Z]|[a-zA-Z][0-9]|[^a-zA-Z0-9 ]/;
 

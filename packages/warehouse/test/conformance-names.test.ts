@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseFlavour, safeName, safeNamespace, safeTableName, transformColumnName, transformTableName, type Flavour } from '../src/index.js';
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/rudder-server-safe.json', import.meta.url), 'utf8')) as {
   origin: { repo: string; path: string; commit: string };
   tables: Record<string, Rec[]>;

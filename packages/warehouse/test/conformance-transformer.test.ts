@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { eventToRows, type Flavour } from '../src/index.js';
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/rudder-transformer-warehouse.json', import.meta.url), 'utf8')) as {
   origin: { repo: string; path: string; commit: string };
   events: Record<string, { input: Rec; output: Record<string, Rec[]> }>;
