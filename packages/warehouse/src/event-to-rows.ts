@@ -155,14 +155,18 @@ function table(ctx: Ctx, name: string): string {
 function row(ctx: Ctx, tableName: string, cols: Columns): Row {
   const columns: Record<string, ColumnType> = { [providerCase(ctx.flavour, 'uuid_ts')]: 'datetime' };
   if (ctx.flavour === 'bigquery') columns.loaded_at = 'datetime';
-  for (const [key, value] of Object.entries(cols.data)) {
+  const data: Record<string, unknown> = {};
+  for (const key in cols.data) {
+    const value = cols.data[key];
+    if (value === undefined) continue;
+    data[key] = value;
     columns[key] = cols.types[key] ?? dataTypeFor(ctx.flavour, key, value, false);
   }
-  const isSources = cols.data.channel === 'sources' || cols.data.CHANNEL === 'sources';
+  const isSources = data.channel === 'sources' || data.CHANNEL === 'sources';
   if (Object.keys(columns).length > MAX_COLUMNS_IN_EVENT && !isSources) {
     throw new EventRefusedError(`${DEST_TYPE[ctx.flavour].toLowerCase()} transformer: Too many columns outputted from the event`, 400);
   }
-  return { table: tableName, columns, data: cols.data };
+  return { table: tableName, columns, data };
 }
 
 function clone(c: Columns): Columns {
@@ -225,8 +229,7 @@ function identify(ctx: Ctx): Row[] {
   if (common.data[userIdColumn] !== undefined && common.data[userIdColumn] !== null) {
     common.data[`_${userIdColumn}`] = common.data[userIdColumn];
     common.types[`_${userIdColumn}`] = common.types[userIdColumn];
-    delete common.data[userIdColumn];
-    delete common.types[userIdColumn];
+    common.data[userIdColumn] = undefined;
   }
 
   const identifies = clone(common);

@@ -96,16 +96,25 @@ export function flatten(ctx: FlattenContext, input: unknown, out: Columns, pi: P
 
 /** Sets the rule columns, replacing whatever a user key put there; blank, object and array values are left out. */
 export function applyRules(ctx: FlattenContext, event: RuleEvent, rules: Rules, out: Columns): void {
-  for (const key of Object.keys(rules).sort()) {
+  for (const key of sortedKeys(rules)) {
     const column = safeColumn(ctx, key);
-    delete out.data[column];
-    delete out.types[column];
     const value = rules[key](event);
-    if (isEmptyValue(value) || isObject(value) || Array.isArray(value)) continue;
+    if (isEmptyValue(value) || isObject(value) || Array.isArray(value)) {
+      // Removed, not deleted: `delete` turns V8 objects into slow dictionaries; row() leaves these out.
+      if (column in out.data) out.data[column] = undefined;
+      continue;
+    }
     const type = dataTypeFor(ctx.flavour, key, value, false);
     out.data[column] = convertIfDateTime(value, type);
     out.types[column] = type;
   }
+}
+
+const sortedRuleKeys = new WeakMap<Rules, string[]>();
+function sortedKeys(rules: Rules): string[] {
+  let keys = sortedRuleKeys.get(rules);
+  if (!keys) sortedRuleKeys.set(rules, (keys = Object.keys(rules).sort()));
+  return keys;
 }
 
 /** JSON paths as jsonpaths.go splits them: with an event-type prefix, or legacy (tracks only). */

@@ -35,8 +35,26 @@ export function isReservedWord(flavour: Flavour, name: string): boolean {
 
 /** Cuts at a byte length, as Go's string slicing does (names are ASCII by the time this applies). */
 export function truncate(name: string, limit: number): string {
-  const bytes = Buffer.from(name, 'utf8');
-  return bytes.length > limit ? bytes.subarray(0, limit).toString('utf8') : name;
+  if (name.length <= limit && Buffer.byteLength(name, 'utf8') <= limit) return name;
+  return Buffer.from(name, 'utf8').subarray(0, limit).toString('utf8');
+}
+
+// Names repeat across events (every event has the same context keys): like the reference's caches
+// (types.go safeColumnNameCache and friends), each transform is computed once per input. Bounded, so a
+// stream of unique keys cannot grow it without end.
+const CACHE_LIMIT = 50_000;
+function cached<A extends (string | boolean)[]>(fn: (...args: A) => string): (...args: A) => string {
+  const cache = new Map<string, string>();
+  return (...args: A) => {
+    const key = args.join('\u0000');
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = fn(...args);
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(key, v);
+    }
+    return v;
+  };
 }
 
 function alphanumericRuns(input: string): string[] {
@@ -67,16 +85,23 @@ function blendoCase(flavour: Flavour | string, input: string): string {
 
 /** An event name → the table name it produces (before safeName). */
 export function transformTableName(input: string, opts: NamingOptions = {}): string {
-  if (opts.useBlendoCasing) return input.toLowerCase().trim();
-  return transformName(input, opts);
+  return cachedTableName(input, opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true);
 }
+
+const cachedTableName = cached((input: string, blendo: boolean, divide: boolean) =>
+  blendo ? input.toLowerCase().trim() : transformName(input, { underscoreDivideNumbers: divide }),
+);
 
 /** A property path (`context_` + `app_name`, …) → the column name it produces (before safeName). */
 export function transformColumnName(flavour: Flavour, input: string, opts: NamingOptions = {}): string {
-  if (opts.useBlendoCasing) return blendoCase(flavour, input);
-  const name = transformName(input, opts);
-  return flavour === 'postgres' ? truncate(name, POSTGRES_MAX_IDENTIFIER) : name;
+  return cachedColumnName(flavour, input, opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true);
 }
+
+const cachedColumnName = cached((flavour: Flavour, input: string, blendo: boolean, divide: boolean) => {
+  if (blendo) return blendoCase(flavour, input);
+  const name = transformName(input, { underscoreDivideNumbers: divide });
+  return flavour === 'postgres' ? truncate(name, POSTGRES_MAX_IDENTIFIER) : name;
+});
 
 export class EmptyNameError extends Error {
   readonly statusCode = 400;
@@ -85,12 +110,16 @@ export class EmptyNameError extends Error {
 /** The final, warehouse-safe form of a table or column name. */
 export function safeName(flavour: Flavour, name: string, opts: NamingOptions = {}): string {
   if (name.length === 0) throw new EmptyNameError('Column name cannot be empty.');
+  return cachedSafeName(flavour, name, opts.skipReservedKeywordsEscaping === true);
+}
+
+const cachedSafeName = cached((flavour: Flavour, name: string, skipEscaping: boolean) => {
   if (flavour === 'snowflake') name = name.toUpperCase();
   else if (flavour === 'postgres') name = truncate(name, POSTGRES_MAX_IDENTIFIER).toLowerCase();
   else name = name.toLowerCase();
-  if (!opts.skipReservedKeywordsEscaping && isReservedWord(flavour, name)) name = `_${name}`;
+  if (!skipEscaping && isReservedWord(flavour, name)) name = `_${name}`;
   return truncate(name, MAX_IDENTIFIER);
-}
+});
 
 export function safeTableName(flavour: Flavour, name: string, opts: NamingOptions = {}): string {
   if (name.length === 0) throw new EmptyNameError('Table name cannot be empty.');
