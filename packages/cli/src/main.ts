@@ -27,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/events.js')).runEvents(rest);
       case 'plan':
         return await (await import('./commands/plan.js')).runPlan(rest);
+      case 'warehouse':
+        return await (await import('./commands/warehouse.js')).runWarehouse(rest);
       case 'typegen':
         return await (await import('./commands/typegen.js')).runTypegen(rest);
       default:

@@ -15,6 +15,11 @@ export const DATAPLANE_USAGE = `Flags:
   --max-request-bytes N    cap on the decompressed request body (default 4096000; 413 beyond it)
   --tracking-plan FILE     check ingested events against a tracking plan (any layout), as the hosted processor
   --tracking-plan-config FILE  its settings: {"global":{"allowUnplannedEvents":"false",…},"track":{…}}
+  --warehouse TARGET       load every stored event into RudderStack's warehouse tables, as a later stage:
+                           duckdb:./events.duckdb or postgres://user@host:5432/db
+  --warehouse-flavour F    naming and types of the team's warehouse for DuckDB tables: postgres (default),
+                           snowflake, bigquery, redshift
+  --warehouse-batch N      events per warehouse load transaction (default 5000)
   --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable); other
                            than localhost, 127.0.0.1 and [::1] they get 403
   --read-token TOKEN       what other machines must show to read (default: a random one, printed,
@@ -66,6 +71,9 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
         quiet: { type: 'boolean' },
         'tracking-plan': { type: 'string' },
         'tracking-plan-config': { type: 'string' },
+        warehouse: { type: 'string' },
+        'warehouse-flavour': { type: 'string' },
+        'warehouse-batch': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -87,5 +95,8 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
     quiet: values.quiet,
     ...(values['tracking-plan'] !== undefined ? { trackingPlan: values['tracking-plan'] } : {}),
     ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
+    ...(values.warehouse !== undefined ? { warehouse: values.warehouse } : {}),
+    ...(values['warehouse-flavour'] !== undefined ? { warehouseFlavour: values['warehouse-flavour'] } : {}),
+    ...(values['warehouse-batch'] !== undefined ? { warehouseBatchSize: intIn('--warehouse-batch', values['warehouse-batch'], 1, 1_000_000) } : {}),
   };
 }

@@ -18,6 +18,7 @@ import { toStoredEvent, type StoredEvent } from './rows.js';
 import { EventStore, type Synchronous } from './store.js';
 import { loadPlanValidator, type TrackingPlanSource } from './tracking-plan.js';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
+import { startWarehouseStage, type WarehouseStage } from './warehouse-stage.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -65,6 +66,15 @@ export interface DataPlaneOptions {
   trackingPlan?: TrackingPlanSource;
   /** The source's tracking-plan settings (file path or `{ global: {...}, track: {...} }`); default: annotate, never drop. */
   trackingPlanConfig?: string | TrackingPlanConfig;
+  /**
+   * Load every stored event into a warehouse with RudderStack's tables, as a later stage with its own
+   * cursor: `duckdb:./events.duckdb` or `postgres://user@host:5432/db`. Needs `@rudderanalytics/warehouse`.
+   */
+  warehouse?: string;
+  /** The warehouse whose naming and typing rules DuckDB tables follow: postgres (default), snowflake, bigquery, redshift. */
+  warehouseFlavour?: string;
+  /** Events per warehouse load transaction; default 5000. */
+  warehouseBatchSize?: number;
 }
 
 /** A running local data plane. */
@@ -105,6 +115,8 @@ export interface DataPlane {
   subscribe(listener: (event: StoredEvent) => void, filter?: EventFilter): () => void;
   /** Open `GET /api/events/stream` connections right now (each holds one listener). */
   readonly liveStreams: number;
+  /** The warehouse stage, when `warehouse` is set: its status, `drain()` to wait until loaded, `describe()`. */
+  readonly warehouse: WarehouseStage | undefined;
   /** Deletes every stored event (ids keep increasing). */
   clear(): Promise<void>;
   /** Stops listening, ends live streams, closes connections and the database. Idempotent. */
@@ -182,6 +194,25 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     removeScratch();
     throw err;
   }
+  let warehouse: WarehouseStage | undefined;
+  if (opts.warehouse !== undefined) {
+    try {
+      warehouse = await startWarehouseStage({
+        target: opts.warehouse,
+        flavour: opts.warehouseFlavour,
+        batchSize: opts.warehouseBatchSize,
+        read: (afterId, limit) => store.query({ sinceId: afterId, order: 'asc', limit }),
+        lastId: () => store.query({ order: 'desc', limit: 1 })[0]?.id ?? 0,
+        onStored: (listener) => hub.subscribe(listener),
+        logger,
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      removeScratch();
+      throw err;
+    }
+  }
   const port = (server.address() as AddressInfo).port;
   guard.cookieName = `rudder_read_${port}`;
   const url = `http://${hostForUrl(host)}:${port}`;
@@ -212,6 +243,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(timer);
+      await warehouse?.close();
       await store.close();
       removeScratch();
     })());
@@ -257,6 +289,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     get liveStreams() {
       return streams.size;
     },
+    warehouse,
     clear: () => store.clear(),
     close,
   };

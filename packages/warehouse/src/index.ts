@@ -20,3 +20,4 @@ export type { WarehouseTarget, TableInfo, LoadBatch, TableChange, RefusedEvent }
 export { openDuckDb } from './targets/duckdb.js';
 export { openPostgres, redactUrl } from './targets/postgres.js';
 export { openTarget, parseTarget, flavourFor, type TargetSpec } from './target-url.js';
+export { withProcessorTimeFields } from './processor-time.js';

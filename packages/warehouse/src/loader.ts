@@ -4,6 +4,7 @@
 // with the column types the warehouse already has.
 import { eventToRows, EventRefusedError, type EventToRowsOptions } from './event-to-rows.js';
 import { providerCase, type Flavour } from './flavour.js';
+import { withProcessorTimeFields } from './processor-time.js';
 import { discardRow, discardsSchema, discardsTable, planRow, type Schema, type TableSchema } from './schema.js';
 import type { LoadBatch, RefusedEvent, TableChange, WarehouseTarget } from './targets/target.js';
 import { goString, isObject, type JsonObject } from './values.js';
@@ -11,7 +12,10 @@ import { goString, isObject, type JsonObject } from './values.js';
 export interface StoredEvent {
   /** The event as received (a RudderStack message). */
   event: JsonObject;
-  /** When the data plane received it, if the event carries no receivedAt. */
+  /**
+   * When the data plane received it (the gateway's receivedAt). The time fields are then completed as
+   * the hosted processor does before the warehouse sees the event (processor-time.ts).
+   */
   receivedAt?: string;
   sourceId?: string;
 }
@@ -87,7 +91,8 @@ export class WarehouseLoader {
     for (const stored of events) {
       let produced;
       try {
-        produced = eventToRows(stored.event, {
+        const event = stored.receivedAt && isObject(stored.event) ? withProcessorTimeFields(stored.event, stored.receivedAt) : stored.event;
+        produced = eventToRows(event, {
           ...this.options,
           destination: this.flavour,
           receivedAt: stored.receivedAt,

@@ -1,9 +1,9 @@
 // The embedded default: a DuckDB file. Rows are handed to DuckDB as newline-delimited JSON in a temp
 // file and inserted with read_json, which parses in DuckDB's own threads: per-value calls through the
 // Node binding cost more than the whole insert.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType } from '../datatype.js';
 import { DUCKDB_TYPES, rudderTypeOf } from './sql-types.js';
@@ -26,6 +26,7 @@ export interface DuckDbTargetOptions {
 }
 
 export async function openDuckDb(file: string, options: DuckDbTargetOptions = {}): Promise<WarehouseTarget> {
+  if (!options.readOnly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const instance = await DuckDBInstance.create(file, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
   const conn = await instance.connect();
   if (!options.readOnly) {
