@@ -169,6 +169,7 @@ test('rudder dev and npm start take exactly the flags the READMEs list, parsed b
     '--no-read-token': ['--no-read-token'],
     '--port': ['--port', '0'],
     '--max-request-bytes': ['--max-request-bytes', '1000'],
+    '--warehouse-batch': ['--warehouse-batch', '100'],
   };
   for (const flag of usageFlags) assert.doesNotThrow(() => parseDataPlaneArgs(values[flag] ?? [flag, 'x']), flag);
   // "RUDDER_PORT and RUDDER_DB pick another port and database file", for both.
