@@ -167,6 +167,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     throw err;
   }
   const hub = new EventHub();
+  let warehouse: WarehouseStage | undefined;
   const streams = new Set<ServerResponse>();
   const guard = createReadGuard({ host, allowedHosts: opts.allowedHosts, readToken: opts.readToken });
   const server = createDataPlaneServer({
@@ -178,6 +179,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     logger,
     streams,
     planValidator,
+    warehouse: () => warehouse,
   });
 
   const connections = trackConnections(server);
@@ -194,7 +196,6 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     removeScratch();
     throw err;
   }
-  let warehouse: WarehouseStage | undefined;
   if (opts.warehouse !== undefined) {
     try {
       warehouse = await startWarehouseStage({

@@ -16,6 +16,13 @@ function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
   sendJson(res, 200, `{"events":[${rows.map(rowJson).join(',')}]}`);
 }
 
+/** The warehouse stage's tables, columns with types, row counts and latest discards (404 without `--warehouse`). */
+async function handleWarehouse(deps: ServerDeps, res: ServerResponse) {
+  const stage = deps.warehouse?.();
+  if (!stage) return sendError(res, 404, 'no warehouse: start the data plane with --warehouse');
+  sendJson(res, 200, JSON.stringify(await stage.describe()));
+}
+
 function handleLive(res: ServerResponse) {
   const nonce = randomBytes(16).toString('base64');
   res.writeHead(200, {
@@ -41,11 +48,13 @@ export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage
   const method = req.method ?? 'GET';
   const path = url.pathname;
   const isAsset = path.startsWith(CHART_ASSET_PREFIX);
-  const known = isAsset || path === '/api/events' || path === '/api/events/stream' || path === '/live' || path === '/live/';
+  const known =
+    isAsset || path === '/api/events' || path === '/api/events/stream' || path === '/api/warehouse' || path === '/live' || path === '/live/';
   if (!known) return sendError(res, 404, '404 page not found');
   if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
   if (isAsset) return void (serveChartAsset(path, res) || sendError(res, 404, '404 page not found'));
   if (path === '/api/events') return handleQuery(deps, url, res);
+  if (path === '/api/warehouse') return handleWarehouse(deps, res);
   if (path === '/api/events/stream') {
     return serveStream(req, res, parseQuery(url.searchParams), deps.store, deps.hub, deps.streams);
   }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { routeIngest } from './gateway-routes.js';
 import { sendError, sendJson } from './http-answers.js';
 import type { EventHub } from './hub.js';
+import type { WarehouseStage } from './warehouse-stage.js';
 import type { DataPlaneLogger } from './logger.js';
 import { QueryError } from './query.js';
 import type { ReadGuard } from './read-guard.js';
@@ -21,6 +22,8 @@ export interface ServerDeps {
   /** With `--tracking-plan`: checks and annotates events before they are stored. */
   planValidator?: PlanValidator;
   guard: ReadGuard;
+  /** With `--warehouse`: the load stage, for `GET /api/warehouse` (set once it has started). */
+  warehouse?: () => WarehouseStage | undefined;
 }
 
 /** Stored events: the only paths without CORS and behind the Host and token checks. */

@@ -118,6 +118,17 @@ async function assertLoadedAsPredicted(dp: Plane, flavour: Flavour): Promise<num
   return compared;
 }
 
+test('GET /api/warehouse without --warehouse: 404 saying how to turn it on', async () => {
+  const dp = await startTestPlane({});
+  try {
+    const res = await fetch(`${dp.url}/api/warehouse`);
+    assert.equal(res.status, 404);
+    assert.match(await res.text(), /--warehouse/);
+  } finally {
+    await dp.stop();
+  }
+});
+
 const targets: [string, () => string, Flavour][] = [
   ['DuckDB', () => '', 'postgres'],
   ['DuckDB with Snowflake rules', () => '', 'snowflake'],
@@ -152,6 +163,10 @@ for (const [name, url, flavour] of targets) {
         [type('revenue'), type('items'), type('coupon'), type('paid'), type('timestamp')],
         ['float', 'int', 'string', 'boolean', 'datetime'],
       );
+      // The same listing over the read API (what a warehouse view shows): tables, row counts, typed columns.
+      const api = (await (await fetch(`${dp.url}/api/warehouse`)).json()) as { tables: { table: string; rows: number }[]; cursor: number };
+      assert.equal(api.tables.find((t) => t.table === up('tracks'))?.rows, 1);
+      assert.equal(api.cursor, 6);
       const [user] = await dp.warehouse!.query(`SELECT "${up('id')}" AS id, "${up('email')}" AS email FROM "${up('users')}"`);
       assert.deepEqual(user, { id: 'user-42', email: 'ada@example.com' });
     });
