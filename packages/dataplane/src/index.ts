@@ -16,5 +16,13 @@ export { sanitizeUnicode, cleanId, stringifyId, INVISIBLE_RUNES } from './saniti
 export { rudderId } from './rudder-id.js';
 export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';
 export type { TrackingPlanSource } from './tracking-plan.js';
-export { importWarehouse, type WarehouseStage, type WarehouseStatus, type WarehouseDescription } from './warehouse-stage.js';
+export {
+  importWarehouse,
+  type WarehouseStage,
+  type WarehouseStatus,
+  type WarehouseDescription,
+  type WarehouseTable,
+  type WarehouseColumn,
+  type WarehouseRefusal,
+} from './warehouse-stage.js';
 export { backfillWarehouse, type BackfillOptions, type BackfillResult } from './warehouse-backfill.js';

@@ -5,26 +5,37 @@ import { existsSync } from 'node:fs';
 import { defaultEngine, openDatabase } from './engines.js';
 import { importWarehouse } from './warehouse-stage.js';
 
+/** Options of {@link backfillWarehouse}. */
 export interface BackfillOptions {
   /** The data plane's SQLite file. */
   from: string;
   /** `duckdb:<file>` or `postgres://…`. */
   to: string;
+  /** For DuckDB: postgres (default), snowflake, bigquery or redshift rules. */
   flavour?: string;
+  /** Events per transaction; default 5000. */
   batchSize?: number;
   /** Called after each committed batch. */
   onProgress?: (loadedUpTo: number, last: number) => void;
 }
 
+/** What {@link backfillWarehouse} loaded. */
 export interface BackfillResult {
+  /** `duckdb:<file>`, or the Postgres URL without its password. */
   target: string;
+  /** The rules followed. */
   flavour: string;
-  /** Cursor before and after. */
+  /** The cursor (last loaded row id) before the run. */
   from: number;
+  /** The cursor after it. */
   to: number;
+  /** Events loaded. */
   events: number;
+  /** Warehouse rows written. */
   rows: number;
+  /** Values sent to rudder_discards. */
   discarded: number;
+  /** Events the rules refused. */
   refused: number;
 }
 
@@ -35,6 +46,7 @@ interface Row {
   json: string;
 }
 
+/** Loads a data plane database into a warehouse from the warehouse's cursor on (`rudder warehouse load`). */
 export async function backfillWarehouse(opts: BackfillOptions): Promise<BackfillResult> {
   if (!existsSync(opts.from)) throw new Error(`no data plane database at ${opts.from}`);
   const wh = await importWarehouse();

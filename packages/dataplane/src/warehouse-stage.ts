@@ -22,20 +22,27 @@ export interface WarehouseStageOptions {
   batchSize?: number;
 }
 
-/** What the live page and `dp.warehouse` show. */
+/** What `GET /api/warehouse` and `dp.warehouse.status()` show. */
 export interface WarehouseStatus {
+  /** `duckdb:<file>`, or the Postgres URL without its password. */
   target: string;
+  /** The naming and typing rules followed: postgres, snowflake, bigquery or redshift. */
   flavour: string;
   /** The last stored row id loaded (the stage's cursor). */
   cursor: number;
+  /** Events loaded since this data plane started. */
   loadedEvents: number;
+  /** Values sent to rudder_discards since this data plane started. */
   discarded: number;
+  /** Events the warehouse rules refused since this data plane started (kept in rudder_local_refused). */
   refused: number;
   /** The last load error, if the stage is retrying. */
   error?: string;
 }
 
+/** The running warehouse load stage of a data plane (`dp.warehouse`). */
 export interface WarehouseStage {
+  /** Cursor, counts and the last error, right now. */
   status(): WarehouseStatus;
   /** Resolves once every event stored before the call is loaded. */
   drain(): Promise<void>;
@@ -43,13 +50,48 @@ export interface WarehouseStage {
   describe(): Promise<WarehouseDescription>;
   /** Runs SQL on the warehouse between loads (for tests and tools). */
   query(sql: string): Promise<Record<string, unknown>[]>;
+  /** Stops loading after the batch in progress and closes the warehouse connection. */
   close(): Promise<void>;
 }
 
+/** A warehouse table as listed: its name, row count and columns. */
+export interface WarehouseTable {
+  /** The table's name, in the flavour's case. */
+  table: string;
+  /** Rows in it. */
+  rows: number;
+  /** Its columns in creation order. */
+  columns: WarehouseColumn[];
+}
+
+/** A column of a warehouse table. */
+export interface WarehouseColumn {
+  /** The column's name. */
+  name: string;
+  /** RudderStack's type: int, float, boolean, datetime, string, text or json. */
+  type: string;
+  /** The SQL type the target reports. */
+  sqlType: string;
+}
+
+/** An event the warehouse rules refused. */
+export interface WarehouseRefusal {
+  /** Its messageId. */
+  message_id: string;
+  /** When the data plane received it. */
+  received_at: string | null;
+  /** The rule's message, e.g. `postgres transformer: Too many columns outputted from the event`. */
+  reason: string;
+}
+
+/** {@link WarehouseStatus} with the tables and the latest discards and refusals. */
 export interface WarehouseDescription extends WarehouseStatus {
-  tables: { table: string; rows: number; columns: { name: string; type: string; sqlType: string }[] }[];
+  /** Every table, sorted by name. */
+  tables: WarehouseTable[];
+  /** The latest rudder_discards rows, newest first. */
   discards: Record<string, unknown>[];
-  refusedEvents: { message_id: string; received_at: string | null; reason: string }[];
+  /** The latest refused events, newest first. */
+  refusedEvents: WarehouseRefusal[];
 }
 
 const RETRY_MS = 1000;
@@ -65,6 +107,7 @@ export async function importWarehouse(): Promise<typeof import('@rudderanalytics
   }
 }
 
+/** Starts the stage: opens the target, reads its cursor, and loads from there on every ingest commit. */
 export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<WarehouseStage> {
   const wh = await importWarehouse();
   const spec = wh.parseTarget(opts.target);
