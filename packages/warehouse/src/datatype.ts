@@ -10,12 +10,15 @@ import type { Flavour } from './flavour.js';
 import { isTimestamp, toTimestamp } from './timestamp.js';
 import { goJson } from './values.js';
 
+/** RudderStack's column types. */
 export type ColumnType = 'int' | 'float' | 'boolean' | 'datetime' | 'string' | 'text' | 'json';
 
+/** Every column type. */
 export const COLUMN_TYPES: readonly ColumnType[] = ['int', 'float', 'boolean', 'datetime', 'string', 'text', 'json'];
 
 const REDSHIFT_STRING_LIMIT = 512;
 
+/** The type RudderStack infers for a value under `key`. */
 export function dataTypeFor(flavour: Flavour, key: string, value: unknown, isJsonKey: boolean): ColumnType {
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (typeof value === 'boolean') return 'boolean';

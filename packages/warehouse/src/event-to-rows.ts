@@ -24,14 +24,20 @@ import * as R from './rules.js';
 import { isTimestamp } from './timestamp.js';
 import { goJson, goString, isEmptyValue, isObject, type JsonObject } from './values.js';
 
+/** More columns than this in one row refuses the event (transformer.go WH_MAX_COLUMNS_IN_EVENT). */
 export const MAX_COLUMNS_IN_EVENT = 1600;
 
+/** One row an event writes: its table, the column types, and the values. */
 export interface Row {
+  /** The table, in the flavour's case. */
   table: string;
+  /** Every column's RudderStack type, load-time columns (uuid_ts, loaded_at) included. */
   columns: Record<string, ColumnType>;
+  /** The values, by column (load-time columns are filled by the loader). */
   data: Record<string, unknown>;
 }
 
+/** Options of {@link eventToRows}. */
 export interface EventToRowsOptions {
   /** Naming and typing rules to follow. Default `postgres`. */
   destination?: Flavour;
@@ -39,8 +45,11 @@ export interface EventToRowsOptions {
   config?: DestinationConfig;
   /** Written into context as sourceId / sourceType / destinationId (blank ones are left out). */
   sourceId?: string;
+  /** The source's type, written into the context as sourceType. */
   sourceType?: string;
+  /** `cloud` or `singer-protocol` for cloud sources (their record ids, deep objects as JSON). */
   sourceCategory?: string;
+  /** Written into the context as destinationId. */
   destinationId?: string;
   /** When the event was received, if the event itself carries no valid `receivedAt`. */
   receivedAt?: string;
@@ -50,7 +59,9 @@ export interface EventToRowsOptions {
   idResolution?: boolean;
   /** Whether the context gets the source and destination ids (the hosted default). Default true. */
   populateSourceDestinationInfo?: boolean;
+  /** The clock, for a missing receivedAt. */
   now?: () => Date;
+  /** Makes the `auto-<uuid>` id of an event without messageId. */
   uuid?: () => string;
 }
 
@@ -58,6 +69,7 @@ export interface EventToRowsOptions {
 export class EventRefusedError extends Error {
   constructor(
     message: string,
+    /** The reference's HTTP-like status: 400 for the event, 500 for a context that is not an object. */
     readonly statusCode: number,
   ) {
     super(message);
@@ -73,6 +85,7 @@ interface Ctx extends FlattenContext {
   options: EventToRowsOptions;
 }
 
+/** The rows one event produces in a warehouse of the given flavour; throws {@link EventRefusedError}. */
 export function eventToRows(event: JsonObject, options: EventToRowsOptions = {}): Row[] {
   const flavour = options.destination ?? 'postgres';
   if (!isObject(event)) throw new EventRefusedError('event is not an object', 400);

@@ -5,6 +5,7 @@
  */
 export type Flavour = 'postgres' | 'snowflake' | 'bigquery' | 'redshift';
 
+/** Every flavour. */
 export const FLAVOURS: readonly Flavour[] = ['postgres', 'snowflake', 'bigquery', 'redshift'];
 
 /** rudder-server's destination type codes (warehouse/utils/utils.go: POSTGRES, SNOWFLAKE, BQ, RS). */
@@ -15,6 +16,7 @@ export const DEST_TYPE: Readonly<Record<Flavour, string>> = {
   redshift: 'RS',
 };
 
+/** Whether a value names a flavour. */
 export function isFlavour(value: unknown): value is Flavour {
   return typeof value === 'string' && (FLAVOURS as readonly string[]).includes(value);
 }

@@ -9,6 +9,7 @@ import { discardRow, discardsSchema, discardsTable, planRow, type Schema, type T
 import type { LoadBatch, RefusedEvent, TableChange, WarehouseTarget } from './targets/target.js';
 import { goString, isObject, type JsonObject } from './values.js';
 
+/** An event as the data plane stored it. */
 export interface StoredEvent {
   /** The event as received (a RudderStack message). */
   event: JsonObject;
@@ -17,30 +18,45 @@ export interface StoredEvent {
    * the hosted processor does before the warehouse sees the event (processor-time.ts).
    */
   receivedAt?: string;
+  /** The source it came from (written into the context as sourceId). */
   sourceId?: string;
 }
 
+/** Options of {@link WarehouseLoader.open}. */
 export interface LoaderOptions extends Omit<EventToRowsOptions, 'destination' | 'receivedAt' | 'sourceId'> {
+  /** Naming and typing rules; default postgres. */
   flavour?: Flavour;
+  /** The clock for uuid_ts. */
   now?: () => Date;
 }
 
+/** What one {@link WarehouseLoader.load} did. */
 export interface LoadSummary {
+  /** Events in the batch. */
   events: number;
+  /** Rows written. */
   rows: number;
+  /** Values sent to rudder_discards. */
   discarded: number;
+  /** Events refused by the rules. */
   refused: number;
+  /** Tables created. */
   newTables: string[];
+  /** Columns added (new tables' included). */
   newColumns: number;
+  /** The cursor stored with the rows. */
   cursor: number;
 }
 
+/** Loads batches of events into a {@link WarehouseTarget}, one transaction each. */
 export class WarehouseLoader {
+  /** The rules followed. */
   readonly flavour: Flavour;
   private schema: Schema = {};
   private readonly now: () => Date;
 
   private constructor(
+    /** Where the rows go. */
     readonly target: WarehouseTarget,
     private readonly options: LoaderOptions,
   ) {
@@ -48,16 +64,19 @@ export class WarehouseLoader {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** A loader on `target`, planning against the schema the target already has. */
   static async open(target: WarehouseTarget, options: LoaderOptions = {}): Promise<WarehouseLoader> {
     const loader = new WarehouseLoader(target, options);
     loader.schema = await target.readSchema();
     return loader;
   }
 
+  /** The cursor stored in the target (0 when nothing was loaded). */
   cursor(): Promise<number> {
     return this.target.readCursor();
   }
 
+  /** The schema as the loader knows it. */
   currentSchema(): Schema {
     return structuredClone(this.schema);
   }
@@ -139,6 +158,7 @@ export class WarehouseLoader {
     };
   }
 
+  /** Closes the target. */
   close(): Promise<void> {
     return this.target.close();
   }

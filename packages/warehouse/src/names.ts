@@ -18,6 +18,7 @@ import { toSnakeCase, toSnakeCaseWithNumbers } from './snakecase.js';
 export const POSTGRES_MAX_IDENTIFIER = 63;
 export const MAX_IDENTIFIER = 127;
 
+/** Options that change names. */
 export interface NamingOptions {
   /** Destination config `underscoreDivideNumbers` (older destinations): `v2` → `v_2`. */
   underscoreDivideNumbers?: boolean;

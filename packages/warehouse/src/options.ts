@@ -9,11 +9,17 @@
 import { DEST_TYPE, type Flavour } from './flavour.js';
 import { isObject, lookup, type JsonObject } from './values.js';
 
+/** The warehouse destination's settings that change the tables. */
 export interface DestinationConfig {
+  /** No `tracks` row for track events. */
   skipTracksTable?: boolean;
+  /** No `users` row for identify events. */
   skipUsersTable?: boolean;
+  /** Older destinations: letters and digits split (`v2` → `v_2`). */
   underscoreDivideNumbers?: boolean;
+  /** Older destinations: identify's context.traits also unprefixed. */
   allowUsersContextTraits?: boolean;
+  /** The whole event as JSON in `rudder_event`. */
   storeFullEvent?: boolean;
   /** Comma-separated JSON paths stored whole as JSON. */
   jsonPaths?: string;

@@ -20,11 +20,15 @@ import { providerCase, type Flavour } from './flavour.js';
 import type { Row } from './event-to-rows.js';
 import { goJson, goString } from './values.js';
 
+/** A table's columns and their types. */
 export type TableSchema = Record<string, ColumnType>;
+/** Tables by name. */
 export type Schema = Record<string, TableSchema>;
 
+/** The table conflicting values go to. */
 export const DISCARDS_TABLE = 'rudder_discards';
 
+/** Columns per table each warehouse allows. */
 export const COLUMN_LIMIT: Readonly<Record<Flavour, number>> = {
   postgres: 1600,
   redshift: 1600,
@@ -32,17 +36,25 @@ export const COLUMN_LIMIT: Readonly<Record<Flavour, number>> = {
   snowflake: Number.POSITIVE_INFINITY,
 };
 
+/** A value that did not fit its column: a row of rudder_discards. */
 export interface Discard {
+  /** The row's table. */
   table_name: string;
+  /** The row's id. */
   row_id: unknown;
+  /** The column it did not fit. */
   column_name: string;
+  /** The value, as text. */
   column_value: string;
+  /** The row's received_at. */
   received_at: unknown;
+  /** Why, e.g. `incompatible schema conversion from int to string`. */
   reason: string;
 }
 
 /** What one row changes in the schema and what is written. */
 export interface PlannedRow {
+  /** The table. */
   table: string;
   /** Columns to create (the table too, when it does not exist yet), with their types. */
   newColumns: TableSchema;
@@ -50,9 +62,11 @@ export interface PlannedRow {
   widened: TableSchema;
   /** The values to write, by column; load-time columns (uuid_ts, loaded_at) are filled by the target. */
   values: Record<string, unknown>;
+  /** Values that did not fit. */
   discards: Discard[];
 }
 
+/** The columns of rudder_discards. */
 export function discardsSchema(flavour: Flavour): TableSchema {
   const cols: TableSchema = {
     table_name: 'string',

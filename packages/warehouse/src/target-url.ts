@@ -5,8 +5,22 @@ import { openDuckDb } from './targets/duckdb.js';
 import { openPostgres, redactUrl } from './targets/postgres.js';
 import type { WarehouseTarget } from './targets/target.js';
 
-export type TargetSpec = { kind: 'duckdb'; file: string } | { kind: 'postgres'; url: string };
+/** A parsed `--warehouse` value. */
+export type TargetSpec =
+  | {
+      /** A DuckDB file. */
+      kind: 'duckdb';
+      /** Its absolute path. */
+      file: string;
+    }
+  | {
+      /** A PostgreSQL database. */
+      kind: 'postgres';
+      /** Its URL. */
+      url: string;
+    };
 
+/** Parses `duckdb:<file>` or `postgres://…`; throws a message naming the accepted forms. */
 export function parseTarget(value: string): TargetSpec {
   if (value.startsWith('duckdb:')) {
     const file = value.slice('duckdb:'.length);
@@ -30,6 +44,7 @@ export function flavourFor(spec: TargetSpec, asked?: string): Flavour {
   return asked ? parseFlavour(asked) : 'postgres';
 }
 
+/** Opens the target a spec names. */
 export function openTarget(spec: TargetSpec, options: { readOnly?: boolean } = {}): Promise<WarehouseTarget> {
   return spec.kind === 'duckdb' ? openDuckDb(spec.file, options) : openPostgres(spec.url);
 }

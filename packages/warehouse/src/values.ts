@@ -3,6 +3,7 @@
 // processor/internal/transformer/destination_transformer/embedded/warehouse/internal/utils/utils.go
 // (IsEmptyString, ToString, IsObject) and internal/stringlikeobject/stringlikeobject.go.
 
+/** A decoded JSON object. */
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(value: unknown): value is JsonObject {

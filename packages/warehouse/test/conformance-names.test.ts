@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseFlavour, safeName, safeNamespace, safeTableName, transformColumnName, transformTableName, type Flavour } from '../src/index.js';
+import { parseFlavour, type Flavour } from '../src/index.js';
+import { safeName, safeNamespace, safeTableName, transformColumnName, transformTableName } from '../src/names.js';
 
 type Rec = Record<string, any>;
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/rudder-server-safe.json', import.meta.url), 'utf8')) as {

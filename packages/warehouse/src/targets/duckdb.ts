@@ -20,11 +20,13 @@ import {
   type WarehouseTarget,
 } from './target.js';
 
+/** Options of {@link openDuckDb}. */
 export interface DuckDbTargetOptions {
   /** Open without writing (for `rudder warehouse schema`). */
   readOnly?: boolean;
 }
 
+/** A DuckDB file as a target (created when missing). */
 export async function openDuckDb(file: string, options: DuckDbTargetOptions = {}): Promise<WarehouseTarget> {
   if (!options.readOnly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const instance = await DuckDBInstance.create(file, options.readOnly ? { access_mode: 'READ_ONLY' } : {});

@@ -25,6 +25,7 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** A PostgreSQL database as a target, tables in `schemaName` (default public). */
 export async function openPostgres(url: string, schemaName = 'public'): Promise<WarehouseTarget> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
