@@ -17,6 +17,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const SYSTEM_PACKAGES = [
   { bin: 'redis-server', pkg: 'redis-server', path: ['/usr/bin/redis-server'] },
   { bin: 'chromium', pkg: 'chromium', path: ['/usr/bin/chromium'] },
+  // The warehouse suites start a real PostgreSQL server; Debian keeps it off PATH, per major version.
+  { bin: 'postgres', pkg: 'postgresql', path: ['15', '16', '17', '18'].map((v) => `/usr/lib/postgresql/${v}/bin/postgres`) },
 ];
 
 function has(bin, paths) {

@@ -172,6 +172,7 @@ test('rudder dev and npm start take exactly the flags the READMEs list, parsed b
     '--max-request-bytes': ['--max-request-bytes', '1000'],
     // Settings need the plan they belong to.
     '--tracking-plan-config': ['--tracking-plan-config', 'x', '--tracking-plan', 'y'],
+    '--warehouse-batch': ['--warehouse-batch', '100'],
   };
   for (const flag of usageFlags) assert.doesNotThrow(() => parseDataPlaneArgs(values[flag] ?? [flag, 'x']), flag);
   // "RUDDER_PORT and RUDDER_DB pick another port and database file", for both.

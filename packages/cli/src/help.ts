@@ -38,6 +38,7 @@ Commands:
                                               versions, compile validators for Workers
   typegen --plan PLAN --out FILE              typed calls (TypeScript) from a tracking plan; --check for CI
   transformations test|run                    run user transformations and their tests, offline
+  warehouse load|schema                       RudderStack's warehouse tables, locally (DuckDB or Postgres)
 
 Run 'rudder <command> --help' for a command's flags and examples.
 
@@ -173,4 +174,33 @@ Examples:
   rudder events --type track --user-id u1 --limit 5
   rudder events --json --since 0 --limit 1000          # then --since <the last id> for the next page
   rudder events --follow --json | jq .payload.properties
+`;
+
+export const WAREHOUSE_HELP = `Usage: rudder warehouse load --to TARGET [--from DB] [--flavour F]
+       rudder warehouse schema --warehouse TARGET [--json]
+
+The tables RudderStack's warehouse destinations create (tracks, one table per track event,
+identifies, users, pages, screens, groups, aliases, rudder_discards), with its column names and
+types, in a local warehouse. 'rudder dev --warehouse TARGET' loads as events arrive; 'load' fills
+one from an existing data plane database. Both keep a cursor in the warehouse: nothing is loaded twice.
+
+TARGET:
+  duckdb:FILE              a DuckDB file (created when missing)
+  postgres://USER@HOST:PORT/DB   a PostgreSQL database (the password is never printed)
+
+load:
+  --to TARGET              the warehouse to load (required)
+  --from DB                the data plane's SQLite file (default $RUDDER_DB, else ./.rudder/dataplane.db)
+  --flavour F              for DuckDB: the naming and types of your real warehouse:
+                           postgres (default), snowflake, bigquery, redshift
+  --quiet                  no progress lines
+
+schema:
+  --warehouse TARGET       the warehouse to describe (a DuckDB file must not be open in 'rudder dev')
+  --json                   print JSON: tables, columns with types, latest discards and refused events
+
+Examples:
+  rudder dev --warehouse duckdb:./events.duckdb --warehouse-flavour snowflake
+  rudder warehouse load --from .rudder/dataplane.db --to postgres://postgres@127.0.0.1:5432/analytics
+  rudder warehouse schema --warehouse duckdb:./events.duckdb
 `;

@@ -15,6 +15,7 @@ export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   events: async (argv) => (await import('./commands/events.js')).runEvents(argv),
   plan: async (argv) => (await import('./commands/plan.js')).runPlan(argv),
   typegen: async (argv) => (await import('./commands/typegen.js')).runTypegen(argv),
+  warehouse: async (argv) => (await import('./commands/warehouse.js')).runWarehouse(argv),
   transformations: async (argv) => (await import('./commands/transformations.js')).runTransformations(argv),
 };
 

@@ -19,6 +19,11 @@ export const DATAPLANE_USAGE = `Flags:
                            pass unchecked, as on the hosted data plane; the live page lists them)
   --transformation PATH    apply a user transformation to every stored event (a .js file, or a
                            rudder-cli project folder/YAML; PATH#id picks one); see /api/transformed
+  --warehouse TARGET       load every stored event into RudderStack's warehouse tables, as a later stage:
+                           duckdb:./events.duckdb or postgres://user@host:5432/db
+  --warehouse-flavour F    naming and types of the team's warehouse for DuckDB tables: postgres (default),
+                           snowflake, bigquery, redshift
+  --warehouse-batch N      events per warehouse load transaction (default 5000)
   --allowed-host NAME      also answer reads (/api/*, /live) for this Host name (repeatable); other
                            than localhost, 127.0.0.1 and [::1] they get 403
   --read-token TOKEN       what every reader must show, this machine included (default: a random
@@ -72,6 +77,9 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
         'tracking-plan-config': { type: 'string' },
         'tracking-plan-lenient': { type: 'boolean' },
         transformation: { type: 'string' },
+        warehouse: { type: 'string' },
+        'warehouse-flavour': { type: 'string' },
+        'warehouse-batch': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -103,5 +111,8 @@ export function parseDataPlaneArgs(argv: string[], env: Record<string, string | 
     ...(values['tracking-plan-config'] !== undefined ? { trackingPlanConfig: values['tracking-plan-config'] } : {}),
     ...(values['tracking-plan-lenient'] ? { trackingPlanLenient: true } : {}),
     ...(values.transformation !== undefined ? { transformation: values.transformation } : {}),
+    ...(values.warehouse !== undefined ? { warehouse: values.warehouse } : {}),
+    ...(values['warehouse-flavour'] !== undefined ? { warehouseFlavour: values['warehouse-flavour'] } : {}),
+    ...(values['warehouse-batch'] !== undefined ? { warehouseBatchSize: intIn('--warehouse-batch', values['warehouse-batch'], 1, 1_000_000) } : {}),
   };
 }

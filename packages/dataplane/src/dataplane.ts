@@ -21,6 +21,7 @@ import { planBanner } from './plan-banner.js';
 import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import { loadTransformation, type TransformationSource } from './transformation-source.js';
 import { TransformationStage, type TransformedRecord } from './transformation-stage.js';
+import { startWarehouseStage, type WarehouseStage } from './warehouse-stage.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -83,6 +84,15 @@ export interface DataPlaneOptions {
   transformation?: TransformationSource;
   /** The transformation's limits; default as hosted: 4000 ms per call, a 128 MB heap. */
   transformationLimits?: { timeoutMs?: number; memoryMb?: number };
+  /**
+   * Load every stored event into a warehouse with RudderStack's tables, as a later stage with its own
+   * cursor: `duckdb:./events.duckdb` or `postgres://user@host:5432/db`. Needs `@rudderanalytics/warehouse`.
+   */
+  warehouse?: string;
+  /** The warehouse whose naming and typing rules DuckDB tables follow: postgres (default), snowflake, bigquery, redshift. */
+  warehouseFlavour?: string;
+  /** Events per warehouse load transaction; default 5000. */
+  warehouseBatchSize?: number;
 }
 
 /** A running local data plane. */
@@ -130,6 +140,8 @@ export interface DataPlane {
     /** Resolves once every event stored so far has been through the transformation. */
     caughtUp(): Promise<void>;
   };
+  /** The warehouse stage, when `warehouse` is set: its status, `drain()` to wait until loaded, `describe()`. */
+  readonly warehouse: WarehouseStage | undefined;
   /** Deletes every stored event (ids keep increasing). */
   clear(): Promise<void>;
   /** Stops listening, ends live streams, closes connections and the database. Idempotent. */
@@ -198,6 +210,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     hub.subscribe(() => s.wake());
     s.wake();
   }
+  let warehouse: WarehouseStage | undefined;
   const streams = new Set<ServerResponse>();
   const server = createDataPlaneServer({
     guard,
@@ -210,6 +223,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     planValidator,
     brokenSchemas: plan?.broken ?? [],
     transformation: stage,
+    warehouse: () => warehouse,
   });
 
   const connections = trackConnections(server);
@@ -226,6 +240,25 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
     await store.close();
     removeScratch();
     throw err;
+  }
+  if (opts.warehouse !== undefined) {
+    try {
+      warehouse = await startWarehouseStage({
+        target: opts.warehouse,
+        flavour: opts.warehouseFlavour,
+        batchSize: opts.warehouseBatchSize,
+        read: (afterId, limit) => store.query({ sinceId: afterId, order: 'asc', limit }),
+        lastId: () => store.query({ order: 'desc', limit: 1 })[0]?.id ?? 0,
+        onStored: (listener) => hub.subscribe(listener),
+        logger,
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stage?.close();
+      await store.close();
+      removeScratch();
+      throw err;
+    }
   }
   const port = (server.address() as AddressInfo).port;
   guard.cookieName = `rudder_read_${port}`;
@@ -264,6 +297,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       await closed;
       clearTimeout(timer);
       await stage?.close();
+      await warehouse?.close();
       await store.close();
       removeScratch();
     })());
@@ -317,6 +351,7 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
           },
         }
       : {}),
+    warehouse,
     clear: async () => {
       await store.clear();
       stage?.clear();

@@ -17,3 +17,13 @@ export { rudderId } from './rudder-id.js';
 export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';
 export type { TrackingPlanSource, BrokenPlanSchema } from './tracking-plan.js';
 export { TrackingPlanError } from './tracking-plan.js';
+export {
+  importWarehouse,
+  type WarehouseStage,
+  type WarehouseStatus,
+  type WarehouseDescription,
+  type WarehouseTable,
+  type WarehouseColumn,
+  type WarehouseRefusal,
+} from './warehouse-stage.js';
+export { backfillWarehouse, type BackfillOptions, type BackfillResult } from './warehouse-backfill.js';

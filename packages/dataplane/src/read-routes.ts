@@ -25,6 +25,13 @@ function handleQuery(deps: ServerDeps, url: URL, res: ServerResponse) {
   sendJson(res, 200, `{"events":[${page.rows.map(rowJson).join(',')}],${more}}`);
 }
 
+/** The warehouse stage's tables, columns with types, row counts and latest discards (404 without `--warehouse`). */
+async function handleWarehouse(deps: ServerDeps, res: ServerResponse) {
+  const stage = deps.warehouse?.();
+  if (!stage) return sendError(res, 404, 'no warehouse: start the data plane with --warehouse');
+  sendJson(res, 200, JSON.stringify(await stage.describe()));
+}
+
 function handleLive(deps: ServerDeps, res: ServerResponse) {
   const nonce = randomBytes(16).toString('base64');
   res.writeHead(200, {
@@ -56,12 +63,19 @@ export async function routeRead(deps: ServerDeps, url: URL, req: IncomingMessage
   const method = req.method ?? 'GET';
   const isAsset = path.startsWith(CHART_ASSET_PREFIX);
   const known =
-    isAsset || path === '/api/events' || path === '/api/transformed' || path === '/api/events/stream' || path === '/live' || path === '/live/';
+    isAsset ||
+    path === '/api/events' ||
+    path === '/api/transformed' ||
+    path === '/api/warehouse' ||
+    path === '/api/events/stream' ||
+    path === '/live' ||
+    path === '/live/';
   if (!known) return sendError(res, 404, '404 page not found');
   if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
   if (isAsset) return void (serveChartAsset(path, res) || sendError(res, 404, '404 page not found'));
   if (path === '/api/events') return handleQuery(deps, url, res);
   if (path === '/api/transformed') return handleTransformed(deps.transformation, url.searchParams, res);
+  if (path === '/api/warehouse') return handleWarehouse(deps, res);
   if (path === '/api/events/stream') {
     const q = parseQuery(url.searchParams);
     return method === 'HEAD' ? void res.writeHead(200, STREAM_HEADERS).end() : serveStream(req, res, q, deps.store, deps.hub, deps.streams);

@@ -11,6 +11,7 @@ import type { SourceRegistry } from './sources.js';
 import type { EventStore } from './store.js';
 import type { BrokenPlanSchema } from './tracking-plan.js';
 import type { TransformationStage } from './transformation-stage.js';
+import type { WarehouseStage } from './warehouse-stage.js';
 
 /** What the request handlers share. */
 export interface ServerDeps {
@@ -27,4 +28,6 @@ export interface ServerDeps {
   guard: ReadGuard;
   /** With `--transformation`: the stage whose outcomes `GET /api/transformed` reads. */
   transformation?: TransformationStage;
+  /** With `--warehouse`: the load stage, for `GET /api/warehouse` (set once it has started). */
+  warehouse?: () => WarehouseStage | undefined;
 }

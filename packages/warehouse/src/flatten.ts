@@ -1,0 +1,136 @@
+// Nested event fields → flat columns. Rules from
+// rudderlabs/rudder-server@f2655fbbe2260deb4e01c2a54da1a827291713bb,
+// processor/internal/transformer/destination_transformer/embedded/warehouse/set.go and jsonpaths.go:
+// - keys are visited in sorted order; blank values (null, "", [], [""]) are skipped;
+// - an object is walked into, its path joined with `_` (`context.app.name` → `context_app_name`),
+//   except for cloud sources from the third level on, where it is kept as a JSON string;
+// - the path gets a prefix per input (`context_` for context; none for properties and traits);
+// - a key matching one of the JSON paths (`track.properties.cart` or legacy `properties.cart` for
+//   tracks) is stored whole, as JSON, with type `json`;
+// - `context.traits` (and a group's traits) sent as a string-like object ({"0":"a","1":"b"}) becomes
+//   one string column `context_traits`;
+// - a key whose safe column is a rule column of the event type is dropped (rules.ts).
+import { convertIfDateTime, dataTypeFor, type ColumnType } from './datatype.js';
+import type { Flavour } from './flavour.js';
+import { safeName, transformColumnName, type NamingOptions } from './names.js';
+import { isRudderReservedColumn, type RuleEvent, type Rules } from './rules.js';
+import { goJson, isEmptyValue, isObject, isStringLikeObject, stringLikeObjectToString, type JsonObject } from './values.js';
+
+export interface Columns {
+  data: Record<string, unknown>;
+  types: Record<string, ColumnType>;
+}
+
+export interface FlattenContext {
+  flavour: Flavour;
+  eventType: string;
+  sourceCategory: string;
+  naming: NamingOptions;
+  /** JSON paths with an event-type prefix (`track.properties.x`), by joined key → depth. */
+  jsonKeys: Map<string, number>;
+  /** Legacy JSON paths (`properties.x`, tracks only), by joined key → depth. */
+  legacyJsonKeys: Map<string, number>;
+}
+
+export interface Prefix {
+  completePrefix: string;
+  completeLevel: number;
+  prefix: string;
+  level: number;
+}
+
+export const prefix = (completePrefix: string, completeLevel: number, p = ''): Prefix => ({
+  completePrefix,
+  completeLevel,
+  prefix: p,
+  level: 0,
+});
+
+export function newColumns(): Columns {
+  return { data: {}, types: {} };
+}
+
+export function safeColumn(ctx: FlattenContext, name: string): string {
+  return safeName(ctx.flavour, name, ctx.naming);
+}
+
+function add(ctx: FlattenContext, key: string, value: unknown, isJsonKey: boolean, out: Columns): void {
+  const column = transformColumnName(ctx.flavour, key, ctx.naming);
+  if (column.length === 0) return;
+  const safe = safeColumn(ctx, column);
+  if (isRudderReservedColumn(ctx.eventType, safe)) return;
+  const type = dataTypeFor(ctx.flavour, safe, value, isJsonKey);
+  out.types[safe] = type;
+  out.data[safe] = convertIfDateTime(value, type);
+}
+
+const isJsonKeyAt = (keys: Map<string, number>, key: string, level: number): boolean => keys.get(key) === level;
+
+export function flatten(ctx: FlattenContext, input: unknown, out: Columns, pi: Prefix): void {
+  if (!isObject(input)) return;
+  const keys = Object.keys(input);
+  if (keys.length === 0) return;
+  if ((pi.completePrefix.endsWith('context_traits_') || pi.completePrefix === 'group_traits_') && isStringLikeObject(input)) {
+    if (pi.prefix === 'context_traits_') add(ctx, pi.prefix, stringLikeObjectToString(input), false, out);
+    return;
+  }
+  for (const key of keys.sort()) {
+    const value = input[key];
+    if (isEmptyValue(value)) continue;
+    const legacy = ctx.eventType === 'track' && isJsonKeyAt(ctx.legacyJsonKeys, pi.prefix + key, pi.level);
+    if (legacy || isJsonKeyAt(ctx.jsonKeys, pi.completePrefix + key, pi.completeLevel)) {
+      add(ctx, pi.prefix + key, goJson(value), true, out);
+    } else if (isObject(value) && (ctx.sourceCategory !== 'cloud' || pi.level < 3)) {
+      flatten(ctx, value, out, {
+        completePrefix: `${pi.completePrefix}${key}_`,
+        completeLevel: pi.completeLevel + 1,
+        prefix: `${pi.prefix}${key}_`,
+        level: pi.level + 1,
+      });
+    } else {
+      const deep = ctx.sourceCategory === 'cloud' && pi.level >= 3 && isObject(value);
+      add(ctx, pi.prefix + key, deep ? goJson(value) : value, false, out);
+    }
+  }
+}
+
+/** Sets the rule columns, replacing whatever a user key put there; blank, object and array values are left out. */
+export function applyRules(ctx: FlattenContext, event: RuleEvent, rules: Rules, out: Columns): void {
+  for (const key of sortedKeys(rules)) {
+    const column = safeColumn(ctx, key);
+    const value = rules[key](event);
+    if (isEmptyValue(value) || isObject(value) || Array.isArray(value)) {
+      // Removed, not deleted: `delete` turns V8 objects into slow dictionaries; row() leaves these out.
+      if (column in out.data) out.data[column] = undefined;
+      continue;
+    }
+    const type = dataTypeFor(ctx.flavour, key, value, false);
+    out.data[column] = convertIfDateTime(value, type);
+    out.types[column] = type;
+  }
+}
+
+const sortedRuleKeys = new WeakMap<Rules, string[]>();
+function sortedKeys(rules: Rules): string[] {
+  let keys = sortedRuleKeys.get(rules);
+  if (!keys) sortedRuleKeys.set(rules, (keys = Object.keys(rules).sort()));
+  return keys;
+}
+
+/** JSON paths as jsonpaths.go splits them: with an event-type prefix, or legacy (tracks only). */
+export function jsonPathKeys(paths: readonly string[]): Pick<FlattenContext, 'jsonKeys' | 'legacyJsonKeys'> {
+  const jsonKeys = new Map<string, number>();
+  const legacyJsonKeys = new Map<string, number>();
+  const prefixes = ['track.', 'identify.', 'page.', 'screen.', 'alias.', 'group.', 'extract.'];
+  for (const raw of paths) {
+    const path = raw.trim();
+    if (!path) continue;
+    const parts = path.split('.');
+    const key = parts.join('_');
+    const lower = path.toLowerCase();
+    (prefixes.some((p) => lower.startsWith(p)) ? jsonKeys : legacyJsonKeys).set(key, parts.length - 1);
+  }
+  return { jsonKeys, legacyJsonKeys };
+}
+
+export type { JsonObject };

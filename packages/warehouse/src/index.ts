@@ -1,0 +1,13 @@
+export { eventToRows, EventRefusedError, type Row, type EventToRowsOptions } from './event-to-rows.js';
+export { FLAVOURS, parseFlavour, type Flavour } from './flavour.js';
+export type { ColumnType } from './datatype.js';
+export { safeName, safeNamespace, transformColumnName, transformTableName, type NamingOptions } from './names.js';
+export type { DestinationConfig } from './options.js';
+export { planRow, type Schema, type TableSchema, type PlannedRow, type Discard } from './schema.js';
+export { WarehouseLoader, type StoredEvent, type LoaderOptions, type LoadSummary } from './loader.js';
+export type { WarehouseTarget, TableInfo, ColumnInfo, LoadBatch, TableChange, RefusedEvent } from './targets/target.js';
+export { openDuckDb, type DuckDbTargetOptions } from './targets/duckdb.js';
+export { openPostgres } from './targets/postgres.js';
+export { openTarget, parseTarget, flavourFor, type TargetSpec } from './target-url.js';
+export { withProcessorTimeFields } from './processor-time.js';
+export type { JsonObject } from './values.js';

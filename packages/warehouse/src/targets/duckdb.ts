@@ -1,0 +1,167 @@
+// The embedded default: a DuckDB file. Rows are handed to DuckDB as newline-delimited JSON in a temp
+// file and inserted with read_json, which parses in DuckDB's own threads: per-value calls through the
+// Node binding cost more than the whole insert.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnType } from '../datatype.js';
+import { DUCKDB_TYPES, rudderTypeOf } from './sql-types.js';
+import {
+  CURSOR_TABLE,
+  REFUSED_TABLE,
+  isStateTable,
+  quoteIdent as q,
+  quoteLiteral,
+  type LoadBatch,
+  type RefusedEvent,
+  type Schema,
+  type TableInfo,
+  type WarehouseTarget,
+} from './target.js';
+
+/** Options of {@link openDuckDb}. */
+export interface DuckDbTargetOptions {
+  /** Open without writing (for `rudder warehouse schema`). */
+  readOnly?: boolean;
+}
+
+/** A DuckDB file as a target (created when missing). */
+export async function openDuckDb(file: string, options: DuckDbTargetOptions = {}): Promise<WarehouseTarget> {
+  if (!options.readOnly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const instance = await DuckDBInstance.create(file, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  const conn = await instance.connect();
+  if (!options.readOnly) {
+    await conn.run(`CREATE TABLE IF NOT EXISTS ${CURSOR_TABLE} (id INTEGER PRIMARY KEY, position BIGINT NOT NULL)`);
+    await conn.run(
+      `CREATE TABLE IF NOT EXISTS ${REFUSED_TABLE} (message_id VARCHAR, received_at VARCHAR, reason VARCHAR, refused_at TIMESTAMPTZ DEFAULT now())`,
+    );
+  }
+  return new DuckDbTarget(file, instance, conn);
+}
+
+async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRowObjectsJson() as Record<string, unknown>[];
+}
+
+class DuckDbTarget implements WarehouseTarget {
+  readonly description: string;
+  private readonly scratch = mkdtempSync(join(tmpdir(), 'rudder-duckdb-load-'));
+
+  constructor(
+    file: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {
+    this.description = `duckdb:${file}`;
+  }
+
+  async readSchema(): Promise<Schema> {
+    const schema: Schema = {};
+    const cols = await rows(
+      this.conn,
+      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`,
+    );
+    for (const c of cols) {
+      const table = String(c.table_name);
+      if (isStateTable(table)) continue;
+      (schema[table] ??= {})[String(c.column_name)] = rudderTypeOf(String(c.data_type));
+    }
+    return schema;
+  }
+
+  async readCursor(): Promise<number> {
+    const r = await rows(this.conn, `SELECT position FROM ${CURSOR_TABLE} WHERE id = 1`);
+    return r.length ? Number(r[0].position) : 0;
+  }
+
+  async apply(batch: LoadBatch): Promise<void> {
+    await this.conn.run('BEGIN TRANSACTION');
+    const files: string[] = [];
+    try {
+      for (const change of batch.changes) {
+        const cols = Object.entries(change.columns);
+        if (change.create) {
+          await this.conn.run(`CREATE TABLE ${q(change.table)} (${cols.map(([n, t]) => `${q(n)} ${DUCKDB_TYPES[t]}`).join(', ')})`);
+        } else {
+          for (const [n, t] of cols) await this.conn.run(`ALTER TABLE ${q(change.table)} ADD COLUMN ${q(n)} ${DUCKDB_TYPES[t]}`);
+        }
+      }
+      let i = 0;
+      for (const [table, list] of batch.rows) {
+        if (list.length === 0) continue;
+        const file = join(this.scratch, `${i++}.ndjson`);
+        files.push(file);
+        writeFileSync(file, list.map((r) => JSON.stringify(r)).join('\n'));
+        const columns = Object.entries(batch.schema[table])
+          .map(([n, t]) => `${quoteLiteral(n)}: ${quoteLiteral(readType(t))}`)
+          .join(', ');
+        await this.conn.run(
+          `INSERT INTO ${q(table)} BY NAME SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {${columns}})`,
+        );
+      }
+      for (const r of batch.refused) {
+        await this.conn.run(`INSERT INTO ${REFUSED_TABLE} (message_id, received_at, reason) VALUES ($1, $2, $3)`, [
+          r.message_id,
+          r.received_at,
+          r.reason,
+        ]);
+      }
+      await this.conn.run(`INSERT OR REPLACE INTO ${CURSOR_TABLE} (id, position) VALUES (1, ${Math.trunc(batch.cursor)})`);
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      for (const f of files) rmSync(f, { force: true });
+    }
+  }
+
+  async describe(): Promise<TableInfo[]> {
+    const schema = await this.readSchema();
+    const types = await rows(this.conn, `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main'`);
+    const sqlType = new Map(types.map((t) => [`${t.table_name}.${t.column_name}`, String(t.data_type)]));
+    const out: TableInfo[] = [];
+    for (const [table, cols] of Object.entries(schema).sort(([a], [b]) => a.localeCompare(b))) {
+      const [{ n }] = await rows(this.conn, `SELECT count(*) AS n FROM ${q(table)}`);
+      out.push({
+        table,
+        rows: Number(n),
+        columns: Object.entries(cols).map(([name, type]) => ({ name, type, sqlType: sqlType.get(`${table}.${name}`) ?? '' })),
+      });
+    }
+    return out;
+  }
+
+  async latestDiscards(limit: number): Promise<Record<string, unknown>[]> {
+    const schema = await this.readSchema();
+    const table = Object.keys(schema).find((t) => t.toLowerCase() === 'rudder_discards');
+    if (!table) return [];
+    const uuid = Object.keys(schema[table]).find((c) => c.toLowerCase() === 'uuid_ts')!;
+    return rows(this.conn, `SELECT * FROM ${q(table)} ORDER BY ${q(uuid)} DESC LIMIT ${Math.trunc(limit)}`);
+  }
+
+  async latestRefused(limit: number): Promise<RefusedEvent[]> {
+    const r = await rows(
+      this.conn,
+      `SELECT message_id, received_at, reason FROM ${REFUSED_TABLE} ORDER BY refused_at DESC LIMIT ${Math.trunc(limit)}`,
+    ).catch(() => []);
+    return r as unknown as RefusedEvent[];
+  }
+
+  query(sql: string): Promise<Record<string, unknown>[]> {
+    return rows(this.conn, sql);
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** read_json's type for a column: JSON columns read nested values, datetimes read ISO strings. */
+function readType(t: ColumnType): string {
+  return DUCKDB_TYPES[t];
+}
