@@ -16,9 +16,11 @@ const DIST = join(ROOT, 'packages/rudderanalytics/dist/esm');
 /**
  * Bytes of the core bundle, minified and gzipped. Measured at 9,114 when a 12,000 budget was set; 11,395
  * after the gateway-compatibility rules (typo warnings, the stamping table); 12,359 after batches were packed
- * into their request bodies (pack.ts). Raised to 13,000 then.
+ * into their request bodies (pack.ts). Raised to 13,000 then. 13,177 after a hostile data plane was answered
+ * (a response byte budget, the write key redacted in every form, `__proto__` kept as data) and settlement
+ * moved to a module of its own; raised to 13,500 then.
  */
-const CORE_GZIP_BUDGET = 13_000;
+const CORE_GZIP_BUDGET = 13_500;
 
 async function measure(entry: string, external: string[] = []): Promise<{ minified: number; gzipped: number }> {
   const result = await build({

@@ -83,7 +83,12 @@ export interface DataPlaneOptions {
    */
   transformation?: TransformationSource;
   /** The transformation's limits; default as hosted: 4000 ms per call, a 128 MB heap. */
-  transformationLimits?: { timeoutMs?: number; memoryMb?: number };
+  transformationLimits?: {
+    /** Wall-clock limit of one call, in milliseconds (hosted: 4000). */
+    timeoutMs?: number;
+    /** Heap limit of the sandbox, in MB (hosted: 128). */
+    memoryMb?: number;
+  };
   /**
    * Load every stored event into a warehouse with RudderStack's tables, as a later stage with its own
    * cursor: `duckdb:./events.duckdb` or `postgres://user@host:5432/db`. Needs `@rudderanalytics/warehouse`.

@@ -5,7 +5,7 @@
 export { startDataPlane, type DataPlane, type DataPlaneOptions } from './dataplane.js';
 export { DEV_WRITE_KEY, DEV_SOURCE_NAME, type ConfigFile } from './config.js';
 export { MAX_API_LIMIT, type EventFilter } from './query.js';
-export type { StoredEvent } from './rows.js';
+export type { StoredEvent, PlanVerdict } from './rows.js';
 export type { Synchronous } from './store.js';
 export { STORAGE_ENGINES, type StorageEngine } from './engines.js';
 export type { SourceConfig } from './sources.js';
@@ -17,6 +17,8 @@ export { rudderId } from './rudder-id.js';
 export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.js';
 export type { TrackingPlanSource, BrokenPlanSchema } from './tracking-plan.js';
 export { TrackingPlanError } from './tracking-plan.js';
+export type { TransformationSource } from './transformation-source.js';
+export type { TransformedRecord } from './transformation-stage.js';
 export {
   importWarehouse,
   type WarehouseStage,

@@ -4,7 +4,6 @@ import { Messages, type Message } from './messages.js';
 import { cleanId, sanitizeUnicode } from './sanitize.js';
 import { rudderId } from './rudder-id.js';
 import { arrayItems, editObject, memberText, minifyJson } from './json-text.js';
-import { VERDICT_FIELD } from './tracking-plan.js';
 
 /** The request types of the single-event endpoints; each overwrites the event's `type`. */
 export const SINGLE_TYPES = EVENT_TYPES;
@@ -67,6 +66,9 @@ function itemsOf(root: unknown, text: string, reqType: RequestType): { items: un
   const raw = () => memberText(text, 'batch')!;
   return Array.isArray(batch) ? { items: batch, texts: () => arrayItems(raw()) } : { items: [batch], texts: () => [raw()] };
 }
+
+/** The stored field that marks an event the plan's settings drop (tracking-plan.ts sets it). */
+export const VERDICT_FIELD = 'trackingPlanVerdict';
 
 /** The fields only this data plane writes: a client's value is dropped at ingest, so it can never pose as ours. */
 const OWN_FIELDS: ReadonlySet<string> = new Set([VERDICT_FIELD]);

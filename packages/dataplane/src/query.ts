@@ -4,6 +4,7 @@
  */
 import type { ViolationType } from '@rudderanalytics/tracking-plan';
 
+/** What a read of stored events asks for: the query parameters of `/api/events`, parsed. */
 export interface EventFilter {
   /** The event type (`track`, `identify`, …). */
   type?: string;

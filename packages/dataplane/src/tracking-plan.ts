@@ -8,15 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PlanValidator, TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
-import type { PreparedEvent } from './ingest.js';
+import { VERDICT_FIELD, type PreparedEvent } from './ingest.js';
 import { editObject, memberText } from './json-text.js';
 import { stringifyJson } from './serialize.js';
 
 /** The `trackingPlan` option: a file path, or the plan document itself (any layout). */
 export type TrackingPlanSource = string | Record<string, unknown>;
-
-/** The stored field that marks an event the plan's settings drop. */
-export const VERDICT_FIELD = 'trackingPlanVerdict';
 
 /**
  * A tracking plan the data plane cannot apply: unreadable, not JSON, no known layout, or (unless

@@ -34,6 +34,6 @@ test('every allowed value, and an empty one (no filter), answers 200', async () 
   for (const value of ['', 'any', 'dropped', 'Required-Missing', 'Unplanned-Event']) {
     const res = await fetch(`${dp.url}/api/events?violation=${value}`);
     assert.equal(res.status, 200, `${value}: ${await res.clone().text()}`);
-    assert.deepEqual(await res.json(), { events: [] });
+    assert.deepEqual(await res.json(), { events: [], hasMore: false, next: null });
   }
 });
