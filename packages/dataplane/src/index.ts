@@ -18,7 +18,7 @@ export { parseDataPlaneArgs, DataPlaneArgsError, DATAPLANE_USAGE } from './cli.j
 export type { TrackingPlanSource, BrokenPlanSchema } from './tracking-plan.js';
 export { TrackingPlanError } from './tracking-plan.js';
 export type { TransformationSource } from './transformation-source.js';
-export type { TransformedRecord } from './transformation-stage.js';
+export type { TransformedRecord, TransformedStatus } from './transformation-stage.js';
 export {
   importWarehouse,
   type WarehouseStage,

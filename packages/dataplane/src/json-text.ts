@@ -84,8 +84,11 @@ const skipSpace = (text: string, i: number) => {
 
 /** One member of an object: its decoded key, the raw key token and the raw value. */
 export interface Member {
+  /** The key, unescaped. */
   key: string;
+  /** The key's string token as written, quotes and escapes included. */
   keyText: string;
+  /** The value's JSON text as written. */
   value: string;
 }
 

@@ -9,7 +9,18 @@ import { basename } from 'node:path';
 import type { TransformationLibrary } from '@rudderanalytics/transformations';
 
 /** The `transformation` option: a path (`.js`/`.mjs` file, project folder or YAML, `PATH#id`), or the code itself. */
-export type TransformationSource = string | { code: string; libraries?: TransformationLibrary[]; name?: string; id?: string };
+export type TransformationSource =
+  | string
+  | {
+      /** The transformation's JavaScript source. */
+      code: string;
+      /** Libraries the code may import by `importName`. */
+      libraries?: TransformationLibrary[];
+      /** The name stack frames carry; `base transformation` when left out. */
+      name?: string;
+      /** The id reported as `transformationId`; `inline` when left out. */
+      id?: string;
+    };
 
 export interface LoadedTransformation {
   id: string;

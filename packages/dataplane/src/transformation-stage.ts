@@ -34,10 +34,20 @@ export type TransformedStatus = 'transformed' | 'split' | 'dropped' | 'failed';
 export interface TransformedRecord {
   /** The stored event's row id. */
   id: number;
+  /** What the event became: one output, several, none, or an error. */
   status: TransformedStatus;
-  results: Array<{ statusCode: number; output?: Record<string, unknown>; error?: string }>;
+  /** The call's results for this event, in the order the hosted processor lists them. */
+  results: Array<{
+    /** 200 for an output, 298 for a drop, 400 for an error. */
+    statusCode: number;
+    /** The event the transformation returned (statusCode 200). */
+    output?: Record<string, unknown>;
+    /** Why the event failed (statusCode 400). */
+    error?: string;
+  }>;
   /** What log(...) printed in the call that handled this event ("Log: …"). */
   logs: string[];
+  /** When the call that handled this event finished (ISO 8601). */
   transformedAt: string;
 }
 

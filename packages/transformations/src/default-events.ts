@@ -1,6 +1,7 @@
 // The events a transformation without tests is run against, copied as data from rudderlabs/rudder-iac
 // @ dfdfe26abc8ed4fea227a821c5f2822290227a7f,
 // cli/internal/providers/transformations/testorchestrator/default_events.json.
+/** The events a transformation without tests runs against, by event type (Track, Identify, Page, Screen), as rudder-cli ships them. */
 export const DEFAULT_EVENTS: Record<string, Record<string, unknown>> = {
   Track: {
     anonymousId: 'sample_anonymous_id',

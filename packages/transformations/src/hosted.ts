@@ -16,7 +16,9 @@ export const libraryFileName = (importName: string): string => `library ${import
 
 /** Status codes of src/services/userTransform.ts transformRoutine; 298 is HTTP_CUSTOM_STATUS_CODES.FILTERED (src/constants). */
 export const STATUS_OK = 200;
+/** The status of an event the transformation failed on. */
 export const STATUS_FAILED = 400;
+/** The status of an event the transformation dropped (no output carries its messageId). */
 export const STATUS_FILTERED = 298;
 
 // Texts of src/util/ivmFactory.js (createIvm and its appended wrapper).

@@ -6,33 +6,53 @@ import type { TransformationLibrary } from './types.js';
 /** pass | fail (output differs from the expected file) | error (an event or the call failed) | skipped (python). */
 export type TestStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
+/** The result of one test (one input file, or the default events). */
 export interface TestOutcome {
+  /** The test that ran. */
   definition: TestDefinition;
+  /** `error` when an event or the call failed, `fail` when the output differs from the expected one, else `pass`. */
   status: TestStatus;
   /** The events out, an error entry `{ error }` where an event failed (the hosted test mode's list). */
   actualOutput: unknown[];
+  /** The call's error, or else each failed event's error; empty when none failed. */
   errors: string[];
+  /** What `log(...)` captured during the call. */
   logs: string[];
 }
 
+/** The results of one transformation's tests. */
 export interface TransformationOutcome {
+  /** The transformation tested. */
   transformation: ProjectTransformation;
+  /** The `importName`s of the project libraries its code imports. */
   imports: string[];
+  /** The worst of its tests' statuses; `skipped` for a python transformation. */
   status: TestStatus;
+  /** Why it was skipped, when it was. */
   message?: string;
+  /** One outcome per test; empty when skipped. */
   tests: TestOutcome[];
 }
 
+/** Whether one library loads. */
 export interface LibraryOutcome {
+  /** The library's `spec.id`. */
   id: string;
+  /** The library's `spec.name`. */
   name: string;
+  /** The library's `import_name`. */
   importName: string;
+  /** `pass` when it loads as a module, `error` when it does not, `skipped` for python. */
   status: 'pass' | 'error' | 'skipped';
+  /** The load error, or why it was skipped. */
   message?: string;
 }
 
+/** The results of `runProjectTests`: every transformation and library, each sorted by id. */
 export interface ProjectOutcome {
+  /** One outcome per transformation, by id. */
   transformations: TransformationOutcome[];
+  /** One outcome per library, by id. */
   libraries: LibraryOutcome[];
   /** True when a test failed or errored, or a library does not load: the command's exit 1. */
   failed: boolean;

@@ -15,45 +15,75 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_EVENTS } from './default-events.js';
 
+/** A `kind: transformation-library` spec. */
 export interface ProjectLibrary {
+  /** `spec.id`. */
   id: string;
+  /** `spec.name`. */
   name: string;
+  /** `spec.language`: `javascript` or `python`. */
   language: string;
+  /** `spec.import_name`: the module name transformations import the library by; unique in the project. */
   importName: string;
+  /** The source, from `spec.code` or the file `spec.file` names. */
   code: string;
+  /** The absolute path of the YAML file the spec is in. */
   specFile: string;
 }
 
+/** One entry of a transformation's `spec.tests`. */
 export interface ProjectTestSuite {
+  /** `name`: the suite's name. */
   name: string;
+  /** `input`: the folder of input *.json files (relative to `specDir` unless absolute). */
   input?: string;
+  /** `output`: the folder of expected-output files, each named as its input (relative to `specDir` unless absolute). */
   output?: string;
+  /** The folder of the spec file, which `input` and `output` are relative to. */
   specDir: string;
 }
 
+/** A `kind: transformation` spec. */
 export interface ProjectTransformation {
+  /** `spec.id`. */
   id: string;
+  /** `spec.name`. */
   name: string;
+  /** `spec.description`, when given. */
   description?: string;
+  /** `spec.language`: `javascript` or `python`. */
   language: string;
+  /** The source, from `spec.code` or the file `spec.file` names. */
   code: string;
+  /** The absolute path of the YAML file the spec is in. */
   specFile: string;
+  /** `spec.tests`; empty when none are declared. */
   tests: ProjectTestSuite[];
 }
 
+/** The transformations and libraries of a rudder-iac project. */
 export interface Project {
+  /** The absolute path of the project folder (the YAML file's folder when one file was loaded). */
   root: string;
+  /** Every `kind: transformation` spec, in file order. */
   transformations: ProjectTransformation[];
+  /** Every `kind: transformation-library` spec, in file order. */
   libraries: ProjectLibrary[];
 }
 
 /** One test as rudder-cli builds it: events in, and the expected events out when an output file exists. */
 export interface TestDefinition {
+  /** `<suite>/<input folder>/<file>`, or `default-events`. */
   id: string;
+  /** `<suite> (<file>)`, or `default-events`. */
   name: string;
+  /** The input file, under the suite's `input` folder; absent for the default events. */
   inputFile?: string;
+  /** The expected-output file, under the suite's `output` folder; absent when there is none. */
   outputFile?: string;
+  /** The events the test runs (a file holding one event gives one). */
   input: Record<string, unknown>[];
+  /** The events the output file expects; absent when there is no output file (the test then passes unless an event fails). */
   expectedOutput?: unknown[];
 }
 

@@ -22,6 +22,7 @@ interface Pending {
  * busy past the deadline (a loop after an await). A sandbox that ended is replaced on the next call.
  */
 export class TransformationRunner {
+  /** The limits this runner was made with, defaults filled in; a call's `limits.timeoutMs` overrides the timeout. */
   readonly limits: Required<TransformationLimits>;
   private worker: ChildProcess | undefined;
   private current: Pending | undefined;
@@ -37,6 +38,10 @@ export class TransformationRunner {
     };
   }
 
+  /**
+   * Runs one call, after any calls queued before it. A failure of the call as a whole (unsupported
+   * language, compile error, limit) is returned in `error` with every event failed, never thrown.
+   */
   async run(options: RunOptions): Promise<TransformationRun> {
     const inputs: CallInput[] = options.inputs
       ? options.inputs.map((i) => ({ message: i.message, metadata: i.metadata ?? {} }))
