@@ -8,7 +8,7 @@ import { stderr, stdout } from './output.js';
 
 export { maskKey } from './output.js';
 
-/** The commands besides the calls ({@link CALL_TYPES}), each loaded only when run; `rudder --help` lists them all. */
+/** The commands besides the calls (`identify`, `track`, … in `CALL_TYPES`), each loaded only when run; `rudder --help` lists them all. */
 export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   send: async (argv) => (await import('./commands/send.js')).runSend(argv),
   dev: async (argv) => (await import('./commands/dev.js')).runDev(argv),
