@@ -167,7 +167,8 @@ export class WarehouseLoader {
 
 /** JSON columns hold JSON text after eventToRows; targets take the parsed value so it is stored as JSON. */
 function jsonColumnsParsed(table: TableSchema, values: Record<string, unknown>): Record<string, unknown> {
-  for (const [column, value] of Object.entries(values)) {
+  for (const column in values) {
+    const value = values[column];
     if (table[column] !== 'json' || typeof value !== 'string') continue;
     try {
       values[column] = JSON.parse(value);
