@@ -133,13 +133,12 @@ function makeContext(message: JsonObject, flavour: Flavour, options: EventToRows
   }
   let context: unknown = contextValue;
   if (options.populateSourceDestinationInfo !== false) {
-    context = {
-      ...(isObject(contextValue) ? contextValue : {}),
+    context = withSourceDestination(isObject(contextValue) ? contextValue : {}, {
       sourceId: options.sourceId ?? '',
       sourceType: options.sourceType ?? '',
       destinationId: options.destinationId ?? '',
       destinationType: DEST_TYPE[flavour],
-    };
+    });
   }
   const sourceCategory = options.sourceCategory ?? '';
   return {
@@ -160,20 +159,39 @@ function makeContext(message: JsonObject, flavour: Flavour, options: EventToRows
   };
 }
 
+// Object.assign rather than spread (V8's spread of objects whose keys vary from event to event takes a
+// slow path); spread only for a context with an own `__proto__` key, which assign would not copy.
+function withSourceDestination(context: JsonObject, ids: JsonObject): JsonObject {
+  if (Object.prototype.hasOwnProperty.call(context, '__proto__')) return { ...context, ...ids };
+  return Object.assign(Object.assign({}, context), ids);
+}
+
 function table(ctx: Ctx, name: string): string {
   return safeTableName(ctx.flavour, name, ctx.naming);
 }
 
 /** The row's column types: the uuid_ts (and BigQuery's loaded_at) load-time columns, then each value's. */
-function row(ctx: Ctx, tableName: string, cols: Columns): Row {
+// With `over`, the row is `cols` with `over`'s columns laid over it (`over` wins where both have a column; `cols`'s order, then `over`'s new columns), without
+// building the merged copy first.
+function row(ctx: Ctx, tableName: string, cols: Columns, over?: Columns): Row {
   const columns: Record<string, ColumnType> = { [providerCase(ctx.flavour, 'uuid_ts')]: 'datetime' };
   if (ctx.flavour === 'bigquery') columns.loaded_at = 'datetime';
   const data: Record<string, unknown> = {};
-  for (const key in cols.data) {
-    const value = cols.data[key];
-    if (value === undefined) continue;
+  const put = (key: string, value: unknown, type: ColumnType | undefined) => {
+    if (value === undefined) return;
     data[key] = value;
-    columns[key] = cols.types[key] ?? dataTypeFor(ctx.flavour, key, value, false);
+    columns[key] = type ?? dataTypeFor(ctx.flavour, key, value, false);
+  };
+  if (!over) {
+    for (const key in cols.data) put(key, cols.data[key], cols.types[key]);
+  } else {
+    for (const key in cols.data) {
+      const overData = hasOwn(over.data, key);
+      put(key, overData ? over.data[key] : cols.data[key], hasOwn(over.types, key) ? over.types[key] : cols.types[key]);
+    }
+    for (const key in over.data) {
+      if (!hasOwn(cols.data, key)) put(key, over.data[key], hasOwn(over.types, key) ? over.types[key] : cols.types[key]);
+    }
   }
   const isSources = data.channel === 'sources' || data.CHANNEL === 'sources';
   if (Object.keys(columns).length > MAX_COLUMNS_IN_EVENT && !isSources) {
@@ -182,9 +200,10 @@ function row(ctx: Ctx, tableName: string, cols: Columns): Row {
   return { table: tableName, columns, data };
 }
 
-function clone(c: Columns): Columns {
-  return { data: { ...c.data }, types: { ...c.types } };
-}
+// Rows that share most columns (tracks and the event's table, identifies and users) are built as an
+// overlay of their own columns on the shared ones, which row() lays over each other: copying the wide
+// shared column sets, whose keys differ from event to event, was one of the loader's largest costs.
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 function storeFullEvent(ctx: Ctx, out: Columns): void {
   if (!ctx.opts.storeFullEvent) return;
@@ -211,10 +230,10 @@ function track(ctx: Ctx): Row[] {
 
   const rows: Row[] = [];
   if (!ctx.opts.skipTracksTable) {
-    const tracks = clone(common);
-    applyRules(ctx, ctx.rule, R.TRACK_TABLE_RULES, tracks);
+    const tracks = newColumns();
+    applyRules(ctx, ctx.rule, R.TRACK_TABLE_RULES, tracks, common);
     storeFullEvent(ctx, tracks);
-    rows.push(row(ctx, table(ctx, 'tracks'), tracks));
+    rows.push(row(ctx, table(ctx, 'tracks'), common, tracks));
   }
   if (eventName.trim().length === 0) return rows;
 
@@ -222,9 +241,8 @@ function track(ctx: Ctx): Row[] {
   flatten(ctx, ctx.message.properties, props, prefix('track_properties_', 2));
   flatten(ctx, ctx.message.userProperties, props, prefix('track_userProperties_', 2));
   applyRules(ctx, ctx.rule, R.TRACK_EVENT_TABLE_RULES, common);
-  const merged: Columns = { data: { ...props.data, ...common.data }, types: { ...props.types, ...common.types } };
   const name = table(ctx, transformColumnName(ctx.flavour, eventName, ctx.naming));
-  rows.push(row(ctx, excludeRudderCreatedTableName(name, ctx.naming.skipReservedKeywordsEscaping), merged));
+  rows.push(row(ctx, excludeRudderCreatedTableName(name, ctx.naming.skipReservedKeywordsEscaping), props, common));
   rows.push(...mergeRuleRows(ctx, ctx.options));
   return rows;
 }
@@ -245,15 +263,15 @@ function identify(ctx: Ctx): Row[] {
     common.data[userIdColumn] = undefined;
   }
 
-  const identifies = clone(common);
-  applyRules(ctx, ctx.rule, R.DEFAULT_RULES, identifies);
+  const identifies = newColumns();
+  applyRules(ctx, ctx.rule, R.DEFAULT_RULES, identifies, common);
   storeFullEvent(ctx, identifies);
-  const rows = [row(ctx, table(ctx, 'identifies'), identifies), ...mergeRuleRows(ctx, ctx.options)];
+  const rows = [row(ctx, table(ctx, 'identifies'), common, identifies), ...mergeRuleRows(ctx, ctx.options)];
 
   const userId = ctx.message.userId;
   if (goString(userId).trim().length === 0 || ctx.opts.skipUsersTable) return rows;
-  const users = clone(common);
-  applyRules(ctx, ctx.rule, R.USERS_RULES, users);
+  const users = newColumns();
+  applyRules(ctx, ctx.rule, R.USERS_RULES, users, common);
   const idColumn = safeColumn(ctx, 'id');
   const idType = dataTypeFor(ctx.flavour, idColumn, userId, false);
   users.data[idColumn] = convertIfDateTime(userId, idType);
@@ -261,7 +279,7 @@ function identify(ctx: Ctx): Row[] {
   const receivedAtColumn = safeColumn(ctx, 'received_at');
   users.data[receivedAtColumn] = convertIfDateTime(ctx.rule.receivedAt, 'datetime');
   users.types[receivedAtColumn] = 'datetime';
-  rows.push(row(ctx, table(ctx, 'users'), users));
+  rows.push(row(ctx, table(ctx, 'users'), common, users));
   return rows;
 }
 
@@ -288,8 +306,8 @@ function extract(ctx: Ctx): Row[] {
   }
   const props = newColumns();
   flatten(ctx, ctx.message.properties, props, prefix('extract_properties_', 2));
-  const merged: Columns = { data: { ...props.data, ...common.data }, types: { ...props.types, ...common.types } };
-  const eventName = typeof merged.data[eventColumn] === 'string' ? (merged.data[eventColumn] as string) : '';
+  const event = hasOwn(common.data, eventColumn) ? common.data[eventColumn] : props.data[eventColumn];
+  const eventName = typeof event === 'string' ? event : '';
   const tableName = table(ctx, transformColumnName(ctx.flavour, eventName, ctx.naming));
-  return [row(ctx, excludeRudderCreatedTableName(tableName, ctx.naming.skipReservedKeywordsEscaping), merged)];
+  return [row(ctx, excludeRudderCreatedTableName(tableName, ctx.naming.skipReservedKeywordsEscaping), props, common)];
 }

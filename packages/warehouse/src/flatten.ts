@@ -77,8 +77,9 @@ export function flatten(ctx: FlattenContext, input: unknown, out: Columns, pi: P
   for (const key of keys.sort()) {
     const value = input[key];
     if (isEmptyValue(value)) continue;
-    const legacy = ctx.eventType === 'track' && isJsonKeyAt(ctx.legacyJsonKeys, pi.prefix + key, pi.level);
-    if (legacy || isJsonKeyAt(ctx.jsonKeys, pi.completePrefix + key, pi.completeLevel)) {
+    // Most events have no JSON paths: then no path string is built per key to look up.
+    const legacy = ctx.eventType === 'track' && ctx.legacyJsonKeys.size > 0 && isJsonKeyAt(ctx.legacyJsonKeys, pi.prefix + key, pi.level);
+    if (legacy || (ctx.jsonKeys.size > 0 && isJsonKeyAt(ctx.jsonKeys, pi.completePrefix + key, pi.completeLevel))) {
       add(ctx, pi.prefix + key, goJson(value), true, out);
     } else if (isObject(value) && (ctx.sourceCategory !== 'cloud' || pi.level < 3)) {
       flatten(ctx, value, out, {
@@ -94,14 +95,17 @@ export function flatten(ctx: FlattenContext, input: unknown, out: Columns, pi: P
   }
 }
 
-/** Sets the rule columns, replacing whatever a user key put there; blank, object and array values are left out. */
-export function applyRules(ctx: FlattenContext, event: RuleEvent, rules: Rules, out: Columns): void {
+/**
+ * Sets the rule columns, replacing whatever a user key put there; blank, object and array values are
+ * left out. With `base`, `out` is an overlay on it (see row()): a column of `base` is removed in `out`.
+ */
+export function applyRules(ctx: FlattenContext, event: RuleEvent, rules: Rules, out: Columns, base?: Columns): void {
   for (const key of sortedKeys(rules)) {
     const column = safeColumn(ctx, key);
     const value = rules[key](event);
     if (isEmptyValue(value) || isObject(value) || Array.isArray(value)) {
       // Removed, not deleted: `delete` turns V8 objects into slow dictionaries; row() leaves these out.
-      if (column in out.data) out.data[column] = undefined;
+      if (column in out.data || (base !== undefined && column in base.data)) out.data[column] = undefined;
       continue;
     }
     const type = dataTypeFor(ctx.flavour, key, value, false);
@@ -117,8 +121,12 @@ function sortedKeys(rules: Rules): string[] {
   return keys;
 }
 
+// Shared by every event without JSON paths (the maps are only read).
+const NO_JSON_PATHS: Pick<FlattenContext, 'jsonKeys' | 'legacyJsonKeys'> = { jsonKeys: new Map(), legacyJsonKeys: new Map() };
+
 /** JSON paths as jsonpaths.go splits them: with an event-type prefix, or legacy (tracks only). */
 export function jsonPathKeys(paths: readonly string[]): Pick<FlattenContext, 'jsonKeys' | 'legacyJsonKeys'> {
+  if (paths.length === 0) return NO_JSON_PATHS;
   const jsonKeys = new Map<string, number>();
   const legacyJsonKeys = new Map<string, number>();
   const prefixes = ['track.', 'identify.', 'page.', 'screen.', 'alias.', 'group.', 'extract.'];

@@ -86,7 +86,7 @@ export class WarehouseLoader {
     const schema = structuredClone(this.schema);
     const before = new Set(Object.keys(schema));
     const added = new Map<string, TableSchema>();
-    const rows = new Map<string, Record<string, unknown>[]>();
+    const rows = new Map<string, string[]>();
     const refused: RefusedEvent[] = [];
     const loadedAt = this.now().toISOString();
     const uuidTs = providerCase(this.flavour, 'uuid_ts');
@@ -95,10 +95,11 @@ export class WarehouseLoader {
       if (this.flavour === 'bigquery') values.loaded_at = loadedAt;
       return values;
     };
+    // Each row becomes its JSON text at once: the objects die young, and the batch is held as strings.
     const push = (table: string, values: Record<string, unknown>) => {
       let list = rows.get(table);
       if (!list) rows.set(table, (list = []));
-      list.push(values);
+      list.push(JSON.stringify(values));
     };
     const remember = (table: string, cols: TableSchema) => {
       if (Object.keys(cols).length === 0) return;
@@ -166,7 +167,8 @@ export class WarehouseLoader {
 
 /** JSON columns hold JSON text after eventToRows; targets take the parsed value so it is stored as JSON. */
 function jsonColumnsParsed(table: TableSchema, values: Record<string, unknown>): Record<string, unknown> {
-  for (const [column, value] of Object.entries(values)) {
+  for (const column in values) {
+    const value = values[column];
     if (table[column] !== 'json' || typeof value !== 'string') continue;
     try {
       values[column] = JSON.parse(value);

@@ -41,18 +41,32 @@ export function truncate(name: string, limit: number): string {
 }
 
 // Names repeat across events (every event has the same context keys): like the reference's caches
-// (types.go safeColumnNameCache and friends), each transform is computed once per input. Bounded, so a
-// stream of unique keys cannot grow it without end.
+// (types.go safeColumnNameCache and friends), each transform is computed once per input (the last
+// argument). Bounded, so a stream of unique keys cannot grow it without end.
 const CACHE_LIMIT = 50_000;
 function cached<A extends (string | boolean)[]>(fn: (...args: A) => string): (...args: A) => string {
-  const cache = new Map<string, string>();
+  // One Map per leading argument, then one by the input (the last argument): no key string is built
+  // per call, which at one call per column per event was most of this function's cost.
+  const caches = new Map<string | boolean, unknown>();
+  let size = 0;
   return (...args: A) => {
-    const key = args.join('\u0000');
-    let v = cache.get(key);
+    let level: Map<string | boolean, unknown> = caches;
+    for (let i = 0; i < args.length - 1; i++) {
+      let next = level.get(args[i]) as Map<string | boolean, unknown> | undefined;
+      if (!next) level.set(args[i], (next = new Map()));
+      level = next;
+    }
+    const input = args[args.length - 1];
+    let v = level.get(input) as string | undefined;
     if (v === undefined) {
       v = fn(...args);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(key, v);
+      if (size >= CACHE_LIMIT) {
+        caches.clear();
+        size = 0;
+        return v;
+      }
+      level.set(input, v);
+      size++;
     }
     return v;
   };
@@ -86,19 +100,19 @@ function blendoCase(flavour: Flavour | string, input: string): string {
 
 /** An event name → the table name it produces (before safeName). */
 export function transformTableName(input: string, opts: NamingOptions = {}): string {
-  return cachedTableName(input, opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true);
+  return cachedTableName(opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true, input);
 }
 
-const cachedTableName = cached((input: string, blendo: boolean, divide: boolean) =>
+const cachedTableName = cached((blendo: boolean, divide: boolean, input: string) =>
   blendo ? input.toLowerCase().trim() : transformName(input, { underscoreDivideNumbers: divide }),
 );
 
 /** A property path (`context_` + `app_name`, …) → the column name it produces (before safeName). */
 export function transformColumnName(flavour: Flavour, input: string, opts: NamingOptions = {}): string {
-  return cachedColumnName(flavour, input, opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true);
+  return cachedColumnName(flavour, opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true, input);
 }
 
-const cachedColumnName = cached((flavour: Flavour, input: string, blendo: boolean, divide: boolean) => {
+const cachedColumnName = cached((flavour: Flavour, blendo: boolean, divide: boolean, input: string) => {
   if (blendo) return blendoCase(flavour, input);
   const name = transformName(input, { underscoreDivideNumbers: divide });
   return flavour === 'postgres' ? truncate(name, POSTGRES_MAX_IDENTIFIER) : name;
@@ -111,10 +125,10 @@ export class EmptyNameError extends Error {
 /** The final, warehouse-safe form of a table or column name. */
 export function safeName(flavour: Flavour, name: string, opts: NamingOptions = {}): string {
   if (name.length === 0) throw new EmptyNameError('Column name cannot be empty.');
-  return cachedSafeName(flavour, name, opts.skipReservedKeywordsEscaping === true);
+  return cachedSafeName(flavour, opts.skipReservedKeywordsEscaping === true, name);
 }
 
-const cachedSafeName = cached((flavour: Flavour, name: string, skipEscaping: boolean) => {
+const cachedSafeName = cached((flavour: Flavour, skipEscaping: boolean, name: string) => {
   if (flavour === 'snowflake') name = name.toUpperCase();
   else if (flavour === 'postgres') name = truncate(name, POSTGRES_MAX_IDENTIFIER).toLowerCase();
   else name = name.toLowerCase();

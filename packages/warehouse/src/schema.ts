@@ -132,7 +132,8 @@ export function planRow(schema: Schema, row: Row, flavour: Flavour): PlannedRow 
     });
   };
   const limit = COLUMN_LIMIT[flavour];
-  for (const [column, type] of Object.entries(row.columns)) {
+  for (const column in row.columns) {
+    const type = row.columns[column];
     let existing = table[column];
     if (existing === undefined) {
       if (Object.keys(table).length >= limit) {

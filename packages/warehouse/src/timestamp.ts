@@ -26,7 +26,22 @@ const MAX_MS = (() => {
 
 /** Milliseconds since the epoch for a string the reference would take as a datetime, else undefined. */
 export function parseTimestamp(input: string): number | undefined {
-  if (input.length > MAX_LENGTH) return undefined;
+  // Every string value is asked whether it is a datetime, most of them twice (its type, then its
+  // normal form): the last answer is kept, and a string that cannot start a date skips the pattern.
+  if (input === lastInput) return lastResult;
+  lastInput = input;
+  lastResult = parse(input);
+  return lastResult;
+}
+
+let lastInput: string | undefined;
+let lastResult: number | undefined;
+
+function parse(input: string): number | undefined {
+  if (input.length > MAX_LENGTH || input.length < 10) return undefined;
+  // A date starts with four digits and a dash (a signed year matches the pattern but is refused below).
+  const first = input.charCodeAt(0);
+  if (first < 48 || first > 57 || input.charCodeAt(4) !== 45) return undefined;
   const m = RE.exec(input);
   if (!m) return undefined;
   const [, y, mo, d, hh, mm, secA, secB, frac, zone, sign, zh, zm] = m;

@@ -13,6 +13,7 @@ import {
   isStateTable,
   quoteIdent as q,
   quoteLiteral,
+  rowJson,
   type LoadBatch,
   type RefusedEvent,
   type Schema,
@@ -93,7 +94,7 @@ class DuckDbTarget implements WarehouseTarget {
         if (list.length === 0) continue;
         const file = join(this.scratch, `${i++}.ndjson`);
         files.push(file);
-        writeFileSync(file, list.map((r) => JSON.stringify(r)).join('\n'));
+        writeFileSync(file, list.map(rowJson).join('\n'));
         const columns = Object.entries(batch.schema[table])
           .map(([n, t]) => `${quoteLiteral(n)}: ${quoteLiteral(readType(t))}`)
           .join(', ');

@@ -7,6 +7,7 @@ import {
   REFUSED_TABLE,
   isStateTable,
   quoteIdent as q,
+  rowJson,
   type LoadBatch,
   type RefusedEvent,
   type Schema,
@@ -83,7 +84,7 @@ class PostgresTarget implements WarehouseTarget {
         if (list.length === 0) continue;
         const cols = Object.keys(batch.schema[table]).map(q).join(', ');
         await c.query(`INSERT INTO ${q(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${q(table)}, $1::json)`, [
-          JSON.stringify(list),
+          `[${list.map(rowJson).join(',')}]`,
         ]);
       }
       for (const r of batch.refused) {
