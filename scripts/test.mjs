@@ -88,7 +88,7 @@ function run(line, files) {
       'tsx',
       '--test',
       // Three files at a time: most suites wait on sockets, child processes and browsers rather than the CPU,
-      // so on 2 cores three in flight take ≈ 40% less wall time than one (each file still runs its tests in order).
+      // so on 2 cores three in flight finish sooner than one at a time (each file still runs its tests in order).
       '--test-concurrency=3',
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
