@@ -5,7 +5,7 @@ export { safeName, safeNamespace, transformColumnName, transformTableName, type 
 export type { DestinationConfig } from './options.js';
 export { planRow, type Schema, type TableSchema, type PlannedRow, type Discard } from './schema.js';
 export { WarehouseLoader, type StoredEvent, type LoaderOptions, type LoadSummary } from './loader.js';
-export type { WarehouseTarget, TableInfo, ColumnInfo, LoadBatch, TableChange, RefusedEvent } from './targets/target.js';
+export type { WarehouseTarget, TableInfo, ColumnInfo, LoadBatch, BatchRow, TableChange, RefusedEvent } from './targets/target.js';
 export { openDuckDb, type DuckDbTargetOptions } from './targets/duckdb.js';
 export { openPostgres } from './targets/postgres.js';
 export { openTarget, parseTarget, flavourFor, type TargetSpec } from './target-url.js';
