@@ -11,7 +11,7 @@ import { admit } from './overflow.js';
 import { Pack } from './pack.js';
 import type { QueuedEvent } from './encode.js';
 import { MemoryQueue } from './queue.js';
-import { redactor } from './redact.js';
+import { redactor, scrubError } from './redact.js';
 import { decide, type Outcome } from './retry.js';
 import { Settlement, type SettlementHooks } from './settlement.js';
 import { backgroundTimeout } from './timers.js';
@@ -273,6 +273,8 @@ export class Dispatcher {
       this.options.retry,
     );
     const status = outcome.kind === 'response' ? outcome.status : undefined;
+    // Past the decision, a network error is only shown: scrubbed of the peer's bytes and of the key.
+    const failure = outcome.kind === 'error' ? scrubError(outcome.error, this.#redact) : undefined;
     switch (decision.action) {
       case 'delivered':
         if (batch.plain && this.gzip) {
@@ -309,7 +311,7 @@ export class Dispatcher {
         this.hooks.retrying(batch.pack, {
           attempt: batch.attempts,
           delayMs: decision.delayMs,
-          ...(status !== undefined ? { status } : { error: outcome.kind === 'error' ? outcome.error : undefined }),
+          ...(status !== undefined ? { status } : { error: failure }),
           messageIds: batch.pack.messageIds(),
         });
         return;
@@ -317,7 +319,7 @@ export class Dispatcher {
       case 'fail': {
         const error = new DeliveryError({
           reason: decision.reason,
-          ...(outcome.kind === 'response' ? { status: outcome.status, serverMessage: this.serverText(outcome.body) } : { cause: outcome.error }),
+          ...(outcome.kind === 'response' ? { status: outcome.status, serverMessage: this.serverText(outcome.body) } : { cause: failure }),
           messageIds: batch.pack.messageIds(),
           attempts: batch.attempts,
         });

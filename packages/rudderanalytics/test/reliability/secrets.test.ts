@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { DeliveryError, RudderAnalytics, type LoadOptions } from '../../src/index.js';
 import { sequence, startFaultServer, type Script } from '../support/fault-server.ts';
@@ -69,6 +70,17 @@ async function exercise(cap: Capture, client: RudderAnalytics): Promise<void> {
   await client.close({ timeoutMs: 50 });
   cap.payload(client.stats());
   attempt(cap, () => client.track({ userId: 'u1', event: 'After close' }));
+}
+
+/** Paths to byte arrays reachable from `value` (own properties, enumerable or not) that hold the key or its base64. */
+function bytesWithKey(value: unknown, path = 'error', seen = new Set<unknown>()): string[] {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  seen.add(value);
+  if (value instanceof Uint8Array) {
+    const text = Buffer.from(value).toString('latin1');
+    return NEEDLES.some((n) => text.includes(n)) ? [path] : [];
+  }
+  return Object.getOwnPropertyNames(value).flatMap((key) => bytesWithKey((value as Record<string, unknown>)[key], `${path}.${key}`, seen));
 }
 
 async function scenario(cap: Capture, script: Script, options: LoadOptions = {}, listen = true) {
@@ -280,4 +292,35 @@ test('a data plane (or proxy) that echoes the Authorization header does not put 
   assert.ok(error instanceof DeliveryError);
   const text = `${error.message} ${error.serverMessage} ${inspect(error, { depth: Infinity })}`;
   assert.ok(!text.includes(BASIC), text.slice(0, 300));
+});
+
+test('an answer that is not HTTP and echoes the request (Authorization included) leaves no key in any error, on node:http and fetch', async () => {
+  // A raw TCP peer: it reads the request head and sends it straight back, which no HTTP parser accepts.
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', (head: Buffer) => socket.end(Buffer.concat([Buffer.from('\x00\x01 not http\r\n'), head])));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const fetchImpl of [undefined, globalThis.fetch]) {
+      const cap = new Capture();
+      const client = RudderAnalytics.load(KEY, url, { ...FAST, gzip: false, logger: cap.logger(), ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+      client.on('retry', (payload: unknown) => cap.payload(payload));
+      const error = await client.send({ type: 'track', userId: 'u', event: 'E' }).catch((e: unknown) => e);
+      await client.close({ timeoutMs: 50 });
+      const label = fetchImpl ? 'fetch' : 'node:http';
+      assert.ok(error instanceof DeliveryError, `${label}: ${String(error)}`);
+      assert.ok(error.cause !== undefined, `${label}: the network failure stays the cause`);
+      cap.thrown(error);
+      assert.deepEqual(cap.leaks(NEEDLES), [], `${label}: the key leaked`);
+      // Bytes render as hex in every text form above, so look inside any buffer the error chain holds.
+      assert.deepEqual(bytesWithKey(error), [], `${label}: the echoed bytes are kept`);
+    }
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
