@@ -1,22 +1,18 @@
-// The warehouse load as a later stage of the local pipeline: it reads stored events after its own
-// cursor, loads them with RudderStack's warehouse rules, and the target commits the rows and the new
+// The warehouse load as a later stage of the local pipeline: it reads its input (the stored events,
+// or the transformation's outputs when one is configured) after its own cursor, loads them with RudderStack's warehouse rules, and the target commits the rows and the new
 // cursor in one transaction, so a crash repeats a batch or none of it and a restart loads each event
 // exactly once. Ingestion never waits for it: a commit only nudges the stage, which runs on its own.
 // The warehouse package (DuckDB, pg) is imported only when a warehouse is asked for.
 import type { DataPlaneLogger } from './logger.js';
-import type { RawRow } from './rows.js';
+import type { WarehouseInput } from './warehouse-input.js';
 
 export interface WarehouseStageOptions {
   /** `duckdb:<file>` or `postgres://…`. */
   target: string;
   /** Naming and typing rules of the team's warehouse (DuckDB only; Postgres follows Postgres). */
   flavour?: string;
-  /** Stored events after a row id, oldest first. */
-  read: (afterId: number, limit: number) => RawRow[];
-  /** The newest stored row id (0 when none). */
-  lastId: () => number;
-  /** Calls back after each ingest commit; returns the unsubscribe. */
-  onStored: (listener: () => void) => () => void;
+  /** What to load: the stored events, or the transformation's outputs. */
+  input: WarehouseInput;
   logger: DataPlaneLogger;
   /** Events per load transaction; default 5000. */
   batchSize?: number;
@@ -123,7 +119,7 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
     discarded: 0,
     refused: 0,
   };
-  opts.logger.info(`  warehouse: ${target.description} (${flavour} rules), loaded up to event #${status.cursor}`);
+  opts.logger.info(`  warehouse: ${target.description} (${flavour} rules, loading ${opts.input.name}), loaded up to event #${status.cursor}`);
 
   let closed = false;
   let running: Promise<void> | undefined;
@@ -141,14 +137,9 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
   async function pass(): Promise<void> {
     for (;;) {
       if (closed) return;
-      const rows = opts.read(status.cursor, batchSize);
-      if (rows.length === 0) return;
-      const events = rows.map((r) => ({
-        event: JSON.parse(r.json) as Record<string, unknown>,
-        receivedAt: r.received_at ?? undefined,
-        sourceId: r.source,
-      }));
-      const summary = await exclusive(() => loader.load(events, rows[rows.length - 1].id));
+      const batch = opts.input.next(status.cursor, batchSize);
+      if (!batch) return;
+      const summary = await exclusive(() => loader.load(batch.events, batch.last));
       status.cursor = summary.cursor;
       status.loadedEvents += summary.events;
       status.discarded += summary.discarded;
@@ -187,13 +178,13 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
     return running;
   }
 
-  const unsubscribe = opts.onStored(() => void kick());
+  const unsubscribe = opts.input.onAdvance(() => void kick());
   void kick();
 
   return {
     status: () => ({ ...status }),
     async drain() {
-      const goal = opts.lastId();
+      const goal = await opts.input.goal();
       while (!closed && status.cursor < goal) {
         await kick();
         if (status.error) throw new Error(`warehouse load failed: ${status.error}`);
