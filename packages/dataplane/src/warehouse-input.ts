@@ -2,14 +2,14 @@
 // transformation returned, not what the gateway received; so with a transformation the stage reads
 // the transformation stage's committed outcomes, otherwise the stored events. Both are positioned by
 // the stored event's row id, the cursor the warehouse commits with its rows.
-import type { StoredEvent } from '@rudderanalytics/warehouse';
+import type { StoredEvent as LoaderEvent } from '@rudderanalytics/warehouse';
 import type { RawRow } from './rows.js';
 import type { TransformationStage } from './transformation-stage.js';
 
 /** One read of the input: the events to load and the position they take the cursor to. */
 export interface InputBatch {
   /** Events to load, in order; empty when every event read was dropped or failed. */
-  events: StoredEvent[];
+  events: LoaderEvent[];
   /** The last stored event id read. */
   last: number;
 }
@@ -38,7 +38,7 @@ export function storedInput(opts: {
       const rows = opts.read(after, limit);
       if (rows.length === 0) return undefined;
       const events = rows.map((r) => ({
-        event: JSON.parse(r.json) as StoredEvent['event'],
+        event: JSON.parse(r.json) as LoaderEvent['event'],
         receivedAt: r.received_at ?? undefined,
         sourceId: r.source,
       }));
@@ -61,7 +61,7 @@ export function transformedInput(stage: Pick<TransformationStage, 'outputsAfter'
       if (handled.length === 0) return undefined;
       const events = handled.flatMap((h) =>
         h.outputs.map((output) => ({
-          event: output as StoredEvent['event'],
+          event: output as LoaderEvent['event'],
           receivedAt: h.receivedAt ?? undefined,
           sourceId: h.source ?? undefined,
         })),
