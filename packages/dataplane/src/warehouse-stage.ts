@@ -92,6 +92,8 @@ export interface WarehouseDescription extends WarehouseStatus {
 
 const RETRY_MS = 1000;
 
+const isIdentify = (e: { event: Record<string, unknown> }) => typeof e.event.type === 'string' && e.event.type.toLowerCase() === 'identify';
+
 /** The warehouse package, an optional peer: only a data plane asked to load a warehouse needs it. */
 export async function importWarehouse(): Promise<typeof import('@rudderanalytics/warehouse')> {
   try {
@@ -110,6 +112,10 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
   const flavour = wh.flavourFor(spec, opts.flavour);
   const target = await wh.openTarget(spec);
   const loader = await wh.WarehouseLoader.open(target, { flavour });
+  // One row per user in `users`, as hosted: settled at start (a crash may have come between a load
+  // and its merge) and after each batch with an identify.
+  const mergeUsers = () => wh.mergeUsers(target, loader.currentSchema(), flavour, spec.kind);
+  await mergeUsers();
   const batchSize = opts.batchSize ?? 5000;
   const status: WarehouseStatus = {
     target: target.description,
@@ -139,7 +145,11 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
       if (closed) return;
       const batch = opts.input.next(status.cursor, batchSize);
       if (!batch) return;
-      const summary = await exclusive(() => loader.load(batch.events, batch.last));
+      const summary = await exclusive(async () => {
+        const loaded = await loader.load(batch.events, batch.last);
+        if (batch.events.some(isIdentify)) await mergeUsers();
+        return loaded;
+      });
       status.cursor = summary.cursor;
       status.loadedEvents += summary.events;
       status.discarded += summary.discarded;
