@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { eventToRows, planRow, withProcessorTimeFields, type Flavour, type Schema } from '@rudderanalytics/warehouse';
+import { eventToRows, openDuckDb, planRow, withProcessorTimeFields, type Flavour, type Schema } from '@rudderanalytics/warehouse';
 import { RudderAnalytics } from 'rudderanalytics';
 import { startPostgres, type PostgresServer } from '../../warehouse/test/support/postgres-server.js';
+import { backfillWarehouse } from '../src/index.js';
 import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 type Plane = Awaited<ReturnType<typeof startTestPlane>>;
@@ -140,6 +141,28 @@ test('GET /api/warehouse without --warehouse: 404 saying how to turn it on', asy
     assert.match(await res.text(), /--warehouse/);
   } finally {
     await dp.stop();
+  }
+});
+
+test('rudder warehouse load (backfill) merges users the same way', async () => {
+  const dp = await startTestPlane({});
+  const files = tempDir();
+  try {
+    const identify = (messageId: string, traits: Record<string, unknown>) => ({ type: 'identify', userId: 'u-back', messageId, traits });
+    assert.equal((await post(dp, '/v1/identify', identify('b-1', { email: 'a@example.com', plan: 'free' }))).status, 200);
+    assert.equal((await post(dp, '/v1/identify', identify('b-2', { plan: 'pro' }))).status, 200);
+    await dp.close();
+    const to = `duckdb:${join(files.dir, 'back.duckdb')}`;
+    await backfillWarehouse({ from: join(dp.dir, 'events.db'), to });
+    const target = await openDuckDb(join(files.dir, 'back.duckdb'));
+    try {
+      assert.deepEqual(await target.query(`SELECT id, email, plan FROM users`), [{ id: 'u-back', email: 'a@example.com', plan: 'pro' }]);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await dp.stop();
+    files.remove();
   }
 });
 
