@@ -110,7 +110,7 @@ export const WAREHOUSE_SCRIPT = `
   const render = (w) => {
     last = w;
     view.hidden = false;
-    document.getElementById('wh-target').textContent = w.target + ' (' + w.flavour + ' rules)';
+    document.getElementById('wh-target').textContent = w.target + ' (' + w.flavour + ' rules, ' + w.input + ')';
     document.getElementById('wh-progress').textContent =
       'loaded up to event #' + w.cursor + ' · ' + w.tables.length + ' tables · ' + w.discarded + ' discarded, ' + w.refused + ' refused since start';
     document.getElementById('wh-error').textContent = w.error ? 'load failing, retrying: ' + w.error : '';

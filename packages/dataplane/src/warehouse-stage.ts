@@ -24,6 +24,8 @@ export interface WarehouseStatus {
   target: string;
   /** The naming and typing rules followed: postgres, snowflake, bigquery or redshift. */
   flavour: string;
+  /** What is loaded: `stored events` (as received) or `transformed events` (the transformation's outputs). */
+  input: string;
   /** The last stored row id loaded (the stage's cursor). */
   cursor: number;
   /** Events loaded since this data plane started. */
@@ -120,6 +122,7 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
   const status: WarehouseStatus = {
     target: target.description,
     flavour,
+    input: opts.input.name,
     cursor: await loader.cursor(),
     loadedEvents: 0,
     discarded: 0,

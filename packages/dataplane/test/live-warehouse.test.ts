@@ -64,6 +64,7 @@ test('tables, row counts, typed columns, discards with their reason and refused 
   await page.waitForSelector('#warehouse:not([hidden])');
   await page.waitForFunction(() => document.querySelectorAll('#wh-discards tbody tr:not(.empty)').length === 1);
 
+  assert.match((await page.locator('#wh-target').textContent())!, /^duckdb:.*events\.duckdb \(postgres rules, stored events\)$/);
   const tables = new Map((await texts('#wh-tables tbody tr')).map(([name, rows]) => [name, rows]));
   assert.equal(tables.get('plan_chosen'), '2');
   assert.equal(tables.get('tracks'), '2');

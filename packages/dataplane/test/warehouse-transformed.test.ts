@@ -47,6 +47,7 @@ test('the warehouse loads the transformed events: added column, dropped and fail
     await first.waitForEvents(4);
     await first.warehouse!.drain();
     assert.equal(first.warehouse!.status().cursor, 4, 'the cursor passes dropped and failed events too');
+    assert.equal(first.warehouse!.status().input, 'transformed events');
 
     const [order] = await first.warehouse!.query(`SELECT user_id, total, currency FROM order_completed`);
     assert.deepEqual({ ...order, total: Number(order.total) }, { user_id: 'u1', total: 42, currency: 'EUR' });
@@ -95,6 +96,7 @@ test('without a transformation the warehouse loads the events as received', asyn
     await send(dp, [{ event: 'Page Ping', userId: 'u1' }]);
     await dp.waitForEvents(1);
     await dp.warehouse!.drain();
+    assert.equal(dp.warehouse!.status().input, 'stored events');
     const rows = await dp.warehouse!.query(`SELECT user_id FROM page_ping`);
     assert.deepEqual(rows, [{ user_id: 'u1' }]);
     assert.equal(
