@@ -22,6 +22,7 @@ import type { TrackingPlanConfig } from '@rudderanalytics/tracking-plan';
 import { loadTransformation, type TransformationSource } from './transformation-source.js';
 import { TransformationStage, type TransformedRecord } from './transformation-stage.js';
 import { startWarehouseStage, type WarehouseStage } from './warehouse-stage.js';
+import { storedInput, transformedInput } from './warehouse-input.js';
 
 /** Options of {@link startDataPlane}. Every field is optional. */
 export interface DataPlaneOptions {
@@ -92,6 +93,8 @@ export interface DataPlaneOptions {
   /**
    * Load every stored event into a warehouse with RudderStack's tables, as a later stage with its own
    * cursor: `duckdb:./events.duckdb` or `postgres://user@host:5432/db`. Needs `@rudderanalytics/warehouse`.
+   * With a `transformation`, what it returned is loaded instead, as hosted: nothing for a dropped or
+   * failed event, each output of a split one.
    */
   warehouse?: string;
   /** The warehouse whose naming and typing rules DuckDB tables follow: postgres (default), snowflake, bigquery, redshift. */
@@ -252,9 +255,13 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
         target: opts.warehouse,
         flavour: opts.warehouseFlavour,
         batchSize: opts.warehouseBatchSize,
-        read: (afterId, limit) => store.query({ sinceId: afterId, order: 'asc', limit }),
-        lastId: () => store.query({ order: 'desc', limit: 1 })[0]?.id ?? 0,
-        onStored: (listener) => hub.subscribe(listener),
+        input: stage
+          ? transformedInput(stage)
+          : storedInput({
+              read: (afterId, limit) => store.query({ sinceId: afterId, order: 'asc', limit }),
+              lastId: () => store.query({ order: 'desc', limit: 1 })[0]?.id ?? 0,
+              onStored: (listener) => hub.subscribe(listener),
+            }),
         logger,
       });
     } catch (err) {
@@ -301,8 +308,9 @@ export async function startDataPlane(opts: DataPlaneOptions = {}): Promise<DataP
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(timer);
-      await stage?.close();
+      // The warehouse first: with a transformation it reads the transformation stage's outcomes.
       await warehouse?.close();
+      await stage?.close();
       await store.close();
       removeScratch();
     })());

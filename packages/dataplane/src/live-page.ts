@@ -2,12 +2,13 @@ import { CHART_STYLES, chartHead, chartMarkup, chartScript } from './live-chart.
 import { PLAN_BANNER_STYLES, planBannerMarkup } from './plan-broken-notice.js';
 import type { BrokenPlanSchema } from './tracking-plan.js';
 import { TRANSFORMED_SCRIPT, TRANSFORMED_STYLES } from './live-transformed.js';
+import { WAREHOUSE_SCRIPT, WAREHOUSE_STYLES, warehouseMarkup } from './live-warehouse.js';
 
 /**
  * `GET /live`: one self-contained page (no CDN, inline CSS and JS). Event content only ever reaches
  * the DOM through textContent, and the CSP nonce keeps anything else from running even if it did.
  */
-export function livePage(nonce: string, brokenSchemas: readonly BrokenPlanSchema[] = []): string {
+export function livePage(nonce: string, brokenSchemas: readonly BrokenPlanSchema[] = [], views: { warehouse?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -51,7 +52,7 @@ export function livePage(nonce: string, brokenSchemas: readonly BrokenPlanSchema
   tr.dropped td:first-child { box-shadow:inset 3px 0 #ff6b6b; }
   tr.violated td.plan { color:#ffb86b; }
   tr.dropped td.plan { color:#ff6b6b; }
-${CHART_STYLES}${PLAN_BANNER_STYLES}${TRANSFORMED_STYLES}</style>
+${CHART_STYLES}${PLAN_BANNER_STYLES}${TRANSFORMED_STYLES}${WAREHOUSE_STYLES}</style>
 ${chartHead(nonce)}
 </head>
 <body>
@@ -76,6 +77,7 @@ ${planBannerMarkup(brokenSchemas)}${chartMarkup()}
   </div>
   <pre id="detail">Click an event to see its JSON.</pre>
 </main>
+${views.warehouse ? warehouseMarkup() : ''}
 <script nonce="${nonce}">
 ${chartScript()}
 </script>
@@ -214,7 +216,7 @@ ${chartScript()}
 <script nonce="${nonce}">
 ${TRANSFORMED_SCRIPT}
 </script>
-</body>
+${views.warehouse ? `<script nonce="${nonce}">\n${WAREHOUSE_SCRIPT}\n</script>\n` : ''}</body>
 </html>
 `;
 }

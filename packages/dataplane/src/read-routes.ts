@@ -42,7 +42,7 @@ function handleLive(deps: ServerDeps, res: ServerResponse) {
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
   });
-  res.end(livePage(nonce, deps.brokenSchemas ?? []));
+  res.end(livePage(nonce, deps.brokenSchemas ?? [], { warehouse: deps.warehouse?.() !== undefined }));
 }
 
 /** The read side: stored events. No CORS grant ever; only allowed Host names, and the token when required. */

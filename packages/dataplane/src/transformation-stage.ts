@@ -57,6 +57,18 @@ interface StoredRow {
   json: string;
 }
 
+/** A handled event's outputs, as the next stage (the warehouse) takes them. */
+export interface TransformedOutputs {
+  /** The stored event's row id. */
+  id: number;
+  /** The source that sent it. */
+  source: string | null;
+  /** When the data plane received it. */
+  receivedAt: string | null;
+  /** The events the transformation returned for it; none when it was dropped or failed. */
+  outputs: Record<string, unknown>[];
+}
+
 /** The metadata the hosted processor hands the transformer, filled from this data plane's own source and event. */
 export function metadataFor(row: StoredRow, event: Record<string, unknown>, t: LoadedTransformation): Record<string, unknown> {
   const ctx = (typeof event.context === 'object' && event.context !== null ? event.context : {}) as Record<string, unknown>;
@@ -112,6 +124,7 @@ export class TransformationStage {
   private again = false;
   private closed = false;
   private waiters: Array<() => void> = [];
+  private readonly advanced = new Set<() => void>();
   private cursor = 0;
 
   private constructor(
@@ -200,6 +213,38 @@ export class TransformationStage {
     return this.records(ids);
   }
 
+  /**
+   * Outputs of handled events after a stored event id, oldest first: what the hosted processor hands
+   * its destinations. A failed event has none (as hosted, a failed event reaches no destination, even
+   * the outputs its call produced before failing).
+   */
+  outputsAfter(sinceId: number, limit: number): TransformedOutputs[] {
+    const rows = this.db
+      .prepare(
+        `SELECT t.event_id, t.status, t.results, e.source, e.received_at FROM transformed t LEFT JOIN events e ON e.id = t.event_id
+         WHERE t.event_id > ? ORDER BY t.event_id LIMIT ?`,
+      )
+      .all(sinceId, limit) as Array<{
+      event_id: number;
+      status: TransformedStatus;
+      results: string;
+      source: string | null;
+      received_at: string | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.event_id,
+      source: r.source,
+      receivedAt: r.received_at,
+      outputs: r.status === 'failed' ? [] : (JSON.parse(r.results) as TransformedRecord['results']).flatMap((x) => (x.output ? [x.output] : [])),
+    }));
+  }
+
+  /** Calls `listener` after each step's outcomes are committed. Returns the unsubscribe. */
+  onAdvance(listener: () => void): () => void {
+    this.advanced.add(listener);
+    return () => this.advanced.delete(listener);
+  }
+
   /** Forgets every outcome (with the data plane's clear()); the cursor stays, as row ids keep increasing. */
   clear(): void {
     this.db.exec('DELETE FROM transformed');
@@ -266,6 +311,7 @@ export class TransformationStage {
       this.db.prepare('UPDATE stage_cursors SET last_id = ? WHERE stage = ?').run(last, STAGE);
     });
     this.cursor = last;
+    for (const listener of this.advanced) listener();
     return true;
   }
 }

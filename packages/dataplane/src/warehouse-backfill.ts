@@ -56,6 +56,8 @@ export async function backfillWarehouse(opts: BackfillOptions): Promise<Backfill
   const target = await wh.openTarget(spec);
   try {
     const loader = await wh.WarehouseLoader.open(target, { flavour });
+    const mergeUsers = () => wh.mergeUsers(target, loader.currentSchema(), flavour, spec.kind);
+    await mergeUsers();
     const start = await loader.cursor();
     const last = (db.prepare('SELECT max(id) AS v FROM events').get() as { v: number | null }).v ?? 0;
     const read = db.prepare('SELECT id, source, received_at, json FROM events WHERE id > ? ORDER BY id LIMIT ?');
@@ -67,6 +69,7 @@ export async function backfillWarehouse(opts: BackfillOptions): Promise<Backfill
         rows.map((r) => ({ event: JSON.parse(r.json) as Record<string, unknown>, receivedAt: r.received_at ?? undefined, sourceId: r.source })),
         rows[rows.length - 1].id,
       );
+      await mergeUsers();
       result.to = summary.cursor;
       result.events += summary.events;
       result.rows += summary.rows;

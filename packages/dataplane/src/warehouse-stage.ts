@@ -1,22 +1,18 @@
-// The warehouse load as a later stage of the local pipeline: it reads stored events after its own
-// cursor, loads them with RudderStack's warehouse rules, and the target commits the rows and the new
+// The warehouse load as a later stage of the local pipeline: it reads its input (the stored events,
+// or the transformation's outputs when one is configured) after its own cursor, loads them with RudderStack's warehouse rules, and the target commits the rows and the new
 // cursor in one transaction, so a crash repeats a batch or none of it and a restart loads each event
 // exactly once. Ingestion never waits for it: a commit only nudges the stage, which runs on its own.
 // The warehouse package (DuckDB, pg) is imported only when a warehouse is asked for.
 import type { DataPlaneLogger } from './logger.js';
-import type { RawRow } from './rows.js';
+import type { WarehouseInput } from './warehouse-input.js';
 
 export interface WarehouseStageOptions {
   /** `duckdb:<file>` or `postgres://…`. */
   target: string;
   /** Naming and typing rules of the team's warehouse (DuckDB only; Postgres follows Postgres). */
   flavour?: string;
-  /** Stored events after a row id, oldest first. */
-  read: (afterId: number, limit: number) => RawRow[];
-  /** The newest stored row id (0 when none). */
-  lastId: () => number;
-  /** Calls back after each ingest commit; returns the unsubscribe. */
-  onStored: (listener: () => void) => () => void;
+  /** What to load: the stored events, or the transformation's outputs. */
+  input: WarehouseInput;
   logger: DataPlaneLogger;
   /** Events per load transaction; default 5000. */
   batchSize?: number;
@@ -28,6 +24,8 @@ export interface WarehouseStatus {
   target: string;
   /** The naming and typing rules followed: postgres, snowflake, bigquery or redshift. */
   flavour: string;
+  /** What is loaded: `stored events` (as received) or `transformed events` (the transformation's outputs). */
+  input: string;
   /** The last stored row id loaded (the stage's cursor). */
   cursor: number;
   /** Events loaded since this data plane started. */
@@ -96,6 +94,8 @@ export interface WarehouseDescription extends WarehouseStatus {
 
 const RETRY_MS = 1000;
 
+const isIdentify = (e: { event: Record<string, unknown> }) => typeof e.event.type === 'string' && e.event.type.toLowerCase() === 'identify';
+
 /** The warehouse package, an optional peer: only a data plane asked to load a warehouse needs it. */
 export async function importWarehouse(): Promise<typeof import('@rudderanalytics/warehouse')> {
   try {
@@ -114,16 +114,21 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
   const flavour = wh.flavourFor(spec, opts.flavour);
   const target = await wh.openTarget(spec);
   const loader = await wh.WarehouseLoader.open(target, { flavour });
+  // One row per user in `users`, as hosted: settled at start (a crash may have come between a load
+  // and its merge) and after each batch with an identify.
+  const mergeUsers = () => wh.mergeUsers(target, loader.currentSchema(), flavour, spec.kind);
+  await mergeUsers();
   const batchSize = opts.batchSize ?? 5000;
   const status: WarehouseStatus = {
     target: target.description,
     flavour,
+    input: opts.input.name,
     cursor: await loader.cursor(),
     loadedEvents: 0,
     discarded: 0,
     refused: 0,
   };
-  opts.logger.info(`  warehouse: ${target.description} (${flavour} rules), loaded up to event #${status.cursor}`);
+  opts.logger.info(`  warehouse: ${target.description} (${flavour} rules, loading ${opts.input.name}), loaded up to event #${status.cursor}`);
 
   let closed = false;
   let running: Promise<void> | undefined;
@@ -141,14 +146,13 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
   async function pass(): Promise<void> {
     for (;;) {
       if (closed) return;
-      const rows = opts.read(status.cursor, batchSize);
-      if (rows.length === 0) return;
-      const events = rows.map((r) => ({
-        event: JSON.parse(r.json) as Record<string, unknown>,
-        receivedAt: r.received_at ?? undefined,
-        sourceId: r.source,
-      }));
-      const summary = await exclusive(() => loader.load(events, rows[rows.length - 1].id));
+      const batch = opts.input.next(status.cursor, batchSize);
+      if (!batch) return;
+      const summary = await exclusive(async () => {
+        const loaded = await loader.load(batch.events, batch.last);
+        if (batch.events.some(isIdentify)) await mergeUsers();
+        return loaded;
+      });
       status.cursor = summary.cursor;
       status.loadedEvents += summary.events;
       status.discarded += summary.discarded;
@@ -187,13 +191,13 @@ export async function startWarehouseStage(opts: WarehouseStageOptions): Promise<
     return running;
   }
 
-  const unsubscribe = opts.onStored(() => void kick());
+  const unsubscribe = opts.input.onAdvance(() => void kick());
   void kick();
 
   return {
     status: () => ({ ...status }),
     async drain() {
-      const goal = opts.lastId();
+      const goal = await opts.input.goal();
       while (!closed && status.cursor < goal) {
         await kick();
         if (status.error) throw new Error(`warehouse load failed: ${status.error}`);

@@ -1,9 +1,11 @@
 // kill -9 of the data plane in the middle of a warehouse load, then a restart: every stored event is
-// in the warehouse exactly once. The data plane runs as its own process (`rudder dev --warehouse`),
-// loading in small transactions so the kill lands between and inside them.
+// in the warehouse exactly once (with a transformation: every output of it). The data plane runs as its
+// own process (`rudder dev --warehouse`), loading in small transactions so the kill lands between and
+// inside them.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -136,4 +138,52 @@ test('DuckDB: kill -9 mid-load, then the backfill resumes from the cursor: every
   const [counts] = await after.query('SELECT count(*) AS n, count(DISTINCT id) AS ids, min(n) AS lo, max(n) AS hi FROM crash_test');
   await after.close();
   assert.deepEqual(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])), { n: EVENTS, ids: EVENTS, lo: 0, hi: EVENTS - 1 });
+});
+
+test('Postgres with a transformation: kill -9 mid-load, restart, every output loaded exactly once', async () => {
+  const TRANSFORMED = 600;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE transformed');
+  await admin.end();
+  const url = server.url.replace(/\/postgres$/, '/transformed');
+  // Drops every 5th event, splits every 7th into two, and adds a property to the rest.
+  const code = join(tmp.dir, 'crash-transformation.js');
+  writeFileSync(
+    code,
+    `export function transformEvent(event) {
+  const n = event.properties.n;
+  if (n % 5 === 0) return null;
+  event.properties.doubled = n * 2;
+  if (n % 7 === 0) return [event, { ...event, event: 'Crash Split', messageId: event.messageId + '-split' }];
+  return event;
+}
+`,
+  );
+  const args = ['--db', join(tmp.dir, 'tx-events.db'), '--transformation', code, '--warehouse', url, '--warehouse-batch', '50'];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const cursor = async () =>
+    Number((await client.query('SELECT position FROM rudder_local_load_cursor WHERE id = 1').catch(() => ({ rows: [] }))).rows[0]?.position ?? 0);
+
+  const first = await startChild(args);
+  await ingest(first.url, 0, TRANSFORMED);
+  const deadline = Date.now() + 60_000;
+  while ((await cursor()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await killNow(first);
+  const atKill = await cursor();
+  assert.ok(atKill > 0 && atKill < TRANSFORMED, `killed mid-load (cursor ${atKill} of ${TRANSFORMED})`);
+
+  const second = await startChild(args);
+  while ((await cursor()) < TRANSFORMED && Date.now() < deadline + 120_000) await new Promise((r) => setTimeout(r, 50));
+  await killNow(second);
+  const kept = [...Array(TRANSFORMED).keys()].filter((n) => n % 5 !== 0);
+  const { rows } = await client.query(
+    'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, count(*) FILTER (WHERE doubled = n * 2)::int AS doubled FROM crash_test',
+  );
+  assert.deepEqual(rows[0], { n: kept.length, ids: kept.length, doubled: kept.length });
+  const split = await client.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM crash_split');
+  const splits = kept.filter((n) => n % 7 === 0).length;
+  assert.deepEqual(split.rows[0], { n: splits, ids: splits });
+  await client.end();
 });

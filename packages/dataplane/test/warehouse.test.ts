@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { eventToRows, planRow, withProcessorTimeFields, type Flavour, type Schema } from '@rudderanalytics/warehouse';
+import { eventToRows, openDuckDb, planRow, withProcessorTimeFields, type Flavour, type Schema } from '@rudderanalytics/warehouse';
 import { RudderAnalytics } from 'rudderanalytics';
 import { startPostgres, type PostgresServer } from '../../warehouse/test/support/postgres-server.js';
+import { backfillWarehouse } from '../src/index.js';
 import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 type Plane = Awaited<ReturnType<typeof startTestPlane>>;
@@ -63,7 +64,21 @@ function predicted(dp: Plane, flavour: Flavour): Map<string, Map<string, Record<
       byId.set(id, [...(byId.get(id) ?? []), { ...plan.values, ...Object.fromEntries(conflicts.map((c) => [c, null])) }]);
     }
   }
+  const users = out.get(flavour === 'snowflake' ? 'USERS' : 'users');
+  if (users) for (const [id, rows] of users) users.set(id, [mergedUser(rows, flavour === 'snowflake' ? 'RECEIVED_AT' : 'received_at')]);
   return out;
+}
+
+/** One row per user, as hosted: per column the latest non-null value by received_at (the later event on a tie). */
+function mergedUser(rows: Record<string, unknown>[], receivedAt: string): Record<string, unknown> {
+  const time = (r: Record<string, unknown>) => (r[receivedAt] == null ? -Infinity : Date.parse(String(r[receivedAt])));
+  const oldestFirst = rows.map((r, i) => ({ r, i })).sort((a, b) => time(a.r) - time(b.r) || a.i - b.i);
+  const merged: Record<string, unknown> = {};
+  for (const { r } of oldestFirst) {
+    for (const [column, value] of Object.entries(r)) if (value !== null && value !== undefined) merged[column] = value;
+    for (const column of Object.keys(r)) if (!(column in merged)) merged[column] = null;
+  }
+  return merged;
 }
 
 /** A database value in the form eventToRows writes it (ISO datetimes, numbers, JSON text). */
@@ -129,6 +144,28 @@ test('GET /api/warehouse without --warehouse: 404 saying how to turn it on', asy
   }
 });
 
+test('rudder warehouse load (backfill) merges users the same way', async () => {
+  const dp = await startTestPlane({});
+  const files = tempDir();
+  try {
+    const identify = (messageId: string, traits: Record<string, unknown>) => ({ type: 'identify', userId: 'u-back', messageId, traits });
+    assert.equal((await post(dp, '/v1/identify', identify('b-1', { email: 'a@example.com', plan: 'free' }))).status, 200);
+    assert.equal((await post(dp, '/v1/identify', identify('b-2', { plan: 'pro' }))).status, 200);
+    await dp.close();
+    const to = `duckdb:${join(files.dir, 'back.duckdb')}`;
+    await backfillWarehouse({ from: join(dp.dir, 'events.db'), to });
+    const target = await openDuckDb(join(files.dir, 'back.duckdb'));
+    try {
+      assert.deepEqual(await target.query(`SELECT id, email, plan FROM users`), [{ id: 'u-back', email: 'a@example.com', plan: 'pro' }]);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await dp.stop();
+    files.remove();
+  }
+});
+
 const targets: [string, () => string, Flavour][] = [
   ['DuckDB', () => '', 'postgres'],
   ['DuckDB with Snowflake rules', () => '', 'snowflake'],
@@ -178,6 +215,27 @@ for (const [name, url, flavour] of targets) {
       for (const e of corpus) await post(dp, `/v1/${String(e.type ?? 'track')}`, e);
       const compared = await assertLoadedAsPredicted(dp, flavour);
       assert.ok(compared > 5000, `${compared} values compared`);
+    });
+
+    test('users holds one row per user: a later identify updates it, a trait it leaves out keeps its value', async () => {
+      const up = (s: string) => (flavour === 'snowflake' ? s.toUpperCase() : s);
+      const identify = (messageId: string, traits: Record<string, unknown>) => ({ type: 'identify', userId: 'u-merge', messageId, traits });
+      assert.equal((await post(dp, '/v1/identify', identify('m-1', { email: 'old@example.com', plan: 'free' }))).status, 200);
+      await dp.warehouse!.drain();
+      assert.equal((await post(dp, '/v1/identify', identify('m-2', { plan: 'pro' }))).status, 200);
+      // Two in one request share a received_at: the later one wins.
+      const batch = { batch: [identify('m-3', { seats: 3 }), identify('m-4', { seats: 4 })] };
+      assert.equal((await post(dp, '/v1/batch', batch)).status, 200);
+      await dp.warehouse!.drain();
+      const rows = await dp.warehouse!.query(
+        `SELECT "${up('email')}" AS email, "${up('plan')}" AS plan, "${up('seats')}" AS seats FROM "${up('users')}" WHERE "${up('id')}" = 'u-merge'`,
+      );
+      assert.deepEqual(
+        rows.map((r) => ({ ...r, seats: Number(r.seats) })),
+        [{ email: 'old@example.com', plan: 'pro', seats: 4 }],
+      );
+      const [{ n }] = await dp.warehouse!.query(`SELECT count(*) AS n FROM "${up('identifies')}" WHERE "${up('user_id')}" = 'u-merge'`);
+      assert.equal(Number(n), 4, 'identifies keeps every identify');
     });
 
     test('a type conflict keeps the column and sends the value to rudder_discards with its reason', async () => {

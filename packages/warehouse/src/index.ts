@@ -10,4 +10,5 @@ export { openDuckDb, type DuckDbTargetOptions } from './targets/duckdb.js';
 export { openPostgres } from './targets/postgres.js';
 export { openTarget, parseTarget, flavourFor, type TargetSpec } from './target-url.js';
 export { withProcessorTimeFields } from './processor-time.js';
+export { mergeUsers, usersMergeStatements, type MergeDialect } from './users-merge.js';
 export type { JsonObject } from './values.js';
