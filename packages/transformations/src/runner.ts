@@ -1,6 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
+import { FrameReader, FrameWriter } from './frames.js';
 import { toCallInputs } from './inputs.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
@@ -8,11 +10,33 @@ import type { RunOptions, TransformationLimits, TransformationRun, TransformedEv
 
 /** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
 const WATCHDOG_GRACE_MS = 500;
+/**
+ * A young generation large enough for a call's events: with V8's default for a small heap, a call of
+ * 1,000 events spends more CPU collecting garbage (and promoting live events into the old space) than
+ * running the transformation. It is not part of `--max-old-space-size`; it adds at most 3 × this size
+ * to the sandbox's memory.
+ */
+const YOUNG_GENERATION = ['--max-semi-space-size=16'];
 const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
+
+/** A reply and, when it is `ok`, the frame body: the handler-level list, one JSON text per entry. */
+interface Answer {
+  reply: SandboxReply;
+  lines: string[];
+}
 
 interface Pending {
   job: SandboxJob;
-  resolve: (reply: SandboxReply) => void;
+  /** The call's `{ message, metadata }` entries, one JSON text each, rebuilt inside the sandbox's realm. */
+  lines: string[];
+  resolve: (answer: Answer) => void;
+}
+
+interface Sandbox {
+  process: ChildProcess;
+  /** Frames both ways (fd 3 of the sandbox). */
+  channel: Socket;
+  writer: FrameWriter;
 }
 
 /**
@@ -24,7 +48,7 @@ interface Pending {
 export class TransformationRunner {
   /** The limits this runner was made with, defaults filled in; a call's `limits.timeoutMs` overrides the timeout. */
   readonly limits: Required<TransformationLimits>;
-  private worker: ChildProcess | undefined;
+  private worker: Sandbox | undefined;
   private current: Pending | undefined;
   private readonly queue: Pending[] = [];
   private nextId = 1;
@@ -55,34 +79,34 @@ export class TransformationRunner {
       code: options.code,
       name: options.name ?? DEFAULT_TRANSFORMATION_NAME,
       libraries: options.libraries ?? [],
-      payload: JSON.stringify(inputs),
       credentials: options.credentials ? JSON.stringify(options.credentials) : undefined,
       fixtures: options.fixtures ?? {},
       allowNetwork: options.allowNetwork ?? false,
       timeoutMs: options.limits?.timeoutMs ?? this.limits.timeoutMs,
     };
-    const reply = await new Promise<SandboxReply>((resolve) => {
-      this.queue.push({ job, resolve });
+    const lines = inputs.map((input) => JSON.stringify(input));
+    const { reply, lines: transformed } = await new Promise<Answer>((resolve) => {
+      this.queue.push({ job, lines, resolve });
       this.pump();
     });
     if (!reply.ok) {
       return { results: failAll(inputs, reply.error), transformedEvents: [], logs: reply.logs, error: reply.error };
     }
-    const transformedEvents = JSON.parse(reply.transformed) as TransformedEvent[];
+    const transformedEvents = transformed.map((line) => JSON.parse(line) as TransformedEvent);
     return { results: toResults(inputs, transformedEvents), transformedEvents, logs: reply.logs, kind: reply.kind };
   }
 
   /** The sandbox process's id while one runs (for measuring its CPU). */
   get sandboxPid(): number | undefined {
-    return this.worker?.pid;
+    return this.worker?.process.pid;
   }
 
   /** Ends the worker; calls still queued fail. */
   async close(): Promise<void> {
-    const worker = this.worker;
+    const worker = this.worker?.process;
     this.worker = undefined;
-    for (const p of this.queue.splice(0)) p.resolve({ id: p.job.id, ok: false, error: 'Error: runner closed', logs: [] });
-    if (this.current) this.finish({ id: this.current.job.id, ok: false, error: 'Error: runner closed', logs: [] });
+    for (const p of this.queue.splice(0)) p.resolve({ reply: failed(p.job.id, 'Error: runner closed'), lines: [] });
+    if (this.current) this.finish(failed(this.current.job.id, 'Error: runner closed'));
     if (worker && worker.exitCode === null && worker.signalCode === null) {
       const gone = new Promise((resolve) => worker.once('exit', resolve));
       worker.ref(); // keep this process alive until the sandbox's exit is seen
@@ -91,32 +115,36 @@ export class TransformationRunner {
     }
   }
 
-  private spawn(): ChildProcess {
-    const worker = fork(SANDBOX_PATH, [], {
-      // vm.SourceTextModule is behind --experimental-vm-modules, scoped to the sandbox process (its
-      // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
-      // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
-      execArgv: ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`],
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      serialization: 'advanced',
-    });
+  private spawn(): Sandbox {
+    // vm.SourceTextModule is behind --experimental-vm-modules, scoped to the sandbox process (its
+    // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
+    // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
+    const execArgv = ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`, ...YOUNG_GENERATION];
+    const worker = spawn(process.execPath, [...execArgv, SANDBOX_PATH], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const channel = worker.stdio[3] as Socket;
+    const sandbox: Sandbox = { process: worker, channel, writer: new FrameWriter(channel) };
     this.workersStarted += 1;
-    worker.on('message', (reply: SandboxReply) => {
-      if (this.current && reply.id === this.current.job.id) this.finish(reply);
+    const reader = new FrameReader(({ header, lines }) => {
+      const reply = JSON.parse(header) as SandboxReply;
+      if (this.current && reply.id === this.current.job.id) this.finish(reply, lines);
+    });
+    channel.on('data', (chunk: Buffer) => reader.push(chunk));
+    channel.on('error', () => {
+      // a sandbox that ended mid-write; reported through 'exit'
     });
     worker.on('error', () => {
       // reported through 'exit'
     });
     worker.on('exit', (code, signal) => {
-      if (this.worker !== worker) return;
+      if (this.worker !== sandbox) return;
       this.worker = undefined;
       // The only way a sandbox dies by itself mid-call is V8's heap limit (it aborts the process).
       const text = `Error: ${MEMORY_LIMIT}`;
-      if (this.current) this.finish({ id: this.current.job.id, ok: false, error: code === 0 && !signal ? 'Error: sandbox exited' : text, logs: [] });
+      if (this.current) this.finish(failed(this.current.job.id, code === 0 && !signal ? 'Error: sandbox exited' : text));
     });
     worker.unref();
-    worker.channel?.unref();
-    return worker;
+    channel.unref();
+    return sandbox;
   }
 
   private watchdog: NodeJS.Timeout | undefined;
@@ -127,28 +155,32 @@ export class TransformationRunner {
     this.current = next;
     if (!this.worker) this.worker = this.spawn();
     const worker = this.worker;
-    worker.ref();
-    worker.channel?.ref();
+    worker.process.ref();
+    worker.channel.ref();
     this.watchdog = setTimeout(() => {
       if (this.current !== next) return;
       // Still busy past the deadline: a loop the in-worker timeout cannot interrupt.
       this.worker = undefined;
-      worker.kill('SIGKILL');
-      this.finish({ id: next.job.id, ok: false, error: `Error: ${SYNC_TIMEOUT}`, logs: [] });
+      worker.process.kill('SIGKILL');
+      this.finish(failed(next.job.id, `Error: ${SYNC_TIMEOUT}`));
     }, next.job.timeoutMs + WATCHDOG_GRACE_MS);
-    worker.send(next.job);
+    worker.writer.send(JSON.stringify(next.job), next.lines);
   }
 
-  private finish(reply: SandboxReply): void {
+  private finish(reply: SandboxReply, lines: string[] = []): void {
     const done = this.current;
     if (!done) return;
     clearTimeout(this.watchdog);
     this.current = undefined;
-    this.worker?.unref();
-    this.worker?.channel?.unref();
-    done.resolve(reply);
+    this.worker?.process.unref();
+    this.worker?.channel.unref();
+    done.resolve({ reply, lines });
     this.pump();
   }
+}
+
+function failed(id: number, error: string): SandboxReply {
+  return { id, ok: false, error, logs: [] };
 }
 
 let shared: TransformationRunner | undefined;

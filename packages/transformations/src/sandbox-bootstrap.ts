@@ -6,7 +6,8 @@
  * Every function the user can reach is created here, in the sandbox's realm, and talks to the worker
  * only through `bridge`, a closure variable user code cannot name; values cross as JSON strings and
  * are rebuilt with the sandbox's own JSON. So no object of the worker's realm (whose Function
- * constructor could reach `process`) is ever handed to user code, not even an error.
+ * constructor could reach `process`) is ever handed to user code, not even an error. It returns the
+ * codec the worker moves a call's events and results with (see `decode`, `encode`).
  */
 export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   'use strict';
@@ -60,4 +61,19 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     }
     return lines.slice(0, last + 1).join('\\n');
   };
+
+  // The call's events in and its results out, one JSON text each, with the JSON of this realm as it
+  // was before any user code ran. Returned to the sandbox process only, never put on the global:
+  // decode reads the worker's array of strings, which user code must never see.
+  const decode = (lines) => {
+    const values = [];
+    for (let i = 0; i < lines.length; i += 1) values[i] = parse(lines[i]);
+    return values;
+  };
+  const encode = (values) => {
+    const lines = [];
+    for (let i = 0; i < values.length; i += 1) lines[i] = stringify(values[i]);
+    return lines;
+  };
+  return { decode, encode };
 })`;

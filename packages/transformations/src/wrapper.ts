@@ -1,5 +1,8 @@
 import { BATCH_ITEM_NOT_OBJECT, BATCH_NOT_ARRAY, EVENT_ITEM_NOT_OBJECT, EVENT_NOT_OBJECT, METADATA_FIELDS } from './hosted.js';
 
+/** metadata(event)'s answer, the METADATA_FIELDS of the event's metadata, as one object literal (fields in order, undefined kept). */
+const METADATA_VIEW = `{ ${METADATA_FIELDS.map((f) => `${JSON.stringify(f)}: known[${JSON.stringify(f)}]`).join(', ')} }`;
+
 /** The exported entry the sandbox calls; a name no transformation would declare. */
 export const ENTRY = '__rudderstackLocalRun';
 
@@ -20,18 +23,14 @@ export const ENTRY = '__rudderstackLocalRun';
  * Starts on a new line and adds no lines before the user's code, so user line numbers are untouched.
  */
 export const WRAPPER_SOURCE = `
-export async function ${ENTRY}(payloadJson, kind) {
-  const payload = JSON.parse(payloadJson);
+export async function ${ENTRY}(payload, kind) {
   const byMessageId = {};
   for (const item of payload) byMessageId[item.message.messageId] = item.metadata;
   const messages = payload.map((item) => item.message);
   const isPlainObject = (value) => Object.prototype.toString.call(value) === '[object Object]';
-  const exposed = ${JSON.stringify(METADATA_FIELDS)};
   const metadataOf = (event) => {
     const known = (event ? byMessageId[event.messageId] : undefined) || {};
-    const view = {};
-    for (const field of exposed) view[field] = known[field];
-    return view;
+    return ${METADATA_VIEW};
   };
   const out = [];
   if (kind === 'transformBatch') {
@@ -40,18 +39,18 @@ export async function ${ENTRY}(payloadJson, kind) {
       produced = await transformBatch(messages, metadataOf);
     } catch (caught) {
       out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: {} });
-      return JSON.stringify(out);
+      return out;
     }
     if (!Array.isArray(produced)) {
       out.push({ error: ${JSON.stringify(BATCH_NOT_ARRAY)}, metadata: {} });
-      return JSON.stringify(out);
+      return out;
     }
     for (const item of produced) {
       out.push(isPlainObject(item)
         ? { transformedEvent: item, metadata: metadataOf(item) }
         : { error: ${JSON.stringify(BATCH_ITEM_NOT_OBJECT)}, metadata: {} });
     }
-    return JSON.stringify(out);
+    return out;
   }
   await Promise.all(messages.map(async (message) => {
     const own = byMessageId[message.messageId] || {};
@@ -79,6 +78,6 @@ export async function ${ENTRY}(payloadJson, kind) {
       out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: own });
     }
   }));
-  return JSON.stringify(out);
+  return out;
 }
 `;
