@@ -1,4 +1,4 @@
-import type { EventMetadata, RudderMessage } from './types.js';
+import type { EventMetadata, RudderMessage, RunOptions } from './types.js';
 import type { CallInput } from './results.js';
 
 /**
@@ -20,4 +20,17 @@ export function toCallInputs(events: RudderMessage[], metadata?: EventMetadata |
       },
     };
   });
+}
+
+/**
+ * The call's entries as the sandbox takes them, one JSON text each. When every entry's metadata is the
+ * call's one `metadata` filled from its event (toCallInputs), each line is the event alone and the
+ * metadata goes once, in `sharedMetadata`; the sandbox fills it in by the same rule.
+ */
+export function inputLines(options: RunOptions, inputs: CallInput[]): { lines: string[]; sharedMetadata?: string } {
+  if (options.inputs || Array.isArray(options.metadata)) return { lines: inputs.map((input) => JSON.stringify(input)) };
+  return {
+    lines: inputs.map((input) => JSON.stringify(input.message) ?? 'null'),
+    sharedMetadata: JSON.stringify(options.metadata ?? {}),
+  };
 }

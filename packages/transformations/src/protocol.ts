@@ -6,6 +6,8 @@ export interface SandboxJob {
   code: string;
   name: string;
   libraries: TransformationLibrary[];
+  /** Set when every event's metadata is this one filled from the event; the lines are then the events alone. */
+  sharedMetadata?: string;
   credentials?: string;
   fixtures: NetworkFixtures;
   allowNetwork: boolean;

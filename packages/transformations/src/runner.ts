@@ -3,10 +3,11 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
 import { FrameReader, FrameWriter } from './frames.js';
-import { toCallInputs } from './inputs.js';
+import { inputLines, toCallInputs } from './inputs.js';
+import { attachMetadata, type SourcedEntry } from './result-metadata.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
-import type { RunOptions, TransformationLimits, TransformationRun, TransformedEvent } from './types.js';
+import type { RunOptions, TransformationLimits, TransformationRun } from './types.js';
 
 /** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
 const WATCHDOG_GRACE_MS = 500;
@@ -84,7 +85,8 @@ export class TransformationRunner {
       allowNetwork: options.allowNetwork ?? false,
       timeoutMs: options.limits?.timeoutMs ?? this.limits.timeoutMs,
     };
-    const lines = inputs.map((input) => JSON.stringify(input));
+    const { lines, sharedMetadata } = inputLines(options, inputs);
+    job.sharedMetadata = sharedMetadata;
     const { reply, lines: transformed } = await new Promise<Answer>((resolve) => {
       this.queue.push({ job, lines, resolve });
       this.pump();
@@ -92,7 +94,8 @@ export class TransformationRunner {
     if (!reply.ok) {
       return { results: failAll(inputs, reply.error), transformedEvents: [], logs: reply.logs, error: reply.error };
     }
-    const transformedEvents = transformed.map((line) => JSON.parse(line) as TransformedEvent);
+    const entries = transformed.map((line) => JSON.parse(line) as SourcedEntry);
+    const transformedEvents = attachMetadata(entries, inputs, reply.kind);
     return { results: toResults(inputs, transformedEvents), transformedEvents, logs: reply.logs, kind: reply.kind };
   }
 

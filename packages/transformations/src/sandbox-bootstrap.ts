@@ -14,6 +14,7 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   const g = globalThis;
   const parse = JSON.parse;
   const stringify = JSON.stringify;
+  const assign = Object.assign;
   const fromBridge = (json) => (json === undefined ? undefined : parse(json));
   Object.defineProperty(g, 'global', { value: g, writable: true, configurable: true });
 
@@ -65,9 +66,24 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   // The call's events in and its results out, one JSON text each, with the JSON of this realm as it
   // was before any user code ran. Returned to the sandbox process only, never put on the global:
   // decode reads the worker's array of strings, which user code must never see.
-  const decode = (lines) => {
+  // With sharedJson, each line is an event alone and its metadata is the shared metadata filled from
+  // the event, the rule of toCallInputs (src/inputs.ts).
+  const decode = (lines, sharedJson) => {
     const values = [];
-    for (let i = 0; i < lines.length; i += 1) values[i] = parse(lines[i]);
+    if (sharedJson === undefined) {
+      for (let i = 0; i < lines.length; i += 1) values[i] = parse(lines[i]);
+      return values;
+    }
+    const shared = parse(sharedJson);
+    for (let i = 0; i < lines.length; i += 1) {
+      const message = parse(lines[i]);
+      const metadata = assign({}, shared);
+      metadata.messageId = shared.messageId ?? message.messageId;
+      metadata.eventName = shared.eventName ?? message.event;
+      metadata.eventType = shared.eventType ?? message.type;
+      metadata.receivedAt = shared.receivedAt ?? message.receivedAt;
+      values[i] = { message, metadata };
+    }
     return values;
   };
   const encode = (values) => {

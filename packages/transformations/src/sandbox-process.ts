@@ -57,7 +57,7 @@ let kept: Sandboxed | undefined;
 
 /** The bootstrap's codec: JSON texts to and from values of the context's realm (see BOOTSTRAP_SOURCE). */
 interface Codec {
-  decode(lines: string[]): unknown[];
+  decode(lines: string[], sharedMetadata: string | undefined): unknown[];
   encode(values: unknown): unknown;
 }
 
@@ -114,7 +114,7 @@ async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ 
   const kind = found[0];
 
   const entry = ns[ENTRY] as (payload: unknown[], kind: string) => Promise<unknown>;
-  const payload = codec.decode(lines);
+  const payload = codec.decode(lines, job.sharedMetadata);
   const g = context as Record<string, unknown>;
   g[`${ENTRY}:call`] = () => entry(payload, kind);
   let settled: Promise<unknown>;

@@ -21,11 +21,25 @@ export const ENTRY = '__rudderstackLocalRun';
  * - a thrown error is reported by its stack cut after the last frame naming the function
  *   (the `extractStackTrace` global), so a thrown non-Error fails the whole call as hosted.
  * Starts on a new line and adds no lines before the user's code, so user line numbers are untouched.
+ * It takes the call's `{ message, metadata }` entries (values of the context's realm) and returns the
+ * handler-level list with, in place of each entry's metadata, `source`: the index of the event whose
+ * metadata it is (`metadata(output)` for transformBatch, the event's own for transformEvent), -1 for
+ * none; the runner attaches its own copy (`attachMetadata`), so metadata crosses the boundary once.
  */
 export const WRAPPER_SOURCE = `
 export async function ${ENTRY}(payload, kind) {
   const byMessageId = {};
-  for (const item of payload) byMessageId[item.message.messageId] = item.metadata;
+  const sourceOf = {};
+  for (let i = 0; i < payload.length; i += 1) {
+    byMessageId[payload[i].message.messageId] = payload[i].metadata;
+    sourceOf[payload[i].message.messageId] = i;
+  }
+  // Where a result's metadata comes from: the index of the event whose metadata it is, -1 for none ({}).
+  const source = (event) => {
+    if (!event) return -1;
+    const id = event.messageId;
+    return byMessageId[id] ? sourceOf[id] : -1;
+  };
   const messages = payload.map((item) => item.message);
   const isPlainObject = (value) => Object.prototype.toString.call(value) === '[object Object]';
   const metadataOf = (event) => {
@@ -38,22 +52,22 @@ export async function ${ENTRY}(payload, kind) {
     try {
       produced = await transformBatch(messages, metadataOf);
     } catch (caught) {
-      out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: {} });
+      out.push({ error: extractStackTrace(caught.stack, [kind]), source: -1 });
       return out;
     }
     if (!Array.isArray(produced)) {
-      out.push({ error: ${JSON.stringify(BATCH_NOT_ARRAY)}, metadata: {} });
+      out.push({ error: ${JSON.stringify(BATCH_NOT_ARRAY)}, source: -1 });
       return out;
     }
     for (const item of produced) {
       out.push(isPlainObject(item)
-        ? { transformedEvent: item, metadata: metadataOf(item) }
-        : { error: ${JSON.stringify(BATCH_ITEM_NOT_OBJECT)}, metadata: {} });
+        ? { transformedEvent: item, source: source(item) }
+        : { error: ${JSON.stringify(BATCH_ITEM_NOT_OBJECT)}, source: -1 });
     }
     return out;
   }
   await Promise.all(messages.map(async (message) => {
-    const own = byMessageId[message.messageId] || {};
+    const own = source(message);
     try {
       const produced = await transformEvent(message, metadataOf);
       if (produced === null || produced === undefined) return;
@@ -61,21 +75,21 @@ export async function ${ENTRY}(payload, kind) {
         const kept = [];
         for (const item of produced) {
           if (!isPlainObject(item)) {
-            out.push({ error: ${JSON.stringify(EVENT_ITEM_NOT_OBJECT)}, metadata: own });
+            out.push({ error: ${JSON.stringify(EVENT_ITEM_NOT_OBJECT)}, source: own });
             return;
           }
-          kept.push({ transformedEvent: item, metadata: own });
+          kept.push({ transformedEvent: item, source: own });
         }
         out.push(...kept);
         return;
       }
       if (!isPlainObject(produced)) {
-        out.push({ error: ${JSON.stringify(EVENT_NOT_OBJECT)}, metadata: own });
+        out.push({ error: ${JSON.stringify(EVENT_NOT_OBJECT)}, source: own });
         return;
       }
-      out.push({ transformedEvent: produced, metadata: own });
+      out.push({ transformedEvent: produced, source: own });
     } catch (caught) {
-      out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: own });
+      out.push({ error: extractStackTrace(caught.stack, [kind]), source: own });
     }
   }));
   return out;
