@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 
 /**
  * Frames between the runner and its sandbox process, over a socket of their own:
@@ -27,7 +27,7 @@ export class FrameWriter {
   private buffer = Buffer.allocUnsafeSlow(64 * 1024);
   private inFlight = false;
 
-  constructor(private readonly socket: Socket) {}
+  constructor(private readonly socket: Pick<Writable, 'write'>) {}
 
   send(header: string, lines: readonly string[]): void {
     const headerBytes = Buffer.byteLength(header, 'utf8');

@@ -11,13 +11,6 @@ import type { RunOptions, TransformationLimits, TransformationRun } from './type
 
 /** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
 const WATCHDOG_GRACE_MS = 500;
-/**
- * A young generation large enough for a call's events: with V8's default for a small heap, a call of
- * 1,000 events spends more CPU collecting garbage (and promoting live events into the old space) than
- * running the transformation. It is not part of `--max-old-space-size`; it adds at most 3 × this size
- * to the sandbox's memory.
- */
-const YOUNG_GENERATION = ['--max-semi-space-size=16'];
 const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
 
 /** A reply and, when it is `ok`, the frame body: the handler-level list, one JSON text per entry. */
@@ -122,7 +115,7 @@ export class TransformationRunner {
     // vm.SourceTextModule is behind --experimental-vm-modules, scoped to the sandbox process (its
     // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
     // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
-    const execArgv = ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`, ...YOUNG_GENERATION];
+    const execArgv = ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`];
     const worker = spawn(process.execPath, [...execArgv, SANDBOX_PATH], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
     const channel = worker.stdio[3] as Socket;
     const sandbox: Sandbox = { process: worker, channel, writer: new FrameWriter(channel) };
