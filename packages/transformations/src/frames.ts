@@ -1,16 +1,23 @@
 import { Buffer } from 'node:buffer';
+import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 
 /**
- * Frames between the runner and its sandbox process, over a socket of their own:
- * `[u32 header bytes][u32 body bytes][header][body]`, the header one JSON text (the call's settings,
- * or the reply's status and logs), the body one JSON text per line (an event in, a result out).
+ * How the runner and its sandbox process pass a call's events and results. Each message is a frame:
+ * a notice on their socket, `[u32 header bytes][u32 body bytes][header]`, the header one JSON text
+ * (the call's settings, or the reply's status and logs); its body, one JSON text per line (an event
+ * in, a result out), is written at the start of a file both hold open (the "body file"), which the
+ * receiver reads once it has the notice. Calls alternate strictly (a call is sent only after the
+ * previous reply arrived), so the two sides never use the file at the same time.
  *
- * Why not Node's IPC channel: it serializes the message again (a JSON text re-escaped inside JSON, or
- * copied through the V8 serializer) and joins a large message's chunks over and over. Why lines and
- * a reused buffer: a string or buffer past V8's regular object size (128 KB) is a fresh mapping of
- * its own, and on a virtual machine faulting those pages in costs more CPU than the JSON work; one
- * event's text is small, and the bytes go through one buffer that is kept between frames.
+ * Why not Node's IPC channel: it serializes a message again (a JSON text re-escaped inside JSON, or
+ * copied through the V8 serializer) and joins a large message's chunks over and over. Why a file and
+ * not the socket for the body: a socket moves a large body in many small reads, each a fresh buffer
+ * and a wake-up of the reader; the file takes one copy each way. Why lines: a string or buffer past
+ * V8's regular object size (128 KB) gets fresh pages of its own, and on a virtual machine faulting
+ * them in costs more CPU than the JSON work; one event's text is small.
  */
 export interface Frame {
   header: string;
@@ -19,114 +26,108 @@ export interface Frame {
 
 const PREFIX_BYTES = 8;
 const NEWLINE = 0x0a;
-/** A frame buffer up to this size is kept for the next frame; a larger one is allocated for its frame only. */
-const KEPT_BUFFER_BYTES = 8 * 1024 * 1024;
+/** A body buffer up to this size is kept for the next frame, and the file keeps its pages; past it both are let go. */
+const KEPT_BYTES = 8 * 1024 * 1024;
 
-/** Writes frames to a socket through one buffer, reused once the socket has taken the previous frame. */
-export class FrameWriter {
-  private buffer = Buffer.allocUnsafeSlow(64 * 1024);
-  private inFlight = false;
+/**
+ * A body file for one sandbox: created empty in a private directory (in memory, /dev/shm, where there
+ * is one) and unlinked at once, so it lives exactly as long as the two processes hold it open.
+ */
+export function openBodyFile(): number {
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(base, 'rudder-transformations-'));
+  } catch {
+    dir = mkdtempSync(join(tmpdir(), 'rudder-transformations-'));
+  }
+  const path = join(dir, 'frames');
+  const fd = openSync(path, 'w+', 0o600);
+  unlinkSync(path);
+  rmSync(dir, { recursive: true, force: true });
+  return fd;
+}
 
-  constructor(private readonly socket: Pick<Writable, 'write'>) {}
-
-  send(header: string, lines: readonly string[]): void {
-    const headerBytes = Buffer.byteLength(header, 'utf8');
-    let bodyBytes = 0;
-    for (const line of lines) bodyBytes += Buffer.byteLength(line, 'utf8') + 1;
-    const total = PREFIX_BYTES + headerBytes + bodyBytes;
-    let buffer = this.buffer;
-    if (this.inFlight || buffer.length < total) {
-      buffer = Buffer.allocUnsafeSlow(Math.max(total, this.inFlight ? 0 : 2 * buffer.length));
-      if (!this.inFlight && buffer.length <= KEPT_BUFFER_BYTES) this.buffer = buffer;
-    }
-    buffer.writeUInt32BE(headerBytes, 0);
-    buffer.writeUInt32BE(bodyBytes, 4);
-    let offset = PREFIX_BYTES + buffer.write(header, PREFIX_BYTES, 'utf8');
-    for (const line of lines) {
-      offset += buffer.write(line, offset, 'utf8');
-      buffer[offset++] = NEWLINE;
-    }
-    const kept = buffer === this.buffer;
-    if (kept) this.inFlight = true;
-    this.socket.write(buffer.subarray(0, total), () => {
-      if (kept) this.inFlight = false;
-    });
+export function closeBodyFile(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
   }
 }
 
-/**
- * Reads frames from received chunks. Each line is decoded from the chunk it arrived in (a line split
- * over chunks is joined first); a newline byte never occurs inside a UTF-8 sequence or a JSON text.
- */
-export class FrameReader {
-  /** Bytes received but not decoded yet: the prefix and header, or the start of a line. */
+/** One side of the channel: sends frames, and hands each received frame to `onFrame`. */
+export class FrameChannel {
+  private buffer = Buffer.allocUnsafeSlow(64 * 1024);
   private held: Buffer[] = [];
   private heldBytes = 0;
-  private header: string | undefined;
-  private bodyLeft = 0;
-  private lines: string[] = [];
 
-  constructor(private readonly onFrame: (frame: Frame) => void) {}
+  constructor(
+    private readonly notices: Pick<Writable, 'write'>,
+    private readonly bodyFile: number,
+    private readonly onFrame: (frame: Frame) => void,
+  ) {}
 
-  push(chunk: Buffer): void {
+  send(header: string, lines: readonly string[]): void {
+    let bodyBytes = 0;
+    for (const line of lines) bodyBytes += Buffer.byteLength(line, 'utf8') + 1;
+    const body = this.room(bodyBytes);
     let offset = 0;
-    while (offset < chunk.length) {
-      offset = this.header === undefined ? this.readHeader(chunk, offset) : this.readBody(chunk, offset);
-      if (this.header !== undefined && this.bodyLeft === 0) this.emit();
+    for (const line of lines) {
+      offset += body.write(line, offset, 'utf8');
+      body[offset++] = NEWLINE;
     }
+    for (let written = 0; written < bodyBytes;) written += writeSync(this.bodyFile, body, written, bodyBytes - written, written);
+    const headerBytes = Buffer.byteLength(header, 'utf8');
+    const notice = Buffer.allocUnsafe(PREFIX_BYTES + headerBytes);
+    notice.writeUInt32BE(headerBytes, 0);
+    notice.writeUInt32BE(bodyBytes, 4);
+    notice.write(header, PREFIX_BYTES, 'utf8');
+    this.notices.write(notice);
   }
 
-  private readHeader(chunk: Buffer, offset: number): number {
-    this.held.push(offset === 0 ? chunk : chunk.subarray(offset));
-    this.heldBytes += chunk.length - offset;
-    if (this.heldBytes < PREFIX_BYTES) return chunk.length;
-    const start = this.take();
-    const headerBytes = start.readUInt32BE(0);
-    if (start.length < PREFIX_BYTES + headerBytes) {
+  /** Bytes received on the socket: each complete notice is a frame whose body is in the file. */
+  push(chunk: Buffer): void {
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    while (this.heldBytes >= PREFIX_BYTES) {
+      const start = this.held.length === 1 ? this.held[0] : Buffer.concat(this.held, this.heldBytes);
       this.held = [start];
-      this.heldBytes = start.length;
-      return chunk.length;
+      const headerBytes = start.readUInt32BE(0);
+      if (start.length < PREFIX_BYTES + headerBytes) return;
+      const header = start.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerBytes);
+      const bodyBytes = start.readUInt32BE(4);
+      const rest = start.subarray(PREFIX_BYTES + headerBytes);
+      this.held = rest.length > 0 ? [rest] : [];
+      this.heldBytes = rest.length;
+      this.onFrame({ header, lines: this.readBody(bodyBytes) });
     }
-    this.header = start.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerBytes);
-    this.bodyLeft = start.readUInt32BE(4);
-    // What follows the header in the held bytes is read again as body, from the current chunk.
-    const rest = start.length - PREFIX_BYTES - headerBytes;
-    return chunk.length - rest;
   }
 
-  private readBody(chunk: Buffer, offset: number): number {
-    const end = Math.min(chunk.length, offset + this.bodyLeft);
-    let from = offset;
-    for (let nl = chunk.indexOf(NEWLINE, from); nl !== -1 && nl < end; nl = chunk.indexOf(NEWLINE, from)) {
-      if (this.heldBytes > 0) {
-        this.held.push(chunk.subarray(from, nl));
-        this.heldBytes += nl - from;
-        this.lines.push(this.take().toString('utf8'));
-      } else {
-        this.lines.push(chunk.toString('utf8', from, nl));
-      }
+  private readBody(bodyBytes: number): string[] {
+    const body = this.room(bodyBytes);
+    for (let read = 0; read < bodyBytes;) {
+      const got = readSync(this.bodyFile, body, read, bodyBytes - read, read);
+      if (got === 0) throw new Error(`frame body cut short: ${read} of ${bodyBytes} bytes`);
+      read += got;
+    }
+    const lines: string[] = [];
+    // A newline byte never occurs inside a UTF-8 sequence or a JSON text, so each line decodes alone.
+    for (let from = 0; from < bodyBytes;) {
+      const nl = body.indexOf(NEWLINE, from);
+      if (nl === -1 || nl >= bodyBytes) throw new Error('frame body does not end with a newline');
+      lines.push(body.toString('utf8', from, nl));
       from = nl + 1;
     }
-    if (from < end) {
-      this.held.push(chunk.subarray(from, end));
-      this.heldBytes += end - from;
-    }
-    this.bodyLeft -= end - offset;
-    return end;
+    if (bodyBytes > KEPT_BYTES) ftruncateSync(this.bodyFile, 0);
+    return lines;
   }
 
-  /** Joins and releases the held bytes. */
-  private take(): Buffer {
-    const joined = this.held.length === 1 ? this.held[0] : Buffer.concat(this.held, this.heldBytes);
-    this.held = [];
-    this.heldBytes = 0;
-    return joined;
-  }
-
-  private emit(): void {
-    const frame = { header: this.header!, lines: this.lines };
-    this.header = undefined;
-    this.lines = [];
-    this.onFrame(frame);
+  /** The kept buffer when it is large enough (grown up to KEPT_BYTES), else one for this frame only. */
+  private room(bytes: number): Buffer {
+    if (bytes <= this.buffer.length) return this.buffer;
+    const grown = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * this.buffer.length));
+    if (grown.length <= KEPT_BYTES) this.buffer = grown;
+    return grown;
   }
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
-import { FrameReader, FrameWriter } from './frames.js';
+import { closeBodyFile, FrameChannel, openBodyFile } from './frames.js';
 import { inputLines, toCallInputs } from './inputs.js';
 import { attachMetadata, type SourcedEntry } from './result-metadata.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
@@ -28,9 +28,10 @@ interface Pending {
 
 interface Sandbox {
   process: ChildProcess;
-  /** Frames both ways (fd 3 of the sandbox). */
+  /** Frame notices both ways (fd 3 of the sandbox). */
   channel: Socket;
-  writer: FrameWriter;
+  /** Frames both ways, bodies through the body file (fd 4 of the sandbox). */
+  frames: FrameChannel;
 }
 
 /**
@@ -116,15 +117,23 @@ export class TransformationRunner {
     // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
     // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
     const execArgv = ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`];
-    const worker = spawn(process.execPath, [...execArgv, SANDBOX_PATH], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const bodyFile = openBodyFile();
+    const worker = spawn(process.execPath, [...execArgv, SANDBOX_PATH], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', bodyFile] });
     const channel = worker.stdio[3] as Socket;
-    const sandbox: Sandbox = { process: worker, channel, writer: new FrameWriter(channel) };
-    this.workersStarted += 1;
-    const reader = new FrameReader(({ header, lines }) => {
+    const frames = new FrameChannel(channel, bodyFile, ({ header, lines }) => {
       const reply = JSON.parse(header) as SandboxReply;
       if (this.current && reply.id === this.current.job.id) this.finish(reply, lines);
     });
-    channel.on('data', (chunk: Buffer) => reader.push(chunk));
+    const sandbox: Sandbox = { process: worker, channel, frames };
+    this.workersStarted += 1;
+    channel.on('data', (chunk: Buffer) => {
+      try {
+        frames.push(chunk);
+      } catch {
+        // A frame that does not read back: that sandbox cannot be trusted to answer; 'exit' reports it.
+        worker.kill('SIGKILL');
+      }
+    });
     channel.on('error', () => {
       // a sandbox that ended mid-write; reported through 'exit'
     });
@@ -132,6 +141,7 @@ export class TransformationRunner {
       // reported through 'exit'
     });
     worker.on('exit', (code, signal) => {
+      closeBodyFile(bodyFile);
       if (this.worker !== sandbox) return;
       this.worker = undefined;
       // The only way a sandbox dies by itself mid-call is V8's heap limit (it aborts the process).
@@ -160,7 +170,7 @@ export class TransformationRunner {
       worker.process.kill('SIGKILL');
       this.finish(failed(next.job.id, `Error: ${SYNC_TIMEOUT}`));
     }, next.job.timeoutMs + WATCHDOG_GRACE_MS);
-    worker.writer.send(JSON.stringify(next.job), next.lines);
+    worker.frames.send(JSON.stringify(next.job), next.lines);
   }
 
   private finish(reply: SandboxReply, lines: string[] = []): void {

@@ -12,7 +12,7 @@ import {
   SYNC_TIMEOUT,
   type TransformKind,
 } from './hosted.js';
-import { FrameReader, FrameWriter } from './frames.js';
+import { FrameChannel } from './frames.js';
 import { networkHelpers, type Settled } from './network.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { BOOTSTRAP_SOURCE } from './sandbox-bootstrap.js';
@@ -155,12 +155,13 @@ function encoded(codec: Codec, list: unknown): string[] {
   return texts;
 }
 
-// Frames both ways over fd 3, a socket the runner set up; its end (the runner gone) ends this process.
+// Frame notices both ways over fd 3, a socket the runner set up, the bodies through the body file at
+// fd 4 (see frames.ts); the socket's end (the runner gone) ends this process.
 const channel = new Socket({ fd: 3, readable: true, writable: true });
-const writer = new FrameWriter(channel);
-const reply = (message: SandboxReply, lines: string[] = []) => writer.send(JSON.stringify(message), lines);
+const BODY_FILE = 4;
+const reply = (message: SandboxReply, lines: string[] = []) => frames.send(JSON.stringify(message), lines);
 
-const reader = new FrameReader(({ header, lines }) => {
+const frames = new FrameChannel(channel, BODY_FILE, ({ header, lines }) => {
   const job = JSON.parse(header) as SandboxJob;
   const logs: string[] = [];
   run(job, lines, logs).then(
@@ -172,6 +173,6 @@ const reader = new FrameReader(({ header, lines }) => {
     },
   );
 });
-channel.on('data', (chunk: Buffer) => reader.push(chunk));
+channel.on('data', (chunk: Buffer) => frames.push(chunk));
 channel.on('end', () => process.exit(0));
 channel.on('error', () => process.exit(0));
