@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
 import { closeBodyFile, FrameChannel, openBodyFile } from './frames.js';
-import { inputLines, toCallInputs } from './inputs.js';
+import { inputChunks, toCallInputs } from './inputs.js';
+import { fromJsonChunks } from './json-chunks.js';
 import { attachMetadata, type SourcedEntry } from './result-metadata.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
@@ -79,7 +80,7 @@ export class TransformationRunner {
       allowNetwork: options.allowNetwork ?? false,
       timeoutMs: options.limits?.timeoutMs ?? this.limits.timeoutMs,
     };
-    const { lines, sharedMetadata } = inputLines(options, inputs);
+    const { chunks: lines, sharedMetadata } = inputChunks(options, inputs);
     job.sharedMetadata = sharedMetadata;
     const { reply, lines: transformed } = await new Promise<Answer>((resolve) => {
       this.queue.push({ job, lines, resolve });
@@ -88,7 +89,7 @@ export class TransformationRunner {
     if (!reply.ok) {
       return { results: failAll(inputs, reply.error), transformedEvents: [], logs: reply.logs, error: reply.error };
     }
-    const entries = transformed.map((line) => JSON.parse(line) as SourcedEntry);
+    const entries = fromJsonChunks(transformed) as SourcedEntry[];
     const transformedEvents = attachMetadata(entries, inputs, reply.kind);
     return { results: toResults(inputs, transformedEvents), transformedEvents, logs: reply.logs, kind: reply.kind };
   }

@@ -9,6 +9,8 @@
  * constructor could reach `process`) is ever handed to user code, not even an error. It returns the
  * codec the worker moves a call's events and results with (see `decode`, `encode`).
  */
+import { jsonChunks } from './json-chunks.js';
+
 export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   'use strict';
   const g = globalThis;
@@ -63,20 +65,22 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     return lines.slice(0, last + 1).join('\\n');
   };
 
-  // The call's events in and its results out, one JSON text each, with the JSON of this realm as it
-  // was before any user code ran. Returned to the sandbox process only, never put on the global:
-  // decode reads the worker's array of strings, which user code must never see.
-  // With sharedJson, each line is an event alone and its metadata is the shared metadata filled from
-  // the event, the rule of toCallInputs (src/inputs.ts).
-  const decode = (lines, sharedJson) => {
+  // The call's events in and its results out as JSON array texts (jsonChunks), with the JSON of
+  // this realm as it was before any user code ran. Returned to the sandbox process only, never put on
+  // the global: decode reads the worker's array of strings, which user code must never see.
+  // With sharedJson, the chunks hold the events alone and each event's metadata is the shared
+  // metadata filled from the event, the rule of toCallInputs (src/inputs.ts).
+  const chunks = ${jsonChunks.toString()};
+  const decode = (texts, sharedJson) => {
     const values = [];
-    if (sharedJson === undefined) {
-      for (let i = 0; i < lines.length; i += 1) values[i] = parse(lines[i]);
-      return values;
+    for (let t = 0; t < texts.length; t += 1) {
+      const group = parse(texts[t]);
+      for (let i = 0; i < group.length; i += 1) values[values.length] = group[i];
     }
+    if (sharedJson === undefined) return values;
     const shared = parse(sharedJson);
-    for (let i = 0; i < lines.length; i += 1) {
-      const message = parse(lines[i]);
+    for (let i = 0; i < values.length; i += 1) {
+      const message = values[i];
       const metadata = assign({}, shared);
       metadata.messageId = shared.messageId ?? message.messageId;
       metadata.eventName = shared.eventName ?? message.event;
@@ -86,10 +90,6 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     }
     return values;
   };
-  const encode = (values) => {
-    const lines = [];
-    for (let i = 0; i < values.length; i += 1) lines[i] = stringify(values[i]);
-    return lines;
-  };
+  const encode = (values) => chunks(values, stringify);
   return { decode, encode };
 })`;
