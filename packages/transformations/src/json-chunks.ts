@@ -11,15 +11,22 @@
  */
 export function jsonChunks(values: readonly unknown[], stringify: (value: unknown) => string): string[] {
   const chunks: string[] = [];
-  let size = 64;
-  for (let start = 0; start < values.length; start += size) {
+  // A first group small enough for large values, then groups sized to about 48 K characters by the
+  // characters per value seen so far.
+  let size = 16;
+  let seenValues = 0;
+  let seenChars = 0;
+  for (let start = 0; start < values.length;) {
     const end = start + size < values.length ? start + size : values.length;
     const group: unknown[] = [];
     for (let i = start; i < end; i += 1) group[i - start] = values[i];
     const text = stringify(group);
     chunks[chunks.length] = text;
-    if (text.length > 96 * 1024 && size > 1) size = (size + 1) >> 1;
-    else if (text.length < 24 * 1024 && size < 4096) size *= 2;
+    seenValues += end - start;
+    start = end;
+    seenChars += text.length;
+    size = ((48 * 1024 * seenValues) / seenChars) | 0 || 1;
+    if (size > 4096) size = 4096;
   }
   return chunks;
 }
