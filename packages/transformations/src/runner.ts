@@ -5,6 +5,7 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEM
 import { closeBodyFile, FrameChannel, openBodyFile } from './frames.js';
 import { inputChunks, toCallInputs } from './inputs.js';
 import { fromJsonChunks } from './json-chunks.js';
+import { residentBytes } from './resident-memory.js';
 import { attachMetadata, type SourcedEntry } from './result-metadata.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
@@ -12,6 +13,14 @@ import type { RunOptions, TransformationLimits, TransformationRun } from './type
 
 /** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
 const WATCHDOG_GRACE_MS = 500;
+/**
+ * The sandbox's resident memory may exceed the heap limit by this much (Node itself, about 40 MB, and
+ * V8's young generation and code) before a call is ended for memory: what the heap limit cannot see,
+ * ArrayBuffer backing stores, is bounded here.
+ */
+export const RESIDENT_MARGIN_MB = 128;
+/** How often the resident memory of a busy sandbox is read. */
+const MEMORY_SAMPLE_MS = 20;
 const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
 
 /** A reply and, when it is `ok`, the frame body: the handler-level list, one JSON text per entry. */
@@ -155,6 +164,7 @@ export class TransformationRunner {
   }
 
   private watchdog: NodeJS.Timeout | undefined;
+  private memoryWatch: NodeJS.Timeout | undefined;
 
   private pump(): void {
     if (this.current || this.queue.length === 0) return;
@@ -171,6 +181,16 @@ export class TransformationRunner {
       worker.process.kill('SIGKILL');
       this.finish(failed(next.job.id, `Error: ${SYNC_TIMEOUT}`));
     }, next.job.timeoutMs + WATCHDOG_GRACE_MS);
+    const residentLimit = (this.limits.memoryMb + RESIDENT_MARGIN_MB) * 1024 * 1024;
+    this.memoryWatch = setInterval(() => {
+      const pid = worker.process.pid;
+      if (this.current !== next || pid === undefined || (residentBytes(pid) ?? 0) <= residentLimit) return;
+      // Memory the heap limit does not see (ArrayBuffer backing stores): ended as the heap limit would be.
+      this.worker = undefined;
+      worker.process.kill('SIGKILL');
+      this.finish(failed(next.job.id, `Error: ${MEMORY_LIMIT}`));
+    }, MEMORY_SAMPLE_MS);
+    this.memoryWatch.unref();
     worker.frames.send(JSON.stringify(next.job), next.lines);
   }
 
@@ -178,6 +198,7 @@ export class TransformationRunner {
     const done = this.current;
     if (!done) return;
     clearTimeout(this.watchdog);
+    clearInterval(this.memoryWatch);
     this.current = undefined;
     this.worker?.process.unref();
     this.worker?.channel.unref();
