@@ -10,6 +10,7 @@
  * codec the worker moves a call's events and results with (see `decode`, `encode`).
  */
 import { jsonChunks } from './json-chunks.js';
+import { CALL_GLOBAL } from './wrapper.js';
 
 export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   'use strict';
@@ -91,5 +92,21 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     return values;
   };
   const encode = (values) => chunks(values, stringify);
-  return { decode, encode };
+
+  // How the sandbox process starts a call under vm's timeout: it arms the call here with the module's
+  // entry and the decoded events (values of this realm only), then runs a script that fires it. The
+  // global cannot be replaced, fires once per arming, and holds nothing of the worker's realm, so
+  // user code that finds it gets nothing it did not have.
+  let armed;
+  const arm = (entry, payload, kind) => {
+    armed = { entry, payload, kind };
+  };
+  Object.defineProperty(g, ${JSON.stringify(CALL_GLOBAL)}, {
+    value: function fire() {
+      const call = armed;
+      armed = undefined;
+      return call === undefined ? undefined : call.entry(call.payload, call.kind);
+    },
+  });
+  return { decode, encode, arm };
 })`;

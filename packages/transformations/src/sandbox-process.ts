@@ -16,7 +16,7 @@ import { FrameChannel } from './frames.js';
 import { networkHelpers, type Settled } from './network.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { BOOTSTRAP_SOURCE } from './sandbox-bootstrap.js';
-import { ENTRY, WRAPPER_SOURCE } from './wrapper.js';
+import { CALL_GLOBAL, ENTRY, WRAPPER_SOURCE } from './wrapper.js';
 
 // vm.SourceTextModule (this worker runs with --experimental-vm-modules) gives real ES module
 // semantics: import/export exactly as hosted, and stack positions in the user's own lines.
@@ -24,7 +24,7 @@ type Module = vm.Module & { namespace: Record<string, unknown> };
 const SourceTextModule = (vm as unknown as { SourceTextModule: new (code: string, o: object) => Module }).SourceTextModule;
 
 const bootstrap = new vm.Script(BOOTSTRAP_SOURCE, { filename: 'rudderstack sandbox' });
-const invoke = new vm.Script(`globalThis['${ENTRY}:call']()`, { filename: 'rudderstack sandbox' });
+const invoke = new vm.Script(`globalThis[${JSON.stringify(CALL_GLOBAL)}]()`, { filename: 'rudderstack sandbox' });
 
 class CallError extends Error {}
 
@@ -59,6 +59,7 @@ let kept: Sandboxed | undefined;
 interface Codec {
   decode(lines: string[], sharedMetadata: string | undefined): unknown[];
   encode(values: unknown): unknown;
+  arm(entry: unknown, payload: unknown[], kind: string): void;
 }
 
 interface Sandboxed {
@@ -115,14 +116,8 @@ async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ 
 
   const entry = ns[ENTRY] as (payload: unknown[], kind: string) => Promise<unknown>;
   const payload = codec.decode(lines, job.sharedMetadata);
-  const g = context as Record<string, unknown>;
-  g[`${ENTRY}:call`] = () => entry(payload, kind);
-  let settled: Promise<unknown>;
-  try {
-    settled = invoke.runInContext(context, { timeout: remaining() }) as Promise<unknown>;
-  } finally {
-    delete g[`${ENTRY}:call`];
-  }
+  codec.arm(entry, payload, kind);
+  const settled = invoke.runInContext(context, { timeout: remaining() }) as Promise<unknown>;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CallError(ASYNC_TIMEOUT)), remaining());

@@ -5,6 +5,8 @@ const METADATA_VIEW = `{ ${METADATA_FIELDS.map((f) => `${JSON.stringify(f)}: kno
 
 /** The exported entry the sandbox calls; a name no transformation would declare. */
 export const ENTRY = '__rudderstackLocalRun';
+/** The global through which the sandbox process fires an armed call (see sandbox-bootstrap.ts). */
+export const CALL_GLOBAL = `${ENTRY}:call`;
 
 /**
  * Source appended to the user's module, so the user's functions are called from inside their own

@@ -180,6 +180,25 @@ describe('limits as hosted', () => {
     assert.equal(out.output.viaError, 'undefined');
   });
 
+  test('no function on the global object, during a call, leads back to the host realm', async () => {
+    // Every own global (the runner's own included), read while the call runs: its constructor must be
+    // this realm's Function, in which `process` does not exist.
+    const run = await runner.run({
+      code: `export function transformEvent(e) {
+        e.leaks = [];
+        for (const key of Reflect.ownKeys(globalThis)) {
+          const value = globalThis[key];
+          if (typeof value !== 'function') continue;
+          if (value.constructor('return typeof process')() !== 'undefined') e.leaks.push(String(key));
+        }
+        return e;
+      }`,
+      events: events.slice(0, 1),
+    });
+    const out = run.results[0] as { output: Record<string, unknown> };
+    assert.deepEqual(out.output.leaks, []);
+  });
+
   test('a syntax error ends the call with the SyntaxError', async () => {
     const run = await runner.run({ code: 'export function transformEvent(e) { return e', events });
     assert.match(run.error ?? '', /^SyntaxError: /);
