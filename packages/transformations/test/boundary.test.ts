@@ -93,6 +93,15 @@ describe('metadata attached by the runner', () => {
   const runner = new TransformationRunner();
   after(() => runner.close());
 
+  test('a module that awaits at its top level is evaluated before its function runs', async () => {
+    const code = 'const base = await Promise.resolve(40);\nexport function transformEvent(e) { return { ...e, n: base + 2 }; }';
+    const run = await runner.run({ code, events: [{ messageId: 'm1', type: 'track' }] });
+    assert.deepEqual(
+      run.results.map((r) => ('output' in r ? r.output.n : r.statusCode)),
+      [42],
+    );
+  });
+
   test('a call through the sandbox: outputs and metadata as JSON copies, whatever the globals say', async () => {
     // The module replaces JSON, Math and Array.prototype.map before its functions run: how events
     // and results cross does not use what user code can replace (the hosted boundary does not either).
