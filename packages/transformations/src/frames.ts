@@ -7,17 +7,18 @@ import type { Writable } from 'node:stream';
 /**
  * How the runner and its sandbox process pass a call's events and results. Each message is a frame:
  * a notice on their socket, `[u32 header bytes][u32 body bytes][header]`, the header one JSON text
- * (the call's settings, or the reply's status and logs); its body, one JSON text per line (an event
- * in, a result out), is written at the start of a file both hold open (the "body file"), which the
+ * (the call's settings, or the reply's status and logs); its body, lines of text (JSON array chunks
+ * of events in, of results out: json-chunks.ts), is written at the start of a file both hold open (the
+ * "body file"), which the
  * receiver reads once it has the notice. Calls alternate strictly (a call is sent only after the
  * previous reply arrived), so the two sides never use the file at the same time.
  *
  * Why not Node's IPC channel: it serializes a message again (a JSON text re-escaped inside JSON, or
  * copied through the V8 serializer) and joins a large message's chunks over and over. Why a file and
  * not the socket for the body: a socket moves a large body in many small reads, each a fresh buffer
- * and a wake-up of the reader; the file takes one copy each way. Why lines: a string or buffer past
- * V8's regular object size (128 KB) gets fresh pages of its own, and on a virtual machine faulting
- * them in costs more CPU than the JSON work; one event's text is small.
+ * and a wake-up of the reader; the file takes one copy each way, through a buffer kept between
+ * frames. Why lines: each decodes to a string of its own, short of V8's regular object size (128 KB;
+ * past it a string gets fresh pages, whose faults on a virtual machine cost more than the JSON work).
  */
 export interface Frame {
   header: string;

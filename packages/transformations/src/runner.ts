@@ -23,7 +23,7 @@ export const RESIDENT_MARGIN_MB = 128;
 const MEMORY_SAMPLE_MS = 20;
 const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
 
-/** A reply and, when it is `ok`, the frame body: the handler-level list, one JSON text per entry. */
+/** A reply and, when it is `ok`, the frame body: the handler-level list as JSON array chunks. */
 interface Answer {
   reply: SandboxReply;
   lines: string[];
@@ -31,7 +31,7 @@ interface Answer {
 
 interface Pending {
   job: SandboxJob;
-  /** The call's `{ message, metadata }` entries, one JSON text each, rebuilt inside the sandbox's realm. */
+  /** The call's entries (or events alone) as JSON array chunks, rebuilt inside the sandbox's realm. */
   lines: string[];
   resolve: (answer: Answer) => void;
 }

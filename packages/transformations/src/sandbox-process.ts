@@ -136,7 +136,7 @@ async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ 
   }
 }
 
-/** The wrapper's list as one JSON text per result; a failure to encode it (a cycle) ends the call, as hosted. */
+/** The wrapper's list as JSON array chunks; a failure to encode it (a cycle) ends the call, as hosted. */
 function encoded(codec: Codec, list: unknown): string[] {
   let lines: unknown;
   try {
