@@ -1,4 +1,5 @@
-import type { EventMetadata, RudderMessage } from './types.js';
+import type { EventMetadata, RudderMessage, RunOptions } from './types.js';
+import { jsonChunks } from './json-chunks.js';
 import type { CallInput } from './results.js';
 
 /**
@@ -20,4 +21,20 @@ export function toCallInputs(events: RudderMessage[], metadata?: EventMetadata |
       },
     };
   });
+}
+
+/**
+ * The call's entries as the sandbox takes them, as JSON array texts (jsonChunks). When every entry's
+ * metadata is the call's one `metadata` filled from its event (toCallInputs), the chunks hold the
+ * events alone and the metadata goes once, in `sharedMetadata`; the sandbox fills it in by the same rule.
+ */
+export function inputChunks(options: RunOptions, inputs: CallInput[]): { chunks: string[]; sharedMetadata?: string } {
+  if (options.inputs || Array.isArray(options.metadata)) return { chunks: jsonChunks(inputs, JSON.stringify) };
+  return {
+    chunks: jsonChunks(
+      inputs.map((input) => input.message),
+      JSON.stringify,
+    ),
+    sharedMetadata: JSON.stringify(options.metadata ?? {}),
+  };
 }

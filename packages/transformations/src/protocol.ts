@@ -1,20 +1,22 @@
 import type { NetworkFixtures, TransformationLibrary } from './types.js';
 
-/** One call, as the runner hands it to the sandbox worker. */
+/** One call's settings, the header of the frame the runner sends; the frame's body is the call's events. */
 export interface SandboxJob {
   id: number;
   code: string;
   name: string;
   libraries: TransformationLibrary[];
-  /** `[{ message, metadata }]` as JSON, rebuilt inside the sandbox's realm. */
-  payload: string;
+  /** Set when every event's metadata is this one filled from the event; the lines are then the events alone. */
+  sharedMetadata?: string;
   credentials?: string;
   fixtures: NetworkFixtures;
   allowNetwork: boolean;
   timeoutMs: number;
 }
 
-/** The worker's answer: the handler-level list as JSON, or the error that ended the whole call. */
+/**
+ * The sandbox's answer, the header of the frame it sends back; when `ok`, the frame's body is the
+ * handler-level list as JSON, otherwise empty and `error` is what ended the whole call.
+ */
 export type SandboxReply =
-  | { id: number; ok: true; kind: 'transformEvent' | 'transformBatch'; transformed: string; logs: string[] }
-  | { id: number; ok: false; error: string; logs: string[] };
+  { id: number; ok: true; kind: 'transformEvent' | 'transformBatch'; logs: string[] } | { id: number; ok: false; error: string; logs: string[] };

@@ -1,18 +1,47 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
-import { toCallInputs } from './inputs.js';
+import { closeBodyFile, FrameChannel, openBodyFile } from './frames.js';
+import { inputChunks, toCallInputs } from './inputs.js';
+import { fromJsonChunks } from './json-chunks.js';
+import { residentBytes } from './resident-memory.js';
+import { attachMetadata, type SourcedEntry } from './result-metadata.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
-import type { RunOptions, TransformationLimits, TransformationRun, TransformedEvent } from './types.js';
+import type { RunOptions, TransformationLimits, TransformationRun } from './types.js';
 
 /** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
 const WATCHDOG_GRACE_MS = 500;
+/**
+ * The sandbox's resident memory may exceed the heap limit by this much (Node itself, about 40 MB, and
+ * V8's young generation and code) before a call is ended for memory: what the heap limit cannot see,
+ * ArrayBuffer backing stores, is bounded here.
+ */
+export const RESIDENT_MARGIN_MB = 128;
+/** How often the resident memory of a busy sandbox is read. */
+const MEMORY_SAMPLE_MS = 20;
 const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
+
+/** A reply and, when it is `ok`, the frame body: the handler-level list as JSON array chunks. */
+interface Answer {
+  reply: SandboxReply;
+  lines: string[];
+}
 
 interface Pending {
   job: SandboxJob;
-  resolve: (reply: SandboxReply) => void;
+  /** The call's entries (or events alone) as JSON array chunks, rebuilt inside the sandbox's realm. */
+  lines: string[];
+  resolve: (answer: Answer) => void;
+}
+
+interface Sandbox {
+  process: ChildProcess;
+  /** Frame notices both ways (fd 3 of the sandbox). */
+  channel: Socket;
+  /** Frames both ways, bodies through the body file (fd 4 of the sandbox). */
+  frames: FrameChannel;
 }
 
 /**
@@ -24,7 +53,7 @@ interface Pending {
 export class TransformationRunner {
   /** The limits this runner was made with, defaults filled in; a call's `limits.timeoutMs` overrides the timeout. */
   readonly limits: Required<TransformationLimits>;
-  private worker: ChildProcess | undefined;
+  private worker: Sandbox | undefined;
   private current: Pending | undefined;
   private readonly queue: Pending[] = [];
   private nextId = 1;
@@ -55,34 +84,36 @@ export class TransformationRunner {
       code: options.code,
       name: options.name ?? DEFAULT_TRANSFORMATION_NAME,
       libraries: options.libraries ?? [],
-      payload: JSON.stringify(inputs),
       credentials: options.credentials ? JSON.stringify(options.credentials) : undefined,
       fixtures: options.fixtures ?? {},
       allowNetwork: options.allowNetwork ?? false,
       timeoutMs: options.limits?.timeoutMs ?? this.limits.timeoutMs,
     };
-    const reply = await new Promise<SandboxReply>((resolve) => {
-      this.queue.push({ job, resolve });
+    const { chunks: lines, sharedMetadata } = inputChunks(options, inputs);
+    job.sharedMetadata = sharedMetadata;
+    const { reply, lines: transformed } = await new Promise<Answer>((resolve) => {
+      this.queue.push({ job, lines, resolve });
       this.pump();
     });
     if (!reply.ok) {
       return { results: failAll(inputs, reply.error), transformedEvents: [], logs: reply.logs, error: reply.error };
     }
-    const transformedEvents = JSON.parse(reply.transformed) as TransformedEvent[];
+    const entries = fromJsonChunks(transformed) as SourcedEntry[];
+    const transformedEvents = attachMetadata(entries, inputs, reply.kind);
     return { results: toResults(inputs, transformedEvents), transformedEvents, logs: reply.logs, kind: reply.kind };
   }
 
   /** The sandbox process's id while one runs (for measuring its CPU). */
   get sandboxPid(): number | undefined {
-    return this.worker?.pid;
+    return this.worker?.process.pid;
   }
 
   /** Ends the worker; calls still queued fail. */
   async close(): Promise<void> {
-    const worker = this.worker;
+    const worker = this.worker?.process;
     this.worker = undefined;
-    for (const p of this.queue.splice(0)) p.resolve({ id: p.job.id, ok: false, error: 'Error: runner closed', logs: [] });
-    if (this.current) this.finish({ id: this.current.job.id, ok: false, error: 'Error: runner closed', logs: [] });
+    for (const p of this.queue.splice(0)) p.resolve({ reply: failed(p.job.id, 'Error: runner closed'), lines: [] });
+    if (this.current) this.finish(failed(this.current.job.id, 'Error: runner closed'));
     if (worker && worker.exitCode === null && worker.signalCode === null) {
       const gone = new Promise((resolve) => worker.once('exit', resolve));
       worker.ref(); // keep this process alive until the sandbox's exit is seen
@@ -91,35 +122,49 @@ export class TransformationRunner {
     }
   }
 
-  private spawn(): ChildProcess {
-    const worker = fork(SANDBOX_PATH, [], {
-      // vm.SourceTextModule is behind --experimental-vm-modules, scoped to the sandbox process (its
-      // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
-      // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
-      execArgv: ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`],
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      serialization: 'advanced',
+  private spawn(): Sandbox {
+    // vm.SourceTextModule is behind --experimental-vm-modules, scoped to the sandbox process (its
+    // warning silenced). A separate process rather than a worker thread: V8 can abort the whole
+    // process on a large allocation past a worker's heap limit; here that ends the sandbox only.
+    const execArgv = ['--experimental-vm-modules', '--no-warnings', `--max-old-space-size=${this.limits.memoryMb}`];
+    const bodyFile = openBodyFile();
+    const worker = spawn(process.execPath, [...execArgv, SANDBOX_PATH], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', bodyFile] });
+    const channel = worker.stdio[3] as Socket;
+    const frames = new FrameChannel(channel, bodyFile, ({ header, lines }) => {
+      const reply = JSON.parse(header) as SandboxReply;
+      if (this.current && reply.id === this.current.job.id) this.finish(reply, lines);
     });
+    const sandbox: Sandbox = { process: worker, channel, frames };
     this.workersStarted += 1;
-    worker.on('message', (reply: SandboxReply) => {
-      if (this.current && reply.id === this.current.job.id) this.finish(reply);
+    channel.on('data', (chunk: Buffer) => {
+      try {
+        frames.push(chunk);
+      } catch {
+        // A frame that does not read back: that sandbox cannot be trusted to answer; 'exit' reports it.
+        worker.kill('SIGKILL');
+      }
+    });
+    channel.on('error', () => {
+      // a sandbox that ended mid-write; reported through 'exit'
     });
     worker.on('error', () => {
       // reported through 'exit'
     });
     worker.on('exit', (code, signal) => {
-      if (this.worker !== worker) return;
+      closeBodyFile(bodyFile);
+      if (this.worker !== sandbox) return;
       this.worker = undefined;
       // The only way a sandbox dies by itself mid-call is V8's heap limit (it aborts the process).
       const text = `Error: ${MEMORY_LIMIT}`;
-      if (this.current) this.finish({ id: this.current.job.id, ok: false, error: code === 0 && !signal ? 'Error: sandbox exited' : text, logs: [] });
+      if (this.current) this.finish(failed(this.current.job.id, code === 0 && !signal ? 'Error: sandbox exited' : text));
     });
     worker.unref();
-    worker.channel?.unref();
-    return worker;
+    channel.unref();
+    return sandbox;
   }
 
   private watchdog: NodeJS.Timeout | undefined;
+  private memoryWatch: NodeJS.Timeout | undefined;
 
   private pump(): void {
     if (this.current || this.queue.length === 0) return;
@@ -127,28 +172,43 @@ export class TransformationRunner {
     this.current = next;
     if (!this.worker) this.worker = this.spawn();
     const worker = this.worker;
-    worker.ref();
-    worker.channel?.ref();
+    worker.process.ref();
+    worker.channel.ref();
     this.watchdog = setTimeout(() => {
       if (this.current !== next) return;
       // Still busy past the deadline: a loop the in-worker timeout cannot interrupt.
       this.worker = undefined;
-      worker.kill('SIGKILL');
-      this.finish({ id: next.job.id, ok: false, error: `Error: ${SYNC_TIMEOUT}`, logs: [] });
+      worker.process.kill('SIGKILL');
+      this.finish(failed(next.job.id, `Error: ${SYNC_TIMEOUT}`));
     }, next.job.timeoutMs + WATCHDOG_GRACE_MS);
-    worker.send(next.job);
+    const residentLimit = (this.limits.memoryMb + RESIDENT_MARGIN_MB) * 1024 * 1024;
+    this.memoryWatch = setInterval(() => {
+      const pid = worker.process.pid;
+      if (this.current !== next || pid === undefined || (residentBytes(pid) ?? 0) <= residentLimit) return;
+      // Memory the heap limit does not see (ArrayBuffer backing stores): ended as the heap limit would be.
+      this.worker = undefined;
+      worker.process.kill('SIGKILL');
+      this.finish(failed(next.job.id, `Error: ${MEMORY_LIMIT}`));
+    }, MEMORY_SAMPLE_MS);
+    this.memoryWatch.unref();
+    worker.frames.send(JSON.stringify(next.job), next.lines);
   }
 
-  private finish(reply: SandboxReply): void {
+  private finish(reply: SandboxReply, lines: string[] = []): void {
     const done = this.current;
     if (!done) return;
     clearTimeout(this.watchdog);
+    clearInterval(this.memoryWatch);
     this.current = undefined;
-    this.worker?.unref();
-    this.worker?.channel?.unref();
-    done.resolve(reply);
+    this.worker?.process.unref();
+    this.worker?.channel.unref();
+    done.resolve({ reply, lines });
     this.pump();
   }
+}
+
+function failed(id: number, error: string): SandboxReply {
+  return { id, ok: false, error, logs: [] };
 }
 
 let shared: TransformationRunner | undefined;

@@ -6,13 +6,18 @@
  * Every function the user can reach is created here, in the sandbox's realm, and talks to the worker
  * only through `bridge`, a closure variable user code cannot name; values cross as JSON strings and
  * are rebuilt with the sandbox's own JSON. So no object of the worker's realm (whose Function
- * constructor could reach `process`) is ever handed to user code, not even an error.
+ * constructor could reach `process`) is ever handed to user code, not even an error. It returns the
+ * codec the worker moves a call's events and results with (see `decode`, `encode`).
  */
+import { jsonChunks } from './json-chunks.js';
+import { CALL_GLOBAL } from './wrapper.js';
+
 export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   'use strict';
   const g = globalThis;
   const parse = JSON.parse;
   const stringify = JSON.stringify;
+  const assign = Object.assign;
   const fromBridge = (json) => (json === undefined ? undefined : parse(json));
   Object.defineProperty(g, 'global', { value: g, writable: true, configurable: true });
 
@@ -60,4 +65,48 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     }
     return lines.slice(0, last + 1).join('\\n');
   };
+
+  // The call's events in and its results out as JSON array texts (jsonChunks), with the JSON of
+  // this realm as it was before any user code ran. Returned to the sandbox process only, never put on
+  // the global: decode reads the worker's array of strings, which user code must never see.
+  // With sharedJson, the chunks hold the events alone and each event's metadata is the shared
+  // metadata filled from the event, the rule of toCallInputs (src/inputs.ts).
+  const chunks = ${jsonChunks.toString()};
+  const decode = (texts, sharedJson) => {
+    const values = [];
+    for (let t = 0; t < texts.length; t += 1) {
+      const group = parse(texts[t]);
+      for (let i = 0; i < group.length; i += 1) values[values.length] = group[i];
+    }
+    if (sharedJson === undefined) return values;
+    const shared = parse(sharedJson);
+    for (let i = 0; i < values.length; i += 1) {
+      const message = values[i];
+      const metadata = assign({}, shared);
+      metadata.messageId = shared.messageId ?? message.messageId;
+      metadata.eventName = shared.eventName ?? message.event;
+      metadata.eventType = shared.eventType ?? message.type;
+      metadata.receivedAt = shared.receivedAt ?? message.receivedAt;
+      values[i] = { message, metadata };
+    }
+    return values;
+  };
+  const encode = (values) => chunks(values, stringify);
+
+  // How the sandbox process starts a call under vm's timeout: it arms the call here with the module's
+  // entry and the decoded events (values of this realm only), then runs a script that fires it. The
+  // global cannot be replaced, fires once per arming, and holds nothing of the worker's realm, so
+  // user code that finds it gets nothing it did not have.
+  let armed;
+  const arm = (entry, payload, kind) => {
+    armed = { entry, payload, kind };
+  };
+  Object.defineProperty(g, ${JSON.stringify(CALL_GLOBAL)}, {
+    value: function fire() {
+      const call = armed;
+      armed = undefined;
+      return call === undefined ? undefined : call.entry(call.payload, call.kind);
+    },
+  });
+  return { decode, encode, arm };
 })`;

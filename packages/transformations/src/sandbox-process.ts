@@ -1,6 +1,7 @@
 // The sandbox process that runs transformations. Each call gets a fresh V8 context (its own global,
 // only JavaScript's built-ins plus the hosted helpers), as the hosted service builds a fresh isolate
 // per call; the process's heap limit and the runner's watchdog bound what a call can take.
+import { Socket } from 'node:net';
 import vm from 'node:vm';
 import {
   ASYNC_TIMEOUT,
@@ -11,10 +12,11 @@ import {
   SYNC_TIMEOUT,
   type TransformKind,
 } from './hosted.js';
+import { FrameChannel } from './frames.js';
 import { networkHelpers, type Settled } from './network.js';
 import type { SandboxJob, SandboxReply } from './protocol.js';
 import { BOOTSTRAP_SOURCE } from './sandbox-bootstrap.js';
-import { ENTRY, WRAPPER_SOURCE } from './wrapper.js';
+import { CALL_GLOBAL, ENTRY, WRAPPER_SOURCE } from './wrapper.js';
 
 // vm.SourceTextModule (this worker runs with --experimental-vm-modules) gives real ES module
 // semantics: import/export exactly as hosted, and stack positions in the user's own lines.
@@ -22,7 +24,7 @@ type Module = vm.Module & { namespace: Record<string, unknown> };
 const SourceTextModule = (vm as unknown as { SourceTextModule: new (code: string, o: object) => Module }).SourceTextModule;
 
 const bootstrap = new vm.Script(BOOTSTRAP_SOURCE, { filename: 'rudderstack sandbox' });
-const invoke = new vm.Script(`globalThis['${ENTRY}:call']()`, { filename: 'rudderstack sandbox' });
+const invoke = new vm.Script(`globalThis[${JSON.stringify(CALL_GLOBAL)}]()`, { filename: 'rudderstack sandbox' });
 
 class CallError extends Error {}
 
@@ -51,9 +53,23 @@ interface CallSlot {
  * libraries (so module state starts over, as hosted); what a call writes onto the global itself
  * outlives it, which the hosted service (a fresh isolate or a reset context per call) does not do.
  */
-let kept: { key: string; context: vm.Context; slot: CallSlot } | undefined;
+let kept: Sandboxed | undefined;
 
-function contextFor(job: SandboxJob): { context: vm.Context; slot: CallSlot } {
+/** The bootstrap's codec: JSON texts to and from values of the context's realm (see BOOTSTRAP_SOURCE). */
+interface Codec {
+  decode(lines: string[], sharedMetadata: string | undefined): unknown[];
+  encode(values: unknown): unknown;
+  arm(entry: unknown, payload: unknown[], kind: string): void;
+}
+
+interface Sandboxed {
+  key: string;
+  context: vm.Context;
+  slot: CallSlot;
+  codec: Codec;
+}
+
+function contextFor(job: SandboxJob): Sandboxed {
   const key = JSON.stringify([job.name, job.code, job.libraries.map((l) => [l.importName, l.code])]);
   if (kept?.key === key) return kept;
   const context = vm.createContext({}, { name: job.name });
@@ -68,15 +84,15 @@ function contextFor(job: SandboxJob): { context: vm.Context; slot: CallSlot } {
       return JSON.stringify({ ok: settled.ok, value: settled.value === undefined ? undefined : JSON.stringify(settled.value) });
     },
   };
-  (bootstrap.runInContext(context) as (b: typeof bridge) => void)(bridge);
-  kept = { key, context, slot };
+  const codec = (bootstrap.runInContext(context) as (b: typeof bridge) => Codec)(bridge);
+  kept = { key, context, slot, codec };
   return kept;
 }
 
-async function run(job: SandboxJob, logs: string[]): Promise<{ kind: TransformKind; transformed: string }> {
+async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ kind: TransformKind; transformed: string[] }> {
   const deadline = Date.now() + job.timeoutMs;
   const remaining = () => Math.max(1, deadline - Date.now());
-  const { context, slot } = contextFor(job);
+  const { context, slot, codec } = contextFor(job);
   slot.logs = logs;
   slot.credentials = job.credentials;
   slot.net = networkHelpers(job.fixtures, job.allowNetwork);
@@ -98,15 +114,10 @@ async function run(job: SandboxJob, logs: string[]): Promise<{ kind: TransformKi
   if (found.length !== 1) throw new CallError(notExactlyOneFunction(found));
   const kind = found[0];
 
-  const entry = ns[ENTRY] as (payload: string, kind: string) => Promise<string>;
-  const g = context as Record<string, unknown>;
-  g[`${ENTRY}:call`] = () => entry(job.payload, kind);
-  let settled: Promise<string>;
-  try {
-    settled = invoke.runInContext(context, { timeout: remaining() }) as Promise<string>;
-  } finally {
-    delete g[`${ENTRY}:call`];
-  }
+  const entry = ns[ENTRY] as (payload: unknown[], kind: string) => Promise<unknown>;
+  const payload = codec.decode(lines, job.sharedMetadata);
+  codec.arm(entry, payload, kind);
+  const settled = invoke.runInContext(context, { timeout: remaining() }) as Promise<unknown>;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CallError(ASYNC_TIMEOUT)), remaining());
@@ -119,18 +130,37 @@ async function run(job: SandboxJob, logs: string[]): Promise<{ kind: TransformKi
       }),
       late,
     ]);
-    return { kind, transformed: String(transformed) };
+    return { kind, transformed: encoded(codec, transformed) };
   } finally {
     clearTimeout(timer);
   }
 }
 
-const reply = (message: SandboxReply) => process.send!(message);
+/** The wrapper's list as JSON array chunks; a failure to encode it (a cycle) ends the call, as hosted. */
+function encoded(codec: Codec, list: unknown): string[] {
+  let lines: unknown;
+  try {
+    lines = codec.encode(list);
+  } catch (err) {
+    throw new CallError(String((err as { message?: unknown } | null)?.message));
+  }
+  // The codec was made before any user code ran and returns its own array of strings; checked anyway.
+  const texts = lines as string[];
+  for (let i = 0; i < texts.length; i += 1) if (typeof texts[i] !== 'string') throw new CallError('result is not JSON');
+  return texts;
+}
 
-process.on('message', (job: SandboxJob) => {
+// Frame notices both ways over fd 3, a socket the runner set up, the bodies through the body file at
+// fd 4 (see frames.ts); the socket's end (the runner gone) ends this process.
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+const BODY_FILE = 4;
+const reply = (message: SandboxReply, lines: string[] = []) => frames.send(JSON.stringify(message), lines);
+
+const frames = new FrameChannel(channel, BODY_FILE, ({ header, lines }) => {
+  const job = JSON.parse(header) as SandboxJob;
   const logs: string[] = [];
-  run(job, logs).then(
-    ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, transformed, logs }),
+  run(job, lines, logs).then(
+    ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, logs }, transformed),
     (err: unknown) => {
       // A call ended by its time budget may have left the context mid-way: the next call starts afresh.
       kept = undefined;
@@ -138,5 +168,6 @@ process.on('message', (job: SandboxJob) => {
     },
   );
 });
-// The runner's process going away ends this one too.
-process.on('disconnect', () => process.exit(0));
+channel.on('data', (chunk: Buffer) => frames.push(chunk));
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));

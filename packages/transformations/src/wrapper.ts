@@ -1,7 +1,12 @@
 import { BATCH_ITEM_NOT_OBJECT, BATCH_NOT_ARRAY, EVENT_ITEM_NOT_OBJECT, EVENT_NOT_OBJECT, METADATA_FIELDS } from './hosted.js';
 
+/** metadata(event)'s answer, the METADATA_FIELDS of the event's metadata, as one object literal (fields in order, undefined kept). */
+const METADATA_VIEW = `{ ${METADATA_FIELDS.map((f) => `${JSON.stringify(f)}: known[${JSON.stringify(f)}]`).join(', ')} }`;
+
 /** The exported entry the sandbox calls; a name no transformation would declare. */
 export const ENTRY = '__rudderstackLocalRun';
+/** The global through which the sandbox process fires an armed call (see sandbox-bootstrap.ts). */
+export const CALL_GLOBAL = `${ENTRY}:call`;
 
 /**
  * Source appended to the user's module, so the user's functions are called from inside their own
@@ -18,20 +23,30 @@ export const ENTRY = '__rudderstackLocalRun';
  * - a thrown error is reported by its stack cut after the last frame naming the function
  *   (the `extractStackTrace` global), so a thrown non-Error fails the whole call as hosted.
  * Starts on a new line and adds no lines before the user's code, so user line numbers are untouched.
+ * It takes the call's `{ message, metadata }` entries (values of the context's realm) and returns the
+ * handler-level list with, in place of each entry's metadata, `source`: the index of the event whose
+ * metadata it is (`metadata(output)` for transformBatch, the event's own for transformEvent), -1 for
+ * none; the runner attaches its own copy (`attachMetadata`), so metadata crosses the boundary once.
  */
 export const WRAPPER_SOURCE = `
-export async function ${ENTRY}(payloadJson, kind) {
-  const payload = JSON.parse(payloadJson);
+export async function ${ENTRY}(payload, kind) {
   const byMessageId = {};
-  for (const item of payload) byMessageId[item.message.messageId] = item.metadata;
+  const sourceOf = {};
+  for (let i = 0; i < payload.length; i += 1) {
+    byMessageId[payload[i].message.messageId] = payload[i].metadata;
+    sourceOf[payload[i].message.messageId] = i;
+  }
+  // Where a result's metadata comes from: the index of the event whose metadata it is, -1 for none ({}).
+  const source = (event) => {
+    if (!event) return -1;
+    const id = event.messageId;
+    return byMessageId[id] ? sourceOf[id] : -1;
+  };
   const messages = payload.map((item) => item.message);
   const isPlainObject = (value) => Object.prototype.toString.call(value) === '[object Object]';
-  const exposed = ${JSON.stringify(METADATA_FIELDS)};
   const metadataOf = (event) => {
     const known = (event ? byMessageId[event.messageId] : undefined) || {};
-    const view = {};
-    for (const field of exposed) view[field] = known[field];
-    return view;
+    return ${METADATA_VIEW};
   };
   const out = [];
   if (kind === 'transformBatch') {
@@ -39,22 +54,22 @@ export async function ${ENTRY}(payloadJson, kind) {
     try {
       produced = await transformBatch(messages, metadataOf);
     } catch (caught) {
-      out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: {} });
-      return JSON.stringify(out);
+      out.push({ error: extractStackTrace(caught.stack, [kind]), source: -1 });
+      return out;
     }
     if (!Array.isArray(produced)) {
-      out.push({ error: ${JSON.stringify(BATCH_NOT_ARRAY)}, metadata: {} });
-      return JSON.stringify(out);
+      out.push({ error: ${JSON.stringify(BATCH_NOT_ARRAY)}, source: -1 });
+      return out;
     }
     for (const item of produced) {
       out.push(isPlainObject(item)
-        ? { transformedEvent: item, metadata: metadataOf(item) }
-        : { error: ${JSON.stringify(BATCH_ITEM_NOT_OBJECT)}, metadata: {} });
+        ? { transformedEvent: item, source: source(item) }
+        : { error: ${JSON.stringify(BATCH_ITEM_NOT_OBJECT)}, source: -1 });
     }
-    return JSON.stringify(out);
+    return out;
   }
   await Promise.all(messages.map(async (message) => {
-    const own = byMessageId[message.messageId] || {};
+    const own = source(message);
     try {
       const produced = await transformEvent(message, metadataOf);
       if (produced === null || produced === undefined) return;
@@ -62,23 +77,23 @@ export async function ${ENTRY}(payloadJson, kind) {
         const kept = [];
         for (const item of produced) {
           if (!isPlainObject(item)) {
-            out.push({ error: ${JSON.stringify(EVENT_ITEM_NOT_OBJECT)}, metadata: own });
+            out.push({ error: ${JSON.stringify(EVENT_ITEM_NOT_OBJECT)}, source: own });
             return;
           }
-          kept.push({ transformedEvent: item, metadata: own });
+          kept.push({ transformedEvent: item, source: own });
         }
         out.push(...kept);
         return;
       }
       if (!isPlainObject(produced)) {
-        out.push({ error: ${JSON.stringify(EVENT_NOT_OBJECT)}, metadata: own });
+        out.push({ error: ${JSON.stringify(EVENT_NOT_OBJECT)}, source: own });
         return;
       }
-      out.push({ transformedEvent: produced, metadata: own });
+      out.push({ transformedEvent: produced, source: own });
     } catch (caught) {
-      out.push({ error: extractStackTrace(caught.stack, [kind]), metadata: own });
+      out.push({ error: extractStackTrace(caught.stack, [kind]), source: own });
     }
   }));
-  return JSON.stringify(out);
+  return out;
 }
 `;

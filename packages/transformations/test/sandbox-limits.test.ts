@@ -83,6 +83,33 @@ describe('limits as hosted', () => {
     await stillServes();
   });
 
+  test('1 GB written to typed arrays (off the V8 heap) ends the call with the isolate memory error', async () => {
+    // Backing stores are not bounded by the heap limit; the runner bounds the sandbox's resident
+    // memory (heap limit + RESIDENT_MARGIN_MB). Reached directly and through a constructor chain; a
+    // small heap keeps the bytes written before the limit (and the test's time) small.
+    const plain = new TransformationRunner({ timeoutMs: 20_000, memoryMb: 16 });
+    try {
+      for (const allocate of [
+        'new Uint8Array(2 ** 30)',
+        'new Uint8Array(new (Object.getPrototypeOf(new Uint8Array(0).buffer).constructor)(2 ** 30))',
+      ]) {
+        const run = await plain.run({ code: `export function transformEvent(e) { return { n: ${allocate}.fill(7).length }; }`, events });
+        assert.equal(run.error, 'Error: Isolate was disposed during execution due to memory limit', allocate);
+        assert.deepEqual(
+          run.results.map((r) => r.statusCode),
+          [400, 400],
+        );
+        const next = await plain.run({ code: 'export function transformEvent(e) { return { n: new Uint8Array(2 ** 20).fill(1).length }; }', events });
+        assert.deepEqual(
+          next.results.map((r) => ('output' in r ? r.output.n : r.statusCode)),
+          [2 ** 20, 2 ** 20],
+        );
+      }
+    } finally {
+      await plain.close();
+    }
+  });
+
   test('infinite recursion fails each event with the RangeError', async () => {
     const run = await runner.run({
       code: 'function deeper(n) { return deeper(n + 1) + 1; }\nexport function transformEvent(e) { return deeper(0); }',
@@ -151,6 +178,25 @@ describe('limits as hosted', () => {
     assert.deepEqual(out.output.seen, ['undefined', 'undefined', 'undefined', 'undefined', 'undefined']);
     assert.equal(out.output.viaHelper, 'undefined');
     assert.equal(out.output.viaError, 'undefined');
+  });
+
+  test('no function on the global object, during a call, leads back to the host realm', async () => {
+    // Every own global (the runner's own included), read while the call runs: its constructor must be
+    // this realm's Function, in which `process` does not exist.
+    const run = await runner.run({
+      code: `export function transformEvent(e) {
+        e.leaks = [];
+        for (const key of Reflect.ownKeys(globalThis)) {
+          const value = globalThis[key];
+          if (typeof value !== 'function') continue;
+          if (value.constructor('return typeof process')() !== 'undefined') e.leaks.push(String(key));
+        }
+        return e;
+      }`,
+      events: events.slice(0, 1),
+    });
+    const out = run.results[0] as { output: Record<string, unknown> };
+    assert.deepEqual(out.output.leaks, []);
   });
 
   test('a syntax error ends the call with the SyntaxError', async () => {
