@@ -20,3 +20,12 @@ export interface SandboxJob {
  */
 export type SandboxReply =
   { id: number; ok: true; kind: 'transformEvent' | 'transformBatch'; logs: string[] } | { id: number; ok: false; error: string; logs: string[] };
+
+/**
+ * Sent by the sandbox (a header-only frame) when it takes a call up: the call's time starts there, not
+ * when the runner sent it, which for a new sandbox includes the process's start-up.
+ */
+export interface SandboxStarted {
+  id: number;
+  started: true;
+}

@@ -7,12 +7,18 @@ import { inputChunks, toCallInputs } from './inputs.js';
 import { fromJsonChunks } from './json-chunks.js';
 import { residentBytes } from './resident-memory.js';
 import { attachMetadata, type SourcedEntry } from './result-metadata.js';
-import type { SandboxJob, SandboxReply } from './protocol.js';
+import type { SandboxJob, SandboxReply, SandboxStarted } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
 import type { RunOptions, TransformationLimits, TransformationRun } from './types.js';
 
 /** How long past its own deadline a call may keep the sandbox before the sandbox is ended. */
 const WATCHDOG_GRACE_MS = 500;
+/**
+ * The watchdog's first deadline when the call also starts the sandbox process, whose start-up (0.6–1 s,
+ * several seconds on a loaded machine) is not the call's time: once the sandbox says it took the call
+ * up, the watchdog is set again to the call's own limit.
+ */
+const STARTUP_ALLOWANCE_MS = 15_000;
 /**
  * The sandbox's resident memory may exceed the heap limit by this much (Node itself, about 40 MB, and
  * V8's young generation and code) before a call is ended for memory: what the heap limit cannot see,
@@ -131,8 +137,10 @@ export class TransformationRunner {
     const worker = spawn(process.execPath, [...execArgv, SANDBOX_PATH], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', bodyFile] });
     const channel = worker.stdio[3] as Socket;
     const frames = new FrameChannel(channel, bodyFile, ({ header, lines }) => {
-      const reply = JSON.parse(header) as SandboxReply;
-      if (this.current && reply.id === this.current.job.id) this.finish(reply, lines);
+      const reply = JSON.parse(header) as SandboxReply | SandboxStarted;
+      if (!this.current || reply.id !== this.current.job.id) return;
+      if ('started' in reply) this.armWatchdog(sandbox, this.current, 0);
+      else this.finish(reply, lines);
     });
     const sandbox: Sandbox = { process: worker, channel, frames };
     this.workersStarted += 1;
@@ -170,17 +178,12 @@ export class TransformationRunner {
     if (this.current || this.queue.length === 0) return;
     const next = this.queue.shift()!;
     this.current = next;
+    const cold = !this.worker;
     if (!this.worker) this.worker = this.spawn();
     const worker = this.worker;
     worker.process.ref();
     worker.channel.ref();
-    this.watchdog = setTimeout(() => {
-      if (this.current !== next) return;
-      // Still busy past the deadline: a loop the in-worker timeout cannot interrupt.
-      this.worker = undefined;
-      worker.process.kill('SIGKILL');
-      this.finish(failed(next.job.id, `Error: ${SYNC_TIMEOUT}`));
-    }, next.job.timeoutMs + WATCHDOG_GRACE_MS);
+    this.armWatchdog(worker, next, cold ? STARTUP_ALLOWANCE_MS : 0);
     const residentLimit = (this.limits.memoryMb + RESIDENT_MARGIN_MB) * 1024 * 1024;
     this.memoryWatch = setInterval(() => {
       const pid = worker.process.pid;
@@ -192,6 +195,21 @@ export class TransformationRunner {
     }, MEMORY_SAMPLE_MS);
     this.memoryWatch.unref();
     worker.frames.send(JSON.stringify(next.job), next.lines);
+  }
+
+  /** Ends the sandbox if `call` is still running its limit (plus grace, plus `extraMs`) from now. */
+  private armWatchdog(worker: Sandbox, call: Pending, extraMs: number): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(
+      () => {
+        if (this.current !== call) return;
+        // Still busy past the deadline: a loop the in-worker timeout cannot interrupt.
+        this.worker = undefined;
+        worker.process.kill('SIGKILL');
+        this.finish(failed(call.job.id, `Error: ${SYNC_TIMEOUT}`));
+      },
+      call.job.timeoutMs + WATCHDOG_GRACE_MS + extraMs,
+    );
   }
 
   private finish(reply: SandboxReply, lines: string[] = []): void {

@@ -14,7 +14,7 @@ import {
 } from './hosted.js';
 import { FrameChannel } from './frames.js';
 import { networkHelpers, type Settled } from './network.js';
-import type { SandboxJob, SandboxReply } from './protocol.js';
+import type { SandboxJob, SandboxReply, SandboxStarted } from './protocol.js';
 import { BOOTSTRAP_SOURCE } from './sandbox-bootstrap.js';
 import { CALL_GLOBAL, ENTRY, WRAPPER_SOURCE } from './wrapper.js';
 
@@ -158,6 +158,7 @@ const reply = (message: SandboxReply, lines: string[] = []) => frames.send(JSON.
 
 const frames = new FrameChannel(channel, BODY_FILE, ({ header, lines }) => {
   const job = JSON.parse(header) as SandboxJob;
+  frames.send(JSON.stringify({ id: job.id, started: true } satisfies SandboxStarted), []);
   const logs: string[] = [];
   run(job, lines, logs).then(
     ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, logs }, transformed),
