@@ -13,7 +13,6 @@ import {
   isStateTable,
   positionalRows,
   quoteIdent as q,
-  quoteLiteral,
   type LoadBatch,
   type RefusedEvent,
   type Schema,
