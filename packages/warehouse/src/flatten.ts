@@ -68,6 +68,91 @@ const isJsonKeyAt = (keys: Map<string, number>, key: string, level: number): boo
 
 export function flatten(ctx: FlattenContext, input: unknown, out: Columns, pi: Prefix): void {
   if (!isObject(input)) return;
+  if (ctx.jsonKeys.size > 0 || ctx.legacyJsonKeys.size > 0) return flattenWithJsonPaths(ctx, input, out, pi);
+  walk(ctx, input, out, rootNode(ctx, pi));
+}
+
+// Without JSON paths, a key's column depends only on the flavour, the naming options, the event type
+// and its path: each path is a node that remembers its children and its keys' safe columns (or that
+// a key has none), so no path string is built and no name is transformed per event. Bounded like the
+// name caches.
+interface PathNode extends Prefix {
+  children: Map<string, PathNode>;
+  /** Each key's safe column, or null when it has none (empty, or a rule column of the event type). */
+  columns: Map<string, string | null>;
+}
+
+const NODE_LIMIT = 50_000;
+const roots = new Map<string, PathNode>();
+let nodeCount = 0;
+
+function node(pi: Prefix): PathNode {
+  if (++nodeCount > NODE_LIMIT) {
+    roots.clear();
+    nodeCount = 0;
+  }
+  return { ...pi, children: new Map(), columns: new Map() };
+}
+
+function rootNode(ctx: FlattenContext, pi: Prefix): PathNode {
+  const n = ctx.naming;
+  const key = `${ctx.flavour}|${n.useBlendoCasing === true}|${n.underscoreDivideNumbers === true}|${n.skipReservedKeywordsEscaping === true}|${ctx.eventType}|${ctx.sourceCategory}|${pi.completePrefix}|${pi.completeLevel}|${pi.prefix}|${pi.level}`;
+  let root = roots.get(key);
+  if (!root) roots.set(key, (root = node(pi)));
+  return root;
+}
+
+function columnOf(ctx: FlattenContext, at: PathNode, key: string): string | null {
+  let column = at.columns.get(key);
+  if (column === undefined) {
+    const name = transformColumnName(ctx.flavour, at.prefix + key, ctx.naming);
+    const safe = name.length === 0 ? null : safeColumn(ctx, name);
+    column = safe === null || isRudderReservedColumn(ctx.eventType, safe) ? null : safe;
+    at.columns.set(key, column);
+    nodeCount++;
+  }
+  return column;
+}
+
+function childOf(at: PathNode, key: string): PathNode {
+  let child = at.children.get(key);
+  if (!child) {
+    child = node({
+      completePrefix: `${at.completePrefix}${key}_`,
+      completeLevel: at.completeLevel + 1,
+      prefix: `${at.prefix}${key}_`,
+      level: at.level + 1,
+    });
+    at.children.set(key, child);
+  }
+  return child;
+}
+
+function walk(ctx: FlattenContext, input: JsonObject, out: Columns, at: PathNode): void {
+  const keys = Object.keys(input);
+  if (keys.length === 0) return;
+  if ((at.completePrefix.endsWith('context_traits_') || at.completePrefix === 'group_traits_') && isStringLikeObject(input)) {
+    if (at.prefix === 'context_traits_') add(ctx, at.prefix, stringLikeObjectToString(input), false, out);
+    return;
+  }
+  const cloud = ctx.sourceCategory === 'cloud';
+  for (const key of keys.sort()) {
+    const value = input[key];
+    if (isEmptyValue(value)) continue;
+    if (isObject(value) && (!cloud || at.level < 3)) {
+      walk(ctx, value, out, childOf(at, key));
+      continue;
+    }
+    const column = columnOf(ctx, at, key);
+    if (column === null) continue;
+    const v = cloud && at.level >= 3 && isObject(value) ? goJson(value) : value;
+    const type = dataTypeFor(ctx.flavour, column, v, false);
+    out.types[column] = type;
+    out.data[column] = convertIfDateTime(v, type);
+  }
+}
+
+function flattenWithJsonPaths(ctx: FlattenContext, input: JsonObject, out: Columns, pi: Prefix): void {
   const keys = Object.keys(input);
   if (keys.length === 0) return;
   if ((pi.completePrefix.endsWith('context_traits_') || pi.completePrefix === 'group_traits_') && isStringLikeObject(input)) {
@@ -82,7 +167,7 @@ export function flatten(ctx: FlattenContext, input: unknown, out: Columns, pi: P
     if (legacy || (ctx.jsonKeys.size > 0 && isJsonKeyAt(ctx.jsonKeys, pi.completePrefix + key, pi.completeLevel))) {
       add(ctx, pi.prefix + key, goJson(value), true, out);
     } else if (isObject(value) && (ctx.sourceCategory !== 'cloud' || pi.level < 3)) {
-      flatten(ctx, value, out, {
+      flattenWithJsonPaths(ctx, value, out, {
         completePrefix: `${pi.completePrefix}${key}_`,
         completeLevel: pi.completeLevel + 1,
         prefix: `${pi.prefix}${key}_`,
