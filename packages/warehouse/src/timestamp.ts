@@ -30,18 +30,17 @@ export function parseTimestamp(input: string): number | undefined {
   // normal form): the last answer is kept, and a string that cannot start a date skips the pattern.
   if (input === lastInput) return lastResult;
   lastInput = input;
-  lastResult = parse(input);
+  lastCanonical = input.length === 24 ? parseCanonical(input) : undefined;
+  lastResult = lastCanonical ?? parse(input);
   return lastResult;
 }
 
 let lastInput: string | undefined;
 let lastResult: number | undefined;
+/** The last input's time when it was in the canonical form (then it is its own normal form). */
+let lastCanonical: number | undefined;
 
 function parse(input: string): number | undefined {
-  if (input.length === 24) {
-    const t = parseCanonical(input);
-    if (t !== undefined) return t;
-  }
   if (input.length > MAX_LENGTH || input.length < 10) return undefined;
   // A date starts with four digits and a dash (a signed year matches the pattern but is refused below).
   const first = input.charCodeAt(0);
@@ -105,11 +104,6 @@ function parseCanonical(s: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, second, n(20, 23));
 }
 
-/** Whether a string is already the form {@link formatTimestamp} writes (so it is its own normal form). */
-function isCanonical(s: string): boolean {
-  return s.length === 24 && parseCanonical(s) !== undefined;
-}
-
 export function isTimestamp(input: string): boolean {
   return parseTimestamp(input) !== undefined;
 }
@@ -122,7 +116,7 @@ export function formatTimestamp(ms: number): string {
 /** A datetime value as the reference writes it; values it cannot read are kept as they are. */
 export function toTimestamp(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  if (isCanonical(value)) return value;
   const t = parseTimestamp(value);
-  return t === undefined ? value : formatTimestamp(t);
+  if (t === undefined) return value;
+  return lastCanonical !== undefined && value === lastInput ? value : formatTimestamp(t);
 }
