@@ -80,10 +80,14 @@ interface PathNode extends Prefix {
   children: Map<string, PathNode>;
   /** Each key's safe column, or null when it has none (empty, or a rule column of the event type). */
   columns: Map<string, string | null>;
+  /** The keys of the last object seen here, in its order, and the same sorted. */
+  keysSeen: string[];
+  keysSorted: string[];
 }
 
 const NODE_LIMIT = 50_000;
-const roots = new Map<string, PathNode>();
+/** Root nodes by what names depend on (flavour, naming options, event type, source category), then by path. */
+const roots = new Map<string, Map<string, PathNode>>();
 let nodeCount = 0;
 
 function node(pi: Prefix): PathNode {
@@ -91,15 +95,42 @@ function node(pi: Prefix): PathNode {
     roots.clear();
     nodeCount = 0;
   }
-  return { ...pi, children: new Map(), columns: new Map() };
+  return { ...pi, children: new Map(), columns: new Map(), keysSeen: [], keysSorted: [] };
 }
 
 function rootNode(ctx: FlattenContext, pi: Prefix): PathNode {
   const n = ctx.naming;
-  const key = `${ctx.flavour}|${n.useBlendoCasing === true}|${n.underscoreDivideNumbers === true}|${n.skipReservedKeywordsEscaping === true}|${ctx.eventType}|${ctx.sourceCategory}|${pi.completePrefix}|${pi.completeLevel}|${pi.prefix}|${pi.level}`;
-  let root = roots.get(key);
-  if (!root) roots.set(key, (root = node(pi)));
+  const space = `${ctx.flavour}|${n.useBlendoCasing === true}|${n.underscoreDivideNumbers === true}|${n.skipReservedKeywordsEscaping === true}|${ctx.eventType}|${ctx.sourceCategory}`;
+  let paths = roots.get(space);
+  if (!paths) roots.set(space, (paths = new Map()));
+  // A path's prefix and levels follow from its complete prefix at every call site; checked anyway.
+  let root = paths.get(pi.completePrefix);
+  if (!root || root.prefix !== pi.prefix || root.completeLevel !== pi.completeLevel || root.level !== pi.level) {
+    paths.set(pi.completePrefix, (root = node(pi)));
+  }
   return root;
+}
+
+/**
+ * An object's keys in sorted order. Objects at one path mostly arrive with the same keys in the same
+ * order (one producer): then the order sorted last time is reused instead of sorting again.
+ */
+function sortedKeysAt(at: PathNode, input: JsonObject): string[] {
+  const keys = Object.keys(input);
+  const seen = at.keysSeen;
+  if (keys.length === seen.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== seen[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return at.keysSorted;
+  }
+  at.keysSeen = keys;
+  at.keysSorted = [...keys].sort();
+  return at.keysSorted;
 }
 
 function columnOf(ctx: FlattenContext, at: PathNode, key: string): string | null {
@@ -129,14 +160,14 @@ function childOf(at: PathNode, key: string): PathNode {
 }
 
 function walk(ctx: FlattenContext, input: JsonObject, out: Columns, at: PathNode): void {
-  const keys = Object.keys(input);
+  const keys = sortedKeysAt(at, input);
   if (keys.length === 0) return;
   if ((at.completePrefix.endsWith('context_traits_') || at.completePrefix === 'group_traits_') && isStringLikeObject(input)) {
     if (at.prefix === 'context_traits_') add(ctx, at.prefix, stringLikeObjectToString(input), false, out);
     return;
   }
   const cloud = ctx.sourceCategory === 'cloud';
-  for (const key of keys.sort()) {
+  for (const key of keys) {
     const value = input[key];
     if (isEmptyValue(value)) continue;
     if (isObject(value) && (!cloud || at.level < 3)) {

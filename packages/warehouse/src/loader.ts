@@ -2,7 +2,7 @@
 // tables and columns, conversions, discards), then one transaction on the target with the cursor.
 // The schema the loader plans against is the target's own (read at open), so a restart continues
 // with the column types the warehouse already has.
-import { eventToRows, EventRefusedError, type EventToRowsOptions } from './event-to-rows.js';
+import { eventToPlannableRows, EventRefusedError, type EventToRowsOptions } from './event-to-rows.js';
 import { providerCase, type Flavour } from './flavour.js';
 import { withProcessorTimeFields } from './processor-time.js';
 import { discardRow, discardsSchema, discardsTable, newLayout, planRowInto, type RowLayout, type Schema, type TableSchema } from './schema.js';
@@ -116,7 +116,7 @@ export class WarehouseLoader {
       let produced;
       try {
         const event = stored.receivedAt && isObject(stored.event) ? withProcessorTimeFields(stored.event, stored.receivedAt) : stored.event;
-        produced = eventToRows(event, {
+        produced = eventToPlannableRows(event, {
           ...this.options,
           destination: this.flavour,
           receivedAt: stored.receivedAt,

@@ -18,6 +18,7 @@
 import type { ColumnType } from './datatype.js';
 import { providerCase, type Flavour } from './flavour.js';
 import type { Row } from './event-to-rows.js';
+import { plannable, type PlannableRow } from './row-parts.js';
 import { goJson, goString } from './values.js';
 
 /** A table's columns and their types. */
@@ -113,7 +114,7 @@ export function convertForColumn(existing: ColumnType, inferred: ColumnType, val
  */
 export function planRow(schema: Schema, row: Row, flavour: Flavour): PlannedRow {
   const layout = newLayout([]);
-  const plan = planRowInto(schema, row, flavour, layout);
+  const plan = planRowInto(schema, plannable(row), flavour, layout);
   const values: Record<string, unknown> = {};
   layout.columns.forEach((column, i) => {
     if (i in plan.values) values[column] = plan.values[i];
@@ -145,15 +146,14 @@ export interface PositionalPlan {
  * appended): no object per row keyed by column names, which at a million events was most of the
  * loader's garbage.
  */
-export function planRowInto(schema: Schema, row: Row, flavour: Flavour, layout: RowLayout): PositionalPlan {
+export function planRowInto(schema: Schema, row: PlannableRow, flavour: Flavour, layout: RowLayout): PositionalPlan {
   const known = schema[row.table];
   const table: TableSchema = known ?? {};
   if (!known) schema[row.table] = table;
   const plan: PositionalPlan = { values: [] };
-  const data = row.data;
   const discard = (column: string, value: unknown, reason: string) => {
-    const rowId = data[providerCase(flavour, 'id')];
-    const receivedAt = data[providerCase(flavour, 'received_at')];
+    const rowId = row.value(providerCase(flavour, 'id'));
+    const receivedAt = row.value(providerCase(flavour, 'received_at'));
     if (rowId === undefined || receivedAt === undefined) return;
     (plan.discards ??= []).push({
       table_name: row.table,
@@ -165,15 +165,14 @@ export function planRowInto(schema: Schema, row: Row, flavour: Flavour, layout: 
     });
   };
   const limit = COLUMN_LIMIT[flavour];
-  for (const column in row.columns) {
-    const type = row.columns[column];
+  row.forEachColumn((column, type, given, hasValue) => {
     let existing = table[column];
     if (existing === undefined) {
       if (Object.keys(table).length >= limit) {
-        if (!isLoadTimeColumn(column) && column in data) {
-          discard(column, data[column], `table ${row.table} has reached the ${flavour} limit of ${limit} columns`);
+        if (!isLoadTimeColumn(column) && hasValue) {
+          discard(column, given, `table ${row.table} has reached the ${flavour} limit of ${limit} columns`);
         }
-        continue;
+        return;
       }
       table[column] = type;
       (plan.newColumns ??= {})[column] = type;
@@ -188,21 +187,20 @@ export function planRowInto(schema: Schema, row: Row, flavour: Flavour, layout: 
       position = layout.columns.push(column) - 1;
       layout.index.set(column, position);
     }
-    if (isLoadTimeColumn(column)) continue;
-    let value = data[column];
-    if (value === undefined && !(column in data)) continue;
+    if (isLoadTimeColumn(column) || !hasValue) return;
+    let value = given;
     if (existing !== type) {
       try {
         value = convertForColumn(existing, type, value);
       } catch (err) {
         if (!(err instanceof Incompatible)) throw err;
         discard(column, value, err.message);
-        continue;
+        return;
       }
     }
     if (existing === 'int' && typeof value === 'number') value = Math.trunc(value);
     plan.values[position] = Array.isArray(value) && existing !== 'json' ? goJson(value) : value;
-  }
+  });
   return plan;
 }
 
