@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ColumnType } from './datatype.js';
 import { dataTypeFor, convertIfDateTime } from './datatype.js';
-import { DEST_TYPE, providerCase, type Flavour } from './flavour.js';
+import { DEST_TYPE, type Flavour } from './flavour.js';
 import { applyRules, flatten, jsonPathKeys, newColumns, prefix, safeColumn, type Columns, type FlattenContext } from './flatten.js';
 import { mergeRuleRows } from './merge-rules.js';
 import { plannable, RowParts, type PlannableRow } from './row-parts.js';
