@@ -19,6 +19,8 @@ import { goJson, isEmptyValue, isObject, isStringLikeObject, stringLikeObjectToS
 export interface Columns {
   data: Record<string, unknown>;
   types: Record<string, ColumnType>;
+  /** Values written by flatten and applyRules (a key written twice counts twice): a bound on the keys. */
+  written: number;
 }
 
 export interface FlattenContext {
@@ -47,7 +49,7 @@ export const prefix = (completePrefix: string, completeLevel: number, p = ''): P
 });
 
 export function newColumns(): Columns {
-  return { data: {}, types: {} };
+  return { data: {}, types: {}, written: 0 };
 }
 
 export function safeColumn(ctx: FlattenContext, name: string): string {
@@ -62,6 +64,7 @@ function add(ctx: FlattenContext, key: string, value: unknown, isJsonKey: boolea
   const type = dataTypeFor(ctx.flavour, safe, value, isJsonKey);
   out.types[safe] = type;
   out.data[safe] = convertIfDateTime(value, type);
+  out.written++;
 }
 
 const isJsonKeyAt = (keys: Map<string, number>, key: string, level: number): boolean => keys.get(key) === level;
@@ -180,6 +183,7 @@ function walk(ctx: FlattenContext, input: JsonObject, out: Columns, at: PathNode
     const type = dataTypeFor(ctx.flavour, column, v, false);
     out.types[column] = type;
     out.data[column] = convertIfDateTime(v, type);
+    out.written++;
   }
 }
 
@@ -216,25 +220,41 @@ function flattenWithJsonPaths(ctx: FlattenContext, input: JsonObject, out: Colum
  * left out. With `base`, `out` is an overlay on it (see row()): a column of `base` is removed in `out`.
  */
 export function applyRules(ctx: FlattenContext, event: RuleEvent, rules: Rules, out: Columns, base?: Columns): void {
-  for (const key of sortedKeys(rules)) {
-    const column = safeColumn(ctx, key);
-    const value = rules[key](event);
+  for (const { key, column, rule } of compiledRules(ctx, rules)) {
+    const value = rule(event);
     if (isEmptyValue(value) || isObject(value) || Array.isArray(value)) {
-      // Removed, not deleted: `delete` turns V8 objects into slow dictionaries; row() leaves these out.
+      // Removed, not deleted: `delete` turns V8 objects into slow dictionaries; rows leave these out.
       if (column in out.data || (base !== undefined && column in base.data)) out.data[column] = undefined;
       continue;
     }
     const type = dataTypeFor(ctx.flavour, key, value, false);
     out.data[column] = convertIfDateTime(value, type);
     out.types[column] = type;
+    out.written++;
   }
 }
 
-const sortedRuleKeys = new WeakMap<Rules, string[]>();
-function sortedKeys(rules: Rules): string[] {
-  let keys = sortedRuleKeys.get(rules);
-  if (!keys) sortedRuleKeys.set(rules, (keys = Object.keys(rules).sort()));
-  return keys;
+interface CompiledRule {
+  key: string;
+  column: string;
+  rule: Rules[string];
+}
+
+// A rule set's keys sorted and their safe columns, per flavour and reserved-word escaping (all a
+// rule column's name depends on): computed once, not per event.
+const compiled = new WeakMap<Rules, Map<string, CompiledRule[]>>();
+function compiledRules(ctx: FlattenContext, rules: Rules): CompiledRule[] {
+  let byName = compiled.get(rules);
+  if (!byName) compiled.set(rules, (byName = new Map()));
+  const space = ctx.naming.skipReservedKeywordsEscaping === true ? `${ctx.flavour}!` : ctx.flavour;
+  let list = byName.get(space);
+  if (!list) {
+    list = Object.keys(rules)
+      .sort()
+      .map((key) => ({ key, column: safeColumn(ctx, key), rule: rules[key] }));
+    byName.set(space, list);
+  }
+  return list;
 }
 
 // Shared by every event without JSON paths (the maps are only read).

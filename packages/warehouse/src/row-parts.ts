@@ -19,6 +19,8 @@ export interface PlannableRow {
   value(column: string): unknown;
 }
 
+const OWN_COLUMNS_MARGIN = 64;
+
 const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /** A row made of layers: a later layer's value (and type) wins over an earlier one's. */
@@ -65,11 +67,14 @@ export class RowParts implements PlannableRow {
     return n;
   }
 
-  /** Whether the row may have more than `limit` columns: the layers' keys, overlaps counted twice. */
+  /**
+   * Whether the row may have more than `limit` columns: the values flatten and the rules wrote, plus a
+   * margin for the few columns eventToRows sets itself (event, ids, the full event, load times).
+   */
   mayExceed(limit: number): boolean {
-    let n = 2;
-    for (const layer of this.layers) for (const _ in layer.data) if (++n > limit) return true;
-    return false;
+    let n = OWN_COLUMNS_MARGIN;
+    for (const layer of this.layers) n += layer.written;
+    return n > limit;
   }
 
   /** The merged row. */
