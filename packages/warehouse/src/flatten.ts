@@ -49,7 +49,8 @@ export const prefix = (completePrefix: string, completeLevel: number, p = ''): P
 });
 
 export function newColumns(): Columns {
-  return { data: {}, types: {}, written: 0 };
+  // No prototype: a key named like an Object.prototype member (`constructor`) is an ordinary column.
+  return { data: Object.create(null) as Record<string, unknown>, types: Object.create(null) as Record<string, ColumnType>, written: 0 };
 }
 
 export function safeColumn(ctx: FlattenContext, name: string): string {

@@ -21,9 +21,10 @@ export interface PlannableRow {
 
 const OWN_COLUMNS_MARGIN = 64;
 
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
-
-/** A row made of layers: a later layer's value (and type) wins over an earlier one's. */
+/**
+ * A row made of layers: a later layer's value (and type) wins over an earlier one's. Layers' objects
+ * have no prototype (newColumns), so `in` finds only their own keys.
+ */
 export class RowParts implements PlannableRow {
   constructor(
     readonly table: string,
@@ -42,9 +43,12 @@ export class RowParts implements PlannableRow {
     for (let k = 0; k < layers.length; k++) {
       for (const key in layers[k].data) {
         if (this.inEarlier(k, key)) continue;
-        const value = this.value(key);
+        // The layer that sets the value; a layer that sets a value sets its type too.
+        let top = layers.length - 1;
+        while (top > k && !(key in layers[top].data)) top--;
+        const value = layers[top].data[key];
         if (value === undefined) continue;
-        visit(key, this.typeOf(key) ?? dataTypeFor(this.flavour, key, value, false), value, true);
+        visit(key, layers[top].types[key] ?? this.typeOf(key) ?? dataTypeFor(this.flavour, key, value, false), value, true);
       }
     }
   }
@@ -52,7 +56,7 @@ export class RowParts implements PlannableRow {
   value(column: string): unknown {
     for (let j = this.layers.length - 1; j >= 0; j--) {
       const data = this.layers[j].data;
-      if (hasOwn(data, column)) return data[column];
+      if (column in data) return data[column];
     }
     return undefined;
   }
@@ -91,13 +95,13 @@ export class RowParts implements PlannableRow {
   private typeOf(column: string): ColumnType | undefined {
     for (let j = this.layers.length - 1; j >= 0; j--) {
       const types = this.layers[j].types;
-      if (hasOwn(types, column)) return types[column];
+      if (column in types) return types[column];
     }
     return undefined;
   }
 
   private inEarlier(k: number, key: string): boolean {
-    for (let j = 0; j < k; j++) if (hasOwn(this.layers[j].data, key)) return true;
+    for (let j = 0; j < k; j++) if (key in this.layers[j].data) return true;
     return false;
   }
 }
