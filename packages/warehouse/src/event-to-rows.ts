@@ -161,11 +161,8 @@ function makeContext(message: JsonObject, flavour: Flavour, options: EventToRows
     flavour,
     eventType,
     sourceCategory,
-    naming: {
-      underscoreDivideNumbers: opts.underscoreDivideNumbers,
-      useBlendoCasing: opts.useBlendoCasing,
-      skipReservedKeywordsEscaping: opts.skipReservedKeywordsEscaping,
-    },
+    // The resolved options carry the naming options (and are shared between events).
+    naming: opts,
     ...jsonPathKeys(opts.jsonPaths),
     message,
     opts,

@@ -111,17 +111,17 @@ export class WarehouseLoader {
     };
     let discarded = 0;
     let rowCount = 0;
+    const eventOptions: EventToRowsOptions = { ...this.options, destination: this.flavour };
 
     for (const stored of events) {
       let produced;
       try {
         const event = stored.receivedAt && isObject(stored.event) ? withProcessorTimeFields(stored.event, stored.receivedAt) : stored.event;
-        produced = eventToPlannableRows(event, {
-          ...this.options,
-          destination: this.flavour,
-          receivedAt: stored.receivedAt,
-          sourceId: stored.sourceId,
-        });
+        // One options object per batch, its per-event fields set before each call (eventToRows keeps
+        // no reference to it): no copy of the loader's options per event.
+        eventOptions.receivedAt = stored.receivedAt;
+        eventOptions.sourceId = stored.sourceId;
+        produced = eventToPlannableRows(event, eventOptions);
       } catch (err) {
         if (!(err instanceof EventRefusedError)) throw err;
         refused.push({
