@@ -156,6 +156,22 @@ for (const [name, flavour, open] of targets) {
       await loader.close();
     });
 
+    it("fails the batch with the database's own message when a row holds a value its column refuses, and rolls it back", async () => {
+      const target = await open();
+      const loader = await WarehouseLoader.open(target, { flavour });
+      const realApply = target.apply.bind(target);
+      // Rows of another table first, so the rollback has appended rows to undo.
+      target.apply = async (batch) =>
+        realApply({ ...batch, rows: new Map([...batch.rows, [up('order_completed'), [{ [up('id')]: 'bad', [up('total')]: 'not a number' }]]]) });
+      await assert.rejects(loader.load([track('m7', { total: 7 }, 'Other Event')], 30), /not a number/);
+      target.apply = realApply;
+      assert.equal(await loader.cursor(), 12);
+      assert.equal(loader.currentSchema()[up('other_event')], undefined);
+      const [{ n }] = await target.query(`SELECT count(*) AS n FROM ${q('tracks')} WHERE ${q('id')} IN ('m7', 'bad')`);
+      assert.equal(Number(n), 0);
+      await loader.close();
+    });
+
     it('leaves rows, new columns and cursor untouched when the transaction fails', async () => {
       const target = await open();
       const loader = await WarehouseLoader.open(target, { flavour });

@@ -92,11 +92,22 @@ class DuckDbTarget implements WarehouseTarget {
       for (const table of batch.rows.keys()) {
         const { columns, rows } = positionalRows(batch, table);
         if (rows.length === 0) continue;
+        const tableColumns = await this.columnsOf(table);
         const appender = await this.conn.createAppender(table);
         try {
-          appendRows(appender, await this.columnsOf(table), columns, rows);
-        } finally {
+          appendRows(appender, tableColumns, columns, rows);
+          // Closing flushes the rows into the open transaction.
           appender.closeSync();
+        } catch (err) {
+          // Nothing of a failed table is flushed (the transaction rolls back in any case), and the
+          // append's own error is the one reported.
+          try {
+            appender.clear();
+            appender.closeSync();
+          } catch {
+            // Already failed.
+          }
+          throw err;
         }
       }
       for (const r of batch.refused) {
