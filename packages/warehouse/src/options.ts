@@ -43,8 +43,10 @@ const bool = (o: JsonObject | undefined, k: string): boolean => o?.[k] === true;
  * result depends on the flavour and the config alone, and one object per config and flavour is shared.
  */
 export function resolveOptions(flavour: Flavour, message: JsonObject, config: DestinationConfig = NO_CONFIG): Readonly<ResolvedOptions> {
-  const intr = lookup(message, 'integrations', DEST_TYPE[flavour], 'options');
-  const dw = lookup(message, 'integrations', 'DATA_WAREHOUSE', 'options');
+  const integrations = message.integrations;
+  // Most events have no integration options for a warehouse: then nothing more is looked up.
+  const intr = isObject(integrations) ? lookup(integrations, DEST_TYPE[flavour], 'options') : undefined;
+  const dw = isObject(integrations) ? lookup(integrations, 'DATA_WAREHOUSE', 'options') : undefined;
   if (!isObject(intr) && !isObject(dw)) {
     let byFlavour = shared.get(config);
     if (!byFlavour) shared.set(config, (byFlavour = new Map()));
