@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Load throughput into the warehouse targets: events → eventToRows → schema → one transaction per
 // batch, as the data plane's warehouse stage does it. Reports events/s (wall clock), the loader
-// process's CPU per 1,000 events, and its RSS sampled after every batch (start, peak, end).
-// Postgres's own CPU is in its server process and is not included.
+// process's CPU per 1,000 events (making the events excluded), the machine's load average, and the
+// RSS series sampled every 50,000 events. Postgres's own CPU is in its server process and is
+// reported beside the loader's (from /proc). `none` runs the loader against a target that writes
+// nothing: the loader's own JavaScript per event.
 //
-//   npm run build && node --import tsx packages/warehouse/bench/load.mjs [events] [duckdb|postgres|all]
+//   npm run build && node --import tsx packages/warehouse/bench/load.mjs [events] [duckdb|postgres|none|all]
 //
 // The events are a mix shaped like real traffic: tracks of a few names with properties and a full
 // context, identifies with traits, pages.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDuckDb, openPostgres, WarehouseLoader } from '../dist/index.js';
@@ -16,6 +18,7 @@ import { openDuckDb, openPostgres, WarehouseLoader } from '../dist/index.js';
 const N = Number(process.argv[2] ?? 200_000);
 const which = process.argv[3] ?? 'all';
 const BATCH = 5000;
+const RSS_EVERY = 50_000;
 
 const context = {
   app: { name: 'shop', version: '4.2.0', build: '4200' },
@@ -61,45 +64,100 @@ function event(i) {
   return { ...common, type: 'identify', traits: { email: `user${i % 2000}@example.com`, plan: 'pro', logins: i % 40 } };
 }
 
-async function run(name, target) {
+// Each event is its own object graph (as events parsed from the store are): nothing is shared between
+// events that a cache keyed by identity could exploit.
+const contextJson = JSON.stringify(context);
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function procCpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of every process in `pids`' trees (Postgres forks a backend per connection). */
+function treeCpuSeconds(pid) {
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    try {
+      total += procCpuSeconds(p);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      if (children) stack.push(...children.split(' ').map(Number));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return total;
+}
+
+async function run(name, target, serverPid) {
   const loader = await WarehouseLoader.open(target, { flavour: 'postgres' });
-  const rss = [process.memoryUsage().rss];
-  const cpu0 = process.cpuUsage();
+  const mb = (b) => Math.round(b / 2 ** 20);
+  const rss = [[0, mb(process.memoryUsage().rss)]];
+  let cpuMicros = 0;
+  const server0 = serverPid ? treeCpuSeconds(serverPid) : 0;
+  const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const t0 = performance.now();
   let rows = 0;
   for (let start = 0; start < N; start += BATCH) {
     const events = [];
-    for (let i = start; i < Math.min(N, start + BATCH); i++) events.push({ event: event(i), sourceId: 'bench' });
+    for (let i = start; i < Math.min(N, start + BATCH); i++) {
+      const e = event(i);
+      e.context = JSON.parse(contextJson);
+      events.push({ event: e, sourceId: 'bench' });
+    }
+    const cpu0 = process.cpuUsage();
     const summary = await loader.load(events, Math.min(N, start + BATCH));
+    const cpu = process.cpuUsage(cpu0);
+    cpuMicros += cpu.user + cpu.system;
     rows += summary.rows;
-    rss.push(process.memoryUsage().rss);
+    const done = Math.min(N, start + BATCH);
+    if (done % RSS_EVERY === 0 || done === N) rss.push([done, mb(process.memoryUsage().rss)]);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+  const serverCpu = serverPid ? treeCpuSeconds(serverPid) - server0 : undefined;
   await loader.close();
-  const mb = (b) => (b / 2 ** 20).toFixed(0);
   const result = {
     target: name,
     events: N,
     rows,
     seconds: Number(seconds.toFixed(1)),
     eventsPerSecond: Math.round(N / seconds),
-    cpuMsPer1000: Number(((cpu.user + cpu.system) / 1000 / (N / 1000)).toFixed(1)),
-    eventsPerCpuSecond: Math.round(N / ((cpu.user + cpu.system) / 1e6)),
-    rssMiB: { start: mb(rss[0]), peak: mb(Math.max(...rss)), end: mb(rss[rss.length - 1]) },
+    loaderCpuMsPer1000: Number((cpuMicros / 1000 / (N / 1000)).toFixed(1)),
+    loaderEventsPerCpuSecond: Math.round(N / (cpuMicros / 1e6)),
+    ...(serverCpu === undefined ? {} : { serverCpuMsPer1000: Number(((serverCpu * 1000) / (N / 1000)).toFixed(1)) }),
+    loadAverage: { start: load0, end: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') },
+    rssMiB: { peak: Math.max(...rss.map(([, m]) => m)), series: rss.map(([n, m]) => `${n / 1000}k:${m}`).join(' ') },
   };
   console.log(JSON.stringify(result));
   return result;
 }
 
+/** A target that writes nothing: what the loader's own JavaScript costs. */
+function nullTarget() {
+  return {
+    description: 'none',
+    readSchema: async () => ({}),
+    readCursor: async () => 0,
+    apply: async () => undefined,
+    describe: async () => [],
+    latestDiscards: async () => [],
+    latestRefused: async () => [],
+    query: async () => [],
+    close: async () => undefined,
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'rudder-wh-bench-'));
 try {
+  if (which === 'all' || which === 'none') await run('none', nullTarget());
   if (which === 'all' || which === 'duckdb') await run('duckdb', await openDuckDb(join(dir, 'bench.duckdb')));
   if (which === 'all' || which === 'postgres') {
     const { startPostgres } = await import('../test/support/postgres-server.ts');
     const server = await startPostgres();
     try {
-      await run('postgres', await openPostgres(server.url));
+      await run('postgres', await openPostgres(server.url), server.pid);
     } finally {
       await server.stop();
     }

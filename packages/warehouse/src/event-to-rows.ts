@@ -15,9 +15,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ColumnType } from './datatype.js';
 import { dataTypeFor, convertIfDateTime } from './datatype.js';
-import { DEST_TYPE, providerCase, type Flavour } from './flavour.js';
+import { DEST_TYPE, type Flavour } from './flavour.js';
 import { applyRules, flatten, jsonPathKeys, newColumns, prefix, safeColumn, type Columns, type FlattenContext } from './flatten.js';
 import { mergeRuleRows } from './merge-rules.js';
+import { plannable, RowParts, type PlannableRow } from './row-parts.js';
 import { excludeRudderCreatedTableName, safeTableName, transformColumnName, transformTableName } from './names.js';
 import { resolveOptions, type DestinationConfig, type ResolvedOptions } from './options.js';
 import * as R from './rules.js';
@@ -87,6 +88,21 @@ interface Ctx extends FlattenContext {
 
 /** The rows one event produces in a warehouse of the given flavour; throws {@link EventRefusedError}. */
 export function eventToRows(event: JsonObject, options: EventToRowsOptions = {}): Row[] {
+  return rowSources(event, options).map((r) => (r instanceof RowParts ? r.toRow() : r));
+}
+
+/**
+ * eventToRows' rows as the schema plans them, without building each row's merged objects (the
+ * loader's path); throws {@link EventRefusedError}.
+ */
+export function eventToPlannableRows(event: JsonObject, options: EventToRowsOptions = {}): PlannableRow[] {
+  return rowSources(event, options).map((r) => (r instanceof RowParts ? r : plannable(r)));
+}
+
+/** A row as built: layers not yet merged, or (identity merge rules) a merged row. */
+type RowSource = RowParts | Row;
+
+function rowSources(event: JsonObject, options: EventToRowsOptions): RowSource[] {
   const flavour = options.destination ?? 'postgres';
   if (!isObject(event)) throw new EventRefusedError('event is not an object', 400);
   const ctx = makeContext(event, flavour, options);
@@ -145,11 +161,8 @@ function makeContext(message: JsonObject, flavour: Flavour, options: EventToRows
     flavour,
     eventType,
     sourceCategory,
-    naming: {
-      underscoreDivideNumbers: opts.underscoreDivideNumbers,
-      useBlendoCasing: opts.useBlendoCasing,
-      skipReservedKeywordsEscaping: opts.skipReservedKeywordsEscaping,
-    },
+    // The resolved options carry the naming options (and are shared between events).
+    naming: opts,
     ...jsonPathKeys(opts.jsonPaths),
     message,
     opts,
@@ -170,34 +183,19 @@ function table(ctx: Ctx, name: string): string {
   return safeTableName(ctx.flavour, name, ctx.naming);
 }
 
-/** The row's column types: the uuid_ts (and BigQuery's loaded_at) load-time columns, then each value's. */
-// With `over`, the row is `cols` with `over`'s columns laid over it (`over` wins where both have a column; `cols`'s order, then `over`'s new columns), without
-// building the merged copy first.
-function row(ctx: Ctx, tableName: string, cols: Columns, over?: Columns): Row {
-  const columns: Record<string, ColumnType> = { [providerCase(ctx.flavour, 'uuid_ts')]: 'datetime' };
-  if (ctx.flavour === 'bigquery') columns.loaded_at = 'datetime';
-  const data: Record<string, unknown> = {};
-  const put = (key: string, value: unknown, type: ColumnType | undefined) => {
-    if (value === undefined) return;
-    data[key] = value;
-    columns[key] = type ?? dataTypeFor(ctx.flavour, key, value, false);
-  };
-  if (!over) {
-    for (const key in cols.data) put(key, cols.data[key], cols.types[key]);
-  } else {
-    for (const key in cols.data) {
-      const overData = hasOwn(over.data, key);
-      put(key, overData ? over.data[key] : cols.data[key], hasOwn(over.types, key) ? over.types[key] : cols.types[key]);
-    }
-    for (const key in over.data) {
-      if (!hasOwn(cols.data, key)) put(key, over.data[key], hasOwn(over.types, key) ? over.types[key] : cols.types[key]);
+/**
+ * A row of `layers` (later layers win; see row-parts.ts), refused when it has more columns than
+ * transformer.go allows (unless its channel is `sources`).
+ */
+function row(ctx: Ctx, tableName: string, ...layers: Columns[]): RowParts {
+  const parts = new RowParts(tableName, ctx.flavour, layers);
+  if (parts.mayExceed(MAX_COLUMNS_IN_EVENT)) {
+    const isSources = parts.value('channel') === 'sources' || parts.value('CHANNEL') === 'sources';
+    if (!isSources && parts.columnCount() > MAX_COLUMNS_IN_EVENT) {
+      throw new EventRefusedError(`${DEST_TYPE[ctx.flavour].toLowerCase()} transformer: Too many columns outputted from the event`, 400);
     }
   }
-  const isSources = data.channel === 'sources' || data.CHANNEL === 'sources';
-  if (Object.keys(columns).length > MAX_COLUMNS_IN_EVENT && !isSources) {
-    throw new EventRefusedError(`${DEST_TYPE[ctx.flavour].toLowerCase()} transformer: Too many columns outputted from the event`, 400);
-  }
-  return { table: tableName, columns, data };
+  return parts;
 }
 
 // Rows that share most columns (tracks and the event's table, identifies and users) are built as an
@@ -217,7 +215,7 @@ function contextInto(ctx: Ctx, out: Columns, typePrefix: string): void {
   flatten(ctx, ctx.context, out, prefix(`${typePrefix}_context_`, 2, 'context_'));
 }
 
-function track(ctx: Ctx): Row[] {
+function track(ctx: Ctx): RowSource[] {
   const common = newColumns();
   contextInto(ctx, common, 'track');
   applyRules(ctx, ctx.rule, R.TRACK_RULES, common);
@@ -228,7 +226,7 @@ function track(ctx: Ctx): Row[] {
   common.data[eventColumn] = eventName;
   common.types[eventColumn] = 'string';
 
-  const rows: Row[] = [];
+  const rows: RowSource[] = [];
   if (!ctx.opts.skipTracksTable) {
     const tracks = newColumns();
     applyRules(ctx, ctx.rule, R.TRACK_TABLE_RULES, tracks, common);
@@ -240,14 +238,16 @@ function track(ctx: Ctx): Row[] {
   const props = newColumns();
   flatten(ctx, ctx.message.properties, props, prefix('track_properties_', 2));
   flatten(ctx, ctx.message.userProperties, props, prefix('track_userProperties_', 2));
-  applyRules(ctx, ctx.rule, R.TRACK_EVENT_TABLE_RULES, common);
+  // The event table's id over the shared columns (the tracks row, read later, keeps the shared id).
+  const eventTableId = newColumns();
+  applyRules(ctx, ctx.rule, R.TRACK_EVENT_TABLE_RULES, eventTableId, common);
   const name = table(ctx, transformColumnName(ctx.flavour, eventName, ctx.naming));
-  rows.push(row(ctx, excludeRudderCreatedTableName(name, ctx.naming.skipReservedKeywordsEscaping), props, common));
+  rows.push(row(ctx, excludeRudderCreatedTableName(name, ctx.naming.skipReservedKeywordsEscaping), props, common, eventTableId));
   rows.push(...mergeRuleRows(ctx, ctx.options));
   return rows;
 }
 
-function identify(ctx: Ctx): Row[] {
+function identify(ctx: Ctx): RowSource[] {
   const common = newColumns();
   flatten(ctx, ctx.message.userProperties, common, prefix('identify_userProperties_', 2));
   if (ctx.opts.allowUsersContextTraits) {
@@ -266,7 +266,7 @@ function identify(ctx: Ctx): Row[] {
   const identifies = newColumns();
   applyRules(ctx, ctx.rule, R.DEFAULT_RULES, identifies, common);
   storeFullEvent(ctx, identifies);
-  const rows = [row(ctx, table(ctx, 'identifies'), common, identifies), ...mergeRuleRows(ctx, ctx.options)];
+  const rows: RowSource[] = [row(ctx, table(ctx, 'identifies'), common, identifies), ...mergeRuleRows(ctx, ctx.options)];
 
   const userId = ctx.message.userId;
   if (goString(userId).trim().length === 0 || ctx.opts.skipUsersTable) return rows;
@@ -283,7 +283,7 @@ function identify(ctx: Ctx): Row[] {
   return rows;
 }
 
-function simple(ctx: Ctx, tableName: string, input: 'properties' | 'traits', typePrefix: string, rules: R.Rules): Row[] {
+function simple(ctx: Ctx, tableName: string, input: 'properties' | 'traits', typePrefix: string, rules: R.Rules): RowSource[] {
   const cols = newColumns();
   flatten(ctx, ctx.message[input], cols, prefix(`${typePrefix}_${input}_`, 2));
   contextInto(ctx, cols, typePrefix);
@@ -293,7 +293,7 @@ function simple(ctx: Ctx, tableName: string, input: 'properties' | 'traits', typ
   return [row(ctx, table(ctx, tableName), cols), ...mergeRuleRows(ctx, ctx.options)];
 }
 
-function extract(ctx: Ctx): Row[] {
+function extract(ctx: Ctx): RowSource[] {
   const common = newColumns();
   contextInto(ctx, common, 'extract');
   const eventColumn = safeColumn(ctx, 'event');

@@ -2,11 +2,11 @@
 // tables and columns, conversions, discards), then one transaction on the target with the cursor.
 // The schema the loader plans against is the target's own (read at open), so a restart continues
 // with the column types the warehouse already has.
-import { eventToRows, EventRefusedError, type EventToRowsOptions } from './event-to-rows.js';
+import { eventToPlannableRows, EventRefusedError, type EventToRowsOptions } from './event-to-rows.js';
 import { providerCase, type Flavour } from './flavour.js';
 import { withProcessorTimeFields } from './processor-time.js';
-import { discardRow, discardsSchema, discardsTable, planRow, type Schema, type TableSchema } from './schema.js';
-import type { LoadBatch, RefusedEvent, TableChange, WarehouseTarget } from './targets/target.js';
+import { discardRow, discardsSchema, discardsTable, newLayout, planRowInto, type RowLayout, type Schema, type TableSchema } from './schema.js';
+import type { BatchRow, LoadBatch, RefusedEvent, TableChange, WarehouseTarget } from './targets/target.js';
 import { goString, isObject, type JsonObject } from './values.js';
 
 /** An event as the data plane stored it. */
@@ -86,38 +86,42 @@ export class WarehouseLoader {
     const schema = structuredClone(this.schema);
     const before = new Set(Object.keys(schema));
     const added = new Map<string, TableSchema>();
-    const rows = new Map<string, string[]>();
+    const tables = new Map<string, TableRows>();
     const refused: RefusedEvent[] = [];
     const loadedAt = this.now().toISOString();
-    const uuidTs = providerCase(this.flavour, 'uuid_ts');
-    const loadTime = (values: Record<string, unknown>) => {
-      values[uuidTs] = loadedAt;
-      if (this.flavour === 'bigquery') values.loaded_at = loadedAt;
-      return values;
+    const loadTimeColumns = [providerCase(this.flavour, 'uuid_ts'), ...(this.flavour === 'bigquery' ? ['loaded_at'] : [])];
+    const rowsOf = (table: string): TableRows => {
+      let t = tables.get(table);
+      if (!t) tables.set(table, (t = { layout: newLayout(Object.keys(schema[table] ?? {})), rows: [] }));
+      return t;
     };
-    // Each row becomes its JSON text at once: the objects die young, and the batch is held as strings.
-    const push = (table: string, values: Record<string, unknown>) => {
-      let list = rows.get(table);
-      if (!list) rows.set(table, (list = []));
-      list.push(JSON.stringify(values));
+    // A row is an array of values in its table's column order, completed with the load time.
+    const push = (t: TableRows, values: unknown[]) => {
+      for (const column of loadTimeColumns) {
+        const i = t.layout.index.get(column);
+        if (i !== undefined) values[i] = loadedAt;
+      }
+      t.rows.push(values);
     };
-    const remember = (table: string, cols: TableSchema) => {
-      if (Object.keys(cols).length === 0) return;
-      added.set(table, { ...added.get(table), ...cols });
+    const remember = (table: string, cols: TableSchema | undefined) => {
+      if (!cols) return;
+      const known = added.get(table);
+      if (known) Object.assign(known, cols);
+      else added.set(table, { ...cols });
     };
     let discarded = 0;
     let rowCount = 0;
+    const eventOptions: EventToRowsOptions = { ...this.options, destination: this.flavour };
 
     for (const stored of events) {
       let produced;
       try {
         const event = stored.receivedAt && isObject(stored.event) ? withProcessorTimeFields(stored.event, stored.receivedAt) : stored.event;
-        produced = eventToRows(event, {
-          ...this.options,
-          destination: this.flavour,
-          receivedAt: stored.receivedAt,
-          sourceId: stored.sourceId,
-        });
+        // One options object per batch, its per-event fields set before each call (eventToRows keeps
+        // no reference to it): no copy of the loader's options per event.
+        eventOptions.receivedAt = stored.receivedAt;
+        eventOptions.sourceId = stored.sourceId;
+        produced = eventToPlannableRows(event, eventOptions);
       } catch (err) {
         if (!(err instanceof EventRefusedError)) throw err;
         refused.push({
@@ -128,24 +132,36 @@ export class WarehouseLoader {
         continue;
       }
       for (const row of produced) {
-        const plan = planRow(schema, row, this.flavour);
-        remember(plan.table, plan.newColumns);
-        push(plan.table, loadTime(jsonColumnsParsed(schema[plan.table], plan.values)));
+        const t = rowsOf(row.table);
+        const plan = planRowInto(schema, row, this.flavour, t.layout);
+        remember(row.table, plan.newColumns);
+        if (plan.newColumns) t.hasJson = undefined;
+        t.hasJson ??= hasJsonColumn(schema[row.table]);
+        push(t, t.hasJson ? jsonColumnsAsText(schema[row.table], t.layout, plan.values) : plan.values);
         rowCount++;
+        if (!plan.discards) continue;
         for (const d of plan.discards) {
           const table = discardsTable(this.flavour);
           if (!schema[table]) {
             schema[table] = discardsSchema(this.flavour);
             remember(table, schema[table]);
           }
-          push(table, loadTime(discardRow(this.flavour, d)));
+          const discards = rowsOf(table);
+          push(discards, valuesByPosition(discards.layout, discardRow(this.flavour, d)));
           discarded++;
         }
       }
     }
 
     const changes: TableChange[] = [...added].map(([table, columns]) => ({ table, create: !before.has(table), columns }));
-    const batch: LoadBatch = { changes, rows, schema, refused, cursor };
+    const rows = new Map<string, BatchRow[]>();
+    const columns = new Map<string, readonly string[]>();
+    for (const [table, t] of tables) {
+      if (t.rows.length === 0) continue;
+      rows.set(table, t.rows);
+      columns.set(table, t.layout.columns);
+    }
+    const batch: LoadBatch = { changes, rows, columns, schema, refused, cursor };
     await this.target.apply(batch);
     this.schema = schema;
     return {
@@ -165,16 +181,51 @@ export class WarehouseLoader {
   }
 }
 
-/** JSON columns hold JSON text after eventToRows; targets take the parsed value so it is stored as JSON. */
-function jsonColumnsParsed(table: TableSchema, values: Record<string, unknown>): Record<string, unknown> {
+/** One table's rows of a batch, positional against its layout. */
+interface TableRows {
+  layout: RowLayout;
+  rows: unknown[][];
+  /** Whether the table has a json column (unknown again when columns are added). */
+  hasJson?: boolean;
+}
+
+/** A row given by column names, by position in `layout` (columns it lacks are appended). */
+function valuesByPosition(layout: RowLayout, values: Record<string, unknown>): unknown[] {
+  const out: unknown[] = [];
   for (const column in values) {
-    const value = values[column];
-    if (table[column] !== 'json' || typeof value !== 'string') continue;
+    let i = layout.index.get(column);
+    if (i === undefined) layout.index.set(column, (i = layout.columns.push(column) - 1));
+    out[i] = values[column];
+  }
+  return out;
+}
+
+/**
+ * JSON columns leave eventToRows as JSON text; the targets store each json column's value as given, so
+ * it must be valid JSON: text that is not (or a value that is not text) is written as its JSON form.
+ */
+function jsonColumnsAsText(table: TableSchema, layout: RowLayout, values: unknown[]): unknown[] {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === undefined || value === null || table[layout.columns[i]] !== 'json') continue;
+    values[i] = jsonText(value);
+  }
+  return values;
+}
+
+function hasJsonColumn(table: TableSchema): boolean {
+  for (const column in table) if (table[column] === 'json') return true;
+  return false;
+}
+
+function jsonText(value: unknown): string {
+  if (typeof value === 'string') {
     try {
-      values[column] = JSON.parse(value);
+      JSON.parse(value);
+      return value;
     } catch {
       // Not JSON text: stored as a JSON string.
     }
   }
-  return values;
+  return JSON.stringify(value);
 }

@@ -44,33 +44,35 @@ export function truncate(name: string, limit: number): string {
 // (types.go safeColumnNameCache and friends), each transform is computed once per input (the last
 // argument). Bounded, so a stream of unique keys cannot grow it without end.
 const CACHE_LIMIT = 50_000;
-function cached<A extends (string | boolean)[]>(fn: (...args: A) => string): (...args: A) => string {
-  // One Map per leading argument, then one by the input (the last argument): no key string is built
-  // per call, which at one call per column per event was most of this function's cost.
-  const caches = new Map<string | boolean, unknown>();
+// One Map per space (the flavour, or '') and flag set, then by input: no key string and no argument
+// array is built per call, which at one call per column per event was most of these functions' cost.
+type Cached = (space: string, flags: number, input: string) => string;
+function cached(fn: Cached): Cached {
+  const spaces = new Map<string, Map<string, string>[]>();
   let size = 0;
-  return (...args: A) => {
-    let level: Map<string | boolean, unknown> = caches;
-    for (let i = 0; i < args.length - 1; i++) {
-      let next = level.get(args[i]) as Map<string | boolean, unknown> | undefined;
-      if (!next) level.set(args[i], (next = new Map()));
-      level = next;
-    }
-    const input = args[args.length - 1];
-    let v = level.get(input) as string | undefined;
+  return (space, flags, input) => {
+    let bySpace = spaces.get(space);
+    if (!bySpace) spaces.set(space, (bySpace = []));
+    const map = (bySpace[flags] ??= new Map());
+    let v = map.get(input);
     if (v === undefined) {
-      v = fn(...args);
+      v = fn(space, flags, input);
       if (size >= CACHE_LIMIT) {
-        caches.clear();
+        spaces.clear();
         size = 0;
         return v;
       }
-      level.set(input, v);
+      map.set(input, v);
       size++;
     }
     return v;
   };
 }
+
+const BLENDO = 1;
+const DIVIDE = 2;
+const namingFlags = (opts: NamingOptions): number =>
+  (opts.useBlendoCasing === true ? BLENDO : 0) | (opts.underscoreDivideNumbers === true ? DIVIDE : 0);
 
 function alphanumericRuns(input: string): string[] {
   return input.match(/[A-Za-z0-9]+/g) ?? [];
@@ -100,21 +102,21 @@ function blendoCase(flavour: Flavour | string, input: string): string {
 
 /** An event name → the table name it produces (before safeName). */
 export function transformTableName(input: string, opts: NamingOptions = {}): string {
-  return cachedTableName(opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true, input);
+  return cachedTableName('', namingFlags(opts), input);
 }
 
-const cachedTableName = cached((blendo: boolean, divide: boolean, input: string) =>
-  blendo ? input.toLowerCase().trim() : transformName(input, { underscoreDivideNumbers: divide }),
+const cachedTableName = cached((_space, flags, input) =>
+  flags & BLENDO ? input.toLowerCase().trim() : transformName(input, { underscoreDivideNumbers: (flags & DIVIDE) !== 0 }),
 );
 
 /** A property path (`context_` + `app_name`, …) → the column name it produces (before safeName). */
 export function transformColumnName(flavour: Flavour, input: string, opts: NamingOptions = {}): string {
-  return cachedColumnName(flavour, opts.useBlendoCasing === true, opts.underscoreDivideNumbers === true, input);
+  return cachedColumnName(flavour, namingFlags(opts), input);
 }
 
-const cachedColumnName = cached((flavour: Flavour, blendo: boolean, divide: boolean, input: string) => {
-  if (blendo) return blendoCase(flavour, input);
-  const name = transformName(input, { underscoreDivideNumbers: divide });
+const cachedColumnName = cached((flavour, flags, input) => {
+  if (flags & BLENDO) return blendoCase(flavour, input);
+  const name = transformName(input, { underscoreDivideNumbers: (flags & DIVIDE) !== 0 });
   return flavour === 'postgres' ? truncate(name, POSTGRES_MAX_IDENTIFIER) : name;
 });
 
@@ -125,14 +127,14 @@ export class EmptyNameError extends Error {
 /** The final, warehouse-safe form of a table or column name. */
 export function safeName(flavour: Flavour, name: string, opts: NamingOptions = {}): string {
   if (name.length === 0) throw new EmptyNameError('Column name cannot be empty.');
-  return cachedSafeName(flavour, opts.skipReservedKeywordsEscaping === true, name);
+  return cachedSafeName(flavour, opts.skipReservedKeywordsEscaping === true ? 1 : 0, name);
 }
 
-const cachedSafeName = cached((flavour: Flavour, skipEscaping: boolean, name: string) => {
+const cachedSafeName = cached((flavour, skipEscaping, name) => {
   if (flavour === 'snowflake') name = name.toUpperCase();
   else if (flavour === 'postgres') name = truncate(name, POSTGRES_MAX_IDENTIFIER).toLowerCase();
   else name = name.toLowerCase();
-  if (!skipEscaping && isReservedWord(flavour, name)) name = `_${name}`;
+  if (!skipEscaping && isReservedWord(flavour as Flavour, name)) name = `_${name}`;
   return truncate(name, MAX_IDENTIFIER);
 });
 

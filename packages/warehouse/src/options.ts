@@ -38,9 +38,42 @@ export interface ResolvedOptions {
 
 const bool = (o: JsonObject | undefined, k: string): boolean => o?.[k] === true;
 
-export function resolveOptions(flavour: Flavour, message: JsonObject, config: DestinationConfig = {}): ResolvedOptions {
-  const intr = lookup(message, 'integrations', DEST_TYPE[flavour], 'options');
-  const dw = lookup(message, 'integrations', 'DATA_WAREHOUSE', 'options');
+/**
+ * The options for one event. Read only: without per-event integration options (most events) the
+ * result depends on the flavour and the config alone, and one object per config and flavour is shared.
+ */
+export function resolveOptions(flavour: Flavour, message: JsonObject, config: DestinationConfig = NO_CONFIG): Readonly<ResolvedOptions> {
+  const integrations = message.integrations;
+  // Most events have no integration options for a warehouse: then nothing more is looked up.
+  const intr = isObject(integrations) ? lookup(integrations, DEST_TYPE[flavour], 'options') : undefined;
+  const dw = isObject(integrations) ? lookup(integrations, 'DATA_WAREHOUSE', 'options') : undefined;
+  if (!isObject(intr) && !isObject(dw)) {
+    let byFlavour = shared.get(config);
+    if (!byFlavour) shared.set(config, (byFlavour = new Map()));
+    const values = configValues(config);
+    let entry = byFlavour.get(flavour);
+    if (!entry || entry.values.some((v, i) => v !== values[i])) {
+      byFlavour.set(flavour, (entry = { values, opts: Object.freeze(resolve(flavour, undefined, undefined, config)) }));
+    }
+    return entry.opts;
+  }
+  return resolve(flavour, intr, dw, config);
+}
+
+const NO_CONFIG: DestinationConfig = {};
+// Keyed by the config object (a loader passes the same one for every event), with the values it was
+// resolved from: a config edited between events is resolved again.
+const shared = new WeakMap<DestinationConfig, Map<Flavour, { values: unknown[]; opts: Readonly<ResolvedOptions> }>>();
+const configValues = (c: DestinationConfig): unknown[] => [
+  c.skipTracksTable,
+  c.skipUsersTable,
+  c.underscoreDivideNumbers,
+  c.allowUsersContextTraits,
+  c.storeFullEvent,
+  c.jsonPaths,
+];
+
+function resolve(flavour: Flavour, intr: unknown, dw: unknown, config: DestinationConfig): ResolvedOptions {
   const io = isObject(intr) ? intr : undefined;
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const intrPaths = strings(io?.jsonPaths);

@@ -25,20 +25,31 @@ export class RecordIdError extends Error {
   readonly statusCode = 400;
 }
 
-const field =
-  (path: string): Rule =>
-  (e) =>
-    lookup(e.message, ...path.split('.'));
+// Paths are split once, not per event.
+const at = (message: JsonObject, path: readonly string[]): unknown => {
+  let cur: unknown = message;
+  for (const key of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+};
 
-const firstValid =
-  (...paths: string[]): Rule =>
-  (e) => {
-    for (const p of paths) {
-      const v = lookup(e.message, ...p.split('.'));
+const field = (path: string): Rule => {
+  const parts = path.split('.');
+  return (e) => at(e.message, parts);
+};
+
+const firstValid = (...paths: string[]): Rule => {
+  const split = paths.map((p) => p.split('.'));
+  return (e) => {
+    for (const parts of split) {
+      const v = at(e.message, parts);
       if (!isEmptyValue(v)) return v;
     }
     return undefined;
   };
+};
 
 function recordId(e: RuleEvent): unknown {
   if (isEmptyValue(e.recordId) || isObject(e.recordId) || Array.isArray(e.recordId)) {

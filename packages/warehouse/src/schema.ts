@@ -18,6 +18,7 @@
 import type { ColumnType } from './datatype.js';
 import { providerCase, type Flavour } from './flavour.js';
 import type { Row } from './event-to-rows.js';
+import { plannable, type PlannableRow } from './row-parts.js';
 import { goJson, goString } from './values.js';
 
 /** A table's columns and their types. */
@@ -112,17 +113,49 @@ export function convertForColumn(existing: ColumnType, inferred: ColumnType, val
  * same batch sees them).
  */
 export function planRow(schema: Schema, row: Row, flavour: Flavour): PlannedRow {
+  const layout = newLayout([]);
+  const plan = planRowInto(schema, plannable(row), flavour, layout);
+  const values: Record<string, unknown> = {};
+  layout.columns.forEach((column, i) => {
+    if (i in plan.values) values[column] = plan.values[i];
+  });
+  return { table: row.table, newColumns: plan.newColumns ?? {}, widened: plan.widened ?? {}, values, discards: plan.discards ?? [] };
+}
+
+/** A table's columns in the order its positional rows hold them, and each column's position. */
+export interface RowLayout {
+  readonly columns: string[];
+  readonly index: Map<string, number>;
+}
+
+export function newLayout(columns: readonly string[]): RowLayout {
+  return { columns: [...columns], index: new Map(columns.map((c, i) => [c, i])) };
+}
+
+/** A {@link PlannedRow} with its values by position in a {@link RowLayout}; the rest only when any. */
+export interface PositionalPlan {
+  /** Values by position; columns the row does not write are holes. */
+  values: unknown[];
+  newColumns?: TableSchema;
+  widened?: TableSchema;
+  discards?: Discard[];
+}
+
+/**
+ * planRow with the values written by position into `layout` (which gets the row's columns it lacks
+ * appended): no object per row keyed by column names, which at a million events was most of the
+ * loader's garbage.
+ */
+export function planRowInto(schema: Schema, row: PlannableRow, flavour: Flavour, layout: RowLayout): PositionalPlan {
   const known = schema[row.table];
   const table: TableSchema = known ?? {};
   if (!known) schema[row.table] = table;
-  const plan: PlannedRow = { table: row.table, newColumns: {}, widened: {}, values: {}, discards: [] };
-  const idColumn = providerCase(flavour, 'id');
-  const receivedAtColumn = providerCase(flavour, 'received_at');
+  const plan: PositionalPlan = { values: [] };
   const discard = (column: string, value: unknown, reason: string) => {
-    const rowId = row.data[idColumn];
-    const receivedAt = row.data[receivedAtColumn];
+    const rowId = row.value(providerCase(flavour, 'id'));
+    const receivedAt = row.value(providerCase(flavour, 'received_at'));
     if (rowId === undefined || receivedAt === undefined) return;
-    plan.discards.push({
+    (plan.discards ??= []).push({
       table_name: row.table,
       row_id: rowId,
       column_name: column,
@@ -132,38 +165,42 @@ export function planRow(schema: Schema, row: Row, flavour: Flavour): PlannedRow 
     });
   };
   const limit = COLUMN_LIMIT[flavour];
-  for (const column in row.columns) {
-    const type = row.columns[column];
+  row.forEachColumn((column, type, given, hasValue) => {
     let existing = table[column];
     if (existing === undefined) {
       if (Object.keys(table).length >= limit) {
-        if (!isLoadTimeColumn(column) && column in row.data) {
-          discard(column, row.data[column], `table ${row.table} has reached the ${flavour} limit of ${limit} columns`);
+        if (!isLoadTimeColumn(column) && hasValue) {
+          discard(column, given, `table ${row.table} has reached the ${flavour} limit of ${limit} columns`);
         }
-        continue;
+        return;
       }
       table[column] = type;
-      plan.newColumns[column] = type;
+      (plan.newColumns ??= {})[column] = type;
       existing = type;
     } else if (existing === 'string' && type === 'text') {
       table[column] = 'text';
-      plan.widened[column] = 'text';
+      (plan.widened ??= {})[column] = 'text';
       existing = 'text';
     }
-    if (isLoadTimeColumn(column) || !(column in row.data)) continue;
-    let value = row.data[column];
+    let position = layout.index.get(column);
+    if (position === undefined) {
+      position = layout.columns.push(column) - 1;
+      layout.index.set(column, position);
+    }
+    if (isLoadTimeColumn(column) || !hasValue) return;
+    let value = given;
     if (existing !== type) {
       try {
         value = convertForColumn(existing, type, value);
       } catch (err) {
         if (!(err instanceof Incompatible)) throw err;
         discard(column, value, err.message);
-        continue;
+        return;
       }
     }
     if (existing === 'int' && typeof value === 'number') value = Math.trunc(value);
-    plan.values[column] = Array.isArray(value) && existing !== 'json' ? goJson(value) : value;
-  }
+    plan.values[position] = Array.isArray(value) && existing !== 'json' ? goJson(value) : value;
+  });
   return plan;
 }
 

@@ -30,12 +30,15 @@ export function parseTimestamp(input: string): number | undefined {
   // normal form): the last answer is kept, and a string that cannot start a date skips the pattern.
   if (input === lastInput) return lastResult;
   lastInput = input;
-  lastResult = parse(input);
+  lastCanonical = input.length === 24 ? parseCanonical(input) : undefined;
+  lastResult = lastCanonical ?? parse(input);
   return lastResult;
 }
 
 let lastInput: string | undefined;
 let lastResult: number | undefined;
+/** The last input's time when it was in the canonical form (then it is its own normal form). */
+let lastCanonical: number | undefined;
 
 function parse(input: string): number | undefined {
   if (input.length > MAX_LENGTH || input.length < 10) return undefined;
@@ -63,6 +66,44 @@ function parse(input: string): number | undefined {
   return t;
 }
 
+// `2006-01-02T15:04:05.000Z`, as Date#toISOString writes it and as nearly every SDK sends it: read
+// digit by digit, without the pattern. A value this refuses (a day past the month's end, a year before
+// 100) is left to the full parse, which decides it.
+const DIGIT_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+const SEPARATORS: readonly [number, number][] = [
+  [4, 45],
+  [7, 45],
+  [10, 84],
+  [13, 58],
+  [16, 58],
+  [19, 46],
+  [23, 90],
+];
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function parseCanonical(s: string): number | undefined {
+  for (const [i, code] of SEPARATORS) if (s.charCodeAt(i) !== code) return undefined;
+  for (const i of DIGIT_AT) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const n = (from: number, to: number) => {
+    let v = 0;
+    for (let i = from; i < to; i++) v = v * 10 + s.charCodeAt(i) - 48;
+    return v;
+  };
+  const year = n(0, 4);
+  const month = n(5, 7);
+  const day = n(8, 10);
+  const hour = n(11, 13);
+  const minute = n(14, 16);
+  const second = n(17, 19);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1])) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, n(20, 23));
+}
+
 export function isTimestamp(input: string): boolean {
   return parseTimestamp(input) !== undefined;
 }
@@ -76,5 +117,6 @@ export function formatTimestamp(ms: number): string {
 export function toTimestamp(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const t = parseTimestamp(value);
-  return t === undefined ? value : formatTimestamp(t);
+  if (t === undefined) return value;
+  return lastCanonical !== undefined && value === lastInput ? value : formatTimestamp(t);
 }

@@ -123,6 +123,55 @@ for (const [name, flavour, open] of targets) {
       await loader.close();
     });
 
+    it('writes each type, JSON columns and text with tabs, newlines and backslashes as sent, columns added mid-batch included', async () => {
+      const loader = await WarehouseLoader.open(await open(), { flavour, config: { jsonPaths: 'track.properties.cart' } });
+      const tricky = 'a\tb\nc\r\\d "e" \'f\' \\N ü😀';
+      // The first row of the batch has neither `note` nor `cart`: its table gets them from later rows.
+      await loader.load(
+        [
+          track('v1', { total: 1 }, 'Value Types'),
+          track('v2', { total: 2, price: 2.5, gift: false, note: tricky, cart: { items: [1, 'x'], nested: { ok: true } } }, 'Value Types'),
+          track('v3', { total: 3, cart: 'not json', shipped_at: '2024-02-29T23:59:59.999Z' }, 'Value Types'),
+        ],
+        12,
+      );
+      const t = q('value_types');
+      const rows = await loader.target.query(
+        `SELECT ${q('id')} AS id, ${q('total')} AS total, ${q('price')} AS price, ${q('gift')} AS gift, ${q('note')} AS note, CAST(${q('cart')} AS VARCHAR) AS cart, ${q('shipped_at')} AS shipped_at FROM ${t} ORDER BY ${q('id')}`,
+      );
+      const norm = rows.map((r) => ({
+        ...r,
+        total: Number(r.total),
+        price: r.price === null ? null : Number(r.price),
+        cart: r.cart === null ? null : JSON.parse(String(r.cart)),
+        shipped_at: r.shipped_at === null ? null : new Date(r.shipped_at instanceof Date ? r.shipped_at : String(r.shipped_at)).toISOString(),
+      }));
+      assert.deepEqual(norm, [
+        { id: 'v1', total: 1, price: null, gift: null, note: null, cart: null, shipped_at: null },
+        { id: 'v2', total: 2, price: 2.5, gift: false, note: tricky, cart: { items: [1, 'x'], nested: { ok: true } }, shipped_at: null },
+        { id: 'v3', total: 3, price: null, gift: null, note: null, cart: 'not json', shipped_at: '2024-02-29T23:59:59.999Z' },
+      ]);
+      assert.equal(loader.currentSchema()[up('value_types')][up('cart')], 'json');
+      assert.equal(await loader.cursor(), 12);
+      await loader.close();
+    });
+
+    it("fails the batch with the database's own message when a row holds a value its column refuses, and rolls it back", async () => {
+      const target = await open();
+      const loader = await WarehouseLoader.open(target, { flavour });
+      const realApply = target.apply.bind(target);
+      // Rows of another table first, so the rollback has appended rows to undo.
+      target.apply = async (batch) =>
+        realApply({ ...batch, rows: new Map([...batch.rows, [up('order_completed'), [{ [up('id')]: 'bad', [up('total')]: 'not a number' }]]]) });
+      await assert.rejects(loader.load([track('m7', { total: 7 }, 'Other Event')], 30), /not a number/);
+      target.apply = realApply;
+      assert.equal(await loader.cursor(), 12);
+      assert.equal(loader.currentSchema()[up('other_event')], undefined);
+      const [{ n }] = await target.query(`SELECT count(*) AS n FROM ${q('tracks')} WHERE ${q('id')} IN ('m7', 'bad')`);
+      assert.equal(Number(n), 0);
+      await loader.close();
+    });
+
     it('leaves rows, new columns and cursor untouched when the transaction fails', async () => {
       const target = await open();
       const loader = await WarehouseLoader.open(target, { flavour });
@@ -131,7 +180,7 @@ for (const [name, flavour, open] of targets) {
       target.apply = async (batch) => realApply({ ...batch, rows: new Map([...batch.rows, ['no_such_table', [{ x: 1 }]]]) });
       await assert.rejects(loader.load([track('m6', { brand_new: 'v' })], 20));
       target.apply = realApply;
-      assert.equal(await loader.cursor(), 11);
+      assert.equal(await loader.cursor(), 12);
       assert.equal(loader.currentSchema()[up('order_completed')][up('brand_new')], undefined);
       const schema = await target.readSchema();
       assert.equal(schema[up('order_completed')][up('brand_new')], undefined);

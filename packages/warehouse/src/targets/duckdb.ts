@@ -1,19 +1,18 @@
-// The embedded default: a DuckDB file. Rows are handed to DuckDB as newline-delimited JSON in a temp
-// file and inserted with read_json, which parses in DuckDB's own threads: per-value calls through the
-// Node binding cost more than the whole insert.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+// The embedded default: a DuckDB file. Rows go in through DuckDB's appender, one call per value
+// (DuckDB casts numbers and ISO strings to the column's type). The appender writes inside the
+// connection's open transaction: the DDL, the rows, refused events and the cursor commit together or
+// roll back together (a rollback drops appended rows too, as the loader tests show).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnType } from '../datatype.js';
+import { appendRows } from './duckdb-append.js';
 import { DUCKDB_TYPES, rudderTypeOf } from './sql-types.js';
 import {
   CURSOR_TABLE,
   REFUSED_TABLE,
   isStateTable,
+  positionalRows,
   quoteIdent as q,
-  quoteLiteral,
-  rowJson,
   type LoadBatch,
   type RefusedEvent,
   type Schema,
@@ -48,7 +47,8 @@ async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string,
 
 class DuckDbTarget implements WarehouseTarget {
   readonly description: string;
-  private readonly scratch = mkdtempSync(join(tmpdir(), 'rudder-duckdb-load-'));
+  /** Each table's columns in their order in the table (the order the appender takes values in). */
+  private readonly tableColumns = new Map<string, string[]>();
 
   constructor(
     file: string,
@@ -79,7 +79,6 @@ class DuckDbTarget implements WarehouseTarget {
 
   async apply(batch: LoadBatch): Promise<void> {
     await this.conn.run('BEGIN TRANSACTION');
-    const files: string[] = [];
     try {
       for (const change of batch.changes) {
         const cols = Object.entries(change.columns);
@@ -88,19 +87,28 @@ class DuckDbTarget implements WarehouseTarget {
         } else {
           for (const [n, t] of cols) await this.conn.run(`ALTER TABLE ${q(change.table)} ADD COLUMN ${q(n)} ${DUCKDB_TYPES[t]}`);
         }
+        this.tableColumns.delete(change.table);
       }
-      let i = 0;
-      for (const [table, list] of batch.rows) {
-        if (list.length === 0) continue;
-        const file = join(this.scratch, `${i++}.ndjson`);
-        files.push(file);
-        writeFileSync(file, list.map(rowJson).join('\n'));
-        const columns = Object.entries(batch.schema[table])
-          .map(([n, t]) => `${quoteLiteral(n)}: ${quoteLiteral(readType(t))}`)
-          .join(', ');
-        await this.conn.run(
-          `INSERT INTO ${q(table)} BY NAME SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {${columns}})`,
-        );
+      for (const table of batch.rows.keys()) {
+        const { columns, rows } = positionalRows(batch, table);
+        if (rows.length === 0) continue;
+        const tableColumns = await this.columnsOf(table);
+        const appender = await this.conn.createAppender(table);
+        try {
+          appendRows(appender, tableColumns, columns, rows);
+          // Closing flushes the rows into the open transaction.
+          appender.closeSync();
+        } catch (err) {
+          // Nothing of a failed table is flushed (the transaction rolls back in any case), and the
+          // append's own error is the one reported.
+          try {
+            appender.clear();
+            appender.closeSync();
+          } catch {
+            // Already failed.
+          }
+          throw err;
+        }
       }
       for (const r of batch.refused) {
         await this.conn.run(`INSERT INTO ${REFUSED_TABLE} (message_id, received_at, reason) VALUES ($1, $2, $3)`, [
@@ -113,10 +121,23 @@ class DuckDbTarget implements WarehouseTarget {
       await this.conn.run('COMMIT');
     } catch (err) {
       await this.conn.run('ROLLBACK').catch(() => undefined);
+      // The columns of a rolled-back ALTER are gone again: read them afresh.
+      this.tableColumns.clear();
       throw err;
-    } finally {
-      for (const f of files) rmSync(f, { force: true });
     }
+  }
+
+  private async columnsOf(table: string): Promise<string[]> {
+    let columns = this.tableColumns.get(table);
+    if (!columns) {
+      const r = await this.conn.runAndReadAll(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position`,
+        [table],
+      );
+      columns = r.getRowObjectsJson().map((c) => String(c.column_name));
+      this.tableColumns.set(table, columns);
+    }
+    return columns;
   }
 
   async describe(): Promise<TableInfo[]> {
@@ -158,11 +179,5 @@ class DuckDbTarget implements WarehouseTarget {
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
-    rmSync(this.scratch, { recursive: true, force: true });
   }
-}
-
-/** read_json's type for a column: JSON columns read nested values, datetimes read ISO strings. */
-function readType(t: ColumnType): string {
-  return DUCKDB_TYPES[t];
 }

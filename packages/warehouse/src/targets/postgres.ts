@@ -1,13 +1,17 @@
-// PostgreSQL given by URL. A batch's rows go in as one JSON parameter per table, spread into the
-// table's columns by json_populate_recordset on the server: one round trip per table, no per-row SQL.
+// PostgreSQL given by URL. A batch's rows go in with COPY … FROM STDIN (text format), one COPY per
+// table inside the batch's transaction: the server parses the rows without a statement per row.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyLines } from './copy-text.js';
 import { POSTGRES_TYPES, rudderTypeOf } from './sql-types.js';
 import {
   CURSOR_TABLE,
   REFUSED_TABLE,
   isStateTable,
+  positionalRows,
   quoteIdent as q,
-  rowJson,
   type LoadBatch,
   type RefusedEvent,
   type Schema,
@@ -80,12 +84,11 @@ class PostgresTarget implements WarehouseTarget {
           await c.query(`ALTER TABLE ${q(change.table)} ${cols.map(([n, t]) => `ADD COLUMN ${q(n)} ${POSTGRES_TYPES[t]}`).join(', ')}`);
         }
       }
-      for (const [table, list] of batch.rows) {
-        if (list.length === 0) continue;
-        const cols = Object.keys(batch.schema[table]).map(q).join(', ');
-        await c.query(`INSERT INTO ${q(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${q(table)}, $1::json)`, [
-          `[${list.map(rowJson).join(',')}]`,
-        ]);
+      for (const table of batch.rows.keys()) {
+        const { columns, rows } = positionalRows(batch, table);
+        if (rows.length === 0) continue;
+        const copy = c.query(copyFrom(`COPY ${q(table)} (${columns.map(q).join(', ')}) FROM STDIN`));
+        await pipeline(Readable.from(copyChunks(rows, columns.length)), copy);
       }
       for (const r of batch.refused) {
         await c.query(`INSERT INTO ${REFUSED_TABLE} (message_id, received_at, reason) VALUES ($1, $2, $3)`, [r.message_id, r.received_at, r.reason]);
@@ -134,4 +137,10 @@ class PostgresTarget implements WarehouseTarget {
   async close(): Promise<void> {
     await this.client.end();
   }
+}
+
+/** COPY text in chunks of rows, so a batch is never one string the size of all its rows. */
+function* copyChunks(rows: readonly (readonly unknown[])[], width: number): Generator<string> {
+  const CHUNK = 500;
+  for (let i = 0; i < rows.length; i += CHUNK) yield copyLines(rows.slice(i, i + CHUNK), width);
 }

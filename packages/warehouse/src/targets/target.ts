@@ -24,22 +24,54 @@ export interface RefusedEvent {
   reason: string;
 }
 
-/** A row as JSON text, or as an object. */
-export type BatchRow = string | Record<string, unknown>;
+/**
+ * A row: its values by position (in the order `LoadBatch.columns` gives for its table), or by column
+ * name as an object or as the object's JSON text.
+ */
+export type BatchRow = readonly unknown[] | string | Record<string, unknown>;
 
-/** A row's JSON text. */
-export const rowJson = (row: BatchRow): string => (typeof row === 'string' ? row : JSON.stringify(row));
+/** A table's rows of a batch, every one by position in `columns`. */
+export interface PositionalRows {
+  columns: readonly string[];
+  rows: readonly (readonly unknown[])[];
+}
+
+/**
+ * A table's rows by position. Rows given by name are placed by `batch.columns`, else by the batch
+ * schema's columns, else by the columns the rows themselves name.
+ */
+export function positionalRows(batch: LoadBatch, table: string): PositionalRows {
+  const list = batch.rows.get(table) ?? [];
+  const given = batch.columns?.get(table);
+  if (list.every((r) => Array.isArray(r))) return { columns: given ?? Object.keys(batch.schema[table] ?? {}), rows: list as unknown[][] };
+  const objects = list.map((r) => (Array.isArray(r) ? r : typeof r === 'string' ? (JSON.parse(r) as Record<string, unknown>) : r));
+  const columns = [...(given ?? Object.keys(batch.schema[table] ?? {}))];
+  const index = new Map(columns.map((c, i) => [c, i]));
+  const rows = objects.map((r) => {
+    if (Array.isArray(r)) return r as unknown[];
+    const out: unknown[] = [];
+    for (const [column, value] of Object.entries(r as Record<string, unknown>)) {
+      let i = index.get(column);
+      if (i === undefined) index.set(column, (i = columns.push(column) - 1));
+      out[i] = value;
+    }
+    return out;
+  });
+  return { columns, rows };
+}
 
 /** One transaction's worth of work for a target. */
 export interface LoadBatch {
   /** Tables and columns to create first. */
   changes: TableChange[];
   /**
-   * Rows by table; each row's keys are column names of that table. The loader hands each row over as
-   * its JSON text (both targets send JSON to the database, and a batch of short strings costs the
-   * garbage collector far less than as many live objects); a row may also be given as an object.
+   * Rows by table. The loader hands each row over as an array of values in the order `columns` gives
+   * (no object per row keyed by column names); a json column's value is its JSON text. A row may also
+   * be given as an object keyed by column names, or as that object's JSON text.
    */
   rows: Map<string, BatchRow[]>;
+  /** Per table, the columns of its positional rows, in their order. */
+  columns?: Map<string, readonly string[]>;
   /** The schema after this batch (every table the rows name is in it). */
   schema: Schema;
   /** Events refused, kept for listing. */

@@ -13,6 +13,8 @@ import pg from 'pg';
 export interface PostgresServer {
   url: string;
   port: number;
+  /** The postmaster's process id (the benchmark reads the server's CPU time under it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     url,
     port,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');
       await exited;
