@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The data plane stores events with the runtime's built-in SQLite (node:sqlite from Node 22.13, bun:sqlite).
 // Node 20 has none, so there it needs better-sqlite3, a native addon the lock file deliberately leaves out
-// (installing it on Node 22+ would compile C++ for nothing). `npm start` and `npm test` call this first:
-// on Node 20 it installs better-sqlite3 (not saved) when it is missing or built for another Node.
+// (installing it on Node 22+ would compile C++ for nothing). `npm start` calls this after the build, `npm test`
+// beside it: on Node 20 it installs better-sqlite3 (not saved) when it is missing or built for another Node.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
