@@ -80,7 +80,7 @@ let files = [...findTests(join(root, 'packages')), ...findTests(join(root, 'test
   .sort();
 if (filter.length) files = files.filter((f) => filter.some((s) => f.includes(s)));
 if (files.length === 0) {
-  console.error('no test files found');
+  console.error(`no test files found (the static checks in ${STATIC_CHECKS} run with \`npm run lint\`)`);
   process.exit(1);
 }
 
