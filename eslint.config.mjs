@@ -1,4 +1,4 @@
-// The one lint config for the workspace (`npm run lint`, and test/lint.test.ts under `npm test`).
+// The one lint config for the workspace (`npm run lint`, which CI runs beside `npm test`).
 // The type-aware promise rules are the point: an SDK that must never produce an unhandled rejection
 // cannot afford a floating or misused promise anywhere, tests and tools included.
 import js from '@eslint/js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Fails when source files import each other in a circle (type-only imports included: a type circle
 // is still two modules that cannot be read, moved or tested one without the other). Run by
-// `npm run lint`, and so by test/lint.test.ts. Reads imports with the TypeScript compiler already
+// `npm run lint` and by test/import-cycles.test.ts. Reads imports with the TypeScript compiler already
 // installed; follows relative specifiers only (packages import each other through their entry points).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

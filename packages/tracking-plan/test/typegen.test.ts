@@ -231,17 +231,34 @@ interface Diagnostic {
   text: string;
 }
 
-function typecheck(dir: string, options: ts.CompilerOptions): Diagnostic[] {
+// Parsed once for all setups: the libs and the packages' declaration files are most of each program, and
+// only the checking differs between setups. A file's parse depends on its name and the parse options only.
+const parsed = new Map<string, ts.SourceFile>();
+
+function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const parse = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersionOrOptions, ...rest) => {
+    const key = `${fileName}\0${JSON.stringify(languageVersionOrOptions)}`;
+    const file = parsed.get(key) ?? parse(fileName, languageVersionOrOptions, ...rest);
+    if (file) parsed.set(key, file);
+    return file;
+  };
+  return host;
+}
+
+function typecheck(dir: string, setup: ts.CompilerOptions): Diagnostic[] {
   const files = ts.sys.readDirectory(dir, ['.ts']);
-  const program = ts.createProgram(files, {
-    ...options,
+  const options: ts.CompilerOptions = {
+    ...setup,
     strict: true,
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
     types: [],
     skipLibCheck: true,
-  });
+  };
+  const program = ts.createProgram(files, options, cachingHost(options));
   return ts.getPreEmitDiagnostics(program).map((d) => ({
     file: d.file ? d.file.fileName.slice(dir.length + 1) : '',
     line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,

@@ -4,11 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
+import { freePort } from '../../../../test/support/free-port.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 export const SENTINEL = 'wk_SENTINEL_7f3a9c';
@@ -193,11 +193,5 @@ export function assertNoKeyPrinted(): void {
 
 /** A loopback URL nothing listens on: a port that was free a moment ago, so connections are refused. */
 export async function deadUrl(): Promise<string> {
-  const port = await new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }

@@ -9,8 +9,8 @@
  * `lost-ack`/`stall-body` faults, when it has committed and the answer is then lost).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { gunzip } from 'node:zlib';
+import { listenOnLoopback } from '../../../../test/support/loopback-server.js';
 
 export const FAULT_KINDS = [
   /** 200 at once. */
@@ -164,7 +164,6 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
   const throttled = new Map<string, number>();
   let storedEvents = 0;
   let largestBody = 0;
-  const sockets = new Set<Socket>();
   let arrived = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
 
@@ -280,17 +279,12 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
   };
 
   const server = createServer(handle);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
   // A socket destroyed mid-request is expected here, not a server error.
   server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     stored,
     plan,
     retryAfterGaps,
@@ -307,10 +301,6 @@ export async function startChaosServer(options: ChaosOptions = {}): Promise<Chao
     setMix: (mix) => {
       pick = picker(mix, random);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

@@ -4,9 +4,9 @@
  * It records every request as received (headers, raw bytes, decoded batch) so tests can assert the wire.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { after, before, beforeEach } from 'node:test';
+import { listenOnLoopback } from '../../../../test/support/loopback-server.js';
 
 export interface Received {
   index: number;
@@ -42,7 +42,6 @@ export async function startFaultServer(script: Script = ok): Promise<FaultServer
   const requests: Received[] = [];
   const accepted: Record<string, any>[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -82,23 +81,14 @@ export async function startFaultServer(script: Script = ok): Promise<FaultServer
       answer().catch(() => (res.headersSent ? res.destroy() : res.writeHead(500).end('fault script threw')));
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   const fault: FaultServer = {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     requests,
     delivered: () => accepted,
     script,
     waitForRequests: (n) => (requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
   return fault;
 }

@@ -7,8 +7,8 @@
  * that read it all. Events are stored only when it answers 2xx.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { listenOnLoopback } from '../../../../test/support/loopback-server.js';
 
 export type Body =
   /** A short text. */
@@ -88,7 +88,6 @@ export async function startHostileServer(script: Script): Promise<HostileServer>
   const served: Served[] = [];
   const delivered: Record<string, unknown>[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
-  const sockets = new Set<Socket>();
   let first: number | undefined;
   let index = 0;
 
@@ -145,21 +144,12 @@ export async function startHostileServer(script: Script): Promise<HostileServer>
       answer(req, res, Buffer.concat(chunks)).catch(() => res.destroy());
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     served,
     delivered,
     servedCount: (n) => (served.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

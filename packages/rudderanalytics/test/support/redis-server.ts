@@ -3,8 +3,8 @@
  * test with the command that installs it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../../../../test/support/free-port.js';
 
 export interface RedisServer {
   url: string;
@@ -52,15 +52,4 @@ async function waitForPing(url: string, exited: Promise<void>): Promise<void> {
     }
   }
   throw new Error(dead ? 'redis-server exited at start' : 'redis-server did not answer PING within 10 s');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

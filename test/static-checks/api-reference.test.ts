@@ -1,7 +1,8 @@
 /**
  * The API reference: `npm run docs` (TypeDoc over every entry point of every package) must build with
  * warnings as errors, which fails on any exported symbol, class, interface, function or method without
- * TSDoc, on a broken {@link}, and on a type the docs reference but no entry point exports.
+ * TSDoc, on a broken {@link}, and on a type the docs reference but no entry point exports. A static check
+ * over the sources like ESLint's, so `npm run lint` runs it (not `npm test`).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
