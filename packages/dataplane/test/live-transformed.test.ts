@@ -5,8 +5,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openWatchedPage, requireChromium } from './support/chromium.js';
 import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
@@ -29,18 +29,7 @@ const problems: string[] = [];
 before(async () => {
   requireChromium();
   dp = await startTestPlane({ transformation: { code: CODE, name: 'Enrich' } });
-  context = await chromium.launchPersistentContext(profile.dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 860 },
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  ({ context, page } = await openWatchedPage(profile.dir, { width: 1400, height: 860 }, problems));
 });
 
 after(async () => {

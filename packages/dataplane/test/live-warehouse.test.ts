@@ -6,8 +6,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openWatchedPage, requireChromium } from './support/chromium.js';
 import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
@@ -25,18 +25,7 @@ const problems: string[] = [];
 before(async () => {
   requireChromium();
   dp = await startTestPlane({ warehouse: `duckdb:${join(files.dir, 'events.duckdb')}` });
-  context = await chromium.launchPersistentContext(profile.dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: WIDTH, height: 900 },
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  ({ context, page } = await openWatchedPage(profile.dir, { width: WIDTH, height: 900 }, problems));
 });
 
 after(async () => {
