@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openDuckDb, openPostgres, WarehouseLoader, type Flavour, type WarehouseTarget } from '../src/index.js';
+import { mergeUsers, openDuckDb, openPostgres, WarehouseLoader, type Flavour, type WarehouseTarget } from '../src/index.js';
 import { startPostgres, type PostgresServer } from './support/postgres-server.js';
 
 const base = {
@@ -186,6 +186,39 @@ for (const [name, flavour, open] of targets) {
       assert.equal(schema[up('order_completed')][up('brand_new')], undefined);
       const [{ n }] = await target.query(`SELECT count(*) AS n FROM ${q('order_completed')} WHERE ${q('id')} = 'm6'`);
       assert.equal(Number(n), 0);
+      await loader.close();
+    });
+
+    it('merges users to one row per id: per column the latest non-null value, on a tie in received_at the later row', async () => {
+      const loader = await WarehouseLoader.open(await open(), { flavour });
+      const identify = (messageId: string, userId: string, receivedAt: string, traits: Record<string, unknown>) => ({
+        event: { ...base, type: 'identify', messageId, userId, receivedAt, traits },
+      });
+      await loader.load(
+        [
+          identify('i1', 'u-a', '2024-05-01T10:00:02.000Z', { plan: 'pro' }),
+          identify('i2', 'u-a', '2024-05-01T10:00:01.000Z', { plan: 'free', city: 'Paris' }),
+          identify('i3', 'u-b', '2024-05-01T10:00:01.000Z', { tier: 'x' }),
+        ],
+        40,
+      );
+      await loader.load(
+        [identify('i4', 'u-b', '2024-05-01T10:00:01.000Z', { tier: 'y' }), identify('i5', 'u-c', '2024-05-01T10:00:01.000Z', { tier: 'z' })],
+        41,
+      );
+      const merged = async () =>
+        loader.target.query(
+          `SELECT ${q('id')} AS id, ${q('plan')} AS plan, ${q('city')} AS city, ${q('tier')} AS tier FROM ${q('users')} ORDER BY ${q('id')}`,
+        );
+      await mergeUsers(loader.target, loader.currentSchema(), flavour, name.startsWith('duckdb') ? 'duckdb' : 'postgres');
+      const expected = [
+        { id: 'u-a', plan: 'pro', city: 'Paris', tier: null },
+        { id: 'u-b', plan: null, city: null, tier: 'y' },
+        { id: 'u-c', plan: null, city: null, tier: 'z' },
+      ];
+      assert.deepEqual(await merged(), expected);
+      await mergeUsers(loader.target, loader.currentSchema(), flavour, name.startsWith('duckdb') ? 'duckdb' : 'postgres');
+      assert.deepEqual(await merged(), expected, 'merging again changes nothing');
       await loader.close();
     });
   });
