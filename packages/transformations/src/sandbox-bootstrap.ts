@@ -10,7 +10,7 @@
  * codec the worker moves a call's events and results with (see `decode`, `encode`).
  */
 import { jsonChunks } from './json-chunks.js';
-import { CALL_GLOBAL } from './wrapper.js';
+import { CALL_GLOBAL, RUN_SOURCE } from './wrapper.js';
 
 export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   'use strict';
@@ -97,6 +97,7 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   // entry and the decoded events (values of this realm only), then runs a script that fires it. The
   // global cannot be replaced, fires once per arming, and holds nothing of the worker's realm, so
   // user code that finds it gets nothing it did not have.
+  const runCall = ${RUN_SOURCE};
   let armed;
   const arm = (entry, payload, kind) => {
     armed = { entry, payload, kind };
@@ -105,7 +106,7 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     value: function fire() {
       const call = armed;
       armed = undefined;
-      return call === undefined ? undefined : call.entry(call.payload, call.kind);
+      return call === undefined ? undefined : runCall(call.entry, call.payload, call.kind);
     },
   });
   return { decode, encode, arm };

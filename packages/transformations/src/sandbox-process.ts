@@ -114,7 +114,7 @@ async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ 
   if (found.length !== 1) throw new CallError(notExactlyOneFunction(found));
   const kind = found[0];
 
-  const entry = ns[ENTRY] as (payload: unknown[], kind: string) => Promise<unknown>;
+  const entry = ns[ENTRY];
   const payload = codec.decode(lines, job.sharedMetadata);
   codec.arm(entry, payload, kind);
   const settled = invoke.runInContext(context, { timeout: remaining() }) as Promise<unknown>;
