@@ -184,6 +184,7 @@ export class TransformationRunner {
     worker.process.ref();
     worker.channel.ref();
     this.armWatchdog(worker, next, cold ? STARTUP_ALLOWANCE_MS : 0);
+    next.job.announceStart = cold;
     const residentLimit = (this.limits.memoryMb + RESIDENT_MARGIN_MB) * 1024 * 1024;
     this.memoryWatch = setInterval(() => {
       const pid = worker.process.pid;

@@ -171,7 +171,7 @@ const reply = (message: SandboxReply, lines: string[] = []) => frames.send(JSON.
 
 const frames = new FrameChannel(channel, BODY_FILE, ({ header, lines }) => {
   const job = JSON.parse(header) as SandboxJob;
-  frames.send(JSON.stringify({ id: job.id, started: true } satisfies SandboxStarted), []);
+  if (job.announceStart) frames.send(JSON.stringify({ id: job.id, started: true } satisfies SandboxStarted), []);
   const logs: string[] = [];
   run(job, lines, logs).then(
     ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, logs }, transformed),
