@@ -120,7 +120,10 @@ async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ 
     if (!found) throw new CallError(moduleNotFound(specifier));
     return found;
   });
-  await main.evaluate({ timeout: remaining() });
+  // No vm timeout here: each one starts and joins a watchdog thread (≈0.2–0.3 ms of CPU a call), and the
+  // module's top-level code is already bounded by the runner's watchdog, which ends a sandbox still busy
+  // past the call's limit with the same error (as for a loop after an await, which no vm timeout sees).
+  await main.evaluate();
 
   const ns = main.namespace;
   const found = SUPPORTED_FUNC_NAMES.filter((n) => typeof ns[n] === 'function');
