@@ -18,6 +18,7 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   const parse = JSON.parse;
   const stringify = JSON.stringify;
   const assign = Object.assign;
+  const hasOwn = Object.hasOwn;
   const fromBridge = (json) => (json === undefined ? undefined : parse(json));
   Object.defineProperty(g, 'global', { value: g, writable: true, configurable: true });
 
@@ -91,7 +92,25 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     }
     return values;
   };
-  const encode = (values) => chunks(values, stringify);
+  // The wrapper's list goes out as its values alone (each output event or error text), in chunks, and
+  // one last text with each entry's source and which entries are errors: no object per entry to write
+  // here and read back in the runner (see readAnswer, src/result-metadata.ts).
+  const encode = (entries) => {
+    const values = [];
+    const sources = [];
+    const errors = [];
+    for (let i = 0; i < entries.length; i += 1) {
+      const entry = entries[i];
+      sources[i] = entry.source;
+      if (hasOwn(entry, 'error')) {
+        errors[errors.length] = i;
+        values[i] = entry.error;
+      } else values[i] = entry.transformedEvent;
+    }
+    const texts = chunks(values, stringify);
+    texts[texts.length] = stringify({ sources, errors });
+    return texts;
+  };
 
   // How the sandbox process starts a call under vm's timeout: it arms the call here with the module's
   // entry and the decoded events (values of this realm only), then runs a script that fires it. The
