@@ -105,8 +105,18 @@ const series = [
     pid: none,
     eventsPerRound: EVENTS,
   },
-  { label: 'sandbox: transformEvent, 1,000 events per call', fn: () => runner.run({ code: EVENT_CODE, events }), pid: () => runner.sandboxPid, eventsPerRound: EVENTS },
-  { label: 'sandbox: transformBatch, 1,000 events per call', fn: () => runner.run({ code: BATCH_CODE, events }), pid: () => runner.sandboxPid, eventsPerRound: EVENTS },
+  {
+    label: 'sandbox: transformEvent, 1,000 events per call',
+    fn: () => runner.run({ code: EVENT_CODE, events }),
+    pid: () => runner.sandboxPid,
+    eventsPerRound: EVENTS,
+  },
+  {
+    label: 'sandbox: transformBatch, 1,000 events per call',
+    fn: () => runner.run({ code: BATCH_CODE, events }),
+    pid: () => runner.sandboxPid,
+    eventsPerRound: EVENTS,
+  },
   {
     label: 'sandbox: transformEvent, 1 event per call',
     fn: async () => {
@@ -144,7 +154,8 @@ const rows = series.map((s) => {
   return row;
 });
 const [floorCopy, floorBoth, floorBare, ev, batch, single] = rows;
-const ratios = (floor) => `transformEvent ${(ev.cpuMsPer1000 / floor.cpuMsPer1000).toFixed(2)}x, transformBatch ${(batch.cpuMsPer1000 / floor.cpuMsPer1000).toFixed(2)}x`;
+const ratios = (floor) =>
+  `transformEvent ${(ev.cpuMsPer1000 / floor.cpuMsPer1000).toFixed(2)}x, transformBatch ${(batch.cpuMsPer1000 / floor.cpuMsPer1000).toFixed(2)}x`;
 console.log(
   `\nratio to the floor with a JSON copy of the input: ${ratios(floorCopy)}; with copies in and out: ${ratios(floorBoth)}; ` +
     `to the bare call: ${(ev.cpuMsPer1000 / floorBare.cpuMsPer1000).toFixed(1)}x, ${(batch.cpuMsPer1000 / floorBare.cpuMsPer1000).toFixed(1)}x; ` +
