@@ -12,6 +12,11 @@ export interface SandboxJob {
   fixtures: NetworkFixtures;
   allowNetwork: boolean;
   timeoutMs: number;
+  /**
+   * Set on a new sandbox's first call: the sandbox answers with a SandboxStarted notice when it takes
+   * the call up. Later calls find the sandbox idle and waiting, so their time starts when they are sent.
+   */
+  announceStart?: boolean;
 }
 
 /**
@@ -22,8 +27,8 @@ export type SandboxReply =
   { id: number; ok: true; kind: 'transformEvent' | 'transformBatch'; logs: string[] } | { id: number; ok: false; error: string; logs: string[] };
 
 /**
- * Sent by the sandbox (a header-only frame) when it takes a call up: the call's time starts there, not
- * when the runner sent it, which for a new sandbox includes the process's start-up.
+ * Sent by the sandbox (a header-only frame) when it takes up a call marked `announceStart`: the call's
+ * time starts there, not when the runner sent it, which for a new sandbox includes the process's start-up.
  */
 export interface SandboxStarted {
   id: number;

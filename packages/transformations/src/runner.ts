@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFORMATION_NAME, MEMORY_LIMIT, SYNC_TIMEOUT } from './hosted.js';
 import { closeBodyFile, FrameChannel, openBodyFile } from './frames.js';
 import { inputChunks, toCallInputs } from './inputs.js';
-import { fromJsonChunks } from './json-chunks.js';
 import { residentBytes } from './resident-memory.js';
-import { attachMetadata, type SourcedEntry } from './result-metadata.js';
+import { attachMetadata, readAnswer } from './result-metadata.js';
 import type { SandboxJob, SandboxReply, SandboxStarted } from './protocol.js';
 import { failAll, toResults, type CallInput } from './results.js';
 import type { RunOptions, TransformationLimits, TransformationRun } from './types.js';
@@ -29,7 +28,7 @@ export const RESIDENT_MARGIN_MB = 128;
 const MEMORY_SAMPLE_MS = 20;
 const SANDBOX_PATH = fileURLToPath(new URL('./sandbox-process.js', import.meta.url));
 
-/** A reply and, when it is `ok`, the frame body: the handler-level list as JSON array chunks. */
+/** A reply and, when it is `ok`, the frame body: the handler-level list as the sandbox encodes it (readAnswer). */
 interface Answer {
   reply: SandboxReply;
   lines: string[];
@@ -104,8 +103,7 @@ export class TransformationRunner {
     if (!reply.ok) {
       return { results: failAll(inputs, reply.error), transformedEvents: [], logs: reply.logs, error: reply.error };
     }
-    const entries = fromJsonChunks(transformed) as SourcedEntry[];
-    const transformedEvents = attachMetadata(entries, inputs, reply.kind);
+    const transformedEvents = attachMetadata(readAnswer(transformed), inputs, reply.kind);
     return { results: toResults(inputs, transformedEvents), transformedEvents, logs: reply.logs, kind: reply.kind };
   }
 
@@ -184,6 +182,7 @@ export class TransformationRunner {
     worker.process.ref();
     worker.channel.ref();
     this.armWatchdog(worker, next, cold ? STARTUP_ALLOWANCE_MS : 0);
+    next.job.announceStart = cold;
     const residentLimit = (this.limits.memoryMb + RESIDENT_MARGIN_MB) * 1024 * 1024;
     this.memoryWatch = setInterval(() => {
       const pid = worker.process.pid;

@@ -10,7 +10,7 @@
  * codec the worker moves a call's events and results with (see `decode`, `encode`).
  */
 import { jsonChunks } from './json-chunks.js';
-import { CALL_GLOBAL } from './wrapper.js';
+import { CALL_GLOBAL, RUN_SOURCE } from './wrapper.js';
 
 export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   'use strict';
@@ -18,6 +18,7 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
   const parse = JSON.parse;
   const stringify = JSON.stringify;
   const assign = Object.assign;
+  const hasOwn = Object.hasOwn;
   const fromBridge = (json) => (json === undefined ? undefined : parse(json));
   Object.defineProperty(g, 'global', { value: g, writable: true, configurable: true });
 
@@ -91,12 +92,31 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     }
     return values;
   };
-  const encode = (values) => chunks(values, stringify);
+  // The wrapper's list goes out as its values alone (each output event or error text), in chunks, and
+  // one last text with each entry's source and which entries are errors: no object per entry to write
+  // here and read back in the runner (see readAnswer, src/result-metadata.ts).
+  const encode = (entries) => {
+    const values = [];
+    const sources = [];
+    const errors = [];
+    for (let i = 0; i < entries.length; i += 1) {
+      const entry = entries[i];
+      sources[i] = entry.source;
+      if (hasOwn(entry, 'error')) {
+        errors[errors.length] = i;
+        values[i] = entry.error;
+      } else values[i] = entry.transformedEvent;
+    }
+    const texts = chunks(values, stringify);
+    texts[texts.length] = stringify({ sources, errors });
+    return texts;
+  };
 
   // How the sandbox process starts a call under vm's timeout: it arms the call here with the module's
   // entry and the decoded events (values of this realm only), then runs a script that fires it. The
   // global cannot be replaced, fires once per arming, and holds nothing of the worker's realm, so
   // user code that finds it gets nothing it did not have.
+  const runCall = ${RUN_SOURCE};
   let armed;
   const arm = (entry, payload, kind) => {
     armed = { entry, payload, kind };
@@ -105,7 +125,7 @@ export const BOOTSTRAP_SOURCE = `(function install(bridge) {
     value: function fire() {
       const call = armed;
       armed = undefined;
-      return call === undefined ? undefined : call.entry(call.payload, call.kind);
+      return call === undefined ? undefined : runCall(call.entry, call.payload, call.kind);
     },
   });
   return { decode, encode, arm };

@@ -48,12 +48,16 @@ interface CallSlot {
 }
 
 /**
- * The context of the last transformation run, kept for its next call: creating a V8 context costs
- * milliseconds, far more than a call. Each call still gets a fresh instance of the module and its
- * libraries (so module state starts over, as hosted); what a call writes onto the global itself
- * outlives it, which the hosted service (a fresh isolate or a reset context per call) does not do.
+ * The contexts of the last few transformations run (by code), kept for their next calls: creating a V8
+ * context costs milliseconds, far more than a call, and a new one runs the bootstrap's code (the
+ * wrapper's per-event work) cold again; a data plane with a transformation per destination alternates
+ * between a few codes. Each call still gets a fresh instance of the module and its libraries (so module
+ * state starts over, as hosted); what a call writes onto the global itself outlives it, which the hosted
+ * service (a fresh isolate or a reset context per call) does not do.
  */
-let kept: Sandboxed | undefined;
+const kept = new Map<string, Sandboxed>();
+/** How many transformations' contexts are kept (the least recently used is let go past it). */
+const KEPT_CONTEXTS = 4;
 
 /** The bootstrap's codec: JSON texts to and from values of the context's realm (see BOOTSTRAP_SOURCE). */
 interface Codec {
@@ -69,9 +73,16 @@ interface Sandboxed {
   codec: Codec;
 }
 
+const contextKey = (job: SandboxJob): string => JSON.stringify([job.name, job.code, job.libraries.map((l) => [l.importName, l.code])]);
+
 function contextFor(job: SandboxJob): Sandboxed {
-  const key = JSON.stringify([job.name, job.code, job.libraries.map((l) => [l.importName, l.code])]);
-  if (kept?.key === key) return kept;
+  const key = contextKey(job);
+  const found = kept.get(key);
+  if (found) {
+    kept.delete(key); // re-inserted: the Map's order is the order of use
+    kept.set(key, found);
+    return found;
+  }
   const context = vm.createContext({}, { name: job.name });
   const slot: CallSlot = { logs: [], credentials: undefined, net: networkHelpers({}, false) };
   const bridge = {
@@ -85,8 +96,10 @@ function contextFor(job: SandboxJob): Sandboxed {
     },
   };
   const codec = (bootstrap.runInContext(context) as (b: typeof bridge) => Codec)(bridge);
-  kept = { key, context, slot, codec };
-  return kept;
+  const made = { key, context, slot, codec };
+  kept.set(key, made);
+  if (kept.size > KEPT_CONTEXTS) kept.delete(kept.keys().next().value as string);
+  return made;
 }
 
 async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ kind: TransformKind; transformed: string[] }> {
@@ -107,14 +120,17 @@ async function run(job: SandboxJob, lines: string[], logs: string[]): Promise<{ 
     if (!found) throw new CallError(moduleNotFound(specifier));
     return found;
   });
-  await main.evaluate({ timeout: remaining() });
+  // No vm timeout here: each one starts and joins a watchdog thread (≈0.2–0.3 ms of CPU a call), and the
+  // module's top-level code is already bounded by the runner's watchdog, which ends a sandbox still busy
+  // past the call's limit with the same error (as for a loop after an await, which no vm timeout sees).
+  await main.evaluate();
 
   const ns = main.namespace;
   const found = SUPPORTED_FUNC_NAMES.filter((n) => typeof ns[n] === 'function');
   if (found.length !== 1) throw new CallError(notExactlyOneFunction(found));
   const kind = found[0];
 
-  const entry = ns[ENTRY] as (payload: unknown[], kind: string) => Promise<unknown>;
+  const entry = ns[ENTRY];
   const payload = codec.decode(lines, job.sharedMetadata);
   codec.arm(entry, payload, kind);
   const settled = invoke.runInContext(context, { timeout: remaining() }) as Promise<unknown>;
@@ -158,13 +174,13 @@ const reply = (message: SandboxReply, lines: string[] = []) => frames.send(JSON.
 
 const frames = new FrameChannel(channel, BODY_FILE, ({ header, lines }) => {
   const job = JSON.parse(header) as SandboxJob;
-  frames.send(JSON.stringify({ id: job.id, started: true } satisfies SandboxStarted), []);
+  if (job.announceStart) frames.send(JSON.stringify({ id: job.id, started: true } satisfies SandboxStarted), []);
   const logs: string[] = [];
   run(job, lines, logs).then(
     ({ kind, transformed }) => reply({ id: job.id, ok: true, kind, logs }, transformed),
     (err: unknown) => {
-      // A call ended by its time budget may have left the context mid-way: the next call starts afresh.
-      kept = undefined;
+      // A call ended by its time budget may have left its context mid-way: the next call starts afresh.
+      kept.delete(contextKey(job));
       reply({ id: job.id, ok: false, error: describe(err), logs });
     },
   );

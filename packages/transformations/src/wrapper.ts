@@ -9,10 +9,23 @@ export const ENTRY = '__rudderstackLocalRun';
 export const CALL_GLOBAL = `${ENTRY}:call`;
 
 /**
- * Source appended to the user's module, so the user's functions are called from inside their own
- * module and their stack frames read exactly as hosted ("at transformEvent (base transformation:2:8)").
- * It follows the rules of the hosted wrapper (rudderlabs/rudder-transformer
- * @ c98d160cfaddc5fe5ddee7891c4f4a23014b9aa8, src/util/ivmFactory.js `transformWrapper`):
+ * Source appended to the user's module: a stub through which the call reaches the user's function, so
+ * the user's functions are called from inside their own module, by their module bindings, as the hosted
+ * wrapper (appended to the user's code) calls them, and a syntax error reads as it does hosted. It starts
+ * on a new line and adds no lines before the user's code, so user line numbers are untouched.
+ * The wrapper's per-event work is in RUN_SOURCE, which the sandbox compiles once per context (see
+ * sandbox-bootstrap.ts): compiled into each call's fresh module instance it would run cold every call.
+ */
+export const WRAPPER_SOURCE = `
+export function ${ENTRY}(kind, value, metadataOf) {
+  return kind === 'transformBatch' ? transformBatch(value, metadataOf) : transformEvent(value, metadataOf);
+}
+`;
+
+/**
+ * A function expression, for the sandbox's context, that runs one call the way the hosted wrapper does
+ * (rudderlabs/rudder-transformer @ c98d160cfaddc5fe5ddee7891c4f4a23014b9aa8, src/util/ivmFactory.js
+ * `transformWrapper`), calling the user's function through the module's `entry` (WRAPPER_SOURCE):
  * - metadata(event) looks the event up by its messageId and exposes METADATA_FIELDS only;
  * - transformEvent runs for every event concurrently; results are recorded as each call settles;
  *   null/undefined drops the event, an array yields one output per element unless one element is not
@@ -22,14 +35,13 @@ export const CALL_GLOBAL = `${ENTRY}:call`;
  *   throw yields a single error with empty metadata;
  * - a thrown error is reported by its stack cut after the last frame naming the function
  *   (the `extractStackTrace` global), so a thrown non-Error fails the whole call as hosted.
- * Starts on a new line and adds no lines before the user's code, so user line numbers are untouched.
+ * Built-ins and the global `extractStackTrace` are looked up when used, as in the hosted wrapper.
  * It takes the call's `{ message, metadata }` entries (values of the context's realm) and returns the
  * handler-level list with, in place of each entry's metadata, `source`: the index of the event whose
  * metadata it is (`metadata(output)` for transformBatch, the event's own for transformEvent), -1 for
  * none; the runner attaches its own copy (`attachMetadata`), so metadata crosses the boundary once.
  */
-export const WRAPPER_SOURCE = `
-export async function ${ENTRY}(payload, kind) {
+export const RUN_SOURCE = `async function runCall(entry, payload, kind) {
   const byMessageId = {};
   const sourceOf = {};
   for (let i = 0; i < payload.length; i += 1) {
@@ -52,7 +64,7 @@ export async function ${ENTRY}(payload, kind) {
   if (kind === 'transformBatch') {
     let produced;
     try {
-      produced = await transformBatch(messages, metadataOf);
+      produced = await entry(kind, messages, metadataOf);
     } catch (caught) {
       out.push({ error: extractStackTrace(caught.stack, [kind]), source: -1 });
       return out;
@@ -71,7 +83,7 @@ export async function ${ENTRY}(payload, kind) {
   await Promise.all(messages.map(async (message) => {
     const own = source(message);
     try {
-      const produced = await transformEvent(message, metadataOf);
+      const produced = await entry(kind, message, metadataOf);
       if (produced === null || produced === undefined) return;
       if (Array.isArray(produced)) {
         const kept = [];
@@ -95,5 +107,4 @@ export async function ${ENTRY}(payload, kind) {
     }
   }));
   return out;
-}
-`;
+}`;

@@ -145,3 +145,46 @@ describe('metadata attached by the runner', () => {
     }
   });
 });
+
+describe('transformEvent results settle as the hosted wrapper settles them', () => {
+  const runner = new TransformationRunner();
+  after(() => runner.close());
+  const events = ['m1', 'm2', 'm3', 'm4'].map((messageId, i) => ({ messageId, type: 'track', n: i }));
+  const outputs = (run: Awaited<ReturnType<TransformationRunner['run']>>) =>
+    run.results.map((r) => ('output' in r ? `${r.metadata.messageId}:${String(r.output.via)}` : `${r.metadata.messageId}:${r.statusCode}`));
+
+  test('plain results and settled promises in event order; a later promise after them', async () => {
+    // Hosted, each call's result is awaited: a plain value and an already settled promise settle in the
+    // first microtask turn, in event order; a promise that settles a turn later is recorded after them.
+    const code = `export function transformEvent(e) {
+      if (e.n === 0) return Promise.resolve().then(() => ({ ...e, via: 'later' }));
+      if (e.n === 2) return Promise.resolve({ ...e, via: 'settled' });
+      return { ...e, via: 'plain' };
+    }`;
+    assert.deepEqual(outputs(await runner.run({ code, events })), ['m2:plain', 'm3:settled', 'm4:plain', 'm1:later']);
+  });
+
+  test('every call is made before any result is read, and each keeps the metadata of the event as sent', async () => {
+    // The code changes each event's messageId, and its last call puts a non-object into the first event's
+    // returned array. Hosted, metadata is looked up before each call and results are read only after every
+    // call was made: the first event fails as an array with a non-object, the others keep their metadata.
+    const code = `let first;
+    export function transformEvent(e) {
+      const out = { ...e, messageId: 'changed-' + e.messageId, via: 'plain' };
+      if (e.n === 0) return (first = [out]);
+      if (e.n === 3) first.push('not an object');
+      return out;
+    }`;
+    const run = await runner.run({ code, events });
+    assert.equal(run.error, undefined);
+    assert.deepEqual(outputs(run), ['m1:400', 'm2:plain', 'm3:plain', 'm4:plain']);
+    assert.equal((run.results[0] as { error: string }).error, 'returned event in events array from transformEvent(event) is not an object');
+  });
+
+  test('a thrown string fails the whole call only after every event was called', async () => {
+    const code = `export function transformEvent(e) { log('called', e.messageId); if (e.n === 1) throw 'no stack'; return e; }`;
+    const run = await runner.run({ code, events });
+    assert.equal(run.error, "Error: Cannot read properties of undefined (reading 'split')");
+    assert.deepEqual(run.logs, ['Log: called m1', 'Log: called m2', 'Log: called m3', 'Log: called m4']);
+  });
+});

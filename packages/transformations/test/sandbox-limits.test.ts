@@ -53,6 +53,10 @@ describe('limits as hosted', () => {
     assert.equal(runner.workersStarted, before + 1);
   });
 
+  test('a runaway loop in the module\'s top-level code ends the call with "Script execution timed out."', async () => {
+    await failsWith('for (;;) {}\nexport function transformEvent(e) { return e; }', 'Error: Script execution timed out.');
+  });
+
   test('a 1 GB allocation ends the call with the isolate memory error', async () => {
     // A generous time budget, so that the heap limit (128 MB, the default) is what ends the call even
     // on a loaded machine, where V8's last-resort collections before giving up take seconds.
