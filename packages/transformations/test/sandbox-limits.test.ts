@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, TransformationRunner } from '../dist/index.js';
+import { CALLS_PER_SANDBOX } from '../dist/runner.js';
 
 const events = [
   { messageId: 'm1', type: 'track', event: 'Order Completed', userId: 'u1' },
@@ -207,5 +208,32 @@ describe('limits as hosted', () => {
     const run = await runner.run({ code: 'export function transformEvent(e) { return e', events });
     assert.match(run.error ?? '', /^SyntaxError: /);
     await stillServes();
+  });
+});
+
+describe('a long-lived runner', () => {
+  test('a sandbox process serves a bounded number of calls, then a fresh one takes over between calls', async () => {
+    // Node 20 never frees a call's module, so a sandbox that served too many calls would slow down and grow.
+    // What a call leaves on the global lives as long as its sandbox process: it shows which process ran each call.
+    const fresh = new TransformationRunner();
+    try {
+      const code =
+        'export function transformEvent(e) { globalThis.served = (globalThis.served ?? 0) + 1; return { ...e, served: globalThis.served }; }';
+      const served: unknown[] = [];
+      for (let i = 0; i < CALLS_PER_SANDBOX + 2; i++) {
+        const run = await fresh.run({ code, events: events.slice(0, 1) });
+        const [result] = run.results;
+        assert.ok('output' in result, JSON.stringify(run));
+        served.push(result.output.served);
+      }
+      assert.deepEqual(served.slice(-3), [CALLS_PER_SANDBOX, 1, 2]);
+      assert.deepEqual(
+        served.slice(0, CALLS_PER_SANDBOX),
+        Array.from({ length: CALLS_PER_SANDBOX }, (_, i) => i + 1),
+      );
+      assert.equal(fresh.workersStarted, 2);
+    } finally {
+      await fresh.close();
+    }
   });
 });
