@@ -40,14 +40,23 @@ const BATCH_CODE = `export function transformBatch(events, metadata) {
 }`;
 
 const ticks = 100; // USER_HZ on Linux
+const statFields = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/**
+ * CPU of the sandbox processes: the live one's own, plus every ended one's (the runner starts a fresh
+ * sandbox every so many calls; an ended child's CPU moves into this process's cutime/cstime once reaped).
+ */
 function childCpuMs(pid) {
-  if (!pid) return 0;
+  if (pid === null) return 0; // a floor: no sandbox of its own (and one reaped meanwhile is not its CPU)
+  const self = statFields('self');
+  let ms = ((Number(self[13]) + Number(self[14])) * 1000) / ticks;
+  if (!pid) return ms;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+    const fields = statFields(pid);
+    ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
   } catch {
-    return 0;
+    // Ended between the two reads: counted once reaped.
   }
+  return ms;
 }
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc');
@@ -81,7 +90,7 @@ function print(label, row, range = '') {
 const direct = new Function('metadata', 'events', `return events.map((event) => {${body}\n}).filter(Boolean);`);
 const meta = (e) => ({ messageId: e.messageId });
 const copies = () => JSON.parse(JSON.stringify(events));
-const none = () => undefined;
+const none = () => null;
 // The isolated sandbox (hosted: isolated-vm) copies both ways: the floor with the outputs copied out too.
 const copiedOut = (outputs) => JSON.parse(JSON.stringify(outputs));
 const runner = new TransformationRunner();

@@ -80,30 +80,76 @@ export const RUN_SOURCE = `async function runCall(entry, payload, kind) {
     }
     return out;
   }
-  await Promise.all(messages.map(async (message) => {
-    const own = source(message);
-    try {
-      const produced = await entry(kind, message, metadataOf);
-      if (produced === null || produced === undefined) return;
-      if (Array.isArray(produced)) {
-        const kept = [];
-        for (const item of produced) {
-          if (!isPlainObject(item)) {
-            out.push({ error: ${JSON.stringify(EVENT_ITEM_NOT_OBJECT)}, source: own });
-            return;
-          }
-          kept.push({ transformedEvent: item, source: own });
+  // transformEvent: every call is made, in order, before any result is read (as the hosted map of async
+  // functions does); each event's metadata source is taken before its call (the call may change its
+  // messageId). Plain results settle in the hosted wrapper's first microtask turn, in event order: they
+  // are read so here, with no promise each; when any result is a thenable, each is awaited as hosted.
+  const record = (produced, own) => {
+    if (produced === null || produced === undefined) return;
+    if (Array.isArray(produced)) {
+      const kept = [];
+      for (const item of produced) {
+        if (!isPlainObject(item)) {
+          out.push({ error: ${JSON.stringify(EVENT_ITEM_NOT_OBJECT)}, source: own });
+          return;
         }
-        out.push(...kept);
-        return;
+        kept.push({ transformedEvent: item, source: own });
       }
-      if (!isPlainObject(produced)) {
-        out.push({ error: ${JSON.stringify(EVENT_NOT_OBJECT)}, source: own });
-        return;
-      }
-      out.push({ transformedEvent: produced, source: own });
-    } catch (caught) {
+      out.push(...kept);
+      return;
+    }
+    if (!isPlainObject(produced)) {
+      out.push({ error: ${JSON.stringify(EVENT_NOT_OBJECT)}, source: own });
+      return;
+    }
+    out.push({ transformedEvent: produced, source: own });
+  };
+  const THREW = {};
+  let failure = THREW;
+  // A catch that itself throws (a thrown non-Error has no stack to trim) rejects the whole call, as the
+  // hosted Promise.all does, after the remaining calls were made.
+  const fail = (caught, own) => {
+    try {
       out.push({ error: extractStackTrace(caught.stack, [kind]), source: own });
+    } catch (cause) {
+      if (failure === THREW) failure = cause;
+    }
+  };
+  const produced = new Array(messages.length);
+  const owns = new Array(messages.length);
+  let anyThenable = false;
+  for (let i = 0; i < messages.length; i += 1) {
+    owns[i] = source(messages[i]);
+    try {
+      const value = entry(kind, messages[i], metadataOf);
+      produced[i] = value;
+      if (!anyThenable && value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function') {
+        anyThenable = true;
+      }
+    } catch (caught) {
+      produced[i] = THREW;
+      fail(caught, owns[i]);
+    }
+  }
+  if (failure !== THREW) throw failure;
+  if (!anyThenable) {
+    for (let i = 0; i < messages.length; i += 1) {
+      if (produced[i] === THREW) continue;
+      try {
+        record(produced[i], owns[i]);
+      } catch (caught) {
+        fail(caught, owns[i]);
+      }
+    }
+    if (failure !== THREW) throw failure;
+    return out;
+  }
+  await Promise.all(produced.map(async (value, i) => {
+    if (value === THREW) return;
+    try {
+      record(await value, owns[i]);
+    } catch (caught) {
+      out.push({ error: extractStackTrace(caught.stack, [kind]), source: owns[i] });
     }
   }));
   return out;
