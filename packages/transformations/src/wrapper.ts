@@ -27,7 +27,9 @@ export function ${ENTRY}(kind, value, metadataOf) {
  * (rudderlabs/rudder-transformer @ c98d160cfaddc5fe5ddee7891c4f4a23014b9aa8, src/util/ivmFactory.js
  * `transformWrapper`), calling the user's function through the module's `entry` (WRAPPER_SOURCE):
  * - metadata(event) looks the event up by its messageId and exposes METADATA_FIELDS only;
- * - transformEvent runs for every event concurrently; results are recorded as each call settles;
+ * - transformEvent is called for every event, in order, before any result is read; plain results are
+ *   read in event order (no promise each), and when any result is a promise each is awaited and
+ *   recorded as it settles;
  *   null/undefined drops the event, an array yields one output per element unless one element is not
  *   a plain object (then that event fails and none of its outputs are kept), an object yields one
  *   output, anything else fails the event; outputs carry the source event's full metadata;
