@@ -3,14 +3,15 @@
 // then runs the test files with Node's own test runner. `npm test` (no flag): every suite on this
 // machine's Node. `npm run test:lines` (`--lines`): the other pinned Node lines (see node-lines.mjs).
 // Arguments other than the flag select the test files whose path contains one of them.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { otherLines, thisLine } from './node-lines.mjs';
 import { runNpm } from './run-npm.mjs';
 import { ensureSqliteEngine } from './sqlite-fallback.mjs';
+import { runsWithoutStorage, STATIC_CHECKS, testFiles } from './test-files.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,50 +50,43 @@ function ensureSystemPackages() {
   }
 }
 
-function findTests(dir, out = []) {
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) findTests(full, out);
-    else if (/\.test\.(ts|mts|mjs|js)$/.test(name)) out.push(full);
-  }
-  return out;
-}
-
 ensureSystemPackages();
-// Side by side: on Node 20 the SQLite addon's compile (minutes of C) and the TypeScript build; neither needs the other.
-const ready = await Promise.allSettled([ensureSqliteEngine(), runNpm(['run', 'build', '--silent'], { cwd: root })]);
-const notReady = ready.filter((r) => r.status === 'rejected');
-if (notReady.length) {
-  for (const r of notReady) console.error(r.reason instanceof Error ? r.reason.message : r.reason);
-  process.exit(1);
-}
 
 const args = process.argv.slice(2);
 const lines = args.includes('--lines');
 const filter = args.filter((a) => a !== '--lines');
-// Static checks over the sources (the API reference build) are `npm run lint`'s, with ESLint and Prettier.
-const STATIC_CHECKS = 'test/static-checks/';
-let files = [...findTests(join(root, 'packages')), ...findTests(join(root, 'test'))]
-  .map((f) => relative(root, f))
-  .filter((f) => !f.startsWith(STATIC_CHECKS))
-  .sort();
+let files = testFiles(root);
 if (filter.length) files = files.filter((f) => filter.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error(`no test files found (the static checks in ${STATIC_CHECKS} run with \`npm run lint\`)`);
   process.exit(1);
 }
 
-/** Runs `files` with one Node binary; returns its pass/fail totals and how long it took. */
-function run(line, files) {
-  console.log(`\n# ${line.label}: ${files.length} test files`);
+function fail(error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+// On Node 20 the SQLite addon's compile (a minute or more of C, on one core) runs beside the TypeScript
+// build, and on past it: the suites that never reach the data plane's storage start as soon as the build is done.
+const engine = ensureSqliteEngine();
+let engineReady = false;
+engine.then(
+  () => (engineReady = true),
+  () => {},
+);
+await runNpm(['run', 'build', '--silent'], { cwd: root }).catch(fail);
+
+/** Runs `files` with one Node binary; resolves with its pass/fail totals and how long it took. */
+async function run(line, files, part = '') {
+  const label = part ? `${line.label}, ${part}` : line.label;
+  console.log(`\n# ${label}: ${files.length} test files`);
   // Spec output for people; a TAP copy on the side gives the totals for one plain closing line.
   const tap = join(mkdtempSync(join(tmpdir(), 'rudder-test-')), 'results.tap');
   const started = Date.now();
   // The line's bin directory first on PATH, so what the suites spawn (`node`, `npm start`) runs on it too.
   const PATH = line.binDir ? `${line.binDir}:${process.env.PATH}` : process.env.PATH;
-  const result = spawnSync(
+  const child = spawn(
     line.node,
     [
       '--import',
@@ -109,18 +103,33 @@ function run(line, files) {
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, RUDDER_TEST: '1' } },
   );
+  const status = await new Promise((resolve) => {
+    child.once('error', () => resolve(-1));
+    child.once('close', (code) => resolve(code));
+  });
   const totals = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const count = (name) => Number(totals.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
   let failed = count('fail') + count('cancelled');
   // A runner that died before reporting (a crash, a signal) fails the run as well.
-  if (result.status !== 0 && failed === 0) failed = 1;
-  return { label: line.label, passed: count('pass'), failed, seconds: (Date.now() - started) / 1000 };
+  if (status !== 0 && failed === 0) failed = 1;
+  return { label, passed: count('pass'), failed, seconds: (Date.now() - started) / 1000 };
 }
 
 const results = [];
-for (const line of lines ? otherLines(root) : [thisLine()]) {
-  const mine = line.subset ? files.filter(line.subset) : files;
-  if (mine.length) results.push(run(line, mine));
+if (lines) {
+  await engine.catch(fail);
+  for (const line of otherLines(root)) {
+    const mine = line.subset ? files.filter(line.subset) : files;
+    if (mine.length) results.push(await run(line, mine));
+  }
+} else if (engineReady) {
+  results.push(await run(thisLine(), files));
+} else {
+  const early = files.filter((f) => runsWithoutStorage(root, f));
+  if (early.length) results.push(await run(thisLine(), early, 'while the SQLite engine compiles'));
+  await engine.catch(fail);
+  const rest = files.filter((f) => !early.includes(f));
+  if (rest.length) results.push(await run(thisLine(), rest, 'the rest'));
 }
 console.log('');
 for (const r of results) console.log(`${r.label}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`);
