@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -34,18 +34,30 @@ function sourceModules(srcDir: string): string[] {
   return out;
 }
 
-async function packedFiles(dir: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-    cwd: join(ROOT, dir),
-    maxBuffer: 8 << 20,
-  });
-  return (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
+/** What `npm pack` would put in each package's tarball, by package folder: one npm run for all of them. */
+async function packedFiles(): Promise<Map<string, string[]>> {
+  const { stdout } = await promisify(execFile)(
+    'npm',
+    ['pack', '--dry-run', '--json', '--ignore-scripts', ...PACKAGES.flatMap((p) => ['--workspace', p.dir])],
+    { cwd: ROOT, maxBuffer: 8 << 20 },
+  );
+  const byName = new Map((JSON.parse(stdout) as Array<{ name: string; files: Array<{ path: string }> }>).map((t) => [t.name, t.files]));
+  return new Map(
+    PACKAGES.map((pkg) => {
+      const { name } = JSON.parse(readFileSync(join(ROOT, pkg.dir, 'package.json'), 'utf8')) as { name: string };
+      return [pkg.dir, (byName.get(name) ?? []).map((f) => f.path).sort()];
+    }),
+  );
 }
 
 describe('npm pack contents', () => {
+  let packed: Map<string, string[]>;
+  before(async () => {
+    packed = await packedFiles();
+  });
   for (const pkg of PACKAGES) {
-    test(pkg.dir, async () => {
-      const files = await packedFiles(pkg.dir);
+    test(pkg.dir, () => {
+      const files = packed.get(pkg.dir)!;
       const expected = new Set<string>(['package.json', 'README.md', ...pkg.extra]);
       for (const mod of sourceModules(join(ROOT, pkg.dir, 'src'))) {
         for (const outDir of pkg.outDirs) {

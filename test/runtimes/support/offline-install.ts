@@ -96,12 +96,13 @@ async function pack(dirs: readonly string[], destination: string): Promise<strin
  * them into the project at `scratch` with `--offline` on an empty cache. Returns the workspace tarballs.
  */
 export async function installPacked(packages: readonly string[], destination: string, scratch: string): Promise<string[]> {
-  // The workspace packages are packed one by one, from their own directories, as `npm publish` would.
-  const own: string[] = [];
-  for (const dir of packages) {
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination], { cwd: dir });
-    own.push(join(destination, (JSON.parse(stdout) as Array<{ filename: string }>)[0].filename));
-  }
+  // The workspace packages in one npm run, each packed as its workspace, as `npm publish --workspace` would.
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination, ...packages.flatMap((dir) => ['--workspace', dir])], {
+    cwd: ROOT,
+    maxBuffer: 16 << 20,
+  });
+  const own = (JSON.parse(stdout) as Array<{ filename: string }>).map((p) => join(destination, p.filename));
+  if (own.length !== packages.length) throw new Error(`npm pack wrote ${own.length} tarballs for ${packages.length} packages`);
   const thirdParty = await pack(thirdPartyClosure(packages), destination);
   await installOffline([...own, ...thirdParty], scratch);
   return own;
