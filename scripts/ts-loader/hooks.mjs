@@ -1,0 +1,62 @@
+// Resolve and load hooks that run this repository's TypeScript as it is, for the tests, benches and scripts.
+// They work as module.register()'s off-thread hooks (Node 20) and as module.registerHooks()'s in-thread ones:
+// each returns a plain value where it decides and whatever `next` returns otherwise.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fileExists, transformCached } from './transform.mjs';
+
+/** Nearest package.json's "type" per directory: every file of a package asks the same question. */
+const packageTypes = new Map();
+
+function packageType(dir) {
+  if (packageTypes.has(dir)) return packageTypes.get(dir);
+  let type;
+  try {
+    type = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type ?? 'commonjs';
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    const parent = dirname(dir);
+    type = parent === dir ? 'commonjs' : packageType(parent);
+  }
+  packageTypes.set(dir, type);
+  return type;
+}
+
+const isRelativeOrAbsolute = (specifier) => /^(\.{1,2}\/|\/|file:)/.test(specifier);
+
+/**
+ * Our sources import `./x.js` for `./x.ts` (NodeNext style): where the .js file is absent and its .ts sibling
+ * exists, that is the file meant. (No .mjs/.cjs is imported for a .mts/.cts in this repository, so only .js.)
+ */
+export function resolve(specifier, context, next) {
+  if (isRelativeOrAbsolute(specifier)) {
+    const url = new URL(specifier, context.parentURL ?? `file://${process.cwd()}/`);
+    if (url.protocol === 'file:' && url.pathname.endsWith('.js')) {
+      const path = fileURLToPath(url);
+      if (!fileExists(path) && fileExists(`${path.slice(0, -3)}.ts`)) {
+        url.pathname = `${url.pathname.slice(0, -3)}.ts`;
+        return { url: url.href, shortCircuit: true };
+      }
+    }
+  }
+  return next(specifier, context);
+}
+
+/**
+ * .ts and .mts files become JavaScript here. Every .ts in this repository is an ES module (each package and
+ * test folder says "type": "module"); one that is not would need CommonJS output, which this loader does
+ * not make: it says so rather than guess.
+ */
+export function load(url, context, next) {
+  if (!url.startsWith('file:')) return next(url, context);
+  const { pathname } = new URL(url);
+  if (!pathname.endsWith('.ts') && !pathname.endsWith('.mts')) return next(url, context);
+  const path = fileURLToPath(url);
+  if (pathname.endsWith('.ts') && packageType(dirname(path)) !== 'module') {
+    throw new Error(
+      `${path}: the nearest package.json does not say "type": "module"; the TypeScript loader (scripts/ts-loader) runs ES modules only`,
+    );
+  }
+  return { format: 'module', source: transformCached(path, readFileSync(path, 'utf8')), shortCircuit: true };
+}

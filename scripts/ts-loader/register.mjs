@@ -1,0 +1,14 @@
+// `node --import <this file>`: runs this repository's TypeScript (tests, benches, scripts) with no build step.
+// Where Node has module.registerHooks (22.15+, 23.5+), the hooks run in this thread, synchronously; on
+// Node 20 module.register runs them on a thread of their own.
+import module from 'node:module';
+
+// Stack traces through transformed files name the .ts lines (transform.mjs embeds the maps).
+process.setSourceMapsEnabled(true);
+
+if (typeof module.registerHooks === 'function') {
+  const { resolve, load } = await import('./hooks.mjs');
+  module.registerHooks({ resolve, load });
+} else {
+  module.register('./hooks.mjs', import.meta.url);
+}
