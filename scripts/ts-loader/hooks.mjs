@@ -1,10 +1,15 @@
 // Resolve and load hooks that run this repository's TypeScript as it is, for the tests, benches and scripts.
 // They work as module.register()'s off-thread hooks (Node 20) and as module.registerHooks()'s in-thread ones:
 // each returns a plain value where it decides and whatever `next` returns otherwise.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fileExists, transformCached } from './transform.mjs';
+import { cachedTransform, transform } from './transform.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const repositoryCache = cachedTransform(join(ROOT, 'node_modules', '.cache', 'ts-loader'));
+
+const fileExists = (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 
 /** Nearest package.json's "type" per directory: every file of a package asks the same question. */
 const packageTypes = new Map();
@@ -58,5 +63,9 @@ export function load(url, context, next) {
       `${path}: the nearest package.json does not say "type": "module"; the TypeScript loader (scripts/ts-loader) runs ES modules only`,
     );
   }
-  return { format: 'module', source: transformCached(path, readFileSync(path, 'utf8')), shortCircuit: true };
+  const source = readFileSync(path, 'utf8');
+  // Files outside the repository (tests' scratch files) are compiled each time: cached, they would leave an
+  // entry behind per run that nothing reads again.
+  const code = path.startsWith(ROOT) ? repositoryCache(path, source) : transform(path, source);
+  return { format: 'module', source: code, shortCircuit: true };
 }
