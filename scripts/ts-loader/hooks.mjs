@@ -3,7 +3,7 @@
 // each returns a plain value where it decides and whatever `next` returns otherwise.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cachedTransform, transform } from './transform.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,7 +36,7 @@ const isRelativeOrAbsolute = (specifier) => /^(\.{1,2}\/|\/|file:)/.test(specifi
  */
 export function resolve(specifier, context, next) {
   if (isRelativeOrAbsolute(specifier)) {
-    const url = new URL(specifier, context.parentURL ?? `file://${process.cwd()}/`);
+    const url = new URL(specifier, context.parentURL ?? pathToFileURL(`${process.cwd()}/`));
     if (url.protocol === 'file:' && url.pathname.endsWith('.js')) {
       const path = fileURLToPath(url);
       if (!fileExists(path) && fileExists(`${path.slice(0, -3)}.ts`)) {
