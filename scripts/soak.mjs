@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // A bounded-time soak of the SDK against the chaos data plane (outside CI):
-//   node --import tsx scripts/soak.mjs [--seconds 60] [--rate 5000] [--seed 1] [--outages]
+//   npm run soak -- [--seconds 60] [--rate 5000] [--seed 1] [--outages]
 // Produces events at a steady rate for --seconds while the data plane fails about a third of its
 // requests (5xx, 429, resets, stalls, lost acks, garbage responses, 413 above 256 KB), prints a line every 5 s, then
 // closes the client and prints a summary. Exits 1 if the books do not balance, 2 if it overran.
-// Needs the SDK built (npm run build -w rudderanalytics) and tsx (for the chaos server's TypeScript).
+// Needs the SDK built (npm run build -w rudderanalytics); `npm run soak` starts it with the repository's
+// TypeScript loader (scripts/ts-loader), since the chaos server it drives is TypeScript.
 import { parseArgs } from 'node:util';
 import { RudderAnalytics } from 'rudderanalytics';
 import { MIXED, startChaosServer } from '../packages/rudderanalytics/test/support/chaos-server.ts';

@@ -90,7 +90,7 @@ async function run(line, files, part = '') {
     line.node,
     [
       '--import',
-      'tsx',
+      fileURLToPath(new URL('./ts-loader/register.mjs', import.meta.url)),
       '--test',
       // Three files at a time: most suites wait on sockets, child processes and browsers rather than the CPU,
       // so on 2 cores three in flight finish sooner than one at a time (each file still runs its tests in order).

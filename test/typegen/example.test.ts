@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import ts from 'typescript';
 import { generateClient, loadPlan } from '@rudderanalytics/tracking-plan';
+import { WITH_TS_LOADER } from '../support/ts-loader.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const EXAMPLE = join(ROOT, 'examples/typed-plan');
@@ -40,7 +41,7 @@ function runExample(key: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(EXAMPLE, 'src/main.ts'), ...args],
+      [...WITH_TS_LOADER, join(EXAMPLE, 'src/main.ts'), ...args],
       {
         cwd: ROOT,
         timeout: 60_000,

@@ -25,13 +25,10 @@ type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
 function startWorker(workerData: WriterData): Worker {
   const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } };
-  if (import.meta.url.endsWith('.ts')) {
-    // Running from source under tsx (the tests): workers do not inherit its loader, so register it first.
-    const entry = JSON.stringify(new URL('./writer.ts', import.meta.url).href);
-    const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
-    return new Worker(boot, { ...options, eval: true });
-  }
-  return new Worker(new URL('./writer.js', import.meta.url), options);
+  // Running from source (the tests), the worker runs writer.ts: a Node worker inherits the process's
+  // `--import` of the TypeScript loader, and Bun and Deno run TypeScript themselves.
+  const entry = import.meta.url.endsWith('.ts') ? './writer.ts' : './writer.js';
+  return new Worker(new URL(entry, import.meta.url), options);
 }
 
 /** Sends inserts and clears to the writer thread; each resolves once the writer committed it. */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { WITH_TS_LOADER } from '../../../test/support/ts-loader.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const root = join(packageDir, '..', '..');
@@ -41,7 +42,7 @@ interface Run {
 
 const nodeRun = (node: string, engine: string): Run => ({
   command: node,
-  args: ['--import', 'tsx', '--test', '--test-reporter=tap', CONTRACT],
+  args: [...WITH_TS_LOADER, '--test', '--test-reporter=tap', CONTRACT],
   env: { RUDDER_DATAPLANE_ENGINE: engine },
   totals(out) {
     const n = (name: string) => out.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1];

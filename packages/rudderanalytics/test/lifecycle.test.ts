@@ -7,6 +7,7 @@ import { ClosedError, DroppedError, RudderError, TimeoutError, type OverflowPoli
 import { sequence, useFaultServer } from './support/fault-server.js';
 import { testClient } from './support/client.js';
 import { collectGarbage } from './support/watch.ts';
+import { WITH_TS_LOADER } from '../../../test/support/ts-loader.js';
 
 const server = useFaultServer();
 
@@ -153,7 +154,7 @@ const child = fileURLToPath(new URL('./support/exit-child.ts', import.meta.url))
 // Asynchronous on purpose: the server the child talks to runs in this process's event loop.
 async function runChild(mode: string): Promise<{ status: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, server.url, mode], { timeout: 30_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...WITH_TS_LOADER, child, server.url, mode], { timeout: 30_000 });
     return { status: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -6,7 +6,7 @@
 // reported beside the loader's (from /proc). `none` runs the loader against a target that writes
 // nothing: the loader's own JavaScript per event.
 //
-//   npm run build && node --import tsx packages/warehouse/bench/load.mjs [events] [duckdb|postgres|none|all]
+//   npm run build && node --import ./scripts/ts-loader/register.mjs packages/warehouse/bench/load.mjs [events] [duckdb|postgres|none|all]
 //
 // The events are a mix shaped like real traffic: tracks of a few names with properties and a full
 // context, identifies with traits, pages.

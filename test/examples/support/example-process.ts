@@ -1,11 +1,13 @@
 /**
- * Starts an example the way its README does (Node with tsx on its TypeScript entry), keeps everything it
- * prints, and lets a test wait for a line, signal it and await its exit, each with a deadline. The test
- * context's `after` kills whatever is left.
+ * Starts an example on its TypeScript entry (Node with the repository's TypeScript loader) or with its
+ * `npm start` (the example's own tsx, as its README says), keeps everything it prints, and lets a test wait
+ * for a line, signal it and await its exit, each with a deadline. The test context's `after` kills whatever
+ * is left.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { WITH_TS_LOADER } from '../../support/ts-loader.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -24,7 +26,7 @@ export interface ExampleProcess {
 }
 
 export function startExample(t: TestContext, entry: string, env: Record<string, string>, args: string[] = []): ExampleProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [...WITH_TS_LOADER, entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@ import { RudderAnalytics, type QueuedEvent, type Stats } from '../../src/index.j
 import { FileStore, StoreLockedError } from '../../src/node/index.js';
 import { encodeEvent } from '../../src/encode.js';
 import { startFaultServer } from '../support/fault-server.js';
+import { WITH_TS_LOADER } from '../../../../test/support/ts-loader.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rudder-file-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -155,8 +156,8 @@ test('another live process holding the directory is refused; its lock is taken o
   const holder = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
+      ...WITH_TS_LOADER,
+      '--input-type=module',
       '-e',
       `import { FileStore } from ${JSON.stringify(NODE_ENTRY)}; new FileStore({ dir: ${JSON.stringify(dir)} }); console.log('held'); setInterval(() => {}, 1000);`,
     ],

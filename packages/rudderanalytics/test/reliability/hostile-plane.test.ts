@@ -15,6 +15,7 @@ import { Capture } from '../support/capture.ts';
 import { startHostileServer, type Answer, type HostileServer } from '../support/hostile-server.ts';
 import { testClient } from '../support/client.ts';
 import { recordUnhandledRejections } from '../support/watch.ts';
+import { WITH_TS_LOADER } from '../../../../test/support/ts-loader.js';
 
 const CHILD = fileURLToPath(new URL('../support/hostile-child.ts', import.meta.url));
 const MB = 1024 * 1024;
@@ -28,7 +29,7 @@ interface ChildReport {
 /** Runs the host application (support/hostile-child.ts) against `url` and reads its report, or how it died. */
 function host(url: string, transport: 'node' | 'fetch'): Promise<ChildReport> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CHILD, url, transport], { timeout: 120_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...WITH_TS_LOADER, CHILD, url, transport], { timeout: 120_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       const line = stdout.trim().split('\n').pop() ?? '';
       let report: ChildReport['report'];

@@ -1,6 +1,7 @@
 /** Runs producer.ts as a real child process and lets a test await the lines it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { WITH_TS_LOADER } from '../../../../test/support/ts-loader.js';
 
 const PRODUCER = fileURLToPath(new URL('./producer.ts', import.meta.url));
 
@@ -18,7 +19,7 @@ export interface Child {
 const DEADLINE_MS = 60_000;
 
 export function startProducer(config: Record<string, unknown>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', PRODUCER, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...WITH_TS_LOADER, PRODUCER, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let err = '';
   const waiters: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];

@@ -2,7 +2,7 @@
  * A child process for crash tests: an SDK client on a durable store that reports its progress as
  * lines on stdout, so the parent can kill it at a known point.
  *
- *   node --import tsx producer.ts '<json config>'
+ *   node --import ./scripts/ts-loader/register.mjs packages/rudderanalytics/test/support/producer.ts '<json config>'
  *
  * Lines: `ready replayed=<n>`, `accepted <n>`, `durable` (store flushed: every event in the store),
  * `delivered <total>`, `done <json stats>`. With `linger`, it waits for a `close` line on stdin before closing.
