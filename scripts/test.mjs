@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { otherLines, thisLine } from './node-lines.mjs';
 import { runNpm } from './run-npm.mjs';
 import { ensureSqliteEngine } from './sqlite-fallback.mjs';
+import { startTestBrowser } from './test-browser.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -117,11 +118,15 @@ function run(line, files) {
   return { label: line.label, passed: count('pass'), failed, seconds: (Date.now() - started) / 1000 };
 }
 
+// One Chromium for every run below (each file in its own contexts), instead of a launch per file.
+const browser = await startTestBrowser(root, files);
+Object.assign(process.env, browser.env);
 const results = [];
 for (const line of lines ? otherLines(root) : [thisLine()]) {
   const mine = line.subset ? files.filter(line.subset) : files;
   if (mine.length) results.push(run(line, mine));
 }
+await browser.stop();
 console.log('');
 for (const r of results) console.log(`${r.label}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`);
 const passed = results.reduce((n, r) => n + r.passed, 0);
