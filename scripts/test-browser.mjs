@@ -21,8 +21,9 @@ export function drivesBrowser(source) {
 
 /**
  * Starts the shared browser when one of `files` (paths relative to `root`) drives a browser. Returns the
- * environment the test processes need (empty when no file drives a browser) and `stop`, which closes the
- * browser and waits for its server to exit; call it once every run is over.
+ * environment the test processes need (empty when no file drives a browser), the server's process id
+ * (none when none started) and `stop`, which closes the browser and waits for its server to exit; call it
+ * once every run is over.
  */
 export async function startTestBrowser(root, files) {
   if (!files.some((f) => drivesBrowser(readFileSync(join(root, f), 'utf8')))) return { env: {}, stop: async () => {} };
@@ -37,6 +38,7 @@ export async function startTestBrowser(root, files) {
   console.log('# one Chromium for the browser tests of this run');
   return {
     env: { [BROWSER_ENDPOINT_ENV]: first },
+    pid: child.pid,
     stop: async () => {
       child.stdin.end();
       await exited;
