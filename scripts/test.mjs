@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { otherLines, thisLine } from './node-lines.mjs';
 import { runNpm } from './run-npm.mjs';
 import { ensureSqliteEngine } from './sqlite-fallback.mjs';
+import { startTestBrowser } from './test-browser.mjs';
 import { runsWithoutStorage, STATIC_CHECKS, testFiles } from './test-files.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -115,6 +116,9 @@ async function run(line, files, part = '') {
   return { label, passed: count('pass'), failed, seconds: (Date.now() - started) / 1000 };
 }
 
+// One Chromium for every run below (each file in its own contexts), instead of a launch per file.
+const browser = await startTestBrowser(root, files);
+Object.assign(process.env, browser.env);
 const results = [];
 if (lines) {
   await engine.catch(fail);
@@ -131,6 +135,7 @@ if (lines) {
   const rest = files.filter((f) => !early.includes(f));
   if (rest.length) results.push(await run(thisLine(), rest, 'the rest'));
 }
+await browser.stop();
 console.log('');
 for (const r of results) console.log(`${r.label}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`);
 const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -8,31 +8,23 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { RudderAnalytics } from 'rudderanalytics';
 import { SAMPLE_CONFIG, SAMPLE_PLAN } from '../../packages/tracking-plan/test/support/sample-plan.js';
+import { openBrowser } from '../support/browser.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RUDDER = join(ROOT, 'packages/cli/dist/bin.js');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let dir: string;
 let dp: DataPlane;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+  browser = await openBrowser();
   assert.ok(existsSync(RUDDER), 'packages/cli is not built: run `npm run build` at the repository root');
   dir = mkdtempSync(join(tmpdir(), 'rudder-plan-live-'));
   writeFileSync(join(dir, 'plan.json'), JSON.stringify(SAMPLE_PLAN));
@@ -44,13 +36,13 @@ before(async () => {
     trackingPlan: join(dir, 'plan.json'),
     trackingPlanConfig: join(dir, 'settings.json'),
   });
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS });
+  context = await browser.newContext();
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await dp?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

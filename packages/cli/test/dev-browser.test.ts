@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { after, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from '../../dataplane/test/support/chromium.js';
+import type { Browser } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
 import { rudder, start, stopAfter, waitForOutput } from './support/helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -39,7 +39,7 @@ after(async () => {
 });
 
 test('rudder dev: the printed browser snippet stores its event with no network beyond loopback', { timeout: 90_000 }, async (t) => {
-  requireChromium();
+  browser = await openBrowser();
   const dev = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:']));
   const banner = await waitForOutput(dev, /Press Ctrl-C to stop/);
   const url = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1];
@@ -65,7 +65,6 @@ analytics.track('Snippet Pasted', { offline: true });
   await new Promise<void>((resolve) => site!.listen(0, '127.0.0.1', resolve));
   const siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext();
   // No network: whatever is not this machine (a CDN, say) is refused, and remembered for the message.
   const refused: string[] = [];

@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
 import { startTestPlane } from './support/helpers.js';
 
 // The bundled build carries its plugins; the default build would fetch them from a CDN.
@@ -29,7 +29,7 @@ let siteUrl: string;
 let browser: Browser;
 
 before(async () => {
-  requireChromium();
+  browser = await openBrowser();
   dp = await startTestPlane({ writeKeys: Object.entries(KEYS).map(([name, writeKey]) => ({ name, writeKey })) });
   // The web app: another origin (another host name and port) than the data plane.
   site = createServer((req, res) => {
@@ -47,7 +47,6 @@ before(async () => {
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
   assert.notEqual(new URL(siteUrl).origin, new URL(dp.url).origin);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 });
 
 after(async () => {

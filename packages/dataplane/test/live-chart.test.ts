@@ -5,30 +5,25 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
-import { post, startTestPlane, tempDir } from './support/helpers.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
+import { post, startTestPlane } from './support/helpers.js';
 
 /** Where test artifacts go (ignored by git): the screenshot a reviewer looks at. */
 const OUTPUT_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 const HOSTILE_NAME = '<img src=x onerror="window.__pwned = 1">';
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const profile = tempDir();
 const problems: string[] = [];
 const requested: string[] = [];
 
 before(async () => {
-  requireChromium();
+  browser = await openBrowser();
   dp = await startTestPlane();
-  context = await chromium.launchPersistentContext(profile.dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('console', (m) => {
@@ -43,9 +38,8 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await dp?.stop();
-  profile.remove();
 });
 
 const typeCount = (type: string) => page.locator(`#chart-types [data-type="${type}"] .n`).textContent();

@@ -3,21 +3,21 @@
 // comes from the data plane's own columns, and the stream resumes from the newest row the page holds.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
-import { post, startTestPlane, tempDir } from './support/helpers.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
+import { post, startTestPlane } from './support/helpers.js';
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const profile = tempDir();
 const streamUrls: string[] = [];
 const errors: string[] = [];
 
 before(async () => {
-  requireChromium();
+  browser = await openBrowser();
   dp = await startTestPlane();
-  context = await chromium.launchPersistentContext(profile.dir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  context = await browser.newContext();
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on('request', (r) => {
@@ -27,9 +27,8 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await dp?.stop();
-  profile.remove();
 });
 
 const names = () => page.$$eval('#events tr', (rows) => rows.map((r) => (r.children[2] as HTMLElement).textContent));

@@ -6,8 +6,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
+import type { Browser, Page } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
 import { post, startTestPlane } from './support/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,9 +21,8 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  requireChromium();
+  browser = await openBrowser();
   dp = await startTestPlane({ trackingPlan: PLAN });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
   page.setDefaultTimeout(15_000);
 });

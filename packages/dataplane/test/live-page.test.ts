@@ -1,24 +1,24 @@
 // The live page in a real Chromium: live updates over SSE, text-only rendering, filters, JSON detail.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './support/chromium.js';
-import { post, startTestPlane, tempDir } from './support/helpers.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
+import { post, startTestPlane } from './support/helpers.js';
 
 const XSS_PROPERTY = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 const XSS_NAME = '<img src=x onerror="window.__pwned = 3">';
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const profile = tempDir();
 const dialogs: string[] = [];
 
 before(async () => {
   // Never download a browser and never skip: a missing Chromium is a broken test machine.
-  requireChromium();
+  browser = await openBrowser();
   dp = await startTestPlane();
-  context = await chromium.launchPersistentContext(profile.dir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  context = await browser.newContext();
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('dialog', (d) => {
@@ -28,9 +28,8 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await dp?.stop();
-  profile.remove();
 });
 
 const rowCount = () => page.locator('#events tr').count();

@@ -5,9 +5,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
-import { openWatchedPage, requireChromium } from './support/chromium.js';
-import { post, startTestPlane, tempDir } from './support/helpers.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
+import { openWatchedPage } from './support/watched-page.js';
+import { post, startTestPlane } from './support/helpers.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 const CODE = `export function transformEvent(event, metadata) {
@@ -21,21 +22,20 @@ const CODE = `export function transformEvent(event, metadata) {
 `;
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const profile = tempDir();
 const problems: string[] = [];
 
 before(async () => {
-  requireChromium();
+  browser = await openBrowser();
   dp = await startTestPlane({ transformation: { code: CODE, name: 'Enrich' } });
-  ({ context, page } = await openWatchedPage(profile.dir, { width: 1400, height: 860 }, problems));
+  ({ context, page } = await openWatchedPage(browser, { width: 1400, height: 860 }, problems));
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await dp?.stop();
-  profile.remove();
 });
 
 const cellOf = (event: string) =>

@@ -6,8 +6,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
-import { openWatchedPage, requireChromium } from './support/chromium.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openBrowser } from '../../../test/support/browser.js';
+import { openWatchedPage } from './support/watched-page.js';
 import { post, startTestPlane, tempDir } from './support/helpers.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
@@ -16,22 +17,21 @@ const HOSTILE_VALUE = `<img src=x onerror="document.title='pwned'">`;
 const HOSTILE_ID = `<script>document.title='pwned'</script>`;
 
 let dp: Awaited<ReturnType<typeof startTestPlane>>;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const profile = tempDir();
 const files = tempDir();
 const problems: string[] = [];
 
 before(async () => {
-  requireChromium();
+  browser = await openBrowser();
   dp = await startTestPlane({ warehouse: `duckdb:${join(files.dir, 'events.duckdb')}` });
-  ({ context, page } = await openWatchedPage(profile.dir, { width: WIDTH, height: 900 }, problems));
+  ({ context, page } = await openWatchedPage(browser, { width: WIDTH, height: 900 }, problems));
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await dp?.stop();
-  profile.remove();
   files.remove();
 });
 
