@@ -5,7 +5,7 @@
 // Arguments other than the flag select the test files whose path contains one of them.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { otherLines, thisLine } from './node-lines.mjs';
@@ -78,8 +78,11 @@ engine.then(
 );
 await runNpm(['run', 'build', '--silent'], { cwd: root }).catch(fail);
 
-/** Runs `files` with one Node binary; resolves with its pass/fail totals and how long it took. */
-async function run(line, files, part = '') {
+/**
+ * Runs `files` with one Node binary; resolves with its pass/fail totals and how long it took. `yielding`:
+ * at a lower CPU priority (its test processes inherit it), so work beside it keeps a whole core.
+ */
+async function run(line, files, { part = '', yielding = false } = {}) {
   const label = part ? `${line.label}, ${part}` : line.label;
   console.log(`\n# ${label}: ${files.length} test files`);
   // Spec output for people; a TAP copy on the side gives the totals for one plain closing line.
@@ -104,6 +107,8 @@ async function run(line, files, part = '') {
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, RUDDER_TEST: '1' } },
   );
+  // Set before the runner forks its first test process (it loads first), which then inherits the priority.
+  if (yielding && child.pid) setPriority(child.pid, 10);
   const status = await new Promise((resolve) => {
     child.once('error', () => resolve(-1));
     child.once('close', (code) => resolve(code));
@@ -130,10 +135,12 @@ if (lines) {
   results.push(await run(thisLine(), files));
 } else {
   const early = files.filter((f) => runsWithoutStorage(root, f));
-  if (early.length) results.push(await run(thisLine(), early, 'while the SQLite engine compiles'));
+  // The compile is one process on one core; three test files beside it would stretch it by minutes, and
+  // everything else waits for it.
+  if (early.length) results.push(await run(thisLine(), early, { part: 'while the SQLite engine compiles', yielding: true }));
   await engine.catch(fail);
   const rest = files.filter((f) => !early.includes(f));
-  if (rest.length) results.push(await run(thisLine(), rest, 'the rest'));
+  if (rest.length) results.push(await run(thisLine(), rest, { part: 'the rest' }));
 }
 await browser.stop();
 console.log('');
