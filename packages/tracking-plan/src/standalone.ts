@@ -7,7 +7,7 @@
  * a bundler (wrangler, esbuild) inlines them, or they resolve from node_modules.
  */
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { compilableSchema, isDraft4, makeAjv } from './ajv.js';
+import { compileInFreshAjv } from './ajv.js';
 import { checkKey } from './check-key.js';
 import { ajvOptionsFor, DEFAULT_CONFIG, isSupportedEventType } from './settings.js';
 import type { TrackingPlan, TrackingPlanConfig } from './types.js';
@@ -47,8 +47,8 @@ export function compileEvents(plan: TrackingPlan, config: TrackingPlanConfig): C
     if (!schema || Object.keys(schema).length === 0) continue;
     try {
       const options = { ...ajvOptionsFor(config, event.eventType), code: { source: true } };
-      const ajv = makeAjv(options, isDraft4(schema));
-      out.push({ key, code: standaloneCode(ajv, ajv.compile(compilableSchema(schema))) });
+      const { ajv, validate } = compileInFreshAjv(options, schema);
+      out.push({ key, code: standaloneCode(ajv, validate) });
     } catch (error) {
       out.push({ key, error: (error as Error)?.message ?? String(error) });
     }

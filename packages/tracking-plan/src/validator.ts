@@ -1,5 +1,5 @@
 /** The run-time validator: compiles each planned schema with ajv on first use, as the transformer does. */
-import { compilableSchema, isDraft4, makeAjv } from './ajv.js';
+import { compileInFreshAjv } from './ajv.js';
 import type { Resolved, Resolver } from './evaluate.js';
 import { planIndex } from './plan-index.js';
 import { createPlanValidator, type PlanValidator } from './plan-validator.js';
@@ -19,7 +19,7 @@ export function compileSchema(event: PlannedEvent, config: TrackingPlanConfig): 
   const schema = event.schema;
   if (!schema || Object.keys(schema).length === 0) return { kind: 'unplanned' };
   try {
-    const check = makeAjv(ajvOptionsFor(config, event.eventType), isDraft4(schema)).compile(compilableSchema(schema)) as SchemaCheck;
+    const check = compileInFreshAjv(ajvOptionsFor(config, event.eventType), schema).validate as SchemaCheck;
     return { kind: 'check', check };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
