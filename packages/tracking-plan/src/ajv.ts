@@ -64,7 +64,8 @@ export function compileInFreshAjv(options: JsonObject, schema: JsonObject): { aj
   const draft4 = isDraft4(schema);
   const compilable = compilableSchema(schema);
   const checker = metaSchemaChecker(options, draft4);
-  if (checker.opts.validateSchema) checker.validateSchema(compilable, true);
+  // With `true` it throws (or logs, as configured) when the schema is invalid; none of these meta-schemas is `$async`.
+  if (checker.opts.validateSchema) void checker.validateSchema(compilable, true);
   const ajv = makeAjv({ ...options, validateSchema: false }, draft4);
   return { ajv, validate: ajv.compile(compilable) };
 }
