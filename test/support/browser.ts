@@ -1,7 +1,7 @@
 /**
  * The browser a test file drives: the run's shared Chromium when the test command started one (its ws
  * endpoint in RUDDER_TEST_BROWSER_WS), else a Chromium of the file's own, so a single file still runs
- * alone with `node --import tsx --test`. Files are kept apart by contexts: a file opens its own with
+ * alone with `node --import ./scripts/ts-loader/register.mjs --test`. Files are kept apart by contexts: a file opens its own with
  * `browser.newContext()`. `browser.close()` on what `openBrowser` returns closes the file's contexts
  * and its connection; on a shared browser it leaves the browser itself running for the other files.
  */
