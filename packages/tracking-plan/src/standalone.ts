@@ -10,6 +10,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { compileInFreshAjv } from './ajv.js';
 import { checkKey } from './check-key.js';
 import { ajvOptionsFor, DEFAULT_CONFIG, isSupportedEventType } from './settings.js';
+import { hoistRequires } from './standalone-code.js';
 import type { TrackingPlan, TrackingPlanConfig } from './types.js';
 
 const standaloneCode = standaloneModule.default;
@@ -56,14 +57,6 @@ export function compileEvents(plan: TrackingPlan, config: TrackingPlanConfig): C
   return out;
 }
 
-/** Turns the code's `require(id)` calls into `__require(id)`, collecting each id with a local import name in `imports`. */
-export function hoistRequires(code: string, imports: Map<string, string>): string {
-  return code.replace(/require\("([^"]+)"\)/g, (_m, id: string) => {
-    if (!imports.has(id)) imports.set(id, `__dep${imports.size}`);
-    return `__require(${JSON.stringify(id)})`;
-  });
-}
-
 /**
  * Compiles a plan (and the versions a message may pin) into the source of an ES module exporting
  * `plans` and `config`. A schema that does not compile is kept as its error: such events are never
@@ -74,7 +67,8 @@ export function compilePlan(plan: TrackingPlan, options: CompileOptions = {}): s
   const imports = new Map<string, string>();
   const body: string[] = [];
   const plans: string[] = [];
-  let n = 0;
+  // Events (and versions) with the same schema share one validator: the code is written once.
+  const names = new Map<string, string>();
   for (const p of [plan, ...(options.versions ?? [])]) {
     const entries: string[] = [];
     for (const c of compileEvents(p, config)) {
@@ -82,9 +76,13 @@ export function compilePlan(plan: TrackingPlan, options: CompileOptions = {}): s
         entries.push(`${JSON.stringify(c.key)}: { error: ${JSON.stringify(c.error)} }`);
         continue;
       }
-      const code = hoistRequires(c.code!, imports);
-      const name = `check${n++}`;
-      body.push(`const ${name} = (() => { const module = { exports: {} }; ${code}\nreturn module.exports; })();`);
+      let name = names.get(c.code!);
+      if (name === undefined) {
+        name = `check${names.size}`;
+        names.set(c.code!, name);
+        const code = hoistRequires(c.code!, imports);
+        body.push(`const ${name} = (() => { const module = { exports: {} }; ${code}\nreturn module.exports; })();`);
+      }
       entries.push(`${JSON.stringify(c.key)}: ${name}`);
     }
     plans.push(`{ id: ${JSON.stringify(p.id)}, version: ${JSON.stringify(p.version)}, checks: { ${entries.join(', ')} } }`);
