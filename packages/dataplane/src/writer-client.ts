@@ -23,12 +23,39 @@ const WRITER_YOUNG_GENERATION_MB = 24;
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
+/** Flags that load code into every thread before its own: `--import`, `--require`, loaders, in either spelling. */
+const PRELOAD = /^(--import|--require|-r|--loader|--experimental-loader)(=|$)/;
+
+/** `execArgv` without its preloads (a flag and, when not joined by `=`, the value after it). */
+export function withoutPreloads(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const match = PRELOAD.exec(execArgv[i]);
+    if (!match) kept.push(execArgv[i]);
+    else if (match[2] === '') i++;
+  }
+  return kept;
+}
+
 function startWorker(workerData: WriterData): Worker {
-  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } };
+  const resourceLimits = { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB };
   // Running from source (the tests), the worker runs writer.ts: a Node worker inherits the process's
   // `--import` of the TypeScript loader, and Bun and Deno run TypeScript themselves.
-  const entry = import.meta.url.endsWith('.ts') ? './writer.ts' : './writer.js';
-  return new Worker(new URL(entry, import.meta.url), options);
+  if (import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer.ts', import.meta.url), { workerData, resourceLimits });
+  const url = new URL('./writer.js', import.meta.url);
+  // Built, the writer runs only this package's JavaScript: what the process preloads (a TypeScript loader,
+  // an APM agent) would load again in its thread for nothing. Node's other flags still apply to it.
+  const execArgv = withoutPreloads(process.execArgv);
+  if (execArgv.length < process.execArgv.length) {
+    try {
+      return new Worker(url, { workerData, resourceLimits, execArgv });
+    } catch (error) {
+      // Flags given explicitly are checked, and a process-wide one (`--title`) is refused; inherited, it is
+      // not, so the writer inherits everything, as it would without preloads to leave out.
+      if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    }
+  }
+  return new Worker(url, { workerData, resourceLimits });
 }
 
 /** Sends inserts and clears to the writer thread; each resolves once the writer committed it. */
