@@ -8,15 +8,31 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Readable, Writable } from 'node:stream';
 import { Secrets } from './secrets.js';
 
-/** An output stream; a terminal's tells its width (a pipe's does not). */
-export type OutStream = Writable & { isTTY?: boolean; columns?: number };
-/** An input stream; `fd` lets a redirected file's size be read for progress. */
-export type InStream = Readable & { isTTY?: boolean; fd?: number };
+/** An output stream of a run. */
+export type OutStream = Writable & {
+  /** True for a terminal: `send` then draws its progress bar in place. */
+  isTTY?: boolean;
+  /** A terminal's width in characters (80 when unknown). */
+  columns?: number;
+};
 
+/** The input stream of a run. */
+export type InStream = Readable & {
+  /** True for a terminal: a call command then reads no JSON from it (its flags are needed), and `send` says it reads the terminal. */
+  isTTY?: boolean;
+  /** Its file descriptor: when it is a regular file, `send` reads its size for its progress. */
+  fd?: number;
+};
+
+/** What one run of `main()` reads and writes; each omitted part is the process's. */
 export interface CliIO {
+  /** Where results go (message ids, listed events, reports). */
   stdout: OutStream;
+  /** Where progress, errors, hints and summaries go. */
   stderr: OutStream;
+  /** What `-` (or no input) reads: JSON for a call, JSON Lines for `send` and `plan`. */
   stdin: InStream;
+  /** The environment the run reads its `RUDDER_*` settings from. */
   env: NodeJS.ProcessEnv;
 }
 
