@@ -3,19 +3,16 @@
  * `rudder send`, marks the events with violations on its live page (real Chromium) and shows them.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { RudderAnalytics } from 'rudderanalytics';
+import { rudder } from '../../packages/cli/test/support/helpers.js';
 import { SAMPLE_CONFIG, SAMPLE_PLAN } from '../../packages/tracking-plan/test/support/sample-plan.js';
 import { openBrowser } from '../support/browser.js';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-const RUDDER = join(ROOT, 'packages/cli/dist/bin.js');
 
 let dir: string;
 let dp: DataPlane;
@@ -25,7 +22,6 @@ let page: Page;
 
 before(async () => {
   browser = await openBrowser();
-  assert.ok(existsSync(RUDDER), 'packages/cli is not built: run `npm run build` at the repository root');
   dir = mkdtempSync(join(tmpdir(), 'rudder-plan-live-'));
   writeFileSync(join(dir, 'plan.json'), JSON.stringify(SAMPLE_PLAN));
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(SAMPLE_CONFIG));
@@ -47,18 +43,6 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function rudderSend(file: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [RUDDER, 'send', '--data-plane-url', dp.url, '--write-key', dp.writeKey, file],
-      { timeout: 30_000 },
-      (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
-    );
-    child.stdin?.end();
-  });
-}
-
 test('violations from the SDK and from rudder send are marked and shown on the live page', async () => {
   await page.goto(dp.liveUrl);
   await page.waitForSelector('#status.live');
@@ -78,7 +62,7 @@ test('violations from the SDK and from rudder send are marked and shown on the l
       .map((e) => JSON.stringify(e))
       .join('\n') + '\n',
   );
-  const sent = await rudderSend(file);
+  const sent = await rudder(['send', '--data-plane-url', dp.url, '--write-key', dp.writeKey, file], { timeoutMs: 30_000 });
   assert.equal(sent.code, 0, sent.stderr);
 
   await page.waitForFunction(() => document.querySelectorAll('#events tr').length === 4);

@@ -6,8 +6,7 @@
  * from the SDK plugin compiled from the plan, and it is the verdict the derivation calls for.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -15,16 +14,15 @@ import { DEV_WRITE_KEY, startDataPlane } from '@rudderanalytics/dataplane';
 import { compilePlan, loadPlan, type JsonObject } from '@rudderanalytics/tracking-plan';
 import { compiledPlanPlugin, type CompiledPlanModule, type ViolationReport } from '@rudderanalytics/tracking-plan/runtime';
 import { RudderAnalytics } from 'rudderanalytics';
+import { rudder } from '../../packages/cli/test/support/helpers.js';
 import { deriveCases, type DerivedCase } from './support/derive.js';
 import { REAL_PLANS } from './support/real-plans.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const RUDDER = join(ROOT, 'packages/cli/dist/bin.js');
 
 // Inside node_modules, so a compiled plan's imports of ajv's run-time helpers resolve as in a project.
 let dir: string;
 before(() => {
-  assert.ok(existsSync(RUDDER), 'packages/cli is not built: run `npm run build` at the repository root');
   mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
   dir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'real-plans-'));
 });
@@ -48,14 +46,6 @@ const seen = (list: AnyViolation[]): Seen[] =>
     schemaPath: v.meta.schemaPath ?? '',
     message: v.message,
   }));
-
-function runRudder(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [RUDDER, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** The verdict the derivation calls for. */
 function assertExpected(c: DerivedCase, violations: Seen[]): void {
@@ -110,7 +100,7 @@ describe('derived events from real plans: identical verdicts on every surface', 
       // 1. rudder plan validate, one line per event in order.
       const eventsFile = join(dir, `${real.name}.jsonl`);
       writeFileSync(eventsFile, cases.map((c) => JSON.stringify(c.message)).join('\n') + '\n');
-      const cli = await runRudder(['plan', 'validate', '--plan', planFile, eventsFile]);
+      const cli = await rudder(['plan', 'validate', '--plan', planFile, eventsFile]);
       assert.equal(cli.stderr, '');
       const lines = cli.stdout
         .trim()

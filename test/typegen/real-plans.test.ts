@@ -9,11 +9,11 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { rudder } from '../../packages/cli/test/support/helpers.js';
 import { deriveCases, type DerivedCase } from '../tracking-plan/support/derive.js';
 import { REAL_PLANS } from '../tracking-plan/support/real-plans.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const RUDDER = join(ROOT, 'packages/cli/dist/bin.js');
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 
 // Inside node_modules, so the generated files resolve 'rudderanalytics' and the tracking-plan runtime as a project would.
@@ -63,7 +63,7 @@ test('typed clients from the real plans: wrong calls refused, conforming calls a
   for (const real of REAL_PLANS) {
     const planFile = join(dir, `${real.name}.plan.json`);
     writeFileSync(planFile, JSON.stringify(real.document));
-    const gen = await run(RUDDER, ['typegen', '--plan', planFile, '--out', join(dir, `${real.name}.ts`)]);
+    const gen = await rudder(['typegen', '--plan', planFile, '--out', join(dir, `${real.name}.ts`)]);
     assert.equal(gen.code, 0, gen.stderr);
     const cases = deriveCases(real.document, real.layout);
     wrong += cases.filter((c) => c.kind !== 'conforming').length;

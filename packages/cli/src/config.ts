@@ -4,6 +4,7 @@
  * events take a read token the same way (`--read-token`, then RUDDER_READ_TOKEN).
  */
 import { str, type Values } from './args.js';
+import { currentRun } from './io.js';
 import { addSecret } from './output.js';
 
 /** `rudder dev`'s address when started without flags (the data plane listens on 127.0.0.1:8080 by default). */
@@ -16,11 +17,11 @@ export interface Target {
   keySource: 'flag' | 'env' | 'local dev key';
 }
 
-export function resolveDataPlaneUrl(values: Values, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveDataPlaneUrl(values: Values, env: NodeJS.ProcessEnv = currentRun().env): string {
   return (str(values, 'data-plane-url') || env.RUDDER_DATA_PLANE_URL || LOCAL_DATA_PLANE_URL).trim();
 }
 
-export async function resolveTarget(values: Values, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+export async function resolveTarget(values: Values, env: NodeJS.ProcessEnv = currentRun().env): Promise<Target> {
   const dataPlaneUrl = resolveDataPlaneUrl(values, env);
   const flag = str(values, 'write-key');
   if (flag) {
@@ -40,7 +41,7 @@ export async function resolveTarget(values: Values, env: NodeJS.ProcessEnv = pro
  * The token a data plane bound beyond loopback asks for on its read side (`/api/*`): `--read-token`,
  * else RUDDER_READ_TOKEN; undefined when neither is set (a loopback data plane needs none).
  */
-export function resolveReadToken(values: Values, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolveReadToken(values: Values, env: NodeJS.ProcessEnv = currentRun().env): string | undefined {
   const token = str(values, 'read-token') || env.RUDDER_READ_TOKEN || undefined;
   addSecret(token);
   return token;
@@ -61,7 +62,7 @@ const SECRET_FLAGS = ['--write-key', '--read-token'];
  * Registers every write key and read token the command line or the environment could carry before
  * anything is parsed, so even a usage error that echoes an argument cannot print one.
  */
-export function registerSecretsFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+export function registerSecretsFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv = currentRun().env): void {
   addSecret(env.RUDDER_WRITE_KEY);
   addSecret(env.RUDDER_READ_TOKEN);
   for (let i = 0; i < argv.length; i++) {

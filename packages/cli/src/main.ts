@@ -4,9 +4,11 @@ import { CALL_TYPES, runCall, type CallType } from './commands/call.js';
 import { registerSecretsFromArgv } from './config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './errors.js';
 import { MAIN_HELP } from './help.js';
+import { withIO, type CliIO } from './io.js';
 import { stderr, stdout } from './output.js';
 
 export { maskKey } from './output.js';
+export type { CliIO, InStream, OutStream } from './io.js';
 
 /** The commands besides the calls (`identify`, `track`, … in `CALL_TYPES`), each loaded only when run; `rudder --help` lists them all. */
 export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -19,8 +21,15 @@ export const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   transformations: async (argv) => (await import('./commands/transformations.js')).runTransformations(argv),
 };
 
-/** Runs `rudder` with `argv` (without node and the script) and resolves with the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs `rudder` with `argv` (without node and the script) and resolves with the exit code. With `io`,
+ * the run reads and writes those streams and that environment instead of the process's (see io.ts).
+ */
+export function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
+  return withIO(io, () => run(argv));
+}
+
+async function run(argv: string[]): Promise<number> {
   registerSecretsFromArgv(argv);
   const [command, ...rest] = argv;
   try {

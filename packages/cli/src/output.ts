@@ -1,27 +1,21 @@
 /**
  * Every byte the CLI prints goes through here, so a write key can never reach a terminal or a log:
- * any registered secret is replaced by its masked form before the write. The SDK and the data plane
- * already keep keys out of their messages; this is the last line of defence for what we compose.
+ * any secret the run registered is replaced by its masked form before the write. The SDK and the data
+ * plane already keep keys out of their messages; this is the last line of defence for what we compose.
  */
-
-// The SDK's own rule (it masks an echoed key in a data plane's answer the same way).
-import { maskKey, redactor } from 'rudderanalytics/internal';
+import { maskKey } from 'rudderanalytics/internal';
+import { currentRun, type OutStream, type RunContext } from './io.js';
 
 export { maskKey };
 
-const secrets = new Set<string>();
-let redactSecrets: (text: string) => string = (text) => text;
-
-/** Registers a value that must never be printed. Very short values are ignored (they would mangle output). */
+/** Registers a value this run must never print. Very short values are ignored (they would mangle output). */
 export function addSecret(value: string | undefined): void {
-  if (!value || value.length < 4 || secrets.has(value)) return;
-  secrets.add(value);
-  redactSecrets = redactor(secrets);
+  currentRun().secrets.add(value);
 }
 
-/** `text` with every registered secret masked, in any letter case, percent-encoded or base64'd for Basic auth. */
+/** `text` with every secret of this run masked, in any letter case, percent-encoded or base64'd for Basic auth. */
 export function redact(text: string): string {
-  return redactSecrets(text);
+  return currentRun().secrets.redact(text);
 }
 
 export interface Writer {
@@ -30,23 +24,27 @@ export interface Writer {
   readonly columns: number;
 }
 
-function writer(stream: NodeJS.WriteStream): Writer {
+// The stream is looked up at each write: the writers are shared by every run, their streams are not.
+function writer(pick: (run: RunContext) => OutStream): Writer {
   return {
-    write: (text) => stream.write(redact(text)),
+    write: (text) => {
+      const run = currentRun();
+      return pick(run).write(run.secrets.redact(text));
+    },
     get isTTY() {
-      return stream.isTTY === true;
+      return pick(currentRun()).isTTY === true;
     },
     get columns() {
-      return stream.columns || 80;
+      return pick(currentRun()).columns || 80;
     },
   };
 }
 
-export const stdout = writer(process.stdout);
-export const stderr = writer(process.stderr);
+export const stdout = writer((run) => run.stdout);
+export const stderr = writer((run) => run.stderr);
 
 /** Waits until stdout has taken everything written so far (a pipe may be slower than us). */
-export function drained(stream: NodeJS.WriteStream = process.stdout): Promise<void> {
+export function drained(stream: OutStream = currentRun().stdout): Promise<void> {
   if (!stream.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve) => stream.once('drain', resolve));
 }

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { at, deadUrl, rudder, SENTINEL, showsKey, startPlane, WRONG_KEY, type TestPlane } from './support/helpers.js';
+import { at, deadUrl, rudder, rudderProcess, SENTINEL, showsKey, startPlane, WRONG_KEY, type TestPlane } from './support/helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -132,7 +132,8 @@ describe('one call from stdin', () => {
   });
 
   test('no flags and empty stdin is a usage error (exit 2)', async () => {
-    const run = await rudder(['track', ...at(dp)], { stdin: '' });
+    // Through the real bin: an empty pipe for stdin, the exit code the shell sees.
+    const run = await rudderProcess(['track', ...at(dp)], { stdin: '' });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /no call given/);
   });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { rudder, start, stopAfter, waitForOutput } from './support/helpers.js';
+import { rudder, rudderProcess, start, stopAfter, waitForOutput } from './support/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rudder-dev-plan-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,7 +74,7 @@ test('rudder plan warns about the same keys, values and scopes as rudder dev', a
 });
 
 test('rudder dev: --tracking-plan-config without --tracking-plan is a usage error named by the flags', async () => {
-  const run = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan-config', write('alone.json', { global: {} })]);
+  const run = await rudderProcess(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan-config', write('alone.json', { global: {} })]);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--tracking-plan-config needs --tracking-plan/);
   assert.doesNotMatch(run.stderr, /trackingPlan/);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { deadUrl, rudder, SENTINEL, start, stopAfter, waitForOutput, type Child } from './support/helpers.js';
+import { deadUrl, rudder, rudderProcess, SENTINEL, start, stopAfter, waitForOutput, type Child } from './support/helpers.js';
 import { DEV_WRITE_KEY } from '@rudderanalytics/dataplane';
 
 const dir = mkdtempSync(join(tmpdir(), 'rudder-dev-test-'));
@@ -70,12 +70,12 @@ test('rudder dev --config: configured keys are only shown masked', async (t) => 
 test('rudder dev: a port in use is an error (exit 1), a bad --port a usage error (exit 2)', async (t) => {
   const first = stopAfter(t, start(['dev', '--port', '0', '--db', ':memory:']));
   const port = (await waitForOutput(first, /Press Ctrl-C to stop/)).match(/127\.0\.0\.1:(\d+)/)![1];
-  const second = await rudder(['dev', '--port', port, '--db', ':memory:']);
+  const second = await rudderProcess(['dev', '--port', port, '--db', ':memory:']);
   assert.equal(second.code, 1);
   assert.match(second.stderr, /EADDRINUSE/);
   first.kill('SIGTERM');
   await first.result;
-  const bad = await rudder(['dev', '--port', '99999']);
+  const bad = await rudderProcess(['dev', '--port', '99999']);
   assert.equal(bad.code, 2);
 });
 
@@ -141,12 +141,12 @@ test('rudder dev honours RUDDER_PORT and RUDDER_DB, and refuses a RUDDER_PORT th
   assert.equal((await dev.result).code, 0);
 
   for (const port of ['abc', '70000', '-1']) {
-    const bad = await rudder(['dev', '--db', ':memory:'], { env: { RUDDER_PORT: port } });
+    const bad = await rudderProcess(['dev', '--db', ':memory:'], { env: { RUDDER_PORT: port } });
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /RUDDER_PORT must be an integer from 0 to 65535/);
     assert.doesNotMatch(bad.stderr, /ERR_SOCKET_BAD_PORT/);
   }
-  const flag = await rudder(['dev', '--port', 'eighty']);
+  const flag = await rudderProcess(['dev', '--port', 'eighty']);
   assert.equal(flag.code, 2);
   assert.match(flag.stderr, /--port must be an integer from 0 to 65535/);
 });
@@ -167,23 +167,23 @@ test("rudder dev with the dev key disabled says to export RUDDER_WRITE_KEY too, 
 });
 
 test('rudder dev --tracking-plan: a plan it cannot apply is refused with exit 2 naming the file; --tracking-plan-lenient starts and lists the broken schemas', async (t) => {
-  const missing = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', join(dir, 'nope.json')]);
+  const missing = await rudderProcess(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', join(dir, 'nope.json')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--tracking-plan .*nope\.json: no such file/);
   const notJson = join(dir, 'not-json.json');
   writeFileSync(notJson, '{ nope');
-  const invalid = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', notJson]);
+  const invalid = await rudderProcess(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', notJson]);
   assert.equal(invalid.code, 2);
   assert.match(invalid.stderr, /not-json\.json: invalid JSON/);
   const noLayout = join(dir, 'no-layout.json');
   writeFileSync(noLayout, JSON.stringify({ hello: 1 }));
-  const unknown = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', noLayout]);
+  const unknown = await rudderProcess(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', noLayout]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /--tracking-plan .*no-layout\.json: plan: expected "events"/);
 
   const brokenPlan = join(dir, 'broken-plan.json');
   writeFileSync(brokenPlan, JSON.stringify({ id: 'tp_b', events: [{ eventType: 'track', name: 'Bad', rules: { type: 'object', labels: {} } }] }));
-  const refused = await rudder(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', brokenPlan]);
+  const refused = await rudderProcess(['dev', '--port', '0', '--db', ':memory:', '--tracking-plan', brokenPlan]);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /broken-plan\.json: the schema for track 'Bad' does not compile: strict mode: unknown keyword: "labels"/);
   assert.match(refused.stderr, /--tracking-plan-lenient/);

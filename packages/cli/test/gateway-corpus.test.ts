@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { RudderAnalytics, ValidationError } from 'rudderanalytics';
 import { cleanId } from '../../rudderanalytics/src/ids.js';
 import { LIBRARY } from '../../rudderanalytics/src/version.js';
-import { at, rudder, SENTINEL, startPlane, type TestPlane } from './support/helpers.js';
+import { at, rudderProcess, SENTINEL, startPlane, type TestPlane } from './support/helpers.js';
 
 const DIR = new URL('../../../test/corpus/gateway/', import.meta.url);
 const EVENTS_PATH = new URL('events.jsonl', DIR);
@@ -117,7 +117,7 @@ describe('rudder send', () => {
   test("stores what the gateway stores, unchanged, and refuses the rest line by line with the gateway's reason", async () => {
     const dp = plane();
     const failedPath = join(dp.dir, 'corpus-failed.jsonl');
-    const run = await rudder(['send', EVENTS_PATH.pathname, ...at(dp), '--failed-out', failedPath]);
+    const run = await rudderProcess(['send', EVENTS_PATH.pathname, ...at(dp), '--failed-out', failedPath]);
     assert.equal(run.code, 1, run.stderr);
     assert.match(
       run.stderr,

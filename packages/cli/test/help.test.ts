@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { CALL_TYPES } from '../src/commands/call.js';
 import { PLAN_HELP, PLAN_SUBCOMMANDS } from '../src/commands/plan.js';
 import { COMMANDS } from '../src/main.js';
-import { rudder } from './support/helpers.js';
+import { rudderProcess } from './support/helpers.js';
 
 /** The first word of each line in the help's "Commands:" section, and the word after it. */
 function listed(help: string): Map<string, string> {
@@ -22,7 +22,7 @@ function listed(help: string): Map<string, string> {
 }
 
 test('rudder --help lists every command of the command table, and nothing else', async () => {
-  const run = await rudder(['--help']);
+  const run = await rudderProcess(['--help']);
   assert.equal(run.code, 0);
   const names = listed(run.stdout);
   assert.deepEqual([...names.keys()].sort(), [...CALL_TYPES, ...Object.keys(COMMANDS)].sort());
@@ -31,9 +31,9 @@ test('rudder --help lists every command of the command table, and nothing else',
 test('rudder --help and rudder plan --help name every plan subcommand, compile included', async () => {
   const subcommands = Object.keys(PLAN_SUBCOMMANDS).sort();
   assert.ok(subcommands.includes('compile'));
-  const main = await rudder(['--help']);
+  const main = await rudderProcess(['--help']);
   assert.deepEqual(listed(main.stdout).get('plan')!.split('|').sort(), subcommands);
-  const plan = await rudder(['plan', '--help']);
+  const plan = await rudderProcess(['plan', '--help']);
   assert.equal(plan.stdout, PLAN_HELP);
   assert.deepEqual(/<([a-z|]+)>/.exec(PLAN_HELP)![1].split('|').sort(), subcommands);
   for (const sub of subcommands) assert.match(PLAN_HELP, new RegExp(`^  ${sub} `, 'm'), `rudder plan --help describes ${sub}`);

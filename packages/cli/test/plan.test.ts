@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { at, READ_TOKEN, rudder, startPlane, type TestPlane } from './support/helpers.js';
+import { at, READ_TOKEN, rudder, rudderProcess, startPlane, type TestPlane } from './support/helpers.js';
 import { startReadGate } from './support/read-gate.js';
 
 const fixtures = new URL('../../tracking-plan/test/fixtures/', import.meta.url);
@@ -89,7 +89,8 @@ describe('rudder plan validate', () => {
   test('clean events exit 0; a line that is not JSON is reported and exits 1', async () => {
     const plan = file(trackingPlan.plans.sampleForumTrackingPlan);
     const ok = trackingPlan.validate.find((c: any) => c.plan === 'sampleForumTrackingPlan' && c.output.length === 0).event.message;
-    const clean = await rudder(['plan', 'validate', '--plan', plan, '-'], { stdin: `${JSON.stringify(ok)}\n` });
+    // Through the real bin: the events piped to its stdin.
+    const clean = await rudderProcess(['plan', 'validate', '--plan', plan, '-'], { stdin: `${JSON.stringify(ok)}\n` });
     assert.equal(clean.code, 0, clean.stderr);
     assert.equal(lines(clean.stdout)[0].event, 'Post Created - Draft 7');
     const bad = await rudder(['plan', 'validate', '--plan', plan, jsonl([ok]), file('{nope\n', 'jsonl')]);

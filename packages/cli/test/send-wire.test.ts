@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { RudderAnalytics, type Sendable } from 'rudderanalytics';
 import { startFaultServer } from '../../rudderanalytics/test/support/fault-server.ts';
-import { rudder, SENTINEL } from './support/helpers.js';
+import { rudderProcess, SENTINEL } from './support/helpers.js';
 
 const BATCH = {
   type: 'batch',
@@ -46,7 +46,7 @@ test('the same batch through rudder send and client.send(): the same bytes on th
   const input = join(dir, 'batch.jsonl');
   writeFileSync(input, `${JSON.stringify(BATCH)}\n`);
 
-  const run = await rudder(['send', input, '--data-plane-url', server.url, '--write-key', SENTINEL]);
+  const run = await rudderProcess(['send', input, '--data-plane-url', server.url, '--write-key', SENTINEL]);
   assert.equal(run.code, 0, run.stderr);
   const viaCli = wireEvents(server.requests.map((r) => r.text));
   server.requests.length = 0;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { rudder } from './support/helpers.js';
+import { rudder, rudderProcess } from './support/helpers.js';
 
 const project = (variant: string) =>
   fileURLToPath(new URL(`../../transformations/test/fixtures/rudder-iac/project/transformations-test/${variant}`, import.meta.url));
@@ -30,7 +30,8 @@ describe('rudder transformations test', () => {
   });
 
   test('the failure project fails: exit 1, the mismatch as a diff, the error with its user frames', async () => {
-    const run = await rudder(['transformations', 'test', project('failure')]);
+    // Through the real bin: the exit code the shell sees.
+    const run = await rudderProcess(['transformations', 'test', project('failure')]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /^FAIL {2}Mismatch Transform \(mismatch_transform\) › mismatch_suite \(product_clicked\.json\)$/m);
     assert.match(run.stdout, /expected \(output\/mismatch_transform\/product_clicked\.json\) vs actual:\n/);

@@ -8,6 +8,7 @@ import { resolveTarget } from '../config.js';
 import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { hintFor, reasonOf } from '../failure.js';
 import { callHelp } from '../help.js';
+import { currentRun } from '../io.js';
 import { stderr, stdout } from '../output.js';
 
 /** The call types, each a command of its own; also what `rudder events --type` accepts. */
@@ -44,7 +45,7 @@ export async function runCall(type: CallType, argv: string[]): Promise<number> {
   const fromFlags = callFromFlags(values);
   let call: Record<string, unknown>;
   if (fromFlags) call = fromFlags;
-  else if (!process.stdin.isTTY) call = await callFromStdin(type);
+  else if (!currentRun().stdin.isTTY) call = await callFromStdin(type);
   else throw new UsageError(`no call given: pass field flags (e.g. --user-id), or pipe one JSON object on stdin`, type);
 
   const target = await resolveTarget(values);
@@ -96,7 +97,7 @@ function parseJsonFlag(field: string, text: string): unknown {
 async function callFromStdin(type: CallType): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+  for await (const chunk of currentRun().stdin as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_STDIN_BYTES) throw new InputError(`stdin: more than ${MAX_STDIN_BYTES} bytes; one call is expected (use 'rudder send' for many)`);
     chunks.push(chunk);

@@ -3,6 +3,7 @@ import type { DataPlane } from '@rudderanalytics/dataplane';
 import { LOCAL_DATA_PLANE_URL } from '../config.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { devHelp } from '../help.js';
+import { currentRun } from '../io.js';
 import { maskKey, stderr, stdout } from '../output.js';
 import { sdkSnippets } from '../snippets.js';
 
@@ -16,7 +17,7 @@ export async function runDev(argv: string[]): Promise<number> {
   // The data plane's own parser, so `rudder dev` takes exactly its flags, and RUDDER_PORT / RUDDER_DB as `npm start` does.
   let options;
   try {
-    options = parseDataPlaneArgs(argv, process.env);
+    options = parseDataPlaneArgs(argv, currentRun().env);
   } catch (error) {
     if (error instanceof DataPlaneArgsError) throw new UsageError(error.message, 'dev');
     throw error;

@@ -12,6 +12,7 @@ import { resolveTarget, type Target } from '../config.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../errors.js';
 import { hintFor, keySourceLabel, reasonOf } from '../failure.js';
 import { SEND_HELP } from '../help.js';
+import { currentRun } from '../io.js';
 import { maskKey, stderr, stdout } from '../output.js';
 import { FailedOut } from '../send/failed-out.js';
 import { InterruptGate } from '../send/interrupt-gate.js';
@@ -94,7 +95,7 @@ export async function runSend(argv: string[]): Promise<number> {
         : `sending to ${target.dataPlaneUrl} (write key ${maskKey(target.writeKey)}, ${target.keySource === 'local dev key' ? '' : 'from '}${keySourceLabel(target)})\n`,
     );
   }
-  if (process.stdin.isTTY && inputs.some((i) => i.name === '-')) {
+  if (currentRun().stdin.isTTY && inputs.some((i) => i.name === '-')) {
     stderr.write('reading JSON Lines from the terminal: one call per line, Ctrl-D to end\n');
   }
   const progress = new Progress(stderr, counts, { totalBytes: totalSize(inputs), intervalMs, dryRun });

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { WAREHOUSE_HELP } from '../help.js';
+import { currentRun } from '../io.js';
 import { stderr, stdout } from '../output.js';
 
 export async function runWarehouse(argv: string[]): Promise<number> {
@@ -29,7 +30,7 @@ function flags(argv: string[], options: Record<string, { type: 'string' | 'boole
 
 async function load(argv: string[]): Promise<number> {
   const v = flags(argv, { from: { type: 'string' }, to: { type: 'string' }, flavour: { type: 'string' }, quiet: { type: 'boolean' } });
-  const from = (v.from as string | undefined) ?? process.env.RUDDER_DB ?? './.rudder/dataplane.db';
+  const from = (v.from as string | undefined) ?? currentRun().env.RUDDER_DB ?? './.rudder/dataplane.db';
   if (typeof v.to !== 'string') throw new UsageError('--to is required: duckdb:<file> or postgres://…', 'warehouse');
   const { backfillWarehouse } = await import('@rudderanalytics/dataplane');
   const result = await backfillWarehouse({

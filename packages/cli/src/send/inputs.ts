@@ -1,6 +1,7 @@
 /** The inputs of `rudder send`: files in order, `-` for stdin; their total size when it is known. */
 import { createReadStream, fstatSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { currentRun, type InStream } from '../io.js';
 
 export interface Input {
   /** As given; `-` is stdin. */
@@ -17,14 +18,8 @@ export function resolveInputs(names: string[]): Input[] {
   if (list.filter((n) => n === '-').length > 1) throw new UsageError("stdin ('-') can be read only once", 'send');
   return list.map((name) => {
     if (name === '-') {
-      let size: number | undefined;
-      try {
-        const st = fstatSync(0);
-        if (st.isFile()) size = st.size;
-      } catch {
-        size = undefined;
-      }
-      return { name, size, open: () => process.stdin };
+      const stdin = currentRun().stdin;
+      return { name, size: fileSize(stdin), open: () => stdin };
     }
     let st;
     try {
@@ -38,6 +33,17 @@ export function resolveInputs(names: string[]): Input[] {
     if (st.isDirectory()) throw new UsageError(`cannot read ${name}: it is a directory`, 'send');
     return { name, size: st.isFile() ? st.size : undefined, open: () => createReadStream(name, { highWaterMark: CHUNK_BYTES }) };
   });
+}
+
+/** The size of the file stdin is redirected from; undefined for a pipe, a terminal or a stream with no descriptor. */
+function fileSize(stdin: InStream): number | undefined {
+  if (typeof stdin.fd !== 'number') return undefined;
+  try {
+    const st = fstatSync(stdin.fd);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function totalSize(inputs: Input[]): number | undefined {

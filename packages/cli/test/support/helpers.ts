@@ -1,16 +1,20 @@
 /**
- * Test support: the built `rudder` run as a real subprocess, and a real local data plane (SQLite in a
- * temp dir, port 0) configured with a sentinel write key that no output may ever contain.
+ * Test support: the built `rudder` run in this process (its `main()` with captured streams) or as a real
+ * subprocess, and a real local data plane (SQLite in a temp dir, port 0) configured with a sentinel write
+ * key that no output may ever contain.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Readable, Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startDataPlane, type DataPlane } from '@rudderanalytics/dataplane';
 import { freePort } from '../../../../test/support/free-port.js';
+import type { main as Main } from '../../src/main.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 export const SENTINEL = 'wk_SENTINEL_7f3a9c';
 export const WRONG_KEY = 'wk_WRONGKEY_0d4e2b';
 /** A read token no output may contain either. */
@@ -19,6 +23,7 @@ export const READ_TOKEN = 'rt_SENTINEL_5b8e1d';
 /** The built files these suites run (the CLI and what it loads), each with the sources it is built from. */
 const BUILDS = [
   ['cli/dist/bin.js', 'cli/src'],
+  ['cli/dist/main.js', 'cli/src'],
   ['rudderanalytics/dist/esm/index.js', 'rudderanalytics/src'],
   ['dataplane/dist/index.js', 'dataplane/src'],
 ].map(([built, src]) => [fileURLToPath(new URL(`../../../${built}`, import.meta.url)), fileURLToPath(new URL(`../../../${src}`, import.meta.url))]);
@@ -70,7 +75,7 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** The environment without the caller's RUDDER_* settings, so only what a test gives counts. */
+/** The environment without the caller's RUDDER_* settings, so only what a test gives counts (in process too: it is the run's whole env). */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('RUDDER_')) env[k] = v;
@@ -99,11 +104,10 @@ export function start(args: string[], options: RunOptions = {}): Child {
     child.on('close', (code, signal) => {
       clearTimeout(deadline);
       running.delete(child);
-      transcript.push(seen.stdout, seen.stderr);
-      if (showsKey(seen.stdout + seen.stderr)) reject(new Error(`rudder ${args[0]} printed a write key:\n${seen.stdout}${seen.stderr}`));
-      else if (signal === 'SIGKILL')
+      if (signal === 'SIGKILL') {
+        transcript.push(seen.stdout, seen.stderr);
         reject(new Error(`rudder ${args.join(' ')} was still running after ${timeoutMs} ms and was killed:\n${seen.stdout}${seen.stderr}`));
-      else resolve({ code, signal, stdout: seen.stdout, stderr: seen.stderr });
+      } else checked(args, { code, signal, stdout: seen.stdout, stderr: seen.stderr }).then(resolve, reject);
     });
   });
   // Not every caller awaits a child it only kills; a rejection then must not become unhandled.
@@ -111,9 +115,74 @@ export function start(args: string[], options: RunOptions = {}): Child {
   return Object.assign(child, { result, seen });
 }
 
-/** Runs `rudder args…` to completion. */
-export function rudder(args: string[], options: RunOptions = {}): Promise<Run> {
+/** `run`, once kept in the transcript; rejected if it shows a key (each run checks its own output: a test run alone still proves the key was not printed). */
+function checked(args: string[], run: Run): Promise<Run> {
+  transcript.push(run.stdout, run.stderr);
+  if (showsKey(run.stdout + run.stderr)) return Promise.reject(new Error(`rudder ${args[0]} printed a write key:\n${run.stdout}${run.stderr}`));
+  return Promise.resolve(run);
+}
+
+/** Runs `rudder args…` to completion as a real subprocess of the built bin: for what only a process shows. */
+export function rudderProcess(args: string[], options: RunOptions = {}): Promise<Run> {
   return start(args, options).result;
+}
+
+let loadedMain: Promise<typeof Main> | undefined;
+
+/** A stream that keeps what is written to it, as the pipe to a child would. */
+function capture(): { stream: Writable; text(): string } {
+  let text = '';
+  const stream = new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/** `text` as stdin, in pipe-sized chunks. */
+function stdinOf(text: string): Readable {
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += 65_536) chunks.push(bytes.subarray(at, at + 65_536));
+  return Readable.from(chunks);
+}
+
+/**
+ * Runs `rudder args…` to completion in this process: the built CLI's `main()` with captured stdout and
+ * stderr, `stdin` as its stdin and the env a child would get, resolving as the subprocess would (the
+ * bin's exit code; `error: …` and 1 if main rejects). A run with `cwd` is a subprocess: the CLI resolves
+ * relative paths against the process's directory.
+ */
+export async function rudder(args: string[], options: RunOptions = {}): Promise<Run> {
+  if (options.cwd !== undefined) return rudderProcess(args, options);
+  const main = await (loadedMain ??= import(pathToFileURL(MAIN).href).then((m: { main: typeof Main }) => m.main));
+  const stdout = capture();
+  const stderr = capture();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`rudder ${args.join(' ')} did not finish within ${timeoutMs} ms:\n${stdout.text()}${stderr.text()}`)),
+      timeoutMs,
+    );
+  });
+  const io = { stdout: stdout.stream, stderr: stderr.stream, stdin: stdinOf(options.stdin ?? ''), env: cleanEnv(options.env) };
+  let code: number;
+  try {
+    code = await Promise.race([
+      main(args, io).catch((error: unknown) => {
+        stderr.stream.write(`error: ${(error as Error)?.message ?? String(error)}\n`);
+        return 1;
+      }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return checked(args, { code, signal: null, stdout: stdout.text(), stderr: stderr.text() });
 }
 
 /**
