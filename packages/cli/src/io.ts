@@ -40,22 +40,29 @@ export interface RunContext extends CliIO {
   secrets: Secrets;
 }
 
-// Getters: process.stdin is created on first access, which only a command reading it should cause.
-const processRun: RunContext = {
-  get stdout() {
-    return process.stdout;
-  },
-  get stderr() {
-    return process.stderr;
-  },
-  get stdin() {
-    return process.stdin;
-  },
-  get env() {
-    return process.env;
-  },
-  secrets: new Secrets(),
-};
+/**
+ * A run on `io`, each part omitted being the process's, with a secrets registry of its own. Getters:
+ * process.stdin is created on first access, which only a command reading it should cause.
+ */
+function runOn(io: Partial<CliIO>): RunContext {
+  return {
+    get stdout() {
+      return io.stdout ?? process.stdout;
+    },
+    get stderr() {
+      return io.stderr ?? process.stderr;
+    },
+    get stdin() {
+      return io.stdin ?? process.stdin;
+    },
+    get env() {
+      return io.env ?? process.env;
+    },
+    secrets: new Secrets(),
+  };
+}
+
+const processRun = runOn({});
 
 const runs = new AsyncLocalStorage<RunContext>();
 
@@ -71,20 +78,5 @@ export function currentRun(): RunContext {
  */
 export function withIO<T>(io: Partial<CliIO> | undefined, fn: () => Promise<T>): Promise<T> {
   if (io === undefined) return fn();
-  const run: RunContext = {
-    get stdout() {
-      return io.stdout ?? process.stdout;
-    },
-    get stderr() {
-      return io.stderr ?? process.stderr;
-    },
-    get stdin() {
-      return io.stdin ?? process.stdin;
-    },
-    get env() {
-      return io.env ?? process.env;
-    },
-    secrets: new Secrets(),
-  };
-  return runs.run(run, fn);
+  return runs.run(runOn(io), fn);
 }

@@ -58,6 +58,23 @@ export function compileEvents(plan: TrackingPlan, config: TrackingPlanConfig): C
 }
 
 /**
+ * Names validators by their code: the first of each code gets the next `checkN`, which `declare` writes out;
+ * the same code again (another event or version with the same schema) gets the same name, declared once.
+ */
+export function checkNamer(): (code: string, declare: (name: string) => void) => string {
+  const names = new Map<string, string>();
+  return (code, declare) => {
+    let name = names.get(code);
+    if (name === undefined) {
+      name = `check${names.size}`;
+      names.set(code, name);
+      declare(name);
+    }
+    return name;
+  };
+}
+
+/**
  * Compiles a plan (and the versions a message may pin) into the source of an ES module exporting
  * `plans` and `config`. A schema that does not compile is kept as its error: such events are never
  * dropped, as with the run-time validator.
@@ -68,7 +85,7 @@ export function compilePlan(plan: TrackingPlan, options: CompileOptions = {}): s
   const body: string[] = [];
   const plans: string[] = [];
   // Events (and versions) with the same schema share one validator: the code is written once.
-  const names = new Map<string, string>();
+  const nameOf = checkNamer();
   for (const p of [plan, ...(options.versions ?? [])]) {
     const entries: string[] = [];
     for (const c of compileEvents(p, config)) {
@@ -76,13 +93,10 @@ export function compilePlan(plan: TrackingPlan, options: CompileOptions = {}): s
         entries.push(`${JSON.stringify(c.key)}: { error: ${JSON.stringify(c.error)} }`);
         continue;
       }
-      let name = names.get(c.code!);
-      if (name === undefined) {
-        name = `check${names.size}`;
-        names.set(c.code!, name);
+      const name = nameOf(c.code!, (name) => {
         const code = hoistRequires(c.code!, imports);
         body.push(`const ${name} = (() => { const module = { exports: {} }; ${code}\nreturn module.exports; })();`);
-      }
+      });
       entries.push(`${JSON.stringify(c.key)}: ${name}`);
     }
     plans.push(`{ id: ${JSON.stringify(p.id)}, version: ${JSON.stringify(p.version)}, checks: { ${entries.join(', ')} } }`);

@@ -1,5 +1,5 @@
 /** The text of a generated typed client: types, the typed functions, and (optionally) the compiled plan. */
-import { compileEvents, importPath } from '../standalone.js';
+import { checkNamer, compileEvents, importPath } from '../standalone.js';
 import { declareLoose, hoistRequires } from '../standalone-code.js';
 import type { TrackingPlan, TrackingPlanConfig } from '../types.js';
 import type { CallField, PlannedCall } from './calls.js';
@@ -51,16 +51,13 @@ function validatorSection(input: EmitInput): { imports: string[]; body: string; 
   const checks: string[] = [];
   const entries: string[] = [];
   // Events with the same schema share one validator: a plan's many property-less events cost one.
-  const names = new Map<string, string>();
+  const nameOf = checkNamer();
   for (const c of compileEvents(input.plan, input.config)) {
     if (c.error !== undefined) {
       entries.push(`    ${q(c.key)}: { error: ${q(c.error)} },`);
       continue;
     }
-    let name = names.get(c.code!);
-    if (name === undefined) {
-      name = `check${names.size}`;
-      names.set(c.code!, name);
+    const name = nameOf(c.code!, (name) => {
       const code = declareLoose(hoistRequires(c.code!, imports))
         .split('\n')
         // ajv's standalone output is JavaScript: it runs as is, TypeScript is told not to check it.
@@ -69,7 +66,7 @@ function validatorSection(input: EmitInput): { imports: string[]; body: string; 
       checks.push(
         `const ${name} = ((): SchemaCheck => {\n  const module: { exports: any } = { exports: {} };\n${code}\n  return module.exports;\n})();\n`,
       );
-    }
+    });
     entries.push(`    ${q(c.key)}: ${name},`);
   }
   const depImports = [...imports].map(([id, local]) => `import * as ${local} from ${q(importPath(id))};`);
